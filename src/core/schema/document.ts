@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { severitySchema } from './template';
+
+/**
+ * The sheet document of api.md. Cell values are deliberately loose (any JSON scalar):
+ * a string where a number belongs is a cell-level issue, not a schema failure.
+ */
+export type CellValue = number | string | boolean | null;
+
+export const periodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a period is YYYY-MM');
+
+/** Header values are read leniently (a phone written as a number is still a phone); see headerText. */
+export const headerSchema = z.record(z.string(), z.unknown());
+export interface SheetHeader {
+  reportingUnit?: string;
+  filledOn?: string;
+  head?: string;
+  preparer?: string;
+  phone?: string;
+  [extra: string]: unknown;
+}
+
+export const rowDocSchema = z.object({
+  key: z.string().min(1).max(128),
+  // Any JSON value: a wrong kind of value is a cell-level issue (cell.type), never a schema failure.
+  cells: z.record(z.string(), z.unknown()),
+});
+export interface RowDoc {
+  key: string;
+  cells: Record<string, unknown>;
+}
+
+export const sheetDocumentSchema = z.object({
+  template: z.string().min(1).max(64),
+  templateVersion: z.number().int().positive(),
+  period: periodSchema,
+  unit: z.string().min(1).max(64),
+  header: headerSchema.default({}),
+  rows: z.array(rowDocSchema),
+});
+export interface SheetDocument {
+  template: string;
+  templateVersion: number;
+  period: string;
+  unit: string;
+  header: SheetHeader;
+  rows: RowDoc[];
+}
+
+/** A header field as text: numbers (a phone typed as a number) become text, anything else is blank. */
+export function headerText(header: SheetHeader, field: string): string {
+  const v = header[field];
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return '';
+}
+
+export const issueSchema = z.object({
+  rule: z.string(),
+  severity: severitySchema,
+  row: z.string(),
+  col: z.string(),
+  message: z.string(),
+  related: z.array(z.object({ row: z.string(), col: z.string() })).optional(),
+});
+export type Issue = z.infer<typeof issueSchema>;
+
+export const HEADER_FIELDS = ['reportingUnit', 'filledOn', 'head', 'preparer', 'phone'] as const;
+export type HeaderField = (typeof HEADER_FIELDS)[number];

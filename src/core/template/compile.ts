@@ -1,0 +1,209 @@
+import { bindItem, refsOf, type Expr } from '../expr/ast';
+import { ExprError, parseExpr } from '../expr/parse';
+import { HEADER_FIELDS } from '../schema/document';
+import { templateSchema, type CellType, type ColumnDef, type Localized, type RowDef, type Severity, type TemplateParsed, type Tier } from '../schema/template';
+
+/** A template definition that is wrong; `where` names the place (e.g. `rules[2].check`). */
+export class TemplateError extends Error {
+  constructor(
+    readonly templateId: string,
+    readonly where: string,
+    detail: string,
+  ) {
+    super(`template ${templateId}: ${where}: ${detail}`);
+    this.name = 'TemplateError';
+  }
+}
+
+export interface CompiledColumn extends ColumnDef {
+  index: number;
+  numeric: boolean;
+  computedExpr?: Expr;
+}
+
+export interface CompiledRow extends RowDef {
+  index: number;
+  computedExpr?: Expr;
+  /** For list templates: a computed row that sums every list row. */
+  sumsListRows: boolean;
+}
+
+export interface CompiledRule {
+  id: string;
+  severity: Severity;
+  scope: 'row' | 'column' | 'unique';
+  /** Row scope: the column reported; column scope: the row reported. */
+  on: string;
+  /** Column scope: the column checked. */
+  column?: string;
+  expr?: Expr;
+  /** The same rule compiled for each item of `each` shares its definition index. */
+  defIndex: number;
+  message: Localized;
+}
+
+export interface CompiledTemplate {
+  def: TemplateParsed;
+  id: string;
+  version: number;
+  columns: CompiledColumn[];
+  column: Map<string, CompiledColumn>;
+  /** Fixed rows in sheet order (all rows of a fixed table; the leading rows of a list table). */
+  rows: CompiledRow[];
+  row: Map<string, CompiledRow>;
+  inputRowKeys: string[];
+  /** Computed fixed rows, in an order where every row comes after the rows it sums. */
+  computedRowOrder: string[];
+  /** Computed columns, in an order where every column comes after the columns it sums. */
+  computedColumnOrder: string[];
+  rules: CompiledRule[];
+  tiers: Map<Tier, string>;
+}
+
+const NUMERIC: readonly CellType[] = ['count', 'amount'];
+
+function topoOrder(templateId: string, where: string, deps: Map<string, string[]>): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (k: string, path: string[]): void => {
+    const s = state.get(k);
+    if (s === 'done') return;
+    if (s === 'visiting') throw new TemplateError(templateId, where, `computed cycle: ${[...path, k].join(' -> ')}`);
+    state.set(k, 'visiting');
+    for (const d of deps.get(k) ?? []) if (deps.has(d)) visit(d, [...path, k]);
+    state.set(k, 'done');
+    order.push(k);
+  };
+  for (const k of deps.keys()) visit(k, []);
+  return order;
+}
+
+function parseAt(templateId: string, where: string, source: string): Expr {
+  try {
+    return parseExpr(source);
+  } catch (e) {
+    throw new TemplateError(templateId, where, e instanceof ExprError ? e.message : String(e));
+  }
+}
+
+/** Checks a definition's shape (zod) and meaning (every name exists, no cycles) and prepares it for the engine. */
+export function compileTemplate(input: unknown): CompiledTemplate {
+  const parsed = templateSchema.safeParse(input);
+  const rawId = typeof input === 'object' && input !== null && 'id' in input ? String((input as { id: unknown }).id) : '?';
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new TemplateError(rawId, first ? first.path.join('.') || '(root)' : '(root)', first ? first.message : 'invalid');
+  }
+  const def = parsed.data;
+  const id = def.id;
+
+  const column = new Map<string, CompiledColumn>();
+  const columns = def.columns.map((c, index) => {
+    if (column.has(c.key)) throw new TemplateError(id, `columns[${index}].key`, `duplicate column "${c.key}"`);
+    if (c.type === 'enum' && !c.options) throw new TemplateError(id, `columns[${index}].options`, 'an enum column lists its options');
+    const col: CompiledColumn = { ...c, index, numeric: NUMERIC.includes(c.type) };
+    column.set(c.key, col);
+    return col;
+  });
+
+  const colDeps = new Map<string, string[]>();
+  for (const col of columns) {
+    if (!col.computed) continue;
+    const where = `columns[${col.index}].computed`;
+    if (!col.numeric) throw new TemplateError(id, where, 'only count and amount columns can be computed');
+    col.computedExpr = parseAt(id, where, col.computed);
+    const refs = refsOf(col.computedExpr);
+    for (const r of refs) {
+      const target = column.get(r);
+      if (!target) throw new TemplateError(id, where, `unknown column "${r}"`);
+      if (!target.numeric) throw new TemplateError(id, where, `column "${r}" is not numeric`);
+    }
+    colDeps.set(col.key, refs);
+  }
+  const computedColumnOrder = topoOrder(id, 'columns', colDeps);
+
+  if (def.rowMode === 'list' && !def.listKey) throw new TemplateError(id, 'listKey', 'a list template says how its rows are keyed');
+  const row = new Map<string, CompiledRow>();
+  const tiers = new Map<Tier, string>();
+  const rows = def.rows.map((r, index) => {
+    if (row.has(r.key)) throw new TemplateError(id, `rows[${index}].key`, `duplicate row "${r.key}"`);
+    if (r.tier) {
+      if (tiers.has(r.tier)) throw new TemplateError(id, `rows[${index}].tier`, `tier ${r.tier} already has a row`);
+      tiers.set(r.tier, r.key);
+    }
+    if (r.label.length > def.stub.width) throw new TemplateError(id, `rows[${index}].label`, `more labels than the ${def.stub.width} stub columns`);
+    for (const k of Object.keys(r.fixedCells ?? {})) {
+      if (!column.has(k)) throw new TemplateError(id, `rows[${index}].fixedCells`, `unknown column "${k}"`);
+    }
+    const out: CompiledRow = { ...r, index, sumsListRows: false };
+    row.set(r.key, out);
+    return out;
+  });
+
+  const rowDeps = new Map<string, string[]>();
+  for (const r of rows) {
+    if (!r.computed) continue;
+    const where = `rows[${r.index}].computed`;
+    r.computedExpr = parseAt(id, where, r.computed);
+    const e = r.computedExpr;
+    if (e.kind === 'call' && e.fn === 'SUM' && e.args[0]?.kind === 'ref' && e.args[0].name === 'listRows') {
+      if (def.rowMode !== 'list') throw new TemplateError(id, where, 'SUM(listRows) is for list templates');
+      r.sumsListRows = true;
+      continue;
+    }
+    const refs = refsOf(e);
+    for (const name of refs) if (!row.has(name)) throw new TemplateError(id, where, `unknown row "${name}"`);
+    rowDeps.set(r.key, refs);
+  }
+  const computedRowOrder = [...topoOrder(id, 'rows', rowDeps), ...rows.filter((r) => r.sumsListRows).map((r) => r.key)];
+
+  const rules: CompiledRule[] = [];
+  def.rules.forEach((rule, defIndex) => {
+    const at = `rules[${defIndex}] (${rule.id})`;
+    if (!rule.id.startsWith(`${id}.`)) throw new TemplateError(id, `${at}.id`, `a rule id starts with "${id}."`);
+    if (rules.some((r) => r.id === rule.id)) throw new TemplateError(id, `${at}.id`, 'duplicate rule id');
+    const items = rule.each ?? [undefined];
+    if (rule.scope === 'unique') {
+      if (!column.has(rule.on)) throw new TemplateError(id, `${at}.on`, `unknown column "${rule.on}"`);
+      rules.push({ id: rule.id, severity: rule.severity, scope: 'unique', on: rule.on, defIndex, message: rule.message });
+      return;
+    }
+    if (!rule.check) throw new TemplateError(id, `${at}.check`, 'a row or column rule has a check');
+    const base = parseAt(id, `${at}.check`, rule.check);
+    const usesItem = refsOf(base).includes('$') || rule.on === '$';
+    if (usesItem && !rule.each) throw new TemplateError(id, `${at}.check`, '"$" is used without "each"');
+    for (const item of items) {
+      if (item !== undefined && !column.has(item)) throw new TemplateError(id, `${at}.each`, `unknown column "${item}"`);
+      const expr = item !== undefined ? bindItem(base, item) : base;
+      const on = rule.on === '$' && item !== undefined ? item : rule.on;
+      if (rule.scope === 'row') {
+        for (const name of refsOf(expr)) {
+          const isHeader = name.startsWith('header.') && (HEADER_FIELDS as readonly string[]).includes(name.slice(7));
+          if (!isHeader && !column.has(name)) throw new TemplateError(id, `${at}.check`, `unknown column "${name}"`);
+        }
+        if (!column.has(on)) throw new TemplateError(id, `${at}.on`, `unknown column "${on}"`);
+        rules.push({ id: rule.id, severity: rule.severity, scope: 'row', on, expr, defIndex, message: rule.message });
+      } else {
+        if (item === undefined) throw new TemplateError(id, `${at}.each`, 'a column rule lists its columns in "each"');
+        for (const name of refsOf(expr)) if (!row.has(name)) throw new TemplateError(id, `${at}.check`, `unknown row "${name}"`);
+        if (!row.has(on)) throw new TemplateError(id, `${at}.on`, `unknown row "${on}"`);
+        rules.push({ id: rule.id, severity: rule.severity, scope: 'column', on, column: item, expr, defIndex, message: rule.message });
+      }
+    }
+  });
+
+  return {
+    def,
+    id,
+    version: def.version,
+    columns,
+    column,
+    rows,
+    row,
+    inputRowKeys: rows.filter((r) => !r.computed).map((r) => r.key),
+    computedRowOrder,
+    computedColumnOrder,
+    rules,
+    tiers,
+  };
+}
