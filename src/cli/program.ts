@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { registerValidate } from './commands/validate';
+import { CliExit, type CliIO } from './io';
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('tianbao')
+    .description('填报 Tianbao: the official campaign statistical tables')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerValidate(program, io);
+  return program;
+}
+
+/** Runs one command line; returns the exit code (2 for usage errors, as for a bad file). */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  let code = 0;
+  const program = buildProgram({ ...io, setExitCode: (c) => (code = c) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CliExit) {
+      io.err(e.message);
+      return e.code;
+    }
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    io.err(`unexpected error: ${(e as Error).stack ?? String(e)}`);
+    return 3;
+  }
+}
