@@ -69,3 +69,29 @@ export function computeCells(t: CompiledTemplate, listRowKeys: readonly string[]
   }
   return out;
 }
+
+/** A copy of a document with every computed cell filled from its input cells (blank = 0). */
+export function withComputedCells<D extends { rows: { key: string; cells: Record<string, unknown> }[] }>(t: CompiledTemplate, doc: D): D {
+  const cells = new Map(doc.rows.map((r) => [r.key, r.cells]));
+  const listRows = t.def.rowMode === 'list' ? doc.rows.filter((r) => !t.row.has(r.key)).map((r) => r.key) : [];
+  const computed = computeCells(t, listRows, (row, col) => {
+    const v = cells.get(row)?.[col];
+    if (v === undefined || v === null || v === '') return 0;
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  });
+  const out = new Map<string, Record<string, unknown>>();
+  for (const r of doc.rows) out.set(r.key, { ...r.cells });
+  for (const [key, value] of computed) {
+    if (value === null) continue;
+    const [row, col] = key.split('\u0000') as [string, string];
+    const target = out.get(row) ?? {};
+    target[col] = value;
+    out.set(row, target);
+  }
+  const order = [...t.rows.map((r) => r.key), ...doc.rows.map((r) => r.key)].filter((k, i, a) => a.indexOf(k) === i && out.has(k));
+  const rows = order.map((key) => {
+    const fixed = t.row.get(key)?.fixedCells ?? {};
+    return { key, cells: { ...fixed, ...out.get(key)! } };
+  });
+  return { ...doc, rows };
+}

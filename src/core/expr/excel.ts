@@ -9,9 +9,12 @@ const EXCEL_OPS: Record<string, string> = { '+': '+', '-': '-', '*': '*', '/': '
 
 const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
+const PRECEDENCE: Record<string, number> = { '<': 1, '<=': 1, '>': 1, '>=': 1, '==': 1, '!=': 1, '+': 2, '-': 2, '*': 3, '/': 3 };
+
 /**
  * Translates an expression into an Excel formula body (without "="), or returns null when it
  * uses something a formula cannot express (a deadline derived from free text, SUM over list rows).
+ * Parentheses are written only where Excel's precedence needs them, so `c12 + c13 + c14` reads `O9+P9+Q9`.
  */
 export function toExcel(expr: Expr, refs: ExcelRefs): string | null {
   const go = (e: Expr): string | null => {
@@ -25,7 +28,7 @@ export function toExcel(expr: Expr, refs: ExcelRefs): string | null {
       case 'un': {
         const a = go(e.arg);
         if (a === null) return null;
-        return e.op === '-' ? `(-${a})` : `NOT(${a})`;
+        return e.op === '-' ? `-(${a})` : `NOT(${a})`;
       }
       case 'call': {
         if (e.fn !== 'filled') return null;
@@ -40,7 +43,15 @@ export function toExcel(expr: Expr, refs: ExcelRefs): string | null {
         if (e.op === '||') return `OR(${l},${r})`;
         if (e.op === '=>') return `OR(NOT(${l}),${r})`;
         const op = EXCEL_OPS[e.op];
-        return op === undefined ? null : `(${l}${op}${r})`;
+        if (op === undefined) return null;
+        const p = PRECEDENCE[e.op]!;
+        const wrap = (child: Expr, text: string, right: boolean): string => {
+          const cp = child.kind === 'bin' ? PRECEDENCE[child.op] : undefined;
+          if (cp === undefined) return text;
+          const needs = cp < p || (right && cp === p && (e.op === '-' || e.op === '/' || p === 1));
+          return needs ? `(${text})` : text;
+        };
+        return `${wrap(e.left, l, false)}${op}${wrap(e.right, r, true)}`;
       }
     }
   };
