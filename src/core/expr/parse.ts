@@ -69,6 +69,7 @@ function convert(node: JsepNode, source: string): Expr {
 
 /** Parses a rule or computed-cell expression. Throws ExprError naming the problem. */
 export function parseExpr(source: string): Expr {
+  if (source.trim() === '') throw new ExprError('syntax error: empty expression', source);
   let tree: JsepNode;
   try {
     tree = jsep(source);

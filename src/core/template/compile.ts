@@ -62,13 +62,16 @@ export interface CompiledTemplate {
 
 const NUMERIC: readonly CellType[] = ['count', 'amount'];
 
-function topoOrder(templateId: string, where: string, deps: Map<string, string[]>): string[] {
+function topoOrder(templateId: string, where: (key: string) => string, deps: Map<string, string[]>): string[] {
   const order: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (k: string, path: string[]): void => {
     const s = state.get(k);
     if (s === 'done') return;
-    if (s === 'visiting') throw new TemplateError(templateId, where, `computed cycle: ${[...path, k].join(' -> ')}`);
+    if (s === 'visiting') {
+      const cycle = [...path, k];
+      throw new TemplateError(templateId, where(k), `computed cycle: ${cycle.slice(cycle.indexOf(k)).join(' -> ')}`);
+    }
     state.set(k, 'visiting');
     for (const d of deps.get(k) ?? []) if (deps.has(d)) visit(d, [...path, k]);
     state.set(k, 'done');
@@ -120,7 +123,7 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     }
     colDeps.set(col.key, refs);
   }
-  const computedColumnOrder = topoOrder(id, 'columns', colDeps);
+  const computedColumnOrder = topoOrder(id, (k) => `columns[${column.get(k)?.index}].computed`, colDeps);
 
   if (def.rowMode === 'list' && !def.listKey) throw new TemplateError(id, 'listKey', 'a list template says how its rows are keyed');
   const row = new Map<string, CompiledRow>();
@@ -155,7 +158,7 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     for (const name of refs) if (!row.has(name)) throw new TemplateError(id, where, `unknown row "${name}"`);
     rowDeps.set(r.key, refs);
   }
-  const computedRowOrder = [...topoOrder(id, 'rows', rowDeps), ...rows.filter((r) => r.sumsListRows).map((r) => r.key)];
+  const computedRowOrder = [...topoOrder(id, (k) => `rows[${row.get(k)?.index}].computed`, rowDeps), ...rows.filter((r) => r.sumsListRows).map((r) => r.key)];
 
   const rules: CompiledRule[] = [];
   def.rules.forEach((rule, defIndex) => {
