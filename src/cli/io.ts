@@ -9,16 +9,16 @@ export interface CliIO {
 export class CliExit extends Error {
   constructor(
     readonly code: number,
-    message: string,
+    message: string
   ) {
     super(message);
-    this.name = 'CliExit';
+    this.name = "CliExit";
   }
 }
 
 export const processIO: CliIO = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
   setExitCode: (code) => {
     process.exitCode = code;
   },

@@ -1,10 +1,10 @@
-import { Command, CommanderError } from 'commander';
-import { registerValidate } from './commands/validate';
-import { CliExit, type CliIO } from './io';
+import { Command, CommanderError } from "commander";
+import { registerValidate } from "./commands/validate";
+import { CliExit, type CliIO } from "./io";
 
 export function buildProgram(io: CliIO): Command {
-  const program = new Command('tianbao')
-    .description('填报 Tianbao: the official campaign statistical tables')
+  const program = new Command("tianbao")
+    .description("填报 Tianbao: the official campaign statistical tables")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerValidate(program, io);
@@ -16,7 +16,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let code = 0;
   const program = buildProgram({ ...io, setExitCode: (c) => (code = c) });
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: "user" });
     return code;
   } catch (e) {
     if (e instanceof CliExit) {

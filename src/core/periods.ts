@@ -14,7 +14,7 @@ export function parsePeriod(period: string): YearMonth {
 }
 
 export function formatPeriod({ year, month }: YearMonth): string {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}`;
 }
 
 export function addMonths(period: string, n: number): string {
@@ -35,7 +35,7 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 export function isoDate(year: number, month: number, day: number): string {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
 /** A real calendar date written YYYY-MM-DD. */
@@ -56,7 +56,7 @@ export function dueDate(period: string, dueDay: number): string {
 
 /** The last instant that is still on time: the end of the due day in Asia/Shanghai. */
 export function dueInstant(period: string, dueDay: number): Date {
-  const [y, m, d] = dueDate(period, dueDay).split('-').map(Number) as [number, number, number];
+  const [y, m, d] = dueDate(period, dueDay).split("-").map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + 1) - SHANGHAI_OFFSET_MS);
 }
 
@@ -72,6 +72,6 @@ export function shanghaiDate(at: Date): string {
 
 /** The period the add-in proposes on a given day: the previous month (reports are filed in the following month). */
 export function defaultPeriod(today: Date): string {
-  const [y, m] = shanghaiDate(today).split('-').map(Number) as [number, number];
+  const [y, m] = shanghaiDate(today).split("-").map(Number) as [number, number];
   return previousPeriod(formatPeriod({ year: y, month: m }));
 }

@@ -1,13 +1,13 @@
-import fc from 'fast-check';
-import { HyperFormula } from 'hyperformula';
-import { layoutPlan } from '../../src/core/layout/plan';
-import type { LayoutPlan } from '../../src/core/layout/types';
-import type { SheetDocument } from '../../src/core/schema/document';
-import type { Tier } from '../../src/core/schema/template';
-import { validateParsed } from '../../src/core/validate/engine';
-import { templates } from '../../src/templates';
-import { shiftFormula } from '../helpers/a1-shift';
-import { issueSet } from '../helpers/fixtures';
+import fc from "fast-check";
+import { HyperFormula } from "hyperformula";
+import { layoutPlan } from "../../src/core/layout/plan";
+import type { LayoutPlan } from "../../src/core/layout/types";
+import type { SheetDocument } from "../../src/core/schema/document";
+import type { Tier } from "../../src/core/schema/template";
+import { validateParsed } from "../../src/core/validate/engine";
+import { templates } from "../../src/templates";
+import { shiftFormula } from "../helpers/a1-shift";
+import { issueSet } from "../helpers/fixtures";
 
 /**
  * The formats installed in the sheet paint exactly the cells of the engine's issues, for every rule
@@ -15,25 +15,38 @@ import { issueSet } from '../helpers/fixtures';
  * at each cell of its area, as Excel would.
  */
 function paintedBySheet(plan: LayoutPlan, doc: SheetDocument): string[] {
-  const grid: (string | number | boolean | null)[][] = Array.from({ length: plan.rowCount }, () => Array<string | number | boolean | null>(plan.colCount).fill(null));
+  const grid: (string | number | boolean | null)[][] = Array.from({ length: plan.rowCount }, () =>
+    Array<string | number | boolean | null>(plan.colCount).fill(null)
+  );
   const cells = new Map(doc.rows.map((r) => [r.key, r.cells]));
   for (const c of plan.cells) {
     if (c.formula) grid[c.r]![c.c] = c.formula;
-    else if (c.bind && c.kind === 'input') {
+    else if (c.bind && c.kind === "input") {
       const v = cells.get(c.bind.row)?.[c.bind.col];
       // A leading apostrophe keeps a string as text, as a text value in Excel (HyperFormula would parse ":" as a time).
-      grid[c.r]![c.c] = v === undefined || v === null ? null : typeof v === 'string' ? `'${v}` : (v as number | boolean);
-    } else if (c.value !== undefined && c.value !== '') grid[c.r]![c.c] = c.value;
+      grid[c.r]![c.c] =
+        v === undefined || v === null
+          ? null
+          : typeof v === "string"
+            ? `'${v}`
+            : (v as number | boolean);
+    } else if (c.value !== undefined && c.value !== "") grid[c.r]![c.c] = c.value;
   }
-  const hf = HyperFormula.buildFromArray(grid, { licenseKey: 'gpl-v3' });
+  const hf = HyperFormula.buildFromArray(grid, { licenseKey: "gpl-v3" });
   const rowKeyAt = new Map(Object.entries(plan.rowIndex).map(([k, r]) => [r, k]));
   const colKeyAt = new Map(Object.entries(plan.colIndex).map(([k, c]) => [c, k]));
-  const out: { rule: string; severity: 'error' | 'warning'; row: string; col: string }[] = [];
+  const out: { rule: string; severity: "error" | "warning"; row: string; col: string }[] = [];
   for (const f of plan.conditionalFormats) {
     for (let r = f.area.r1; r <= f.area.r2; r++)
       for (let c = f.area.c1; c <= f.area.c2; c++) {
         const v = hf.calculateFormula(shiftFormula(f.formula, r - f.area.r1, c - f.area.c1), 0);
-        if (v === true) out.push({ rule: f.rule, severity: f.severity, row: rowKeyAt.get(r)!, col: colKeyAt.get(c)! });
+        if (v === true)
+          out.push({
+            rule: f.rule,
+            severity: f.severity,
+            row: rowKeyAt.get(r)!,
+            col: colKeyAt.get(c)!,
+          });
       }
   }
   hf.destroy();
@@ -46,64 +59,97 @@ const numberish = fc.oneof(
   { weight: 2, arbitrary: fc.constant(null) },
   { weight: 1, arbitrary: fc.integer({ min: -5, max: -1 }) },
   { weight: 1, arbitrary: fc.constantFrom(0.5, 2.25, 1.001, 3.14159) },
-  { weight: 1, arbitrary: fc.constantFrom('十', 'abc', '12abc', true) },
+  { weight: 1, arbitrary: fc.constantFrom("十", "abc", "12abc", true) }
 );
-const text = fc.oneof(fc.constant(null), fc.string({ maxLength: 5 }), fc.constant('字'.repeat(201)));
+const text = fc.oneof(
+  fc.constant(null),
+  fc.string({ maxLength: 5 }),
+  fc.constant("字".repeat(201))
+);
 
-function docArb(id: 'stat-1' | 'stat-2' | 'stat-3'): fc.Arbitrary<SheetDocument> {
+function docArb(id: "stat-1" | "stat-2" | "stat-3"): fc.Arbitrary<SheetDocument> {
   const t = reg.get(id)!;
   const inputCols = t.columns.filter((c) => !c.computed);
-  const rowCells = fc.tuple(...inputCols.map((c) => (c.type === 'text' ? text : numberish))).map((vals) => {
-    const cells: Record<string, unknown> = {};
-    inputCols.forEach((c, i) => {
-      if (vals[i] !== null) cells[c.key] = vals[i];
+  const rowCells = fc
+    .tuple(...inputCols.map((c) => (c.type === "text" ? text : numberish)))
+    .map((vals) => {
+      const cells: Record<string, unknown> = {};
+      inputCols.forEach((c, i) => {
+        if (vals[i] !== null) cells[c.key] = vals[i];
+      });
+      return cells;
     });
-    return cells;
-  });
-  const rowKeys = id === 'stat-1' ? ['U1', 'U2', 'U3', 'U4'] : t.inputRowKeys;
-  const names = fc.constantFrom('甲医院', '乙医院', '丙股');
-  return fc.tuple(fc.array(rowCells, { minLength: rowKeys.length, maxLength: rowKeys.length }), fc.array(names, { minLength: 4, maxLength: 4 })).map(([rows, ns]) => ({
-    template: id,
-    templateVersion: 1,
-    period: '2021-07',
-    unit: 'U',
-    header: {},
-    rows: rows.map((cells, i) => ({ key: rowKeys[i]!, cells: id === 'stat-1' ? { ...cells, name: ns[i] } : cells })),
-  }));
+  const rowKeys = id === "stat-1" ? ["U1", "U2", "U3", "U4"] : t.inputRowKeys;
+  const names = fc.constantFrom("甲医院", "乙医院", "丙股");
+  return fc
+    .tuple(
+      fc.array(rowCells, { minLength: rowKeys.length, maxLength: rowKeys.length }),
+      fc.array(names, { minLength: 4, maxLength: 4 })
+    )
+    .map(([rows, ns]) => ({
+      template: id,
+      templateVersion: 1,
+      period: "2021-07",
+      unit: "U",
+      header: {},
+      rows: rows.map((cells, i) => ({
+        key: rowKeys[i]!,
+        cells: id === "stat-1" ? { ...cells, name: ns[i] } : cells,
+      })),
+    }));
 }
 
-describe('native conditional formats paint exactly the engine issues of the painted rules', () => {
+describe("native conditional formats paint exactly the engine issues of the painted rules", () => {
   it.each([
-    ['stat-1', null],
-    ['stat-2', null],
-    ['stat-3', 'public.g2'],
-    ['stat-3', 'private.g1'],
-  ] as const)('%s (tier %s)', (id, tier) => {
+    ["stat-1", null],
+    ["stat-2", null],
+    ["stat-3", "public.g2"],
+    ["stat-3", "private.g1"],
+  ] as const)("%s (tier %s)", (id, tier) => {
     const t = reg.get(id)!;
     fc.assert(
       fc.property(docArb(id), (doc) => {
-        const plan = layoutPlan(t, { period: doc.period, tier: tier as Tier | null, listRows: id === 'stat-1' ? doc.rows.map((r) => ({ key: r.key })) : undefined });
+        const plan = layoutPlan(t, {
+          period: doc.period,
+          tier: tier as Tier | null,
+          listRows: id === "stat-1" ? doc.rows.map((r) => ({ key: r.key })) : undefined,
+        });
         const painted = new Set(plan.paintedRules);
-        const engine = validateParsed(t, doc, { phase: 'fill', tier: tier as Tier | null }).filter((i) => painted.has(i.rule));
+        const engine = validateParsed(t, doc, { phase: "fill", tier: tier as Tier | null }).filter(
+          (i) => painted.has(i.rule)
+        );
         expect(paintedBySheet(plan, doc)).toEqual(issueSet(engine));
       }),
-      { numRuns: Number(process.env.CF_RUNS ?? 40) },
+      { numRuns: Number(process.env.CF_RUNS ?? 40) }
     );
   });
 
-  it('paints every type rule and cross-field rule of the three statistical tables', () => {
-    for (const id of ['stat-1', 'stat-2', 'stat-3']) {
+  it("paints every type rule and cross-field rule of the three statistical tables", () => {
+    for (const id of ["stat-1", "stat-2", "stat-3"]) {
       const t = reg.get(id)!;
-      const plan = layoutPlan(t, { period: '2021-07', tier: id === 'stat-3' ? 'public.g2' : null, listRows: [{ key: 'A' }, { key: 'B' }] });
+      const plan = layoutPlan(t, {
+        period: "2021-07",
+        tier: id === "stat-3" ? "public.g2" : null,
+        listRows: [{ key: "A" }, { key: "B" }],
+      });
       for (const rule of t.rules) expect(plan.paintedRules).toContain(rule.id);
-      expect(plan.paintedRules).toEqual(expect.arrayContaining(['cell.type', 'cell.integer', 'cell.nonnegative']));
+      expect(plan.paintedRules).toEqual(
+        expect.arrayContaining(["cell.type", "cell.integer", "cell.nonnegative"])
+      );
     }
   });
 
-  it('paints a fixture broken cell: 涉案金额 without a case', () => {
-    const t = reg.get('stat-3')!;
-    const doc: SheetDocument = { template: 'stat-3', templateVersion: 1, period: '2021-07', unit: 'H', header: {}, rows: [{ key: 'public.g2', cells: { c10: 1.5 } }] };
-    const plan = layoutPlan(t, { period: '2021-07', tier: 'public.g2' });
-    expect(paintedBySheet(plan, doc)).toEqual(['stat-3.c10-needs-c8|error|public.g2|c10']);
+  it("paints a fixture broken cell: 涉案金额 without a case", () => {
+    const t = reg.get("stat-3")!;
+    const doc: SheetDocument = {
+      template: "stat-3",
+      templateVersion: 1,
+      period: "2021-07",
+      unit: "H",
+      header: {},
+      rows: [{ key: "public.g2", cells: { c10: 1.5 } }],
+    };
+    const plan = layoutPlan(t, { period: "2021-07", tier: "public.g2" });
+    expect(paintedBySheet(plan, doc)).toEqual(["stat-3.c10-needs-c8|error|public.g2|c10"]);
   });
 });

@@ -1,9 +1,9 @@
-import fc from 'fast-check';
-import { cellKey, computeCells, withComputedCells } from '../../src/core/computed';
-import type { SheetDocument } from '../../src/core/schema/document';
-import { validateDocument } from '../../src/core/validate/document';
-import { validateParsed } from '../../src/core/validate/engine';
-import { templates } from '../../src/templates';
+import fc from "fast-check";
+import { cellKey, computeCells, withComputedCells } from "../../src/core/computed";
+import type { SheetDocument } from "../../src/core/schema/document";
+import { validateDocument } from "../../src/core/validate/document";
+import { validateParsed } from "../../src/core/validate/engine";
+import { templates } from "../../src/templates";
 
 const reg = templates();
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
@@ -11,115 +11,162 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const count = fc.integer({ min: 0, max: 100000 });
 const amount = fc.integer({ min: 0, max: 10000000 }).map((c) => c / 100);
 
-function validDoc(id: 'stat-1' | 'stat-2' | 'stat-3'): fc.Arbitrary<SheetDocument> {
+function validDoc(id: "stat-1" | "stat-2" | "stat-3"): fc.Arbitrary<SheetDocument> {
   const t = reg.get(id)!;
   const cols = t.columns.filter((c) => c.numeric && !c.computed);
-  const row = fc.tuple(...cols.map((c) => (c.type === 'amount' ? amount : count))).map((vals) => Object.fromEntries(cols.map((c, i) => [c.key, vals[i]])));
-  const keys = id === 'stat-1' ? fc.uniqueArray(fc.stringMatching(/^[A-Z]{2}\d{2}$/), { minLength: 0, maxLength: 12 }) : fc.constant(t.inputRowKeys);
+  const row = fc
+    .tuple(...cols.map((c) => (c.type === "amount" ? amount : count)))
+    .map((vals) => Object.fromEntries(cols.map((c, i) => [c.key, vals[i]])));
+  const keys =
+    id === "stat-1"
+      ? fc.uniqueArray(fc.stringMatching(/^[A-Z]{2}\d{2}$/), { minLength: 0, maxLength: 12 })
+      : fc.constant(t.inputRowKeys);
   return keys.chain((ks) =>
     fc.array(row, { minLength: ks.length, maxLength: ks.length }).map((rows) => ({
       template: id,
       templateVersion: 1,
-      period: '2021-07',
-      unit: 'U',
+      period: "2021-07",
+      unit: "U",
       header: {},
       rows: rows.map((cells, i) => ({ key: ks[i]!, cells })),
-    })),
+    }))
   );
 }
 
-describe('subtotals', () => {
-  it.each(['stat-2', 'stat-3'] as const)('%s: every subtotal equals the sum of its parts, for any input', (id) => {
-    const t = reg.get(id)!;
-    fc.assert(
-      fc.property(validDoc(id), (doc) => {
-        const cells = new Map(doc.rows.map((r) => [r.key, r.cells]));
-        const v = computeCells(t, [], (r, c) => (cells.get(r)?.[c] as number | undefined) ?? 0);
-        const get = (r: string, c: string): number => (v.has(cellKey(r, c)) ? v.get(cellKey(r, c))! : ((cells.get(r)?.[c] as number | undefined) ?? 0));
-        for (const col of t.columns.filter((c) => c.numeric)) {
-          const k = col.key;
-          const sum = (...rows: string[]) => rows.reduce((s, r) => s + get(r, k), 0);
-          expect(get('public', k)).toBeCloseTo(sum('public.g3', 'public.g2', 'public.g1'), 6);
-          expect(get('private', k)).toBeCloseTo(sum('private.g3', 'private.g2', 'private.g1'), 6);
-          expect(get('all', k)).toBeCloseTo(sum('public.g3', 'public.g2', 'public.g1', 'private.g3', 'private.g2', 'private.g1'), 6);
-        }
-        if (id === 'stat-2') {
-          for (const r of t.inputRowKeys) expect(get(r, 'c11')).toBeCloseTo(get(r, 'c12') + get(r, 'c13') + get(r, 'c14'), 6);
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  });
+describe("subtotals", () => {
+  it.each(["stat-2", "stat-3"] as const)(
+    "%s: every subtotal equals the sum of its parts, for any input",
+    (id) => {
+      const t = reg.get(id)!;
+      fc.assert(
+        fc.property(validDoc(id), (doc) => {
+          const cells = new Map(doc.rows.map((r) => [r.key, r.cells]));
+          const v = computeCells(t, [], (r, c) => (cells.get(r)?.[c] as number | undefined) ?? 0);
+          const get = (r: string, c: string): number =>
+            v.has(cellKey(r, c))
+              ? v.get(cellKey(r, c))!
+              : ((cells.get(r)?.[c] as number | undefined) ?? 0);
+          for (const col of t.columns.filter((c) => c.numeric)) {
+            const k = col.key;
+            const sum = (...rows: string[]) => rows.reduce((s, r) => s + get(r, k), 0);
+            expect(get("public", k)).toBeCloseTo(sum("public.g3", "public.g2", "public.g1"), 6);
+            expect(get("private", k)).toBeCloseTo(sum("private.g3", "private.g2", "private.g1"), 6);
+            expect(get("all", k)).toBeCloseTo(
+              sum("public.g3", "public.g2", "public.g1", "private.g3", "private.g2", "private.g1"),
+              6
+            );
+          }
+          if (id === "stat-2") {
+            for (const r of t.inputRowKeys)
+              expect(get(r, "c11")).toBeCloseTo(get(r, "c12") + get(r, "c13") + get(r, "c14"), 6);
+          }
+        }),
+        { numRuns: RUNS }
+      );
+    }
+  );
 
-  it('stat-1: 合计 is the sum of the unit rows, for any number of units', () => {
-    const t = reg.get('stat-1')!;
+  it("stat-1: 合计 is the sum of the unit rows, for any number of units", () => {
+    const t = reg.get("stat-1")!;
     fc.assert(
-      fc.property(validDoc('stat-1'), (doc) => {
+      fc.property(validDoc("stat-1"), (doc) => {
         const filled = withComputedCells(t, doc);
-        const total = filled.rows.find((r) => r.key === 'total')!;
-        expect(total.cells.name).toBe('合计');
+        const total = filled.rows.find((r) => r.key === "total")!;
+        expect(total.cells.name).toBe("合计");
         for (let i = 1; i <= 11; i++) {
           const k = `c${i}`;
           expect(total.cells[k]).toBe(doc.rows.reduce((s, r) => s + (r.cells[k] as number), 0));
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS }
     );
   });
 
-  it.each(['stat-1', 'stat-2', 'stat-3'] as const)('%s: a document carrying its computed cells raises no computed.mismatch', (id) => {
-    const t = reg.get(id)!;
-    fc.assert(
-      fc.property(validDoc(id), (doc) => {
-        const issues = validateParsed(t, withComputedCells(t, doc), { phase: 'fill' });
-        expect(issues.filter((i) => i.rule === 'computed.mismatch')).toEqual([]);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it.each(["stat-1", "stat-2", "stat-3"] as const)(
+    "%s: a document carrying its computed cells raises no computed.mismatch",
+    (id) => {
+      const t = reg.get(id)!;
+      fc.assert(
+        fc.property(validDoc(id), (doc) => {
+          const issues = validateParsed(t, withComputedCells(t, doc), { phase: "fill" });
+          expect(issues.filter((i) => i.rule === "computed.mismatch")).toEqual([]);
+        }),
+        { numRuns: RUNS }
+      );
+    }
+  );
 });
 
-describe('the engine never throws', () => {
-  it('on any JSON value given as a document: a non-document is a clear error', () => {
+describe("the engine never throws", () => {
+  it("on any JSON value given as a document: a non-document is a clear error", () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const r = validateDocument(value, reg);
         if (!r.ok) {
           expect(r.error.message.length).toBeGreaterThan(0);
-          expect(typeof r.error.path).toBe('string');
+          expect(typeof r.error.path).toBe("string");
         }
       }),
-      { numRuns: RUNS * 5 },
+      { numRuns: RUNS * 5 }
     );
   });
 
-  const anyCells = fc.dictionary(fc.constantFrom('c1', 'c2', 'c3', 'c8', 'c9', 'c10', 'c11', 'c12', 'c13', 'c14', 'name'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 8 });
+  const anyCells = fc.dictionary(
+    fc.constantFrom("c1", "c2", "c3", "c8", "c9", "c10", "c11", "c12", "c13", "c14", "name"),
+    fc.jsonValue({ maxDepth: 2 }),
+    { maxKeys: 8 }
+  );
   const anyDoc = fc.record({
-    template: fc.constantFrom('stat-1', 'stat-2', 'stat-3', 'ledger'),
+    template: fc.constantFrom("stat-1", "stat-2", "stat-3", "ledger"),
     templateVersion: fc.constant(1),
-    period: fc.constantFrom('2021-01', '2021-07', '2021-12'),
-    unit: fc.constant('U'),
-    header: fc.dictionary(fc.constantFrom('reportingUnit', 'filledOn', 'preparer', 'phone', 'head'), fc.jsonValue({ maxDepth: 1 })),
-    rows: fc.array(fc.record({ key: fc.constantFrom('all', 'public', 'public.g2', 'private.g1', 'grand', 'total', 'U1', '1'), cells: anyCells }), { maxLength: 6 }),
+    period: fc.constantFrom("2021-01", "2021-07", "2021-12"),
+    unit: fc.constant("U"),
+    header: fc.dictionary(
+      fc.constantFrom("reportingUnit", "filledOn", "preparer", "phone", "head"),
+      fc.jsonValue({ maxDepth: 1 })
+    ),
+    rows: fc.array(
+      fc.record({
+        key: fc.constantFrom(
+          "all",
+          "public",
+          "public.g2",
+          "private.g1",
+          "grand",
+          "total",
+          "U1",
+          "1"
+        ),
+        cells: anyCells,
+      }),
+      { maxLength: 6 }
+    ),
   });
 
-  it('on any cell values in a document-shaped object, and fill never reports cell.required', () => {
+  it("on any cell values in a document-shaped object, and fill never reports cell.required", () => {
     fc.assert(
-      fc.property(anyDoc, fc.constantFrom('fill', 'submit') as fc.Arbitrary<'fill' | 'submit'>, fc.option(fc.constantFrom('public.g2', 'private.g1') as fc.Arbitrary<'public.g2' | 'private.g1'>), (doc, phase, tier) => {
-        const r = validateDocument(doc, reg, { phase, tier, previous: doc as SheetDocument });
-        if (!r.ok) {
-          expect(r.error.code).toBe('bad-structure');
-          return;
-        }
-        for (const i of r.issues) {
-          expect(typeof i.message).toBe('string');
-          if (phase === 'fill') {
-            expect(i.rule).not.toBe('cell.required');
-            expect(i.rule).not.toBe('header.required');
+      fc.property(
+        anyDoc,
+        fc.constantFrom("fill", "submit") as fc.Arbitrary<"fill" | "submit">,
+        fc.option(
+          fc.constantFrom("public.g2", "private.g1") as fc.Arbitrary<"public.g2" | "private.g1">
+        ),
+        (doc, phase, tier) => {
+          const r = validateDocument(doc, reg, { phase, tier, previous: doc as SheetDocument });
+          if (!r.ok) {
+            expect(r.error.code).toBe("bad-structure");
+            return;
+          }
+          for (const i of r.issues) {
+            expect(typeof i.message).toBe("string");
+            if (phase === "fill") {
+              expect(i.rule).not.toBe("cell.required");
+              expect(i.rule).not.toBe("header.required");
+            }
           }
         }
-      }),
-      { numRuns: RUNS * 5 },
+      ),
+      { numRuns: RUNS * 5 }
     );
   });
 });

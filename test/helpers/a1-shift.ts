@@ -7,11 +7,14 @@ export function shiftFormula(formula: string, dr: number, dc: number): string {
   return parts
     .map((part, i) => {
       if (i % 2 === 1) return part; // inside a string literal
-      return part.replace(/(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Z0-9(])/g, (_m, cAbs: string, col: string, rAbs: string, row: string) => {
-        const c = cAbs ? col : colFromIndex(colToIndex(col) + dc);
-        const r = rAbs ? row : String(Number(row) + dr);
-        return `${cAbs}${c}${rAbs}${r}`;
-      });
+      return part.replace(
+        /(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Z0-9(])/g,
+        (_m, cAbs: string, col: string, rAbs: string, row: string) => {
+          const c = cAbs ? col : colFromIndex(colToIndex(col) + dc);
+          const r = rAbs ? row : String(Number(row) + dr);
+          return `${cAbs}${c}${rAbs}${r}`;
+        }
+      );
     })
     .join('"');
 }
@@ -24,7 +27,7 @@ function colToIndex(col: string): number {
 
 function colFromIndex(c: number): string {
   let n = c + 1;
-  let s = '';
+  let s = "";
   while (n > 0) {
     const m = (n - 1) % 26;
     s = String.fromCharCode(65 + m) + s;

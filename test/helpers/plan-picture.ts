@@ -1,5 +1,5 @@
-import { a1, areaA1, type Area } from '../../src/core/layout/address';
-import type { LayoutPlan } from '../../src/core/layout/types';
+import { a1, areaA1, type Area } from "../../src/core/layout/address";
+import type { LayoutPlan } from "../../src/core/layout/types";
 
 /** A reviewable text picture of a layout plan: one line per sheet row, each cell with its merged area. */
 export function planPicture(plan: LayoutPlan): string {
@@ -17,14 +17,16 @@ export function planPicture(plan: LayoutPlan): string {
       .map((c) => {
         const m = mergeAt.get(`${c.r},${c.c}`);
         const where = m ? areaA1(m) : a1(c.r, c.c);
-        const bind = c.bind ? `{${c.bind.row}.${c.bind.col}}` : c.header ? `{${c.header}}` : '';
-        const content = c.formula ?? (c.value === undefined || c.value === '' ? '' : String(c.value));
-        const lock = c.locked ? '' : '*';
-        return `${where}[${c.kind}${lock}]${bind}${content ? ` ${content}` : ''}`;
+        const bind = c.bind ? `{${c.bind.row}.${c.bind.col}}` : c.header ? `{${c.header}}` : "";
+        const content =
+          c.formula ?? (c.value === undefined || c.value === "" ? "" : String(c.value));
+        const lock = c.locked ? "" : "*";
+        return `${where}[${c.kind}${lock}]${bind}${content ? ` ${content}` : ""}`;
       });
-    lines.push(`r${r + 1}  ${parts.join(' | ')}`);
+    lines.push(`r${r + 1}  ${parts.join(" | ")}`);
   }
-  for (const f of plan.conditionalFormats) lines.push(`CF ${f.rule} ${f.severity} ${areaA1(f.area)} ${f.formula}`);
-  lines.push(`painted: ${plan.paintedRules.join(', ')}`);
-  return lines.join('\n');
+  for (const f of plan.conditionalFormats)
+    lines.push(`CF ${f.rule} ${f.severity} ${areaA1(f.area)} ${f.formula}`);
+  lines.push(`painted: ${plan.paintedRules.join(", ")}`);
+  return lines.join("\n");
 }

@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { checkManifest } from '../../scripts/manifest-check';
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { checkManifest } from "../../scripts/manifest-check";
 
-const manifest = readFileSync(join(__dirname, '..', '..', 'manifest.xml'), 'utf8');
+const manifest = readFileSync(join(__dirname, "..", "..", "manifest.xml"), "utf8");
 
-describe('manifest.xml (checked offline against the add-in manifest XSDs)', () => {
-  it('is valid: schema, resources and icons', async () => {
+describe("manifest.xml (checked offline against the add-in manifest XSDs)", () => {
+  it("is valid: schema, resources and icons", async () => {
     expect(await checkManifest(manifest)).toEqual({ xsdValid: true, errors: [] });
   });
 
-  it('asks for ExcelApi 1.8, zh-CN by default with en-US overrides, a Home tab button', () => {
+  it("asks for ExcelApi 1.8, zh-CN by default with en-US overrides, a Home tab button", () => {
     expect(manifest).toMatch(/<Set Name="ExcelApi" MinVersion="1.8"\/>/);
     expect(manifest).toMatch(/<DefaultLocale>zh-CN<\/DefaultLocale>/);
     expect(manifest).toMatch(/<Override Locale="en-US" Value="Tianbao"\/>/);
@@ -19,17 +19,48 @@ describe('manifest.xml (checked offline against the add-in manifest XSDs)', () =
 
   // The checker itself must catch what it claims to; each mutation below is a real mistake.
   it.each([
-    ['a non-GUID Id', (x: string) => x.replace(/<Id>[^<]+<\/Id>/, '<Id>tianbao</Id>'), /XSD/],
-    ['elements out of order', (x: string) => x.replace('<ProviderName>Tianbao</ProviderName>', '').replace('</DisplayName>', '</DisplayName>\n  <ProviderName>Tianbao</ProviderName>'), /XSD/],
-    ['a resid that names nothing', (x: string) => x.replace('resid="Group.Label"', 'resid="Group.Missing"'), /resid "Group.Missing" names no resource/],
-    ['a duplicate resource id', (x: string) => x.replace('<bt:Url id="Taskpane.Url"', '<bt:Url id="GetStarted.LearnMoreUrl"'), /defined more than once/],
-    ['an icon of the wrong pixel size', (x: string) => x.replace('assets/icon-80.png"', 'assets/icon-64.png"'), /icon-64.png is 64x64, not 80x80/],
-    ['an icon set without 80', (x: string) => x.replace('<bt:Image size="80" resid="Icon.80x80"/>', ''), /not 16, 32 and 80/],
-    ['an http URL', (x: string) => x.replace('https://localhost:3000/addin/help.html"/>\n  <AppDomains>', 'http://localhost:3000/addin/help.html"/>\n  <AppDomains>'), /is not https/],
-  ])('rejects %s', async (_what, mutate, re) => {
+    ["a non-GUID Id", (x: string) => x.replace(/<Id>[^<]+<\/Id>/, "<Id>tianbao</Id>"), /XSD/],
+    [
+      "elements out of order",
+      (x: string) =>
+        x
+          .replace("<ProviderName>Tianbao</ProviderName>", "")
+          .replace("</DisplayName>", "</DisplayName>\n  <ProviderName>Tianbao</ProviderName>"),
+      /XSD/,
+    ],
+    [
+      "a resid that names nothing",
+      (x: string) => x.replace('resid="Group.Label"', 'resid="Group.Missing"'),
+      /resid "Group.Missing" names no resource/,
+    ],
+    [
+      "a duplicate resource id",
+      (x: string) => x.replace('<bt:Url id="Taskpane.Url"', '<bt:Url id="GetStarted.LearnMoreUrl"'),
+      /defined more than once/,
+    ],
+    [
+      "an icon of the wrong pixel size",
+      (x: string) => x.replace('assets/icon-80.png"', 'assets/icon-64.png"'),
+      /icon-64.png is 64x64, not 80x80/,
+    ],
+    [
+      "an icon set without 80",
+      (x: string) => x.replace('<bt:Image size="80" resid="Icon.80x80"/>', ""),
+      /not 16, 32 and 80/,
+    ],
+    [
+      "an http URL",
+      (x: string) =>
+        x.replace(
+          'https://localhost:3000/addin/help.html"/>\n  <AppDomains>',
+          'http://localhost:3000/addin/help.html"/>\n  <AppDomains>'
+        ),
+      /is not https/,
+    ],
+  ])("rejects %s", async (_what, mutate, re) => {
     const mutated = mutate(manifest);
     expect(mutated).not.toBe(manifest);
     const report = await checkManifest(mutated);
-    expect(report.errors.join('\n')).toMatch(re);
+    expect(report.errors.join("\n")).toMatch(re);
   });
 });

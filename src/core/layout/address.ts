@@ -1,7 +1,7 @@
 /** A1-style addresses for 0-based (row, column) coordinates. */
 export function colName(c: number): string {
   let n = c + 1;
-  let s = '';
+  let s = "";
   while (n > 0) {
     const m = (n - 1) % 26;
     s = String.fromCharCode(65 + m) + s;
@@ -19,7 +19,8 @@ export interface Area {
   c2: number;
 }
 
-export const areaA1 = (a: Area): string => (a.r1 === a.r2 && a.c1 === a.c2 ? a1(a.r1, a.c1) : `${a1(a.r1, a.c1)}:${a1(a.r2, a.c2)}`);
+export const areaA1 = (a: Area): string =>
+  a.r1 === a.r2 && a.c1 === a.c2 ? a1(a.r1, a.c1) : `${a1(a.r1, a.c1)}:${a1(a.r2, a.c2)}`;
 
 /** Splits sorted row indices into runs of consecutive rows. */
 export function runsOf(rows: readonly number[]): [number, number][] {
@@ -39,5 +40,5 @@ export function fnv1a(text: string): string {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h.toString(16).padStart(8, '0');
+  return h.toString(16).padStart(8, "0");
 }

@@ -1,16 +1,28 @@
-import type { HeaderField } from '../schema/document';
-import type { CellType, Severity } from '../schema/template';
-import type { Area } from './address';
+import type { HeaderField } from "../schema/document";
+import type { CellType, Severity } from "../schema/template";
+import type { Area } from "./address";
 
 /** What a cell of the official sheet is; renderers map each kind to its formatting. */
-export type CellKind = 'title' | 'meta-label' | 'meta-value' | 'header' | 'colno' | 'stub' | 'input' | 'computed' | 'fixed' | 'footer-label' | 'footer-value' | 'note';
+export type CellKind =
+  | "title"
+  | "meta-label"
+  | "meta-value"
+  | "header"
+  | "colno"
+  | "stub"
+  | "input"
+  | "computed"
+  | "fixed"
+  | "footer-label"
+  | "footer-value"
+  | "note";
 
 export type DataValidationSpec =
-  | { type: 'wholeNumber' | 'decimal'; operator: 'greaterThanOrEqual'; formula1: number }
-  | { type: 'custom'; formula: string }
-  | { type: 'textLength'; operator: 'lessThanOrEqual'; formula1: number }
-  | { type: 'list'; source: string[] }
-  | { type: 'date'; operator: 'greaterThanOrEqual'; formula1: string };
+  | { type: "wholeNumber" | "decimal"; operator: "greaterThanOrEqual"; formula1: number }
+  | { type: "custom"; formula: string }
+  | { type: "textLength"; operator: "lessThanOrEqual"; formula1: number }
+  | { type: "list"; source: string[] }
+  | { type: "date"; operator: "greaterThanOrEqual"; formula1: string };
 
 export interface PlanCell {
   r: number;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { severitySchema } from './template';
+import { z } from "zod";
+import { severitySchema } from "./template";
 
 /**
  * The sheet document of api.md. Cell values are deliberately loose (any JSON scalar):
@@ -7,7 +7,7 @@ import { severitySchema } from './template';
  */
 export type CellValue = number | string | boolean | null;
 
-export const periodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a period is YYYY-MM');
+export const periodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a period is YYYY-MM");
 
 /** Header values are read leniently (a phone written as a number is still a phone); see headerText. */
 export const headerSchema = z.record(z.string(), z.unknown());
@@ -50,9 +50,9 @@ export interface SheetDocument {
 /** A header field as text: numbers (a phone typed as a number) become text, anything else is blank. */
 export function headerText(header: SheetHeader, field: string): string {
   const v = header[field];
-  if (typeof v === 'string') return v.trim();
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return '';
+  if (typeof v === "string") return v.trim();
+  if (typeof v === "number" && Number.isFinite(v)) return String(v);
+  return "";
 }
 
 export const issueSchema = z.object({
@@ -65,5 +65,5 @@ export const issueSchema = z.object({
 });
 export type Issue = z.infer<typeof issueSchema>;
 
-export const HEADER_FIELDS = ['reportingUnit', 'filledOn', 'head', 'preparer', 'phone'] as const;
+export const HEADER_FIELDS = ["reportingUnit", "filledOn", "head", "preparer", "phone"] as const;
 export type HeaderField = (typeof HEADER_FIELDS)[number];

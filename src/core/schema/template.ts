@@ -1,14 +1,19 @@
-import { z } from 'zod';
+import { z } from "zod";
 
 /** Shape of a template definition (src/templates/*.json). Meaning is checked by compileTemplate. */
 
-export const cellTypeSchema = z.enum(['count', 'amount', 'text', 'enum', 'date']);
+export const cellTypeSchema = z.enum(["count", "amount", "text", "enum", "date"]);
 export type CellType = z.infer<typeof cellTypeSchema>;
 
-export const localizedSchema = z.object({ 'zh-CN': z.string().min(1), 'en-US': z.string().min(1) });
+export const localizedSchema = z.object({ "zh-CN": z.string().min(1), "en-US": z.string().min(1) });
 export type Localized = z.infer<typeof localizedSchema>;
 
-const keySchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'a key starts with a letter and holds letters, digits, _ . -');
+const keySchema = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_.-]*$/,
+    "a key starts with a letter and holds letters, digits, _ . -"
+  );
 
 export const columnSchema = z
   .object({
@@ -28,7 +33,14 @@ export const columnSchema = z
   .strict();
 export type ColumnDef = z.infer<typeof columnSchema>;
 
-export const tierSchema = z.enum(['public.g3', 'public.g2', 'public.g1', 'private.g3', 'private.g2', 'private.g1']);
+export const tierSchema = z.enum([
+  "public.g3",
+  "public.g2",
+  "public.g1",
+  "private.g3",
+  "private.g2",
+  "private.g1",
+]);
 export type Tier = z.infer<typeof tierSchema>;
 
 export const rowSchema = z
@@ -42,7 +54,7 @@ export const rowSchema = z
   .strict();
 export type RowDef = z.infer<typeof rowSchema>;
 
-export const severitySchema = z.enum(['error', 'warning']);
+export const severitySchema = z.enum(["error", "warning"]);
 export type Severity = z.infer<typeof severitySchema>;
 
 export const ruleSchema = z
@@ -50,7 +62,7 @@ export const ruleSchema = z
     id: z.string().regex(/^[a-z0-9-]+\.[a-z0-9.-]+$/, 'a rule id is "<template>.<name>"'),
     severity: severitySchema,
     /** row: per input row, identifiers are column keys; column: per column of `each`, identifiers are row keys; unique: `on` unique across input rows. */
-    scope: z.enum(['row', 'column', 'unique']).default('row'),
+    scope: z.enum(["row", "column", "unique"]).default("row"),
     check: z.string().min(1).optional(),
     /** Expands the rule once per item, bound to the identifier `$`. */
     each: z.array(keySchema).min(1).optional(),
@@ -69,15 +81,21 @@ export const templateSchema = z
     shortName: localizedSchema,
     title: z.string().min(1),
     parameters: z.record(z.string(), z.string()).optional(),
-    reporters: z.array(z.enum(['bureau', 'department', 'hospital'])).min(1),
+    reporters: z.array(z.enum(["bureau", "department", "hospital"])).min(1),
     dueDay: z.number().int().min(1).max(28),
     cumulative: z.boolean(),
-    consolidation: z.enum(['sum', 'rows', 'append']),
-    rowMode: z.enum(['fixed', 'list']),
-    listKey: z.enum(['unit', 'serial']).optional(),
+    consolidation: z.enum(["sum", "rows", "append"]),
+    rowMode: z.enum(["fixed", "list"]),
+    listKey: z.enum(["unit", "serial"]).optional(),
     tierLocked: z.boolean(),
-    columnNumbers: z.enum(['plain', 'paren', 'none']),
-    stub: z.object({ header: z.string().min(1), width: z.number().int().min(1).max(4), numbering: z.boolean().optional() }).strict(),
+    columnNumbers: z.enum(["plain", "paren", "none"]),
+    stub: z
+      .object({
+        header: z.string().min(1),
+        width: z.number().int().min(1).max(4),
+        numbering: z.boolean().optional(),
+      })
+      .strict(),
     columns: z.array(columnSchema).min(1),
     rows: z.array(rowSchema),
     rules: z.array(ruleSchema),

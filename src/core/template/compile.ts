@@ -1,17 +1,26 @@
-import { bindItem, refsOf, type Expr } from '../expr/ast';
-import { ExprError, parseExpr } from '../expr/parse';
-import { HEADER_FIELDS } from '../schema/document';
-import { templateSchema, type CellType, type ColumnDef, type Localized, type RowDef, type Severity, type TemplateParsed, type Tier } from '../schema/template';
+import { bindItem, refsOf, type Expr } from "../expr/ast";
+import { ExprError, parseExpr } from "../expr/parse";
+import { HEADER_FIELDS } from "../schema/document";
+import {
+  templateSchema,
+  type CellType,
+  type ColumnDef,
+  type Localized,
+  type RowDef,
+  type Severity,
+  type TemplateParsed,
+  type Tier,
+} from "../schema/template";
 
 /** A template definition that is wrong; `where` names the place (e.g. `rules[2].check`). */
 export class TemplateError extends Error {
   constructor(
     readonly templateId: string,
     readonly where: string,
-    detail: string,
+    detail: string
   ) {
     super(`template ${templateId}: ${where}: ${detail}`);
-    this.name = 'TemplateError';
+    this.name = "TemplateError";
   }
 }
 
@@ -31,7 +40,7 @@ export interface CompiledRow extends RowDef {
 export interface CompiledRule {
   id: string;
   severity: Severity;
-  scope: 'row' | 'column' | 'unique';
+  scope: "row" | "column" | "unique";
   /** Row scope: the column reported; column scope: the row reported. */
   on: string;
   /** Column scope: the column checked. */
@@ -60,21 +69,29 @@ export interface CompiledTemplate {
   tiers: Map<Tier, string>;
 }
 
-const NUMERIC: readonly CellType[] = ['count', 'amount'];
+const NUMERIC: readonly CellType[] = ["count", "amount"];
 
-function topoOrder(templateId: string, where: (key: string) => string, deps: Map<string, string[]>): string[] {
+function topoOrder(
+  templateId: string,
+  where: (key: string) => string,
+  deps: Map<string, string[]>
+): string[] {
   const order: string[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
+  const state = new Map<string, "visiting" | "done">();
   const visit = (k: string, path: string[]): void => {
     const s = state.get(k);
-    if (s === 'done') return;
-    if (s === 'visiting') {
+    if (s === "done") return;
+    if (s === "visiting") {
       const cycle = [...path, k];
-      throw new TemplateError(templateId, where(k), `computed cycle: ${cycle.slice(cycle.indexOf(k)).join(' -> ')}`);
+      throw new TemplateError(
+        templateId,
+        where(k),
+        `computed cycle: ${cycle.slice(cycle.indexOf(k)).join(" -> ")}`
+      );
     }
-    state.set(k, 'visiting');
+    state.set(k, "visiting");
     for (const d of deps.get(k) ?? []) if (deps.has(d)) visit(d, [...path, k]);
-    state.set(k, 'done');
+    state.set(k, "done");
     order.push(k);
   };
   for (const k of deps.keys()) visit(k, []);
@@ -92,18 +109,27 @@ function parseAt(templateId: string, where: string, source: string): Expr {
 /** Checks a definition's shape (zod) and meaning (every name exists, no cycles) and prepares it for the engine. */
 export function compileTemplate(input: unknown): CompiledTemplate {
   const parsed = templateSchema.safeParse(input);
-  const rawId = typeof input === 'object' && input !== null && 'id' in input ? String((input as { id: unknown }).id) : '?';
+  const rawId =
+    typeof input === "object" && input !== null && "id" in input
+      ? String((input as { id: unknown }).id)
+      : "?";
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new TemplateError(rawId, first ? first.path.join('.') || '(root)' : '(root)', first ? first.message : 'invalid');
+    throw new TemplateError(
+      rawId,
+      first ? first.path.join(".") || "(root)" : "(root)",
+      first ? first.message : "invalid"
+    );
   }
   const def = parsed.data;
   const id = def.id;
 
   const column = new Map<string, CompiledColumn>();
   const columns = def.columns.map((c, index) => {
-    if (column.has(c.key)) throw new TemplateError(id, `columns[${index}].key`, `duplicate column "${c.key}"`);
-    if (c.type === 'enum' && !c.options) throw new TemplateError(id, `columns[${index}].options`, 'an enum column lists its options');
+    if (column.has(c.key))
+      throw new TemplateError(id, `columns[${index}].key`, `duplicate column "${c.key}"`);
+    if (c.type === "enum" && !c.options)
+      throw new TemplateError(id, `columns[${index}].options`, "an enum column lists its options");
     const col: CompiledColumn = { ...c, index, numeric: NUMERIC.includes(c.type) };
     column.set(c.key, col);
     return col;
@@ -113,7 +139,8 @@ export function compileTemplate(input: unknown): CompiledTemplate {
   for (const col of columns) {
     if (!col.computed) continue;
     const where = `columns[${col.index}].computed`;
-    if (!col.numeric) throw new TemplateError(id, where, 'only count and amount columns can be computed');
+    if (!col.numeric)
+      throw new TemplateError(id, where, "only count and amount columns can be computed");
     col.computedExpr = parseAt(id, where, col.computed);
     const refs = refsOf(col.computedExpr);
     for (const r of refs) {
@@ -123,20 +150,33 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     }
     colDeps.set(col.key, refs);
   }
-  const computedColumnOrder = topoOrder(id, (k) => `columns[${column.get(k)?.index}].computed`, colDeps);
+  const computedColumnOrder = topoOrder(
+    id,
+    (k) => `columns[${column.get(k)?.index}].computed`,
+    colDeps
+  );
 
-  if (def.rowMode === 'list' && !def.listKey) throw new TemplateError(id, 'listKey', 'a list template says how its rows are keyed');
+  if (def.rowMode === "list" && !def.listKey)
+    throw new TemplateError(id, "listKey", "a list template says how its rows are keyed");
   const row = new Map<string, CompiledRow>();
   const tiers = new Map<Tier, string>();
   const rows = def.rows.map((r, index) => {
-    if (row.has(r.key)) throw new TemplateError(id, `rows[${index}].key`, `duplicate row "${r.key}"`);
+    if (row.has(r.key))
+      throw new TemplateError(id, `rows[${index}].key`, `duplicate row "${r.key}"`);
     if (r.tier) {
-      if (tiers.has(r.tier)) throw new TemplateError(id, `rows[${index}].tier`, `tier ${r.tier} already has a row`);
+      if (tiers.has(r.tier))
+        throw new TemplateError(id, `rows[${index}].tier`, `tier ${r.tier} already has a row`);
       tiers.set(r.tier, r.key);
     }
-    if (r.label.length > def.stub.width) throw new TemplateError(id, `rows[${index}].label`, `more labels than the ${def.stub.width} stub columns`);
+    if (r.label.length > def.stub.width)
+      throw new TemplateError(
+        id,
+        `rows[${index}].label`,
+        `more labels than the ${def.stub.width} stub columns`
+      );
     for (const k of Object.keys(r.fixedCells ?? {})) {
-      if (!column.has(k)) throw new TemplateError(id, `rows[${index}].fixedCells`, `unknown column "${k}"`);
+      if (!column.has(k))
+        throw new TemplateError(id, `rows[${index}].fixedCells`, `unknown column "${k}"`);
     }
     const out: CompiledRow = { ...r, index, sumsListRows: false };
     row.set(r.key, out);
@@ -149,48 +189,92 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     const where = `rows[${r.index}].computed`;
     r.computedExpr = parseAt(id, where, r.computed);
     const e = r.computedExpr;
-    if (e.kind === 'call' && e.fn === 'SUM' && e.args[0]?.kind === 'ref' && e.args[0].name === 'listRows') {
-      if (def.rowMode !== 'list') throw new TemplateError(id, where, 'SUM(listRows) is for list templates');
+    if (
+      e.kind === "call" &&
+      e.fn === "SUM" &&
+      e.args[0]?.kind === "ref" &&
+      e.args[0].name === "listRows"
+    ) {
+      if (def.rowMode !== "list")
+        throw new TemplateError(id, where, "SUM(listRows) is for list templates");
       r.sumsListRows = true;
       continue;
     }
     const refs = refsOf(e);
-    for (const name of refs) if (!row.has(name)) throw new TemplateError(id, where, `unknown row "${name}"`);
+    for (const name of refs)
+      if (!row.has(name)) throw new TemplateError(id, where, `unknown row "${name}"`);
     rowDeps.set(r.key, refs);
   }
-  const computedRowOrder = [...topoOrder(id, (k) => `rows[${row.get(k)?.index}].computed`, rowDeps), ...rows.filter((r) => r.sumsListRows).map((r) => r.key)];
+  const computedRowOrder = [
+    ...topoOrder(id, (k) => `rows[${row.get(k)?.index}].computed`, rowDeps),
+    ...rows.filter((r) => r.sumsListRows).map((r) => r.key),
+  ];
 
   const rules: CompiledRule[] = [];
   def.rules.forEach((rule, defIndex) => {
     const at = `rules[${defIndex}] (${rule.id})`;
-    if (!rule.id.startsWith(`${id}.`)) throw new TemplateError(id, `${at}.id`, `a rule id starts with "${id}."`);
-    if (rules.some((r) => r.id === rule.id)) throw new TemplateError(id, `${at}.id`, 'duplicate rule id');
+    if (!rule.id.startsWith(`${id}.`))
+      throw new TemplateError(id, `${at}.id`, `a rule id starts with "${id}."`);
+    if (rules.some((r) => r.id === rule.id))
+      throw new TemplateError(id, `${at}.id`, "duplicate rule id");
     const items = rule.each ?? [undefined];
-    if (rule.scope === 'unique') {
-      if (!column.has(rule.on)) throw new TemplateError(id, `${at}.on`, `unknown column "${rule.on}"`);
-      rules.push({ id: rule.id, severity: rule.severity, scope: 'unique', on: rule.on, defIndex, message: rule.message });
+    if (rule.scope === "unique") {
+      if (!column.has(rule.on))
+        throw new TemplateError(id, `${at}.on`, `unknown column "${rule.on}"`);
+      rules.push({
+        id: rule.id,
+        severity: rule.severity,
+        scope: "unique",
+        on: rule.on,
+        defIndex,
+        message: rule.message,
+      });
       return;
     }
-    if (!rule.check) throw new TemplateError(id, `${at}.check`, 'a row or column rule has a check');
+    if (!rule.check) throw new TemplateError(id, `${at}.check`, "a row or column rule has a check");
     const base = parseAt(id, `${at}.check`, rule.check);
-    const usesItem = refsOf(base).includes('$') || rule.on === '$';
-    if (usesItem && !rule.each) throw new TemplateError(id, `${at}.check`, '"$" is used without "each"');
+    const usesItem = refsOf(base).includes("$") || rule.on === "$";
+    if (usesItem && !rule.each)
+      throw new TemplateError(id, `${at}.check`, '"$" is used without "each"');
     for (const item of items) {
-      if (item !== undefined && !column.has(item)) throw new TemplateError(id, `${at}.each`, `unknown column "${item}"`);
+      if (item !== undefined && !column.has(item))
+        throw new TemplateError(id, `${at}.each`, `unknown column "${item}"`);
       const expr = item !== undefined ? bindItem(base, item) : base;
-      const on = rule.on === '$' && item !== undefined ? item : rule.on;
-      if (rule.scope === 'row') {
+      const on = rule.on === "$" && item !== undefined ? item : rule.on;
+      if (rule.scope === "row") {
         for (const name of refsOf(expr)) {
-          const isHeader = name.startsWith('header.') && (HEADER_FIELDS as readonly string[]).includes(name.slice(7));
-          if (!isHeader && !column.has(name)) throw new TemplateError(id, `${at}.check`, `unknown column "${name}"`);
+          const isHeader =
+            name.startsWith("header.") &&
+            (HEADER_FIELDS as readonly string[]).includes(name.slice(7));
+          if (!isHeader && !column.has(name))
+            throw new TemplateError(id, `${at}.check`, `unknown column "${name}"`);
         }
         if (!column.has(on)) throw new TemplateError(id, `${at}.on`, `unknown column "${on}"`);
-        rules.push({ id: rule.id, severity: rule.severity, scope: 'row', on, expr, defIndex, message: rule.message });
+        rules.push({
+          id: rule.id,
+          severity: rule.severity,
+          scope: "row",
+          on,
+          expr,
+          defIndex,
+          message: rule.message,
+        });
       } else {
-        if (item === undefined) throw new TemplateError(id, `${at}.each`, 'a column rule lists its columns in "each"');
-        for (const name of refsOf(expr)) if (!row.has(name)) throw new TemplateError(id, `${at}.check`, `unknown row "${name}"`);
+        if (item === undefined)
+          throw new TemplateError(id, `${at}.each`, 'a column rule lists its columns in "each"');
+        for (const name of refsOf(expr))
+          if (!row.has(name)) throw new TemplateError(id, `${at}.check`, `unknown row "${name}"`);
         if (!row.has(on)) throw new TemplateError(id, `${at}.on`, `unknown row "${on}"`);
-        rules.push({ id: rule.id, severity: rule.severity, scope: 'column', on, column: item, expr, defIndex, message: rule.message });
+        rules.push({
+          id: rule.id,
+          severity: rule.severity,
+          scope: "column",
+          on,
+          column: item,
+          expr,
+          defIndex,
+          message: rule.message,
+        });
       }
     }
   });

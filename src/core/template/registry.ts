@@ -1,4 +1,4 @@
-import { compileTemplate, type CompiledTemplate } from './compile';
+import { compileTemplate, type CompiledTemplate } from "./compile";
 
 /** Compiled templates by id and version. Built once; compiling checks every definition. */
 export class TemplateRegistry {

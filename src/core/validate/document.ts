@@ -1,8 +1,8 @@
-import type { Locale } from '../i18n';
-import { DEFAULT_LOCALE } from '../i18n';
-import { sheetDocumentSchema, type Issue, type SheetDocument } from '../schema/document';
-import type { CompiledTemplate } from '../template/compile';
-import { validateParsed, type ValidateOptions } from './engine';
+import type { Locale } from "../i18n";
+import { DEFAULT_LOCALE } from "../i18n";
+import { sheetDocumentSchema, type Issue, type SheetDocument } from "../schema/document";
+import type { CompiledTemplate } from "../template/compile";
+import { validateParsed, type ValidateOptions } from "./engine";
 
 export interface TemplateLookup {
   get(id: string, version?: number): CompiledTemplate | undefined;
@@ -10,54 +10,91 @@ export interface TemplateLookup {
 
 /** Why an input is not a sheet document, with the JSON path of the first problem. */
 export interface DocumentError {
-  code: 'not-a-document' | 'unknown-template' | 'unknown-template-version' | 'bad-structure';
+  code: "not-a-document" | "unknown-template" | "unknown-template-version" | "bad-structure";
   path: string;
   message: string;
 }
 
-export type ParseResult = { ok: true; doc: SheetDocument; template: CompiledTemplate } | { ok: false; error: DocumentError };
+export type ParseResult =
+  | { ok: true; doc: SheetDocument; template: CompiledTemplate }
+  | { ok: false; error: DocumentError };
 
 const TEXT = {
-  notDoc: { 'zh-CN': '不是填报表文档', 'en-US': 'not a sheet document' },
-  unknownTemplate: { 'zh-CN': '未知的统计表', 'en-US': 'unknown template' },
-  unknownVersion: { 'zh-CN': '该统计表没有此版本', 'en-US': 'this template has no such version' },
-  unknownRow: { 'zh-CN': '表中没有这一行', 'en-US': 'the table has no such row' },
-  duplicateRow: { 'zh-CN': '行重复出现', 'en-US': 'the row appears twice' },
-  unknownCol: { 'zh-CN': '表中没有这一列', 'en-US': 'the table has no such column' },
+  notDoc: { "zh-CN": "不是填报表文档", "en-US": "not a sheet document" },
+  unknownTemplate: { "zh-CN": "未知的统计表", "en-US": "unknown template" },
+  unknownVersion: { "zh-CN": "该统计表没有此版本", "en-US": "this template has no such version" },
+  unknownRow: { "zh-CN": "表中没有这一行", "en-US": "the table has no such row" },
+  duplicateRow: { "zh-CN": "行重复出现", "en-US": "the row appears twice" },
+  unknownCol: { "zh-CN": "表中没有这一列", "en-US": "the table has no such column" },
 };
 
-const fail = (code: DocumentError['code'], path: string, message: string): ParseResult => ({ ok: false, error: { code, path, message } });
+const fail = (code: DocumentError["code"], path: string, message: string): ParseResult => ({
+  ok: false,
+  error: { code, path, message },
+});
 
 /** Checks that an input is a sheet document of a known template; cell values are not judged here. */
-export function parseSheetDocument(input: unknown, templates: TemplateLookup, locale: Locale = DEFAULT_LOCALE): ParseResult {
+export function parseSheetDocument(
+  input: unknown,
+  templates: TemplateLookup,
+  locale: Locale = DEFAULT_LOCALE
+): ParseResult {
   const parsed = sheetDocumentSchema.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    const path = first ? first.path.map(String).join('.') : '';
-    return fail('not-a-document', path || '(root)', `${TEXT.notDoc[locale]}: ${path || '(root)'}: ${first?.message ?? ''}`);
+    const path = first ? first.path.map(String).join(".") : "";
+    return fail(
+      "not-a-document",
+      path || "(root)",
+      `${TEXT.notDoc[locale]}: ${path || "(root)"}: ${first?.message ?? ""}`
+    );
   }
   const doc = parsed.data as SheetDocument;
-  if (!templates.get(doc.template)) return fail('unknown-template', 'template', `${TEXT.unknownTemplate[locale]}: ${doc.template}`);
+  if (!templates.get(doc.template))
+    return fail("unknown-template", "template", `${TEXT.unknownTemplate[locale]}: ${doc.template}`);
   const template = templates.get(doc.template, doc.templateVersion);
-  if (!template) return fail('unknown-template-version', 'templateVersion', `${TEXT.unknownVersion[locale]}: ${doc.template} v${doc.templateVersion}`);
+  if (!template)
+    return fail(
+      "unknown-template-version",
+      "templateVersion",
+      `${TEXT.unknownVersion[locale]}: ${doc.template} v${doc.templateVersion}`
+    );
 
   const seen = new Set<string>();
   for (const [i, row] of doc.rows.entries()) {
-    if (seen.has(row.key)) return fail('bad-structure', `rows.${i}.key`, `${TEXT.duplicateRow[locale]}: ${row.key}`);
+    if (seen.has(row.key))
+      return fail("bad-structure", `rows.${i}.key`, `${TEXT.duplicateRow[locale]}: ${row.key}`);
     seen.add(row.key);
-    if (template.def.rowMode === 'fixed' && !template.row.has(row.key)) return fail('bad-structure', `rows.${i}.key`, `${TEXT.unknownRow[locale]}: ${row.key}`);
+    if (template.def.rowMode === "fixed" && !template.row.has(row.key))
+      return fail("bad-structure", `rows.${i}.key`, `${TEXT.unknownRow[locale]}: ${row.key}`);
     for (const col of Object.keys(row.cells)) {
-      if (!template.column.has(col)) return fail('bad-structure', `rows.${i}.cells.${col}`, `${TEXT.unknownCol[locale]}: ${col}`);
+      if (!template.column.has(col))
+        return fail(
+          "bad-structure",
+          `rows.${i}.cells.${col}`,
+          `${TEXT.unknownCol[locale]}: ${col}`
+        );
     }
   }
   return { ok: true, doc, template };
 }
 
-export type ValidationResult = { ok: true; issues: Issue[]; doc: SheetDocument; template: CompiledTemplate } | { ok: false; error: DocumentError };
+export type ValidationResult =
+  | { ok: true; issues: Issue[]; doc: SheetDocument; template: CompiledTemplate }
+  | { ok: false; error: DocumentError };
 
 /** The one entry point the add-in, the server and the CLI share. Never throws on any JSON value. */
-export function validateDocument(input: unknown, templates: TemplateLookup, opts: ValidateOptions = {}): ValidationResult {
+export function validateDocument(
+  input: unknown,
+  templates: TemplateLookup,
+  opts: ValidateOptions = {}
+): ValidationResult {
   const parsed = parseSheetDocument(input, templates, opts.locale);
   if (!parsed.ok) return parsed;
-  return { ok: true, issues: validateParsed(parsed.template, parsed.doc, opts), doc: parsed.doc, template: parsed.template };
+  return {
+    ok: true,
+    issues: validateParsed(parsed.template, parsed.doc, opts),
+    doc: parsed.doc,
+    template: parsed.template,
+  };
 }

@@ -1,0 +1,65 @@
+// The `yo office` layout: the task pane is built into dist/addin/ and served under /addin/.
+const path = require("node:path");
+const HtmlWebpackPlugin = require("html-webpack-plugin");
+const CopyWebpackPlugin = require("copy-webpack-plugin");
+
+const PORT = Number(process.env.PORT ?? 3000);
+
+module.exports = (_env, argv) => {
+  const dev = argv.mode !== "production";
+  return {
+    devtool: dev ? "eval-source-map" : "source-map",
+    entry: { taskpane: "./src/taskpane/index.tsx" },
+    output: {
+      path: path.resolve(__dirname, "dist", "addin"),
+      publicPath: "/addin/",
+      filename: "[name].[contenthash:8].js",
+      clean: true,
+    },
+    resolve: { extensions: [".ts", ".tsx", ".js", ".json"] },
+    module: {
+      rules: [
+        {
+          test: /\.tsx?$/,
+          exclude: /node_modules/,
+          use: { loader: "ts-loader", options: { transpileOnly: true } },
+        },
+      ],
+    },
+    plugins: [
+      new HtmlWebpackPlugin({
+        filename: "taskpane.html",
+        template: "./src/taskpane/taskpane.html",
+        chunks: ["taskpane"],
+      }),
+      new HtmlWebpackPlugin({
+        filename: "help.html",
+        template: "./src/taskpane/help.html",
+        chunks: [],
+      }),
+      new CopyWebpackPlugin({ patterns: [{ from: "assets", to: "assets" }] }),
+    ],
+    performance: { hints: false },
+    devServer: {
+      port: PORT,
+      server: "https",
+      static: false,
+      devMiddleware: { publicPath: "/addin/" },
+      headers: { "Access-Control-Allow-Origin": "*" },
+      client: { overlay: { warnings: false } },
+      historyApiFallback: false,
+      onListening: () => {
+        console.log(
+          [
+            "",
+            `填报 task pane: https://localhost:${PORT}/addin/taskpane.html`,
+            "Sideload in Excel: Home > Add-ins > More add-ins > My add-ins > Upload my add-in > manifest.xml",
+            "  (Excel on the web: Insert > Add-ins > Upload my add-in; Windows: a shared-folder catalog, see README).",
+            "The development certificate is self-signed: open the URL above once in a browser and trust it.",
+            "",
+          ].join("\n")
+        );
+      },
+    },
+  };
+};
