@@ -1,4 +1,4 @@
-import { evaluate } from "./expr/evaluate";
+import { compileExpr, type Compiled, type Resolver } from "./expr/evaluate";
 import type { CompiledTemplate } from "./template/compile";
 
 /** Reads an input cell as a number for a computation: a number, 0 for blank, null when it cannot take part. */
@@ -8,6 +8,62 @@ export const cellKey = (row: string, col: string): string => `${row}\u0000${col}
 
 // Sums of 2-decimal amounts pick up binary noise (9.42 + 1.59 = 11.010000000000002); trim it.
 const clean = (v: number): number => Math.round(v * 1e6) / 1e6;
+
+interface Data {
+  out: Map<string, number | null>;
+  input: InputNumber;
+}
+interface Ctx {
+  data: Data;
+  row: string;
+  col: string;
+}
+
+const valueIn = (d: Data, row: string, col: string): number | null => {
+  const k = cellKey(row, col);
+  const v = d.out.get(k);
+  return v !== undefined || d.out.has(k) ? (v ?? null) : d.input(row, col);
+};
+const noText = {
+  filled: () => () => true,
+  deadlineDate: () => () => null,
+  deadlineKnown: () => () => false,
+};
+const byColumn: Resolver<Ctx> = { value: (name) => (c) => valueIn(c.data, c.row, name), ...noText };
+const byRow: Resolver<Ctx> = { value: (name) => (c) => valueIn(c.data, name, c.col), ...noText };
+
+interface Formulas {
+  columns: { key: string; fn: Compiled<Ctx> }[];
+  rows: { key: string; sumsListRows: boolean; fn: Compiled<Ctx> | null }[];
+  numeric: string[];
+}
+const formulasOf = new WeakMap<CompiledTemplate, Formulas>();
+
+function formulas(t: CompiledTemplate): Formulas {
+  let f = formulasOf.get(t);
+  if (!f) {
+    f = {
+      columns: t.computedColumnOrder.map((key) => ({
+        key,
+        fn: compileExpr(t.column.get(key)!.computedExpr!, byColumn),
+      })),
+      rows: t.computedRowOrder.map((key) => {
+        const row = t.row.get(key)!;
+        return {
+          key,
+          sumsListRows: row.sumsListRows,
+          fn: row.computedExpr && !row.sumsListRows ? compileExpr(row.computedExpr, byRow) : null,
+        };
+      }),
+      numeric: t.columns.filter((c) => c.numeric).map((c) => c.key),
+    };
+    formulasOf.set(t, f);
+  }
+  return f;
+}
+
+const asNumber = (v: unknown): number | null =>
+  typeof v === "number" && Number.isFinite(v) ? clean(v) : null;
 
 /**
  * Every computed cell of a table: computed columns of the input rows, then computed rows
@@ -19,39 +75,23 @@ export function computeCells(
   listRowKeys: readonly string[],
   input: InputNumber
 ): Map<string, number | null> {
-  const out = new Map<string, number | null>();
+  const f = formulas(t);
+  const data: Data = { out: new Map(), input };
   const inputRows = t.def.rowMode === "list" ? listRowKeys : t.inputRowKeys;
-  const numericCols = t.columns.filter((c) => c.numeric);
-
-  const valueIn = (row: string, col: string): number | null => {
-    const k = cellKey(row, col);
-    return out.has(k) ? (out.get(k) as number | null) : input(row, col);
-  };
-  const evalNumber = (result: unknown): number | null =>
-    typeof result === "number" && Number.isFinite(result) ? clean(result) : null;
-
-  for (const row of inputRows) {
-    for (const colKey of t.computedColumnOrder) {
-      const col = t.column.get(colKey);
-      if (!col?.computedExpr) continue;
-      const v = evaluate(col.computedExpr, {
-        value: (name) => valueIn(row, name),
-        filled: () => true,
-        deadlineDate: () => null,
-        deadlineKnown: () => false,
-      });
-      out.set(cellKey(row, colKey), evalNumber(v));
+  const ctx: Ctx = { data, row: "", col: "" };
+  if (f.columns.length) {
+    for (const row of inputRows) {
+      ctx.row = row;
+      for (const { key, fn } of f.columns) data.out.set(cellKey(row, key), asNumber(fn(ctx)));
     }
   }
-  for (const rowKey of t.computedRowOrder) {
-    const row = t.row.get(rowKey);
-    if (!row) continue;
-    for (const col of numericCols) {
-      let v: number | null;
-      if (row.sumsListRows) {
+  for (const { key, sumsListRows, fn } of f.rows) {
+    for (const col of f.numeric) {
+      let v: number | null = null;
+      if (sumsListRows) {
         v = 0;
         for (const r of listRowKeys) {
-          const x = valueIn(r, col.key);
+          const x = valueIn(data, r, col);
           if (x === null) {
             v = null;
             break;
@@ -59,20 +99,14 @@ export function computeCells(
           v += x;
         }
         v = v === null ? null : clean(v);
-      } else if (row.computedExpr) {
-        v = evalNumber(
-          evaluate(row.computedExpr, {
-            value: (name) => valueIn(name, col.key),
-            filled: () => true,
-            deadlineDate: () => null,
-            deadlineKnown: () => false,
-          })
-        );
-      } else v = null;
-      out.set(cellKey(rowKey, col.key), v);
+      } else if (fn) {
+        ctx.col = col;
+        v = asNumber(fn(ctx));
+      }
+      data.out.set(cellKey(key, col), v);
     }
   }
-  return out;
+  return data.out;
 }
 
 /** A copy of a document with every computed cell filled from its input cells (blank = 0). */

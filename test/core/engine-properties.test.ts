@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { cellKey, computeCells, withComputedCells } from "../../src/core/computed";
 import type { SheetDocument } from "../../src/core/schema/document";
-import { validateDocument } from "../../src/core/validate/document";
+import { fastEnvelope, validateDocument } from "../../src/core/validate/document";
+import { sheetDocumentEnvelopeSchema } from "../../src/core/schema/document";
 import { validateParsed } from "../../src/core/validate/engine";
 import { templates } from "../../src/templates";
 
@@ -167,6 +168,49 @@ describe("the engine never throws", () => {
         }
       ),
       { numRuns: RUNS * 5 }
+    );
+  });
+});
+
+describe("the hand-written envelope check agrees with the zod schema", () => {
+  const nearDoc = fc.record(
+    {
+      template: fc.oneof(fc.constantFrom("stat-3", "", "x".repeat(65)), fc.string(), fc.integer()),
+      templateVersion: fc.oneof(
+        fc.constantFrom(1, 0, -1, 1.5, 2 ** 53, Number.MAX_VALUE),
+        fc.string()
+      ),
+      period: fc.oneof(
+        fc.constantFrom("2021-07", "2021-13", "2021-7", "2021-00", " 2021-07"),
+        fc.string()
+      ),
+      unit: fc.oneof(fc.constantFrom("U", "", "u".repeat(65)), fc.integer()),
+      header: fc.oneof(
+        fc.constant(undefined),
+        fc.constant(null),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.array(fc.string())
+      ),
+      rows: fc.oneof(fc.array(fc.jsonValue(), { maxLength: 3 }), fc.jsonValue()),
+    },
+    { requiredKeys: [] }
+  );
+  it("on near-documents and any JSON value", () => {
+    fc.assert(
+      fc.property(fc.oneof(nearDoc, fc.jsonValue()), (value) => {
+        const fast = fastEnvelope(value);
+        const zod = sheetDocumentEnvelopeSchema.safeParse(value);
+        if (fast) {
+          expect(zod.success).toBe(true);
+          expect(fast).toEqual(zod.data);
+        } else {
+          // The fast path may only decline what zod refuses, or what zod accepts with a header it had to read.
+          const hdr = (value as { header?: unknown } | null)?.header;
+          if (zod.success)
+            expect(hdr !== undefined && Object.getPrototypeOf(hdr) !== Object.prototype).toBe(true);
+        }
+      }),
+      { numRuns: RUNS * 10 }
     );
   });
 });

@@ -3,16 +3,15 @@ import type { Expr } from "./ast";
 /** A value during evaluation; null is "unknown" (three-valued logic: an unknown result raises no issue). */
 export type Value = number | string | boolean | null;
 
-export interface EvalEnv {
-  /** The value of a name: numbers for numeric cells (blank = 0), strings for text, ISO strings for dates, null when unknown. */
-  value(name: string): Value;
-  /** Whether the cell behind a name holds anything. */
-  filled(name: string): boolean;
-  /** ISO date derived from a free-text deadline, or null. */
-  deadlineDate(name: string): string | null;
-  /** Whether a deadline text is understood (a date could be derived, or it asks for no date). */
-  deadlineKnown(name: string): boolean;
+/** How a compiled expression reads its names, given a context C chosen by the caller. */
+export interface Resolver<C> {
+  value(name: string): (c: C) => Value;
+  filled(name: string): (c: C) => boolean;
+  deadlineDate(name: string): (c: C) => string | null;
+  deadlineKnown(name: string): (c: C) => boolean;
 }
+
+export type Compiled<C> = (c: C) => Value;
 
 const truth = (v: Value): boolean | null => (typeof v === "boolean" ? v : null);
 
@@ -47,44 +46,93 @@ function arithmetic(op: string, a: Value, b: Value): Value {
   }
 }
 
-export function evaluate(expr: Expr, env: EvalEnv): Value {
+/**
+ * Turns an expression into a closure, once: the one implementation of the language's meaning,
+ * used by rules, computed cells and plain evaluation alike. Never uses eval.
+ */
+export function compileExpr<C>(expr: Expr, r: Resolver<C>): Compiled<C> {
   switch (expr.kind) {
     case "num":
-    case "str":
-      return expr.value;
+    case "str": {
+      const v = expr.value;
+      return () => v;
+    }
     case "ref":
-      return env.value(expr.name);
+      return r.value(expr.name);
     case "un": {
-      const v = evaluate(expr.arg, env);
-      if (expr.op === "-") return typeof v === "number" ? -v : null;
-      const t = truth(v);
-      return t === null ? null : !t;
+      const a = compileExpr(expr.arg, r);
+      if (expr.op === "-")
+        return (c) => {
+          const v = a(c);
+          return typeof v === "number" ? -v : null;
+        };
+      return (c) => {
+        const t = truth(a(c));
+        return t === null ? null : !t;
+      };
     }
     case "call": {
       const arg = expr.args[0];
       const name = arg && arg.kind === "ref" ? arg.name : "";
-      if (expr.fn === "filled") return env.filled(name);
-      if (expr.fn === "deadlineDate") return env.deadlineDate(name);
-      if (expr.fn === "deadlineKnown") return env.deadlineKnown(name);
-      return null; // SUM is a layout-level aggregate, evaluated by the computed-cell code
+      if (expr.fn === "filled") return r.filled(name);
+      if (expr.fn === "deadlineDate") return r.deadlineDate(name);
+      if (expr.fn === "deadlineKnown") return r.deadlineKnown(name);
+      return () => null; // SUM is a layout-level aggregate, computed by the computed-cell code
     }
     case "bin": {
       const { op } = expr;
-      if (op === "&&" || op === "||" || op === "=>") {
-        const l = truth(evaluate(expr.left, env));
-        // Short-circuit exactly as Kleene logic allows, so an unknown right side never hides a decided result.
-        if (op === "&&" && l === false) return false;
-        if (op === "||" && l === true) return true;
-        if (op === "=>" && l === false) return true;
-        const r = truth(evaluate(expr.right, env));
-        if (op === "&&") return l === true ? r : r === false ? false : null;
-        if (op === "||") return l === false ? r : r === true ? true : null;
-        return l === true ? r : r === true ? true : null;
-      }
-      const a = evaluate(expr.left, env);
-      const b = evaluate(expr.right, env);
-      if (op === "+" || op === "-" || op === "*" || op === "/") return arithmetic(op, a, b);
-      return compare(op, a, b);
+      const L = compileExpr(expr.left, r);
+      const R = compileExpr(expr.right, r);
+      // Kleene logic, short-circuiting only where the left side decides the result.
+      if (op === "&&")
+        return (c) => {
+          const l = truth(L(c));
+          if (l === false) return false;
+          const rv = truth(R(c));
+          return l === true ? rv : rv === false ? false : null;
+        };
+      if (op === "||")
+        return (c) => {
+          const l = truth(L(c));
+          if (l === true) return true;
+          const rv = truth(R(c));
+          return l === false ? rv : rv === true ? true : null;
+        };
+      if (op === "=>")
+        return (c) => {
+          const l = truth(L(c));
+          if (l === false) return true;
+          const rv = truth(R(c));
+          return l === true ? rv : rv === true ? true : null;
+        };
+      if (op === "+" || op === "-" || op === "*" || op === "/")
+        return (c) => arithmetic(op, L(c), R(c));
+      return (c) => compare(op, L(c), R(c));
     }
   }
+}
+
+/** Reads names through an environment object at evaluation time. */
+export interface EvalEnv {
+  value(name: string): Value;
+  filled(name: string): boolean;
+  deadlineDate(name: string): string | null;
+  deadlineKnown(name: string): boolean;
+}
+
+const envResolver: Resolver<EvalEnv> = {
+  value: (name) => (env) => env.value(name),
+  filled: (name) => (env) => env.filled(name),
+  deadlineDate: (name) => (env) => env.deadlineDate(name),
+  deadlineKnown: (name) => (env) => env.deadlineKnown(name),
+};
+const compiledForEnv = new WeakMap<Expr, Compiled<EvalEnv>>();
+
+export function evaluate(expr: Expr, env: EvalEnv): Value {
+  let fn = compiledForEnv.get(expr);
+  if (!fn) {
+    fn = compileExpr(expr, envResolver);
+    compiledForEnv.set(expr, fn);
+  }
+  return fn(env);
 }

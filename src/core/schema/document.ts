@@ -30,13 +30,24 @@ export interface RowDoc {
   cells: Record<string, unknown>;
 }
 
-export const sheetDocumentSchema = z.object({
+const documentFields = {
   template: z.string().min(1).max(64),
   templateVersion: z.number().int().positive(),
   period: periodSchema,
   unit: z.string().min(1).max(64),
   header: headerSchema.default({}),
-  rows: z.array(rowDocSchema),
+};
+
+/** The whole sheet document (for OpenAPI and clients). */
+export const sheetDocumentSchema = z.object({ ...documentFields, rows: z.array(rowDocSchema) });
+
+/**
+ * The same document with its rows left unchecked: parseSheetDocument checks the rows by hand,
+ * since running a schema over every cell costs more than the validation itself.
+ */
+export const sheetDocumentEnvelopeSchema = z.object({
+  ...documentFields,
+  rows: z.array(z.unknown()),
 });
 export interface SheetDocument {
   template: string;

@@ -20,7 +20,7 @@ export const isBlank = (v: unknown): boolean =>
   v === undefined || v === null || (typeof v === "string" && v.trim() === "");
 
 // Binary noise (-2.1399999999999997) is not a third decimal; 0.001 is.
-const hasAtMostTwoDecimals = (v: number): boolean => {
+export const hasAtMostTwoDecimals = (v: number): boolean => {
   const cents = v * 100;
   return Math.abs(cents - Math.round(cents)) <= 1e-6 * Math.max(1, Math.abs(cents));
 };

@@ -1,12 +1,12 @@
 import { cellKey, computeCells } from "../computed";
 import { refsOf } from "../expr/ast";
-import { evaluate, type EvalEnv, type Value } from "../expr/evaluate";
+import { compileExpr, type Compiled, type Resolver, type Value } from "../expr/evaluate";
 import { DEFAULT_LOCALE, fill, type Locale } from "../i18n";
-import { isIsoDate, parsePeriod } from "../periods";
+import { isIsoDate } from "../periods";
 import { headerText, type Issue, type SheetDocument } from "../schema/document";
 import type { Severity, Tier } from "../schema/template";
 import type { CompiledColumn, CompiledRule, CompiledTemplate } from "../template/compile";
-import { checkCell, isBlank, type CellState } from "./cells";
+import { checkCell, hasAtMostTwoDecimals, isBlank } from "./cells";
 import { readDeadline } from "./deadline";
 import { builtinMessage, HEADER_LABELS, REQUIRED_HINT, showValue, TIER_LABELS } from "./messages";
 
@@ -46,14 +46,156 @@ export function columnLabel(col: CompiledColumn): string {
   return col.label.startsWith("（") ? `${col.group}${col.label}` : `${col.group}·${col.label}`;
 }
 
+// Per-cell state, kept in typed arrays indexed by column: the engine's hot path allocates
+// three arrays per row instead of an object per cell.
+const BLANK = 0;
+const OK = 1;
+const INVALID = 2;
+
+/** The state of all input cells of a document: one slot per (row, column), rows at `base` offsets. */
+interface Grid {
+  kind: Uint8Array;
+  num: Float64Array;
+  /** Text values by slot, read only where kind is OK (so never cleared between documents). */
+  str: (string | undefined)[];
+}
+
+interface RowState {
+  key: string;
+  cells: Record<string, unknown> | undefined;
+  /** Offset of the row's first slot in the grid; absent rows all share a blank slot row. */
+  base: number;
+}
+
+/** What a compiled row rule reads: the grid, the row being checked and the document's header and year. */
+interface RuleCtx {
+  g: Grid;
+  base: number;
+  header: Record<string, string | null>;
+  year: number;
+}
+
+interface RowRulePlan {
+  rule: CompiledRule;
+  fn: Compiled<RuleCtx>;
+  /** Input columns whose type problems take the whole rule out. */
+  guardCols: number[];
+  related: string[];
+  /** A row rule that reads no header gives the same answer on every blank row: known once. */
+  blankRowPasses: boolean;
+}
+
+interface EnginePlan {
+  cols: CompiledColumn[];
+  inputCols: number[];
+  numericInputCols: number[];
+  rowRules: RowRulePlan[];
+  otherRules: CompiledRule[];
+}
+
+const plans = new WeakMap<CompiledTemplate, EnginePlan>();
+
+function enginePlan(t: CompiledTemplate): EnginePlan {
+  const cached = plans.get(t);
+  if (cached) return cached;
+  const cols = t.columns;
+  const index = new Map(cols.map((c, i) => [c.key, i]));
+  const inputCols = cols.flatMap((c, i) => (c.computed ? [] : [i]));
+  // A computed column read by a rule is recomputed from the row's valid values.
+  const computedCol = (name: string): Compiled<RuleCtx> => {
+    const expr = t.column.get(name)!.computedExpr!;
+    return compileExpr(expr, resolver);
+  };
+  const resolver: Resolver<RuleCtx> = {
+    value: (name) => {
+      if (name.startsWith("header.")) {
+        const field = name.slice(7);
+        return (c) => c.header[field] ?? null;
+      }
+      const col = t.column.get(name)!;
+      const i = index.get(name)!;
+      if (col.computed) return computedCol(name);
+      if (col.numeric)
+        return (c) => {
+          const k = c.g.kind[c.base + i];
+          return k === OK ? c.g.num[c.base + i]! : k === BLANK ? 0 : null;
+        };
+      const blank: Value = col.type === "date" ? null : (col.blankMeans ?? "");
+      return (c) => {
+        const k = c.g.kind[c.base + i];
+        return k === OK ? c.g.str[c.base + i]! : k === BLANK ? blank : null;
+      };
+    },
+    filled: (name) => {
+      const i = index.get(name)!;
+      return (c) => c.g.kind[c.base + i] === OK;
+    },
+    deadlineDate: (name) => {
+      const i = index.get(name)!;
+      return (c) =>
+        c.g.kind[c.base + i] === OK ? readDeadline(c.g.str[c.base + i]!, c.year).date : null;
+    },
+    deadlineKnown: (name) => {
+      const i = index.get(name)!;
+      return (c) =>
+        c.g.kind[c.base + i] === OK
+          ? readDeadline(c.g.str[c.base + i]!, c.year).understood
+          : true;
+    },
+  };
+  const inputsUnder = (name: string, seen = new Set<string>()): string[] => {
+    const col = t.column.get(name);
+    if (!col || seen.has(name)) return [];
+    seen.add(name);
+    return col.computedExpr
+      ? refsOf(col.computedExpr).flatMap((n) => inputsUnder(n, seen))
+      : [name];
+  };
+  const rowRules: RowRulePlan[] = [];
+  const otherRules: CompiledRule[] = [];
+  for (const rule of t.rules) {
+    if (rule.scope !== "row" || !rule.expr) {
+      otherRules.push(rule);
+      continue;
+    }
+    const all = refsOf(rule.expr);
+    const refs = all.filter((r) => !r.startsWith("header."));
+    const fn = compileExpr(rule.expr, resolver);
+    const blank: Grid = {
+      kind: new Uint8Array(cols.length),
+      num: new Float64Array(cols.length),
+      str: [],
+    };
+    const readsHeader = refs.length !== all.length;
+    rowRules.push({
+      rule,
+      fn,
+      guardCols: [...new Set(refs.flatMap((r) => inputsUnder(r)))].map((r) => index.get(r)!),
+      related: refs.filter((r) => r !== rule.on),
+      blankRowPasses: !readsHeader && fn({ g: blank, base: 0, header: {}, year: 2000 }) !== false,
+    });
+  }
+  const plan: EnginePlan = {
+    cols,
+    inputCols,
+    numericInputCols: inputCols.filter((i) => cols[i]!.numeric),
+    rowRules,
+    otherRules,
+  };
+  plans.set(t, plan);
+  return plan;
+}
+
 interface Ctx {
   t: CompiledTemplate;
+  plan: EnginePlan;
   doc: SheetDocument;
   locale: Locale;
-  cells: Map<string, Record<string, unknown>>;
-  states: Map<string, CellState>;
+  grid: Grid;
+  rows: RowState[];
+  /** Row cells by key, built on first use: a 10,000-row list table rarely needs it. */
+  cellMap: Map<string, Record<string, unknown>> | null;
   issues: Issue[];
-  year: number;
 }
 
 function push(
@@ -75,6 +217,83 @@ function colText(ctx: Ctx, colKey: string): string {
   return col ? columnLabel(col) : colKey;
 }
 
+/** Type-checks every input cell of a row into its typed state, reporting the type issues. */
+// One grid reused by every validation: validation is synchronous and never re-entered, and
+// reusing it keeps a 10,000-row table from allocating a megabyte of typed arrays per call
+// (large-object allocations that force major garbage collections).
+let scratch: Grid = { kind: new Uint8Array(1024), num: new Float64Array(1024), str: [] };
+
+function scratchGrid(slots: number): Grid {
+  if (scratch.kind.length < slots) {
+    const size = Math.max(slots, scratch.kind.length * 2);
+    scratch = { kind: new Uint8Array(size), num: new Float64Array(size), str: scratch.str };
+  } else scratch.kind.fill(BLANK, 0, slots);
+  // Grown by push so V8 keeps it a packed array (a preallocated `new Array(n)` can be a slow dictionary).
+  while (scratch.str.length < slots) scratch.str.push(undefined);
+  return scratch;
+}
+
+function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
+  if (!ctx.cellMap) ctx.cellMap = new Map(ctx.doc.rows.map((r) => [r.key, r.cells]));
+  return ctx.cellMap.get(key);
+}
+
+function readRow(
+  ctx: Ctx,
+  key: string,
+  cells: Record<string, unknown> | undefined,
+  base: number
+): RowState {
+  const { plan, locale, grid } = ctx;
+  const row: RowState = { key, cells, base };
+  if (!cells) return row;
+  for (const i of plan.inputCols) {
+    const col = plan.cols[i]!;
+    const raw = cells[col.key];
+    if (raw === undefined) continue;
+    // The common case, a valid number, is stored without building a state object.
+    if (
+      typeof raw === "number" &&
+      col.numeric &&
+      raw >= 0 &&
+      (col.type === "count"
+        ? Number.isSafeInteger(raw)
+        : Number.isFinite(raw) && hasAtMostTwoDecimals(raw))
+    ) {
+      grid.kind[base + i] = OK;
+      grid.num[base + i] = raw;
+      continue;
+    }
+    const state = checkCell(col, raw);
+    if (state.kind === "blank") continue;
+    if (state.kind === "ok") {
+      grid.kind[base + i] = OK;
+      if (typeof state.value === "number") grid.num[base + i] = state.value;
+      else grid.str[base + i] = state.value;
+      continue;
+    }
+    grid.kind[base + i] = INVALID;
+    for (const rule of state.rules) {
+      const text = typeof raw === "string" ? raw : String(raw);
+      push(
+        ctx,
+        rule,
+        "error",
+        key,
+        col.key,
+        builtinMessage(rule, locale, {
+          col: columnLabel(col),
+          value: showValue(raw),
+          max: col.maxLength ?? 200,
+          length: [...text].length,
+          options: (col.options ?? []).join("、"),
+        })
+      );
+    }
+  }
+  return row;
+}
+
 /**
  * Validates a document whose template is known and whose shape has been checked
  * (see parseSheetDocument). Never throws on cell values of any kind.
@@ -86,63 +305,45 @@ export function validateParsed(
 ): Issue[] {
   const phase = opts.phase ?? "submit";
   const locale = opts.locale ?? DEFAULT_LOCALE;
-  const ctx: Ctx = {
-    t,
-    doc,
-    locale,
-    cells: new Map(),
-    states: new Map(),
-    issues: [],
-    year: parsePeriod(doc.period).year,
-  };
-  for (const r of doc.rows) ctx.cells.set(r.key, r.cells);
-
-  const listRows =
-    t.def.rowMode === "list" ? doc.rows.filter((r) => !t.row.has(r.key)).map((r) => r.key) : [];
-  const inputRows = t.def.rowMode === "list" ? listRows : t.inputRowKeys;
-  const inputCols = t.columns.filter((c) => !c.computed);
+  const plan = enginePlan(t);
+  const isList = t.def.rowMode === "list";
+  const listRows = isList ? doc.rows.filter((r) => !t.row.has(r.key)).map((r) => r.key) : [];
+  const inputRows = isList ? listRows : t.inputRowKeys;
   const tierRow = t.def.tierLocked && opts.tier ? (t.tiers.get(opts.tier) ?? null) : null;
+  const n = plan.cols.length;
+  // Slot row 0 stays blank for every absent row; present rows follow.
+  const slots = (inputRows.length + 1) * n;
+  const grid = scratchGrid(slots);
+  const ctx: Ctx = { t, plan, doc, locale, grid, rows: [], cellMap: null, issues: [] };
 
   // 1. Types of every input cell.
-  for (const row of inputRows) {
-    const cells = ctx.cells.get(row);
-    for (const col of inputCols) {
-      const raw = cells?.[col.key];
-      const state = checkCell(col, raw);
-      ctx.states.set(cellKey(row, col.key), state);
-      if (state.kind !== "invalid") continue;
-      for (const rule of state.rules) {
-        const text = typeof raw === "string" ? raw : String(raw);
-        push(
-          ctx,
-          rule,
-          "error",
-          row,
-          col.key,
-          builtinMessage(rule, locale, {
-            col: columnLabel(col),
-            value: showValue(raw),
-            max: col.maxLength ?? 200,
-            length: [...text].length,
-            options: (col.options ?? []).join("、"),
-          })
-        );
-      }
+  let next = n;
+  if (isList) {
+    for (const r of doc.rows) {
+      if (t.row.has(r.key)) continue;
+      ctx.rows.push(readRow(ctx, r.key, r.cells, next));
+      next += n;
+    }
+  } else {
+    for (const key of inputRows) {
+      const cells = cellsOf(ctx, key);
+      ctx.rows.push(readRow(ctx, key, cells, cells ? next : 0));
+      if (cells) next += n;
     }
   }
 
   // 2. Required cells (submission only).
   if (phase === "submit") {
-    for (const row of inputRows) {
-      if (tierRow !== null && row !== tierRow) continue;
-      for (const col of inputCols) {
-        if (!(col.numeric || col.required)) continue;
-        if (ctx.states.get(cellKey(row, col.key))?.kind !== "blank") continue;
+    for (const row of ctx.rows) {
+      if (tierRow !== null && row.key !== tierRow) continue;
+      for (const i of plan.inputCols) {
+        const col = plan.cols[i]!;
+        if (!(col.numeric || col.required) || grid.kind[row.base + i] !== BLANK) continue;
         push(
           ctx,
           "cell.required",
           "error",
-          row,
+          row.key,
           col.key,
           builtinMessage("cell.required", locale, {
             col: columnLabel(col),
@@ -153,67 +354,61 @@ export function validateParsed(
     }
   }
 
-  checkHeader(ctx, phase);
+  const header = checkHeader(ctx, phase);
 
   // 3. Computed cells the document carries must equal their recomputation from the input cells.
-  // An absent row is zeros (a hospital sends only its own row); a blank cell in a row being
-  // filled leaves the subtotals over it unjudged until it is filled (cell.required says so at submission).
-  const rawNumber = (row: string, col: string): number | null => {
-    const cells = ctx.cells.get(row);
-    if (!cells) return 0;
-    const v = cells[col];
-    if (isBlank(v)) return null;
-    return typeof v === "number" && Number.isFinite(v) ? v : null;
-  };
-  const recomputed = computeCells(t, listRows, rawNumber);
-  for (const [key, expected] of recomputed) {
-    const [row, col] = key.split("\u0000") as [string, string];
-    const present = ctx.cells.get(row)?.[col];
-    if (isBlank(present) || expected === null) continue;
-    const column = t.column.get(col);
-    const tolerance = column?.type === "amount" ? AMOUNT_TOLERANCE : 0;
-    if (typeof present === "number" && Math.abs(present - expected) <= tolerance + 1e-9) continue;
-    push(
-      ctx,
-      "computed.mismatch",
-      "error",
-      row,
-      col,
-      builtinMessage("computed.mismatch", locale, {
-        col: colText(ctx, col),
-        expected,
-        value: showValue(present),
-      })
-    );
-  }
+  checkComputed(ctx, listRows);
 
   // 4. Cross-field rules, on valid cells only: a cell with a type issue takes no part.
-  const validNumber = (row: string, col: string): number | null => {
-    const s = ctx.states.get(cellKey(row, col));
-    if (!s || s.kind === "blank") return 0;
-    return s.kind === "ok" && typeof s.value === "number" ? s.value : null;
-  };
-  const validComputed = computeCells(t, listRows, validNumber);
-  for (const rule of t.rules) {
-    if (rule.scope === "unique") checkUnique(ctx, rule, inputRows);
-    else if (rule.scope === "row")
-      for (const row of inputRows) checkRowRule(ctx, rule, row, validComputed);
-    else checkColumnRule(ctx, rule, validNumber, validComputed);
+  const ruleCtx: RuleCtx = { g: grid, base: 0, header, year: Number(doc.period.slice(0, 4)) };
+  for (const rp of plan.rowRules) {
+    for (const row of ctx.rows) {
+      if (row.base === 0 && rp.blankRowPasses) continue;
+      if (rp.guardCols.some((i) => grid.kind[row.base + i] === INVALID)) continue;
+      ruleCtx.base = row.base;
+      if (rp.fn(ruleCtx) !== false) continue;
+      push(
+        ctx,
+        rp.rule.id,
+        rp.rule.severity,
+        row.key,
+        rp.rule.on,
+        ruleMessage(ctx, rp.rule, row.key, rp.rule.on),
+        rp.related.map((c) => ({ row: row.key, col: c }))
+      );
+    }
+  }
+  if (plan.otherRules.length) {
+    const validNumber = (row: string, col: string): number | null => {
+      const r = ctx.rows.find((x) => x.key === row);
+      const i = t.column.get(col)!.index;
+      const k = r ? grid.kind[r.base + i] : BLANK;
+      if (k === BLANK) return 0;
+      return k === OK ? grid.num[r!.base + i]! : null;
+    };
+    const needsComputed = plan.otherRules.some((r) => r.scope === "column");
+    const validComputed = needsComputed
+      ? computeCells(t, listRows, validNumber)
+      : new Map<string, number | null>();
+    for (const rule of plan.otherRules) {
+      if (rule.scope === "unique") checkUnique(ctx, rule);
+      else if (rule.scope === "column") checkColumnRule(ctx, rule, validNumber, validComputed);
+    }
   }
 
   // 5. Another tier's row of a hospital's sheet stays empty.
   if (tierRow !== null && opts.tier) {
-    for (const row of inputRows) {
-      if (row === tierRow || !t.row.get(row)?.tier) continue;
-      const cells = ctx.cells.get(row) ?? {};
-      for (const col of inputCols) {
-        const v = cells[col.key];
+    for (const row of ctx.rows) {
+      if (row.key === tierRow || !t.row.get(row.key)?.tier || !row.cells) continue;
+      for (const i of plan.inputCols) {
+        const col = plan.cols[i]!;
+        const v = row.cells[col.key];
         if (isBlank(v) || v === 0) continue;
         push(
           ctx,
           "row.tier-locked",
           "error",
-          row,
+          row.key,
           col.key,
           builtinMessage("row.tier-locked", locale, {
             tier: TIER_LABELS[opts.tier]?.[locale] ?? opts.tier,
@@ -223,12 +418,13 @@ export function validateParsed(
     }
   }
 
-  if (t.def.cumulative && opts.previous) checkCumulative(ctx, opts.previous, inputRows, inputCols);
+  if (t.def.cumulative && opts.previous) checkCumulative(ctx, opts.previous);
 
   return sortIssues(ctx);
 }
 
-function checkHeader(ctx: Ctx, phase: Phase): void {
+/** Header checks; returns the header values rules may read (filledOn only when it is a date). */
+function checkHeader(ctx: Ctx, phase: Phase): Record<string, string | null> {
   const { doc, locale } = ctx;
   if (phase === "submit") {
     for (const field of ["reportingUnit", "preparer", "phone"]) {
@@ -255,71 +451,61 @@ function checkHeader(ctx: Ctx, phase: Phase): void {
       "phone",
       builtinMessage("header.phone", locale, { value: phone })
     );
+  const values: Record<string, string | null> = {};
+  for (const field of Object.keys(HEADER_LABELS)) {
+    const text = headerText(doc.header, field);
+    values[field] = text === "" ? null : field === "filledOn" && !isIsoDate(text) ? null : text;
+  }
+  return values;
 }
 
-function ruleEnv(ctx: Ctx, row: string): EvalEnv {
-  return {
-    value: (name: string): Value => {
-      if (name.startsWith("header.")) {
-        const field = name.slice(7);
-        const text = headerText(ctx.doc.header, field);
-        if (text === "") return null;
-        return field === "filledOn" ? (isIsoDate(text) ? text : null) : text;
-      }
-      const col = ctx.t.column.get(name);
-      const s = ctx.states.get(cellKey(row, name));
-      if (!col || !s || s.kind === "invalid") return null;
-      if (s.kind === "ok") return s.value;
-      if (col.numeric) return 0;
-      if (col.type === "date") return null;
-      return col.blankMeans ?? "";
-    },
-    filled: (name) => ctx.states.get(cellKey(row, name))?.kind === "ok",
-    deadlineDate: (name) => {
-      const s = ctx.states.get(cellKey(row, name));
-      return s?.kind === "ok" ? readDeadline(String(s.value), ctx.year).date : null;
-    },
-    deadlineKnown: (name) => {
-      const s = ctx.states.get(cellKey(row, name));
-      return s?.kind === "ok" ? readDeadline(String(s.value), ctx.year).understood : true;
-    },
+function checkComputed(ctx: Ctx, listRows: string[]): void {
+  const { t, doc, locale } = ctx;
+  // Only a document that carries computed cells has anything to compare.
+  const carries = doc.rows.some((r) => {
+    if (t.row.get(r.key)?.computed) return Object.keys(r.cells).length > 0;
+    return t.computedColumnOrder.some((c) => !isBlank(r.cells[c]));
+  });
+  if (!carries) return;
+  // An absent row is zeros (a hospital sends only its own row); a blank cell in a row being
+  // filled leaves the subtotals over it unjudged until it is filled (cell.required says so at submission).
+  const rawNumber = (row: string, col: string): number | null => {
+    const cells = cellsOf(ctx, row);
+    if (!cells) return 0;
+    const v = cells[col];
+    if (isBlank(v)) return null;
+    return typeof v === "number" && Number.isFinite(v) ? v : null;
   };
+  for (const [key, expected] of computeCells(t, listRows, rawNumber)) {
+    const sep = key.indexOf("\u0000");
+    const row = key.slice(0, sep);
+    const col = key.slice(sep + 1);
+    const present = cellsOf(ctx, row)?.[col];
+    if (isBlank(present) || expected === null) continue;
+    const tolerance = t.column.get(col)?.type === "amount" ? AMOUNT_TOLERANCE : 0;
+    if (typeof present === "number" && Math.abs(present - expected) <= tolerance + 1e-9) continue;
+    push(
+      ctx,
+      "computed.mismatch",
+      "error",
+      row,
+      col,
+      builtinMessage("computed.mismatch", locale, {
+        col: colText(ctx, col),
+        expected,
+        value: showValue(present),
+      })
+    );
+  }
 }
 
 function ruleMessage(ctx: Ctx, rule: CompiledRule, row: string, col: string): string {
-  const raw = ctx.cells.get(row)?.[col];
-  const deadline = ctx.cells.get(row)?.deadline;
+  const cells = cellsOf(ctx, row);
   return fill(rule.message[ctx.locale], {
     col: colText(ctx, col),
-    value: showValue(raw),
-    deadline: showValue(deadline),
+    value: showValue(cells?.[col]),
+    deadline: showValue(cells?.deadline),
   });
-}
-
-function checkRowRule(
-  ctx: Ctx,
-  rule: CompiledRule,
-  row: string,
-  computed: Map<string, number | null>
-): void {
-  if (!rule.expr) return;
-  const refs = refsOf(rule.expr);
-  for (const name of refs) {
-    if (name.startsWith("header.")) continue;
-    const col = ctx.t.column.get(name);
-    if (col?.computed) {
-      if (computed.get(cellKey(row, name)) === null) return;
-    } else if (ctx.states.get(cellKey(row, name))?.kind === "invalid") return;
-  }
-  const env = ruleEnv(ctx, row);
-  const base = env.value;
-  env.value = (name) =>
-    ctx.t.column.get(name)?.computed ? (computed.get(cellKey(row, name)) ?? null) : base(name);
-  if (evaluate(rule.expr, env) !== false) return;
-  const related = refs
-    .filter((r) => r !== rule.on && !r.startsWith("header."))
-    .map((c) => ({ row, col: c }));
-  push(ctx, rule.id, rule.severity, row, rule.on, ruleMessage(ctx, rule, row, rule.on), related);
 }
 
 function checkColumnRule(
@@ -334,39 +520,41 @@ function checkColumnRule(
     ctx.t.row.get(row)?.computed ? (computed.get(cellKey(row, col)) ?? null) : valid(row, col);
   const refs = refsOf(rule.expr);
   if (refs.some((r) => valueOf(r) === null)) return;
-  const env: EvalEnv = {
-    value: valueOf,
-    filled: () => true,
-    deadlineDate: () => null,
-    deadlineKnown: () => true,
-  };
-  if (evaluate(rule.expr, env) !== false) return;
+  const fn = compileExpr<null>(rule.expr, {
+    value: (name) => () => valueOf(name),
+    filled: () => () => true,
+    deadlineDate: () => () => null,
+    deadlineKnown: () => () => true,
+  });
+  if (fn(null) !== false) return;
   const related = refs.filter((r) => r !== rule.on).map((r) => ({ row: r, col }));
   push(ctx, rule.id, rule.severity, rule.on, col, ruleMessage(ctx, rule, rule.on, col), related);
 }
 
-function checkUnique(ctx: Ctx, rule: CompiledRule, rows: readonly string[]): void {
+function checkUnique(ctx: Ctx, rule: CompiledRule): void {
+  const i = ctx.t.column.get(rule.on)!.index;
   const seen = new Map<string, string>();
-  for (const row of rows) {
-    const s = ctx.states.get(cellKey(row, rule.on));
-    if (s?.kind !== "ok") continue;
-    const name = String(s.value).trim();
+  const { grid } = ctx;
+  for (const row of ctx.rows) {
+    if (grid.kind[row.base + i] !== OK) continue;
+    const name = grid.str[row.base + i]!.trim();
     const first = seen.get(name);
-    if (first === undefined) seen.set(name, row);
+    if (first === undefined) seen.set(name, row.key);
     else
-      push(ctx, rule.id, rule.severity, row, rule.on, ruleMessage(ctx, rule, row, rule.on), [
-        { row: first, col: rule.on },
-      ]);
+      push(
+        ctx,
+        rule.id,
+        rule.severity,
+        row.key,
+        rule.on,
+        ruleMessage(ctx, rule, row.key, rule.on),
+        [{ row: first, col: rule.on }]
+      );
   }
 }
 
-function checkCumulative(
-  ctx: Ctx,
-  previous: SheetDocument,
-  rows: readonly string[],
-  cols: readonly CompiledColumn[]
-): void {
-  const { doc, locale } = ctx;
+function checkCumulative(ctx: Ctx, previous: SheetDocument): void {
+  const { doc, locale, plan, grid } = ctx;
   // Only the same table of an earlier month of the same year: January starts from zero.
   if (
     previous.template !== doc.template ||
@@ -375,26 +563,19 @@ function checkCumulative(
   )
     return;
   const prevCells = new Map(previous.rows.map((r) => [r.key, r.cells]));
-  for (const row of rows) {
-    const before = prevCells.get(row);
+  for (const row of ctx.rows) {
+    const before = prevCells.get(row.key);
     if (!before) continue;
-    for (const col of cols) {
-      if (!col.numeric) continue;
-      const s = ctx.states.get(cellKey(row, col.key));
+    for (const i of plan.numericInputCols) {
+      const col = plan.cols[i]!;
       const p = before[col.key];
-      if (
-        s?.kind !== "ok" ||
-        typeof s.value !== "number" ||
-        typeof p !== "number" ||
-        !Number.isFinite(p)
-      )
-        continue;
-      if (s.value < p)
+      if (grid.kind[row.base + i] !== OK || typeof p !== "number" || !Number.isFinite(p)) continue;
+      if (grid.num[row.base + i]! < p)
         push(
           ctx,
           "period.cumulative-decrease",
           "warning",
-          row,
+          row.key,
           col.key,
           builtinMessage("period.cumulative-decrease", locale, {
             col: columnLabel(col),
@@ -406,7 +587,8 @@ function checkCumulative(
 }
 
 function sortIssues(ctx: Ctx): Issue[] {
-  const { t, doc } = ctx;
+  const { t, doc, issues } = ctx;
+  if (issues.length < 2) return issues;
   const rowOrder = new Map<string, number>();
   t.rows.forEach((r) => rowOrder.set(r.key, r.index));
   doc.rows.forEach((r, i) => {
@@ -417,7 +599,7 @@ function sortIssues(ctx: Ctx): Issue[] {
     i.row === "header"
       ? [-1, headerOrder.indexOf(i.col)]
       : [rowOrder.get(i.row) ?? 1e9, t.column.get(i.col)?.index ?? 1e9];
-  return ctx.issues
+  return issues
     .map((issue, n) => ({ issue, n, p: pos(issue) }))
     .sort((a, b) => a.p[0] - b.p[0] || a.p[1] - b.p[1] || a.n - b.n)
     .map((x) => x.issue);

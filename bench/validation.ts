@@ -1,0 +1,123 @@
+import type { SheetDocument } from "../src/core/schema/document";
+import { validateDocument } from "../src/core/validate/document";
+import { templates } from "../src/templates";
+import { round, timePerCall } from "./timing";
+
+/**
+ * Validation cost as a ratio to the JSON round trip of the same document, measured in one run
+ * (quality.md: ≤ 3×, and 10,000 rows ≤ 12× the 1,000-row time).
+ */
+export function stat1(rows: number, seed: number): SheetDocument {
+  let x = seed;
+  const rnd = (max: number): number => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % (max + 1);
+  };
+  return {
+    template: "stat-1",
+    templateVersion: 1,
+    period: "2021-07",
+    unit: "CITY",
+    header: {
+      reportingUnit: "示例市卫生健康委",
+      filledOn: "2021-08-10",
+      preparer: "李某",
+      phone: "0772-6815093",
+    },
+    rows: Array.from({ length: rows }, (_, i) => {
+      const c1 = rnd(30);
+      const c6 = rnd(10);
+      const cells: Record<string, unknown> = { name: `单位${i}` };
+      for (let k = 1; k <= 11; k++) cells[`c${k}`] = rnd(20);
+      cells.c1 = c1;
+      cells.c2 = rnd(c1);
+      cells.c6 = c6;
+      cells.c7 = rnd(c6);
+      return { key: `U${i}`, cells };
+    }),
+  };
+}
+
+const TIERS = [
+  "public.g3",
+  "public.g2",
+  "public.g1",
+  "private.g3",
+  "private.g2",
+  "private.g1",
+] as const;
+
+/** A hospital's stat-3 submission: its own tier's row, as the add-in sends it. */
+function stat3(seed: number): SheetDocument {
+  const tier = TIERS[seed % TIERS.length]!;
+  const cells: Record<string, unknown> = {};
+  for (let k = 1; k <= 13; k++)
+    cells[`c${k}`] = k === 10 || k === 13 ? ((seed + k) % 7) / 4 : (seed * k) % 9;
+  cells.c2 = 1 + (seed % 3);
+  cells.c3 = 20 + (seed % 40);
+  cells.c8 = 1 + (seed % 2);
+  cells.c9 = cells.c8;
+  cells.c11 = 1;
+  cells.c12 = 1 + (seed % 2);
+  cells.c14 = seed % 5 === 0 ? "已整改" : "";
+  return {
+    template: "stat-3",
+    templateVersion: 1,
+    period: "2021-07",
+    unit: `H${seed}`,
+    header: {
+      reportingUnit: `医院${seed}`,
+      filledOn: "2021-08-10",
+      preparer: "李某",
+      phone: "13800000000",
+    },
+    rows: [{ key: tier, cells }],
+  };
+}
+
+export interface ValidationFigures {
+  stat1_100: number;
+  stat1_1000: number;
+  stat1_10000: number;
+  stat3_x1000: number;
+  linear_10000_over_1000: number;
+  json_linear_10000_over_1000: number;
+  us_per_row_1000: number;
+  us_per_row_10000: number;
+}
+
+export function benchValidation(quick: boolean): ValidationFigures {
+  const reg = templates();
+  const opts = { batchMs: quick ? 40 : 250, batches: quick ? 3 : 7 };
+  const ratio = (doc: SheetDocument): { ratio: number; ms: number; base: number } => {
+    const ms = timePerCall(() => validateDocument(doc, reg, { phase: "submit" }), opts);
+    const base = timePerCall(() => JSON.parse(JSON.stringify(doc)), opts);
+    return { ratio: ms / base, ms, base };
+  };
+  const r100 = ratio(stat1(100, 1));
+  const r1000 = ratio(stat1(1000, 2));
+  const r10000 = ratio(stat1(10000, 3));
+  const docs = Array.from({ length: quick ? 200 : 1000 }, (_, i) => stat3(i));
+  const all = timePerCall(
+    () =>
+      docs.forEach((d) =>
+        validateDocument(d, reg, {
+          phase: "submit",
+          tier: d.rows[0]!.key as (typeof TIERS)[number],
+        })
+      ),
+    opts
+  );
+  const base = timePerCall(() => docs.forEach((d) => JSON.parse(JSON.stringify(d))), opts);
+  return {
+    stat1_100: round(r100.ratio),
+    stat1_1000: round(r1000.ratio),
+    stat1_10000: round(r10000.ratio),
+    stat3_x1000: round(all / base),
+    linear_10000_over_1000: round(r10000.ms / r1000.ms),
+    // Context, not a bar: how the JSON round trip itself scales over the same step.
+    json_linear_10000_over_1000: round(r10000.base / r1000.base),
+    us_per_row_1000: round((r1000.ms * 1000) / 1000),
+    us_per_row_10000: round((r10000.ms * 1000) / 10000),
+  };
+}
