@@ -138,9 +138,7 @@ function enginePlan(t: CompiledTemplate): EnginePlan {
     deadlineKnown: (name) => {
       const i = index.get(name)!;
       return (c) =>
-        c.g.kind[c.base + i] === OK
-          ? readDeadline(c.g.str[c.base + i]!, c.year).understood
-          : true;
+        c.g.kind[c.base + i] === OK ? readDeadline(c.g.str[c.base + i]!, c.year).understood : true;
     },
   };
   const inputsUnder = (name: string, seen = new Set<string>()): string[] => {
