@@ -150,7 +150,9 @@ describe("consolidation", () => {
           key: "H9",
           cells: {
             name: "示例医院",
-            ...Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`c${i + 1}`, i === 1 || i === 6 ? 1 : 3])),
+            ...Object.fromEntries(
+              Array.from({ length: 11 }, (_, i) => [`c${i + 1}`, i === 1 || i === 6 ? 1 : 3])
+            ),
           },
         },
       ],
