@@ -17,4 +17,5 @@ module.exports = {
   },
   moduleFileExtensions: ["ts", "tsx", "js", "json"],
   testTimeout: 60000,
+  globalSetup: "<rootDir>/test/global-setup.js",
 };
