@@ -1,0 +1,235 @@
+import ExcelJS from "exceljs";
+import { areaA1, a1 } from "../core/layout/address";
+import type { CellKind, DataValidationSpec, LayoutPlan, PlanCell } from "../core/layout/types";
+import type { SheetDocument } from "../core/schema/document";
+
+/** The name of the very hidden sheet that binds a workbook to (template, version, period, unit). */
+export const BINDING_SHEET = "_tianbao";
+
+export interface XlsxOptions {
+  /** Values to write into the bound cells (a consolidated or filled document). */
+  doc?: SheetDocument | null;
+}
+
+const FONT = "宋体";
+const THIN = { style: "thin" as const, color: { argb: "FF000000" } };
+const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+const FILL = (argb: string): ExcelJS.Fill => ({
+  type: "pattern",
+  pattern: "solid",
+  fgColor: { argb },
+});
+
+const STYLE: Record<CellKind, Partial<ExcelJS.Style>> = {
+  title: {
+    font: { name: FONT, size: 16, bold: true },
+    alignment: { horizontal: "center", vertical: "middle", wrapText: true },
+  },
+  "meta-label": {
+    font: { name: FONT, size: 11 },
+    alignment: { horizontal: "right", vertical: "middle" },
+  },
+  "meta-value": {
+    font: { name: FONT, size: 11 },
+    alignment: { horizontal: "left", vertical: "middle" },
+  },
+  header: {
+    font: { name: FONT, size: 10, bold: true },
+    alignment: { horizontal: "center", vertical: "middle", wrapText: true },
+    fill: FILL("FFF2F2F2"),
+  },
+  colno: {
+    font: { name: FONT, size: 10 },
+    alignment: { horizontal: "center", vertical: "middle" },
+    fill: FILL("FFF2F2F2"),
+  },
+  stub: {
+    font: { name: FONT, size: 10 },
+    alignment: { horizontal: "center", vertical: "middle", wrapText: true },
+  },
+  input: {
+    font: { name: FONT, size: 10 },
+    alignment: { horizontal: "center", vertical: "middle", wrapText: true },
+  },
+  computed: {
+    font: { name: FONT, size: 10, bold: true },
+    alignment: { horizontal: "center", vertical: "middle" },
+    fill: FILL("FFEDEDED"),
+  },
+  fixed: {
+    font: { name: FONT, size: 10, bold: true },
+    alignment: { horizontal: "center", vertical: "middle" },
+  },
+  "footer-label": {
+    font: { name: FONT, size: 11 },
+    alignment: { horizontal: "right", vertical: "middle" },
+  },
+  "footer-value": {
+    font: { name: FONT, size: 11 },
+    alignment: { horizontal: "left", vertical: "middle" },
+  },
+  note: {
+    font: { name: FONT, size: 10 },
+    alignment: { horizontal: "left", vertical: "top", wrapText: true },
+  },
+};
+
+const SEVERITY_STYLE = {
+  error: {
+    fill: { type: "pattern", pattern: "solid", bgColor: { argb: "FFFFC7CE" } },
+    font: { color: { argb: "FF9C0006" } },
+  },
+  warning: {
+    fill: { type: "pattern", pattern: "solid", bgColor: { argb: "FFFFEB9C" } },
+    font: { color: { argb: "FF9C5700" } },
+  },
+} as const;
+
+function dataValidation(
+  spec: DataValidationSpec,
+  prompt: string,
+  error: string
+): ExcelJS.DataValidation {
+  const common = {
+    allowBlank: true,
+    showErrorMessage: true,
+    showInputMessage: true,
+    errorStyle: "stop",
+    errorTitle: "填报",
+    error,
+    prompt,
+  };
+  switch (spec.type) {
+    case "wholeNumber":
+      return { ...common, type: "whole", operator: spec.operator, formulae: [spec.formula1] };
+    case "decimal":
+      return { ...common, type: "decimal", operator: spec.operator, formulae: [spec.formula1] };
+    case "custom":
+      return { ...common, type: "custom", formulae: [spec.formula.replace(/^=/, "")] };
+    case "textLength":
+      return { ...common, type: "textLength", operator: spec.operator, formulae: [spec.formula1] };
+    case "list":
+      return { ...common, type: "list", formulae: [`"${spec.source.join(",")}"`] };
+    case "date":
+      return {
+        ...common,
+        type: "date",
+        operator: spec.operator,
+        formulae: [new Date(`${spec.formula1}T00:00:00Z`)],
+      };
+  }
+}
+
+const isoToDate = (s: string): Date | null =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T00:00:00Z`) : null;
+
+/** The value a plan cell shows, with the document's value where the cell is bound to one. */
+function cellValue(
+  cell: PlanCell,
+  doc: SheetDocument | null | undefined,
+  rows: Map<string, Record<string, unknown>>
+): ExcelJS.CellValue {
+  let v: unknown = cell.value;
+  if (doc && cell.bind)
+    v =
+      rows.get(cell.bind.row)?.[cell.bind.col] ?? (cell.kind === "input" ? cell.value : undefined);
+  if (doc && cell.header) {
+    const h = doc.header[cell.header];
+    v = typeof h === "string" || typeof h === "number" ? h : cell.value;
+  }
+  if (cell.formula) {
+    const result = typeof v === "number" ? v : undefined;
+    return { formula: cell.formula.replace(/^=/, ""), ...(result !== undefined ? { result } : {}) };
+  }
+  if (v === undefined || v === null || v === "") return null;
+  if ((cell.bind?.type === "date" || cell.header === "filledOn") && typeof v === "string")
+    return isoToDate(v) ?? v;
+  return v as ExcelJS.CellValue;
+}
+
+/**
+ * The official table as an .xlsx, from the same layout plan the add-in renders: merged headers,
+ * subtotal formulas, data validation, conditional formats that mark rule breaks, locked computed
+ * and label cells on a protected sheet. With a document, its values fill the bound cells.
+ */
+export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "填报 Tianbao";
+  wb.created = new Date();
+  const ws = wb.addWorksheet(plan.sheetName, {
+    pageSetup: {
+      orientation: "landscape",
+      paperSize: 9,
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+    },
+    views: [{ state: "frozen", ySplit: plan.headerRows[1] + 1, xSplit: 0 }],
+  });
+  plan.columnWidths.forEach((w, c) => (ws.getColumn(c + 1).width = w));
+  for (const [r, h] of Object.entries(plan.rowHeights)) ws.getRow(Number(r) + 1).height = h;
+
+  const rows = new Map((opts.doc?.rows ?? []).map((r) => [r.key, r.cells]));
+  for (const cell of plan.cells) {
+    const x = ws.getCell(cell.r + 1, cell.c + 1);
+    x.value = cellValue(cell, opts.doc, rows);
+    x.style = { ...STYLE[cell.kind], protection: { locked: cell.locked } };
+    if (cell.numberFormat) x.numFmt = cell.numberFormat;
+    if (cell.validation)
+      x.dataValidation = dataValidation(
+        cell.validation.rule,
+        cell.validation.prompt,
+        cell.validation.error
+      );
+  }
+  // Borders on the whole table, empty cells and merged areas included.
+  const { table } = plan;
+  for (let r = table.r1; r <= table.r2; r++)
+    for (let c = table.c1; c <= table.c2; c++) {
+      const x = ws.getCell(r + 1, c + 1);
+      x.border = BORDER;
+      if (!x.font) x.style = { ...STYLE.stub, ...x.style, border: BORDER };
+    }
+  for (const m of plan.merges) ws.mergeCells(m.r1 + 1, m.c1 + 1, m.r2 + 1, m.c2 + 1);
+
+  plan.conditionalFormats.forEach((f, i) =>
+    ws.addConditionalFormatting({
+      ref: areaA1(f.area),
+      rules: [
+        {
+          type: "expression",
+          priority: i + 1,
+          formulae: [f.formula.replace(/^=/, "")],
+          style: SEVERITY_STYLE[f.severity],
+        },
+      ],
+    })
+  );
+
+  // No password: the point is to stop typing into subtotals by mistake, not to keep anyone out.
+  await ws.protect("", {
+    selectLockedCells: true,
+    selectUnlockedCells: true,
+    formatColumns: true,
+    formatRows: true,
+    formatCells: false,
+    insertRows: false,
+    deleteRows: false,
+  });
+
+  const binding = wb.addWorksheet(BINDING_SHEET, { state: "veryHidden" });
+  const meta: [string, string | number][] = [
+    ["template", plan.templateId],
+    ["templateVersion", plan.templateVersion],
+    ["period", plan.period],
+    ["unit", plan.unit ?? ""],
+    ["fingerprint", plan.fingerprint],
+    ["anchor", a1(plan.table.r1, plan.table.c1)],
+  ];
+  meta.forEach(([k, v], i) => {
+    binding.getCell(i + 1, 1).value = k;
+    binding.getCell(i + 1, 2).value = v;
+  });
+
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
