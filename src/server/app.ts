@@ -1,0 +1,242 @@
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { z } from "zod";
+import { periodSchema } from "../core/schema/document";
+import type { TemplateRegistry } from "../core/template/registry";
+import type { Store } from "./db/connect";
+import { serverIssues, submit } from "./submissions";
+import { authenticate, type TokenInfo } from "./tokens";
+import { ancestry, getUnit } from "./units";
+
+export interface AppOptions {
+  store: Store;
+  templates: TemplateRegistry;
+  version: string;
+  /** The add-in's origin, the only one CORS lets in (the add-in is normally served from the same origin). */
+  addinOrigin?: string;
+  bodyLimit?: number;
+  rateLimitPerMinute?: number;
+  logger?: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    token: TokenInfo | null;
+  }
+}
+
+const lockBodySchema = z.object({
+  unit: z.string().min(1).max(64),
+  template: z.string().min(1).max(64),
+  period: periodSchema,
+});
+
+const bearer = (req: FastifyRequest): string | null => {
+  const h = req.headers.authorization;
+  return h && h.startsWith("Bearer ") ? h.slice(7).trim() : null;
+};
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { db } = opts.store;
+  const app = Fastify({
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    logger: opts.logger
+      ? {
+          redact: { paths: ["req.headers.authorization", "req.body"], remove: true },
+          level: process.env.LOG_LEVEL ?? "info",
+        }
+      : false,
+    // Behind a reverse proxy the client address comes from X-Forwarded-For.
+    trustProxy: true,
+  });
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(cors, { origin: opts.addinOrigin ? [opts.addinOrigin] : false });
+  await app.register(rateLimit, {
+    max: opts.rateLimitPerMinute ?? 600,
+    timeWindow: "1 minute",
+    errorResponseBuilder: () => ({ statusCode: 429, error: "rate-limited" }),
+  });
+
+  app.decorateRequest("token", null);
+  app.addHook("onRequest", async (req) => {
+    const t = bearer(req);
+    req.token = t ? await authenticate(db, t) : null;
+  });
+
+  // Every error is a JSON body with an `error` code; nothing internal reaches the client.
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status === 413) return reply.status(413).send({ error: "payload-too-large" });
+    if (status === 429) return reply.status(429).send({ error: "rate-limited" });
+    if (status === 415)
+      return reply
+        .status(415)
+        .send({ error: "unsupported-media-type", detail: "send application/json" });
+    if (status >= 400 && status < 500)
+      return reply.status(400).send({ error: "bad-request", detail: err.message });
+    req.log.error({ err }, "request failed");
+    return reply.status(500).send({ error: "internal" });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: "not-found" }));
+
+  const requireToken = (req: FastifyRequest): TokenInfo | null => req.token;
+
+  /** Whether a token may read a unit's data: its own unit, or a collector of an ancestor. */
+  const mayRead = async (token: TokenInfo, unit: string): Promise<boolean> => {
+    if (token.role === "admin") return false;
+    if (token.unit === unit) return true;
+    if (token.role !== "collector") return false;
+    return (await ancestry(db, unit)).some((u) => u.code === token.unit);
+  };
+
+  app.register(
+    async (api) => {
+      api.get("/health", async () => ({
+        status: "ok",
+        db: opts.store.kind,
+        version: opts.version,
+      }));
+      api.get("/templates", async () => ({ templates: opts.templates.list().map((t) => t.def) }));
+      api.get<{ Params: { id: string } }>("/templates/:id", async (req, reply) => {
+        const t = opts.templates.get(req.params.id);
+        return t ? t.def : reply.status(404).send({ error: "unknown-template" });
+      });
+      api.get("/me", async (req, reply) => {
+        const token = requireToken(req);
+        if (!token) return reply.status(401).send({ error: "unauthorized" });
+        const unit = await getUnit(db, token.unit);
+        return { role: token.role, unit };
+      });
+      api.post("/validate", async (req, reply) => {
+        const token = requireToken(req);
+        if (!token) return reply.status(401).send({ error: "unauthorized" });
+        const phase = (req.query as { phase?: string }).phase === "fill" ? "fill" : "submit";
+        const checked = await serverIssues(db, opts.templates, req.body, phase);
+        if ("status" in checked) return reply.status(checked.status).send(checked.body);
+        return { issues: checked.issues };
+      });
+      api.post("/submissions", async (req, reply) => {
+        const token = requireToken(req);
+        if (!token) return reply.status(401).send({ error: "unauthorized" });
+        const key = req.headers["idempotency-key"];
+        const r = await submit({
+          db,
+          templates: opts.templates,
+          token,
+          key: typeof key === "string" ? key : undefined,
+          body: req.body,
+          remoteAddr: req.ip,
+        });
+        return reply.status(r.status).send(r.body);
+      });
+      const lockRoute = (locking: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
+        const token = requireToken(req);
+        if (!token) return reply.status(401).send({ error: "unauthorized" });
+        const parsed = lockBodySchema.safeParse(req.body);
+        if (!parsed.success)
+          return reply
+            .status(400)
+            .send({ error: "bad-request", detail: parsed.error.issues[0]?.message ?? "" });
+        const { unit, template, period } = parsed.data;
+        if (!opts.templates.get(template))
+          return reply.status(404).send({ error: "unknown-template" });
+        if (!(await getUnit(db, unit))) return reply.status(404).send({ error: "unknown-unit" });
+        if (token.role !== "collector" || !(await mayRead(token, unit)))
+          return reply.status(403).send({ error: "forbidden" });
+        const at = new Date().toISOString();
+        await db.transaction().execute(async (trx) => {
+          if (locking)
+            await trx
+              .insertInto("locks")
+              .values({ unit, template, period, locked_by: token.id, locked_at: at })
+              .onConflict((oc) => oc.columns(["unit", "template", "period"]).doNothing())
+              .execute();
+          else
+            await trx
+              .deleteFrom("locks")
+              .where("unit", "=", unit)
+              .where("template", "=", template)
+              .where("period", "=", period)
+              .execute();
+          await trx
+            .insertInto("audit")
+            .values({
+              id: randomUUID(),
+              at,
+              token_id: token.id,
+              unit,
+              remote_addr: req.ip,
+              action: locking ? "period.locked" : "period.unlocked",
+              detail: JSON.stringify({ template, period }),
+            })
+            .execute();
+        });
+        return { unit, template, period, locked: locking };
+      };
+      api.post("/locks", lockRoute(true));
+      api.delete("/locks", lockRoute(false));
+      api.get<{ Querystring: { unit?: string; template?: string; period?: string } }>(
+        "/submissions",
+        async (req, reply) => {
+          const token = requireToken(req);
+          if (!token) return reply.status(401).send({ error: "unauthorized" });
+          const { unit, template, period } = req.query;
+          if (!unit)
+            return reply.status(400).send({ error: "bad-request", detail: "unit is required" });
+          if (!(await getUnit(db, unit))) return reply.status(404).send({ error: "unknown-unit" });
+          if (!(await mayRead(token, unit))) return reply.status(403).send({ error: "forbidden" });
+          let q = db
+            .selectFrom("submissions")
+            .select(["id", "unit", "template", "period", "version", "received_at", "on_time"])
+            .where("unit", "=", unit);
+          if (template) q = q.where("template", "=", template);
+          if (period) q = q.where("period", "=", period);
+          const rows = await q
+            .orderBy("received_at", "desc")
+            .orderBy("version", "desc")
+            .limit(500)
+            .execute();
+          return {
+            submissions: rows.map((r) => ({
+              id: r.id,
+              unit: r.unit,
+              template: r.template,
+              period: r.period,
+              version: r.version,
+              receivedAt: r.received_at,
+              onTime: r.on_time === 1,
+            })),
+          };
+        }
+      );
+      api.get<{ Params: { id: string } }>("/submissions/:id", async (req, reply) => {
+        const token = requireToken(req);
+        if (!token) return reply.status(401).send({ error: "unauthorized" });
+        const row = await db
+          .selectFrom("submissions")
+          .selectAll()
+          .where("id", "=", req.params.id)
+          .executeTakeFirst();
+        if (!row) return reply.status(404).send({ error: "not-found" });
+        if (!(await mayRead(token, row.unit)))
+          return reply.status(403).send({ error: "forbidden" });
+        return {
+          id: row.id,
+          unit: row.unit,
+          template: row.template,
+          period: row.period,
+          version: row.version,
+          receivedAt: row.received_at,
+          onTime: row.on_time === 1,
+          document: JSON.parse(row.document),
+          issues: JSON.parse(row.issues),
+        };
+      });
+    },
+    { prefix: "/api/v1" }
+  );
+  return app;
+}

@@ -1,0 +1,40 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { migrate } from "./migrations";
+import type { Database } from "./schema";
+
+export type DbKind = "sqlite" | "postgres";
+
+export interface Store {
+  db: Kysely<Database>;
+  kind: DbKind;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DB = "sqlite:./data/tianbao.sqlite";
+
+/** `sqlite:FILE` (the embedded default) or `postgres://…`; runs the migrations. */
+export async function openStore(
+  url: string = process.env.TIANBAO_DB ?? DEFAULT_DB
+): Promise<Store> {
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    await migrate(db as Kysely<unknown>);
+    return { db, kind: "postgres", close: () => db.destroy() };
+  }
+  const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  // WAL for concurrent readers; FULL so an acknowledged submission survives a power cut or kill -9.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db as Kysely<unknown>);
+  return { db, kind: "sqlite", close: () => db.destroy() };
+}

@@ -1,0 +1,105 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+
+/** One set of migrations for SQLite and PostgreSQL, run at start. Append new ones; never edit old ones. */
+const MIGRATIONS: Record<string, Migration> = {
+  "0001-initial": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("units")
+        .addColumn("code", "varchar(64)", (c) => c.primaryKey())
+        .addColumn("name", "varchar(200)", (c) => c.notNull())
+        .addColumn("kind", "varchar(16)", (c) => c.notNull())
+        .addColumn("parent", "varchar(64)")
+        .addColumn("ownership", "varchar(16)")
+        .addColumn("grade", "varchar(1)")
+        .addColumn("active_from", "varchar(10)")
+        .addColumn("active_to", "varchar(10)")
+        .execute();
+      await db.schema.createIndex("units_parent").on("units").column("parent").execute();
+
+      await db.schema
+        .createTable("tokens")
+        .addColumn("id", "varchar(36)", (c) => c.primaryKey())
+        .addColumn("token_hash", "varchar(64)", (c) => c.notNull().unique())
+        .addColumn("unit", "varchar(64)", (c) => c.notNull())
+        .addColumn("role", "varchar(16)", (c) => c.notNull())
+        .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("revoked_at", "varchar(32)")
+        .execute();
+
+      await db.schema
+        .createTable("submissions")
+        .addColumn("id", "varchar(36)", (c) => c.primaryKey())
+        .addColumn("unit", "varchar(64)", (c) => c.notNull())
+        .addColumn("template", "varchar(64)", (c) => c.notNull())
+        .addColumn("template_version", "integer", (c) => c.notNull())
+        .addColumn("period", "varchar(7)", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("received_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("on_time", "integer", (c) => c.notNull())
+        .addColumn("document", "text", (c) => c.notNull())
+        .addColumn("issues", "text", (c) => c.notNull())
+        .addColumn("token_id", "varchar(36)", (c) => c.notNull())
+        .addColumn("remote_addr", "varchar(64)", (c) => c.notNull())
+        .addUniqueConstraint("submissions_version_unique", [
+          "unit",
+          "template",
+          "period",
+          "version",
+        ])
+        .execute();
+
+      await db.schema
+        .createTable("report_heads")
+        .addColumn("unit", "varchar(64)", (c) => c.notNull())
+        .addColumn("template", "varchar(64)", (c) => c.notNull())
+        .addColumn("period", "varchar(7)", (c) => c.notNull())
+        .addColumn("last_version", "integer", (c) => c.notNull())
+        .addColumn("first_received_at", "varchar(32)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("report_heads_pk", ["unit", "template", "period"])
+        .execute();
+
+      await db.schema
+        .createTable("idempotency")
+        .addColumn("unit", "varchar(64)", (c) => c.notNull())
+        .addColumn("key", "varchar(128)", (c) => c.notNull())
+        .addColumn("request_hash", "varchar(64)", (c) => c.notNull())
+        .addColumn("status_code", "integer", (c) => c.notNull())
+        .addColumn("response", "text", (c) => c.notNull())
+        .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("idempotency_pk", ["unit", "key"])
+        .execute();
+
+      await db.schema
+        .createTable("locks")
+        .addColumn("unit", "varchar(64)", (c) => c.notNull())
+        .addColumn("template", "varchar(64)", (c) => c.notNull())
+        .addColumn("period", "varchar(7)", (c) => c.notNull())
+        .addColumn("locked_by", "varchar(36)", (c) => c.notNull())
+        .addColumn("locked_at", "varchar(32)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("locks_pk", ["unit", "template", "period"])
+        .execute();
+
+      await db.schema
+        .createTable("audit")
+        .addColumn("id", "varchar(36)", (c) => c.primaryKey())
+        .addColumn("at", "varchar(32)", (c) => c.notNull())
+        .addColumn("token_id", "varchar(36)")
+        .addColumn("unit", "varchar(64)")
+        .addColumn("remote_addr", "varchar(64)")
+        .addColumn("action", "varchar(64)", (c) => c.notNull())
+        .addColumn("detail", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("audit_at").on("audit").column("at").execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrate(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed)
+    throw new Error(`migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
+}

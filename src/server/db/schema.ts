@@ -1,0 +1,83 @@
+/** Tables of the collection server. Timestamps are ISO-8601 UTC strings in both databases. */
+export interface UnitsTable {
+  code: string;
+  name: string;
+  kind: "bureau" | "department" | "hospital";
+  parent: string | null;
+  ownership: "public" | "private" | null;
+  grade: "1" | "2" | "3" | null;
+  active_from: string | null;
+  active_to: string | null;
+}
+
+export interface TokensTable {
+  id: string;
+  /** sha256 of the token: the token itself is shown once and never stored. */
+  token_hash: string;
+  unit: string;
+  role: "reporter" | "collector" | "admin";
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Append-only: every accepted version of every report. */
+export interface SubmissionsTable {
+  id: string;
+  unit: string;
+  template: string;
+  template_version: number;
+  period: string;
+  version: number;
+  received_at: string;
+  on_time: number;
+  document: string;
+  issues: string;
+  token_id: string;
+  remote_addr: string;
+}
+
+/** The last version handed out per report: the row every concurrent submission of it queues on. */
+export interface ReportHeadsTable {
+  unit: string;
+  template: string;
+  period: string;
+  last_version: number;
+  first_received_at: string;
+}
+
+export interface IdempotencyTable {
+  unit: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
+}
+
+export interface LocksTable {
+  unit: string;
+  template: string;
+  period: string;
+  locked_by: string;
+  locked_at: string;
+}
+
+export interface AuditTable {
+  id: string;
+  at: string;
+  token_id: string | null;
+  unit: string | null;
+  remote_addr: string | null;
+  action: string;
+  detail: string;
+}
+
+export interface Database {
+  units: UnitsTable;
+  tokens: TokensTable;
+  submissions: SubmissionsTable;
+  report_heads: ReportHeadsTable;
+  idempotency: IdempotencyTable;
+  locks: LocksTable;
+  audit: AuditTable;
+}

@@ -1,0 +1,57 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database, TokensTable } from "./db/schema";
+
+export type Role = TokensTable["role"];
+
+export interface TokenInfo {
+  id: string;
+  unit: string;
+  role: Role;
+}
+
+export const hashToken = (token: string): string =>
+  createHash("sha256").update(token, "utf8").digest("hex");
+
+/** Issues a token (192 random bits), stores only its hash, and returns it once. */
+export async function issueToken(
+  db: Kysely<Database>,
+  unit: string,
+  role: Role
+): Promise<{ token: string; id: string }> {
+  const token = `tb_${randomBytes(24).toString("base64url")}`;
+  const id = randomUUID();
+  await db
+    .insertInto("tokens")
+    .values({
+      id,
+      token_hash: hashToken(token),
+      unit,
+      role,
+      created_at: new Date().toISOString(),
+      revoked_at: null,
+    })
+    .execute();
+  return { token, id };
+}
+
+export async function authenticate(db: Kysely<Database>, token: string): Promise<TokenInfo | null> {
+  if (!/^tb_[A-Za-z0-9_-]{16,64}$/.test(token)) return null;
+  const row = await db
+    .selectFrom("tokens")
+    .select(["id", "unit", "role"])
+    .where("token_hash", "=", hashToken(token))
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function revokeToken(db: Kysely<Database>, id: string): Promise<boolean> {
+  const r = await db
+    .updateTable("tokens")
+    .set({ revoked_at: new Date().toISOString() })
+    .where("id", "=", id)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

@@ -1,0 +1,339 @@
+import { randomUUID } from "node:crypto";
+import type { SheetDocument } from "../../src/core/schema/document";
+import { validateDocument } from "../../src/core/validate/document";
+import { upsertUnits } from "../../src/server/units";
+import { templates } from "../../src/templates";
+import { issueSet, loadFixtures } from "../helpers/fixtures";
+import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+
+const stat3 = (
+  unit: string,
+  tier: string,
+  c1: number,
+  extra: Record<string, unknown> = {}
+): SheetDocument => ({
+  template: "stat-3",
+  templateVersion: 1,
+  period: "2021-07",
+  unit,
+  header: {
+    reportingUnit: "示例县人民医院",
+    filledOn: "2021-08-10",
+    preparer: "李某",
+    phone: "13800000000",
+  },
+  rows: [
+    {
+      key: tier,
+      cells: {
+        ...Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, 0])),
+        c1,
+        ...extra,
+      },
+    },
+  ],
+});
+
+describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
+  let db: TestDb;
+  let s: TestServer;
+  beforeAll(async () => {
+    db = await createTestDb(kind);
+    s = await startTestServer(db.url, { bodyLimit: 256 * 1024 });
+  });
+  afterAll(async () => {
+    await s.close();
+    await db.drop();
+  });
+
+  const call = (
+    method: "GET" | "POST" | "DELETE",
+    url: string,
+    opts: { token?: string; body?: unknown; key?: string; raw?: string; type?: string } = {}
+  ) =>
+    s.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: {
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(opts.key ? { "idempotency-key": opts.key } : {}),
+        ...(opts.body !== undefined || opts.raw !== undefined
+          ? { "content-type": opts.type ?? "application/json" }
+          : {}),
+      },
+      payload: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    });
+  const submitDoc = (doc: unknown, token: string, key = randomUUID()) =>
+    call("POST", "/submissions", { token, body: doc, key });
+
+  it("answers health with the database kind, and lists the templates", async () => {
+    const h = await call("GET", "/health");
+    expect(h.statusCode).toBe(200);
+    expect(h.json()).toEqual({ status: "ok", db: kind, version: "test" });
+    const t = await call("GET", "/templates");
+    expect(t.json().templates.map((x: { id: string }) => x.id)).toEqual([
+      "stat-1",
+      "stat-2",
+      "stat-3",
+      "ledger",
+    ]);
+    expect((await call("GET", "/templates/stat-3")).json().title).toMatch(/统计表（三）/);
+    expect((await call("GET", "/templates/nope")).statusCode).toBe(404);
+  });
+
+  it("GET /me: the token's unit and role; 401 without a valid token", async () => {
+    const me = await call("GET", "/me", { token: s.tokens.H1 });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({
+      role: "reporter",
+      unit: { code: "H1", kind: "hospital", ownership: "public", grade: "2", parent: "CTY" },
+    });
+    expect((await call("GET", "/me")).statusCode).toBe(401);
+    expect((await call("GET", "/me", { token: "tb_notarealtokennotarealtoken" })).statusCode).toBe(
+      401
+    );
+  });
+
+  it("POST /validate gives every fixture's exact issue set, as the engine does", async () => {
+    const cases = loadFixtures();
+    // Each fixture's unit gets the fixture's tier in the registry, and its previous document is stored as accepted.
+    for (const [i, c] of cases.entries()) {
+      const code = `FX-${i}`;
+      const [ownership, grade] = c.tier
+        ? (c.tier.split(".g") as ["public" | "private", "1" | "2" | "3"])
+        : [null, null];
+      await upsertUnits(s.store.db, [
+        {
+          code,
+          name: c.name,
+          kind: c.tier ? "hospital" : "bureau",
+          parent: "CTY",
+          ownership,
+          grade,
+          activeFrom: null,
+          activeTo: null,
+        },
+      ]);
+      if (c.previous) {
+        await s.store.db
+          .insertInto("submissions")
+          .values({
+            id: randomUUID(),
+            unit: code,
+            template: c.previous.template,
+            template_version: 1,
+            period: c.previous.period,
+            version: 1,
+            received_at: new Date().toISOString(),
+            on_time: 1,
+            document: JSON.stringify({ ...c.previous, unit: code }),
+            issues: "[]",
+            token_id: "fixture",
+            remote_addr: "test",
+          })
+          .execute();
+      }
+      const r = await call("POST", `/validate?phase=${c.phase}`, {
+        token: s.tokens.CTY,
+        body: { ...c.document, unit: code },
+      });
+      expect(r.statusCode).toBe(200);
+      const engine = validateDocument(c.document, templates(), {
+        phase: c.phase,
+        tier: c.tier,
+        previous: c.previous,
+      });
+      if (!engine.ok) throw new Error(engine.error.message);
+      expect(issueSet(r.json().issues)).toEqual(issueSet(c.expect));
+      expect(issueSet(r.json().issues)).toEqual(issueSet(engine.issues));
+    }
+  });
+
+  describe("POST /submissions", () => {
+    it("accepts a clean document with 201 and a receipt; a warning never blocks", async () => {
+      const r = await submitDoc(stat3("H1", "public.g2", 4, { c2: 2, c3: 1 }), s.tokens.H1);
+      expect(r.statusCode).toBe(201);
+      const body = r.json();
+      expect(body).toMatchObject({ unit: "H1", template: "stat-3", period: "2021-07", version: 1 });
+      expect(typeof body.id).toBe("string");
+      expect(typeof body.onTime).toBe("boolean");
+      expect(body.warnings.map((w: { rule: string }) => w.rule)).toEqual(["stat-3.c3-ge-c2"]);
+    });
+
+    it("gives each documented status code", async () => {
+      const doc = stat3("H1", "public.g2", 5);
+      expect(
+        (await call("POST", "/submissions", { token: s.tokens.H1, body: doc })).json()
+      ).toEqual({ error: "idempotency-key-required" });
+      expect(
+        (await call("POST", "/submissions", { token: s.tokens.H1, body: doc })).statusCode
+      ).toBe(400);
+      const notJson = await call("POST", "/submissions", {
+        token: s.tokens.H1,
+        raw: "{not json",
+        key: randomUUID(),
+      });
+      expect(notJson.statusCode).toBe(400);
+      expect(notJson.json().error).toBe("bad-request");
+      const notDoc = await submitDoc({ template: "stat-3" }, s.tokens.H1);
+      expect(notDoc.statusCode).toBe(400);
+      expect(notDoc.json()).toMatchObject({ error: "bad-request" });
+      expect((await submitDoc(doc, "")).statusCode).toBe(401);
+      expect(
+        (await call("POST", "/submissions", { body: doc, key: randomUUID() })).statusCode
+      ).toBe(401);
+      expect((await submitDoc(doc, s.tokens.H2)).statusCode).toBe(403);
+      expect((await submitDoc(doc, s.tokens.CTY)).statusCode).toBe(403);
+      expect((await submitDoc({ ...doc, template: "stat-9" }, s.tokens.H1)).statusCode).toBe(404);
+      const bad = await submitDoc(stat3("H1", "public.g2", 1, { c10: 2 }), s.tokens.H1);
+      expect(bad.statusCode).toBe(422);
+      expect(bad.json().error).toBe("validation");
+      expect(
+        bad
+          .json()
+          .issues.map(
+            (i: { rule: string; row: string; col: string }) => `${i.rule}@${i.row}.${i.col}`
+          )
+      ).toContain("stat-3.c10-needs-c8@public.g2.c10");
+      const huge = await call("POST", "/submissions", {
+        token: s.tokens.H1,
+        key: randomUUID(),
+        raw: JSON.stringify({ ...doc, pad: "x".repeat(300 * 1024) }),
+      });
+      expect(huge.statusCode).toBe(413);
+      expect(huge.json().error).toBe("payload-too-large");
+    });
+
+    it("404 for a unit the registry does not have", async () => {
+      await upsertUnits(s.store.db, []);
+      const r = await call("POST", "/validate", {
+        token: s.tokens.H1,
+        body: stat3("NOPE", "public.g2", 1),
+      });
+      expect(r.statusCode).toBe(404);
+      expect(r.json().error).toBe("unknown-unit");
+    });
+
+    it("replays an idempotency key with the first answer; a different body with it is 422", async () => {
+      const key = randomUUID();
+      const doc = stat3("H2", "private.g1", 3);
+      const first = await submitDoc(doc, s.tokens.H2, key);
+      const again = await submitDoc(doc, s.tokens.H2, key);
+      expect(first.statusCode).toBe(201);
+      expect(again.statusCode).toBe(201);
+      expect(again.json()).toEqual(first.json());
+      const other = await submitDoc(stat3("H2", "private.g1", 4), s.tokens.H2, key);
+      expect(other.statusCode).toBe(422);
+      expect(other.json()).toEqual({ error: "idempotency-mismatch" });
+    });
+
+    it("50 concurrent submissions of one report get versions exactly 1…50", async () => {
+      const doc = (i: number) => ({ ...stat3("H3", "public.g3", i), period: "2021-05" });
+      const replies = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => submitDoc(doc(i), s.tokens.H3))
+      );
+      expect(replies.map((r) => r.statusCode)).toEqual(Array(50).fill(201));
+      expect(replies.map((r) => r.json().version).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 50 }, (_, i) => i + 1)
+      );
+      const stored = await s.store.db
+        .selectFrom("submissions")
+        .select("version")
+        .where("unit", "=", "H3")
+        .where("period", "=", "2021-05")
+        .execute();
+      expect(stored.map((r) => r.version).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 50 }, (_, i) => i + 1)
+      );
+    });
+
+    it("50 concurrent replays of one key give one version", async () => {
+      const key = randomUUID();
+      const doc = { ...stat3("H3", "public.g3", 7), period: "2021-04" };
+      const replies = await Promise.all(
+        Array.from({ length: 50 }, () => submitDoc(doc, s.tokens.H3, key))
+      );
+      const ok = replies.filter((r) => r.statusCode === 201);
+      // A replay that meets the first request still running may be told 409 in-flight; none makes a version.
+      expect(
+        replies.every(
+          (r) => r.statusCode === 201 || (r.statusCode === 409 && r.json().error === "in-flight")
+        )
+      ).toBe(true);
+      expect(new Set(ok.map((r) => r.json().id)).size).toBe(1);
+      const stored = await s.store.db
+        .selectFrom("submissions")
+        .select("version")
+        .where("unit", "=", "H3")
+        .where("period", "=", "2021-04")
+        .execute();
+      expect(stored.map((r) => r.version)).toEqual([1]);
+    });
+
+    it("a locked period refuses with 409 until unlocked; locks are audited", async () => {
+      const lock = { unit: "CTY", template: "stat-3", period: "2021-03" };
+      expect((await call("POST", "/locks", { token: s.tokens.H1, body: lock })).statusCode).toBe(
+        403
+      );
+      expect((await call("POST", "/locks", { token: s.tokens.CTY2, body: lock })).statusCode).toBe(
+        403
+      );
+      expect((await call("POST", "/locks", { token: s.tokens.CTY, body: lock })).statusCode).toBe(
+        200
+      );
+      const doc = { ...stat3("H1", "public.g2", 1), period: "2021-03" };
+      const refused = await submitDoc(doc, s.tokens.H1);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error).toBe("locked");
+      expect(
+        (await call("DELETE", "/locks", { token: s.tokens.CITY, body: lock })).statusCode
+      ).toBe(200);
+      expect((await submitDoc(doc, s.tokens.H1)).statusCode).toBe(201);
+      const audit = await s.store.db
+        .selectFrom("audit")
+        .select("action")
+        .where("unit", "=", "CTY")
+        .execute();
+      expect(audit.map((a) => a.action).sort()).toEqual(["period.locked", "period.unlocked"]);
+    });
+  });
+
+  it("GET /submissions and /submissions/:id: the unit and collectors above it, nobody else", async () => {
+    const made = await submitDoc(
+      { ...stat3("H1", "public.g2", 9), period: "2021-02" },
+      s.tokens.H1
+    );
+    const id = made.json().id as string;
+    const list = (token?: string) =>
+      call("GET", "/submissions?unit=H1&template=stat-3&period=2021-02", { token });
+    const one = (token?: string) => call("GET", `/submissions/${id}`, { token });
+    const expectCodes: [string | undefined, number][] = [
+      [undefined, 401],
+      [s.tokens.H2, 403], // another unit's reporter
+      [s.tokens.CTY2, 403], // sibling collector
+      [s.tokens.CTY, 200], // parent collector
+      [s.tokens.CITY, 200], // grandparent collector
+      [s.tokens.ADMIN, 403], // admin manages the registry, not reports
+      [s.tokens.H1, 200], // the unit itself
+    ];
+    for (const [token, code] of expectCodes) {
+      expect((await list(token)).statusCode).toBe(code);
+      expect((await one(token)).statusCode).toBe(code);
+    }
+    const body = (await list(s.tokens.CTY)).json();
+    expect(body.submissions).toHaveLength(1);
+    expect(body.submissions[0]).toMatchObject({ id, version: 1, unit: "H1" });
+    const full = (await one(s.tokens.H1)).json();
+    expect(full.document.rows[0].cells.c1).toBe(9);
+    expect(
+      (await call("GET", `/submissions/${randomUUID()}`, { token: s.tokens.H1 })).statusCode
+    ).toBe(404);
+  });
+
+  it("stores tokens only as hashes", async () => {
+    const rows = await s.store.db.selectFrom("tokens").select("token_hash").execute();
+    const all = JSON.stringify(rows);
+    for (const t of Object.values(s.tokens)) expect(all).not.toContain(t);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
+  });
+});
