@@ -18,6 +18,6 @@ module.exports = {
   moduleFileExtensions: ["ts", "tsx", "js", "json"],
   testTimeout: 60000,
   globalSetup: "<rootDir>/test/global-setup.js",
-  // cookie (under fastify's light-my-request) ships ESM only; jest on Node 20 needs it transformed.
-  transformIgnorePatterns: ["^(?!.*/node_modules/cookie/).*/node_modules/"],
+  // cookie and content-disposition (under fastify's deps) ship ESM only; jest on Node 20 needs it transformed.
+  transformIgnorePatterns: ["^(?!.*/node_modules/(cookie|content-disposition)/).*/node_modules/"],
 };

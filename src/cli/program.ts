@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerServer } from "./commands/server";
 import { registerValidate } from "./commands/validate";
 import { CliExit, type CliIO } from "./io";
 
@@ -8,6 +9,7 @@ export function buildProgram(io: CliIO): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerValidate(program, io);
+  registerServer(program, io);
   return program;
 }
 

@@ -20,6 +20,7 @@ export interface AppOptions {
   bodyLimit?: number;
   rateLimitPerMinute?: number;
   logger?: boolean;
+  https?: { key: Buffer; cert: Buffer };
 }
 
 declare module "fastify" {
@@ -51,6 +52,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       : false,
     // Behind a reverse proxy the client address comes from X-Forwarded-For.
     trustProxy: true,
+    ...(opts.https ? { https: opts.https } : {}),
   });
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: opts.addinOrigin ? [opts.addinOrigin] : false });

@@ -1,0 +1,120 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
+import { templates } from "../templates";
+import { buildApp } from "./app";
+import { ensureDevCertificate, trustInstructions } from "./certs";
+import { openStore, type Store } from "./db/connect";
+import { DEMO_COLLECTOR, DEMO_REPORTER, DEMO_UNITS } from "./demo";
+import { issueToken, revokeToken } from "./tokens";
+import { upsertUnits } from "./units";
+
+export interface ServeOptions {
+  db?: string;
+  port: number;
+  host: string;
+  http: boolean;
+  demo: boolean;
+  log: (line: string) => void;
+}
+
+const ROOT = join(__dirname, "..", "..");
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
+    .version;
+}
+
+/** Loads the demo registry into an empty database; replaces the demo tokens of the last start. */
+async function prepareDemo(store: Store): Promise<{ reporter: string; collector: string }> {
+  const { db } = store;
+  const any = await db.selectFrom("units").select("code").limit(1).executeTakeFirst();
+  if (!any) await upsertUnits(db, DEMO_UNITS);
+  const previous = await db
+    .selectFrom("audit")
+    .select("detail")
+    .where("action", "=", "token.demo-issued")
+    .execute();
+  for (const p of previous)
+    for (const id of JSON.parse(p.detail) as string[]) await revokeToken(db, id);
+  const reporter = await issueToken(db, DEMO_REPORTER, "reporter");
+  const collector = await issueToken(db, DEMO_COLLECTOR, "collector");
+  await db
+    .insertInto("audit")
+    .values({
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      token_id: null,
+      unit: null,
+      remote_addr: null,
+      action: "token.demo-issued",
+      detail: JSON.stringify([reporter.id, collector.id]),
+    })
+    .execute();
+  return { reporter: reporter.token, collector: collector.token };
+}
+
+export interface Running {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function serve(opts: ServeOptions): Promise<Running> {
+  const store = await openStore(opts.db);
+  const demoTokens = opts.demo ? await prepareDemo(store) : null;
+  let https: { key: Buffer; cert: Buffer } | undefined;
+  let caPath: string | null = null;
+  if (!opts.http) {
+    const certFile = process.env.TIANBAO_TLS_CERT;
+    const keyFile = process.env.TIANBAO_TLS_KEY;
+    if (certFile && keyFile) https = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+    else {
+      const dev = await ensureDevCertificate(join(ROOT, "data", "certs"));
+      https = { key: dev.key, cert: dev.cert };
+      caPath = dev.caPath;
+    }
+  }
+  const scheme = https ? "https" : "http";
+  const origin = `${scheme}://localhost:${opts.port}`;
+  const app = await buildApp({
+    store,
+    templates: templates(),
+    version: packageVersion(),
+    logger: true,
+    https,
+    addinOrigin: origin,
+  });
+  const addinDir = join(ROOT, "dist", "addin");
+  if (existsSync(addinDir))
+    await app.register(fastifyStatic, { root: addinDir, prefix: "/addin/" });
+  app.get("/", async (_req, reply) => reply.redirect("/addin/taskpane.html"));
+  await app.listen({ port: opts.port, host: opts.host });
+
+  opts.log(`填报 Tianbao ${packageVersion()} on ${origin} (database: ${store.kind})`);
+  opts.log(`  API:     ${origin}/api/v1/health`);
+  opts.log(
+    existsSync(addinDir)
+      ? `  Add-in:  ${origin}/addin/taskpane.html`
+      : "  Add-in:  not built (npm run build)"
+  );
+  if (demoTokens) {
+    opts.log(`  Demo reporter token (示例县中医医院, 公立二级): ${demoTokens.reporter}`);
+    opts.log(`  Demo collector token (示例县卫生健康局):       ${demoTokens.collector}`);
+  }
+  opts.log(
+    "Sideload manifest.xml in Excel: Insert > Add-ins > Upload my add-in (web), or a shared-folder catalog (Windows); see README."
+  );
+  if (caPath) opts.log(trustInstructions(caPath));
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    // Fastify's close waits for requests in flight before the database is closed.
+    stopping ??= app.close().then(() => store.close());
+    return stopping;
+  };
+  return { app, store, url: origin, stop };
+}
