@@ -81,7 +81,7 @@ export interface TestServer {
 
 export async function startTestServer(
   url: string,
-  extra: { bodyLimit?: number } = {}
+  extra: { bodyLimit?: number; now?: () => Date } = {}
 ): Promise<TestServer> {
   const store = await openStore(url);
   await upsertUnits(store.db, TEST_UNITS);

@@ -1,0 +1,164 @@
+import type { Kysely } from "kysely";
+import { consolidate, type ChildDocument, type Consolidation } from "../core/consolidate";
+import { dueDate, parsePeriod } from "../core/periods";
+import type { SheetDocument } from "../core/schema/document";
+import type { CompiledTemplate } from "../core/template/compile";
+import type { Database } from "./db/schema";
+import { toUnit, type Unit } from "./units";
+
+/** The registry as a tree, loaded once per request: registries are thousands of units, not millions. */
+export interface Tree {
+  units: Map<string, Unit>;
+  children: Map<string, Unit[]>;
+}
+
+export async function loadTree(db: Kysely<Database>): Promise<Tree> {
+  const rows = await db.selectFrom("units").selectAll().orderBy("code").execute();
+  const units = new Map(rows.map((r) => [r.code, toUnit(r)]));
+  const children = new Map<string, Unit[]>();
+  for (const u of units.values())
+    if (u.parent) children.set(u.parent, [...(children.get(u.parent) ?? []), u]);
+  return { units, children };
+}
+
+/** Every unit below `code` (not itself), depth first. */
+export function descendants(tree: Tree, code: string): Unit[] {
+  const out: Unit[] = [];
+  const walk = (c: string, depth: number): void => {
+    if (depth > 32) return;
+    for (const child of tree.children.get(c) ?? []) {
+      out.push(child);
+      walk(child.code, depth + 1);
+    }
+  };
+  walk(code, 0);
+  return out;
+}
+
+/** Whether a unit existed during the period (activeFrom/activeTo are inclusive dates). */
+export function activeIn(u: Unit, period: string): boolean {
+  const { year, month } = parsePeriod(period);
+  const first = `${period}-01`;
+  const last = `${period}-${String(new Date(Date.UTC(year, month, 0)).getUTCDate()).padStart(2, "0")}`;
+  return (!u.activeFrom || u.activeFrom <= last) && (!u.activeTo || u.activeTo >= first);
+}
+
+export interface StatusEntry {
+  unit: string;
+  name: string;
+  kind: Unit["kind"];
+  parent: string | null;
+  status: "submitted" | "late" | "missing";
+  dueDate: string;
+  version: number | null;
+  receivedAt: string | null;
+  firstReceivedAt: string | null;
+  submissionId: string | null;
+}
+
+/** Completeness of a subtree for one template and period: who submitted on time, late, or not at all. */
+export async function reportStatus(
+  db: Kysely<Database>,
+  tree: Tree,
+  t: CompiledTemplate,
+  unit: string,
+  period: string
+): Promise<StatusEntry[]> {
+  const due = dueDate(period, t.def.dueDay);
+  const must = descendants(tree, unit).filter(
+    (u) => t.def.reporters.includes(u.kind) && activeIn(u, period)
+  );
+  if (!must.length) return [];
+  const codes = must.map((u) => u.code);
+  const heads = await db
+    .selectFrom("report_heads")
+    .selectAll()
+    .where("template", "=", t.id)
+    .where("period", "=", period)
+    .where("unit", "in", codes)
+    .execute();
+  const latest = await db
+    .selectFrom("submissions as s")
+    .innerJoin("report_heads as h", (j) =>
+      j
+        .onRef("h.unit", "=", "s.unit")
+        .onRef("h.template", "=", "s.template")
+        .onRef("h.period", "=", "s.period")
+        .onRef("h.last_version", "=", "s.version")
+    )
+    .select(["s.id", "s.unit", "s.version", "s.received_at", "s.on_time"])
+    .where("s.template", "=", t.id)
+    .where("s.period", "=", period)
+    .where("s.unit", "in", codes)
+    .execute();
+  const headOf = new Map(heads.map((h) => [h.unit, h]));
+  const latestOf = new Map(latest.map((l) => [l.unit, l]));
+  return must.map((u) => {
+    const h = headOf.get(u.code);
+    const l = latestOf.get(u.code);
+    return {
+      unit: u.code,
+      name: u.name,
+      kind: u.kind,
+      parent: u.parent,
+      status: !l ? "missing" : l.on_time === 1 ? "submitted" : "late",
+      dueDate: due,
+      version: l?.version ?? null,
+      receivedAt: l?.received_at ?? null,
+      firstReceivedAt: h?.first_received_at ?? null,
+      submissionId: l?.id ?? null,
+    };
+  });
+}
+
+export interface Source {
+  unit: string;
+  version: number;
+  submissionId: string;
+}
+
+/**
+ * The consolidated table of a unit, the same rule at every level: each direct child counts with
+ * its own latest accepted document, or else with its own consolidation; a child with neither is left out.
+ */
+export async function consolidatedFor(
+  db: Kysely<Database>,
+  tree: Tree,
+  t: CompiledTemplate,
+  unit: Unit,
+  period: string
+): Promise<{
+  doc: SheetDocument;
+  sources: Source[];
+  statusCounts?: Record<string, number>;
+} | null> {
+  const sources: Source[] = [];
+  const level = async (u: Unit, depth: number): Promise<Consolidation | null> => {
+    const children: ChildDocument[] = [];
+    for (const child of tree.children.get(u.code) ?? []) {
+      const own = await db
+        .selectFrom("submissions")
+        .select(["id", "version", "document"])
+        .where("unit", "=", child.code)
+        .where("template", "=", t.id)
+        .where("period", "=", period)
+        .orderBy("version", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      if (own) {
+        sources.push({ unit: child.code, version: own.version, submissionId: own.id });
+        children.push({
+          unit: { code: child.code, name: child.name },
+          doc: JSON.parse(own.document) as SheetDocument,
+        });
+      } else if (depth < 32) {
+        const sub = await level(child, depth + 1);
+        if (sub) children.push({ unit: { code: child.code, name: child.name }, doc: sub.doc });
+      }
+    }
+    if (!children.length) return null;
+    return consolidate(t, { code: u.code, name: u.name }, period, children);
+  };
+  const result = await level(unit, 0);
+  return result ? { ...result, sources } : null;
+}
