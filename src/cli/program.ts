@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerFiles } from "./commands/files";
 import { registerServer } from "./commands/server";
 import { registerValidate } from "./commands/validate";
 import { CliExit, type CliIO } from "./io";
@@ -10,6 +11,7 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerValidate(program, io);
   registerServer(program, io);
+  registerFiles(program, io);
   return program;
 }
 

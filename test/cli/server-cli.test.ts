@@ -141,3 +141,58 @@ describe("cli: units import, token issue, serve", () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe("cli: template xlsx and manifest --host", () => {
+  it("writes a blank template for a unit of the registry, with its name and tier", async () => {
+    const db = `sqlite:${join(dir, "t.sqlite")}`;
+    const csv = join(dir, "t.csv");
+    writeFileSync(
+      csv,
+      "code,name,kind,parent,ownership,grade\nC1,县局,bureau,,,\nH1,示例县人民医院,hospital,C1,public,2\n"
+    );
+    await run(["units", "import", csv, "--db", db]);
+    const out = join(dir, "blank.xlsx");
+    const r = await run([
+      "template",
+      "xlsx",
+      "--template",
+      "stat-3",
+      "--period",
+      "2022-03",
+      "--unit",
+      "H1",
+      "--out",
+      out,
+      "--db",
+      db,
+    ]);
+    expect(r.code).toBe(0);
+    const ExcelJS = (await import("exceljs")).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const ws = wb.worksheets[0]!;
+    expect(ws.name).toBe("表三 2022-03");
+    expect(ws.getCell("A1").value).toBe("2022年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
+    expect(ws.getCell("C2").value).toBe("示例县人民医院");
+    expect(
+      (await run(["template", "xlsx", "--template", "stat-9", "--period", "2022-03", "--out", out]))
+        .code
+    ).toBe(2);
+    expect(
+      (await run(["template", "xlsx", "--template", "stat-3", "--period", "2022-3", "--out", out]))
+        .code
+    ).toBe(2);
+  });
+
+  it("writes a manifest for another host that still passes the manifest checks", async () => {
+    const r = await run(["manifest", "--host", "https://tianbao.example.gov.cn:8443"]);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain("localhost");
+    expect(r.out).toContain("https://tianbao.example.gov.cn:8443/addin/taskpane.html");
+    const { checkManifest } = await import("../../scripts/manifest-check");
+    // Icons resolve by path under assets/, so the host does not matter to that check.
+    expect((await checkManifest(r.out)).errors).toEqual([]);
+    expect((await run(["manifest", "--host", "http://insecure.example"])).code).toBe(2);
+    expect((await run(["manifest", "--host", "https://x.example/addin"])).code).toBe(2);
+  });
+});
