@@ -196,3 +196,90 @@ describe("cli: template xlsx and manifest --host", () => {
     expect((await run(["manifest", "--host", "https://x.example/addin"])).code).toBe(2);
   });
 });
+
+describe("cli: import xlsx", () => {
+  it("imports a filled official file as a validated submission, once per file; a broken one is refused with its issues", async () => {
+    const db = `sqlite:${join(dir, "imp.sqlite")}`;
+    const csv = join(dir, "imp.csv");
+    writeFileSync(
+      csv,
+      "code,name,kind,parent,ownership,grade\nC1,县局,bureau,,,\nH1,示例县人民医院,hospital,C1,public,2\n"
+    );
+    await run(["units", "import", csv, "--db", db]);
+    const { layoutPlan } = await import("../../src/core/layout/plan");
+    const { writeXlsx } = await import("../../src/xlsx/write");
+    const { templates } = await import("../../src/templates");
+    const plan = layoutPlan(templates().get("stat-3")!, {
+      period: "2021-07",
+      unit: { code: "H1", name: "示例县人民医院" },
+    });
+    const cells = Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, 0]));
+    const doc = (extra: Record<string, number>) => ({
+      template: "stat-3",
+      templateVersion: 1,
+      period: "2021-07",
+      unit: "H1",
+      header: {
+        reportingUnit: "示例县人民医院",
+        filledOn: "2021-08-10",
+        preparer: "李某",
+        phone: "13800000000",
+      },
+      rows: [{ key: "public.g2", cells: { ...cells, c1: 4, ...extra } }],
+    });
+    const good = join(dir, "good.xlsx");
+    writeFileSync(good, await writeXlsx(plan, { doc: doc({}) }));
+    const first = await run([
+      "import",
+      "xlsx",
+      good,
+      "--unit",
+      "H1",
+      "--period",
+      "2021-07",
+      "--db",
+      db,
+    ]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out)).toMatchObject({ unit: "H1", template: "stat-3", version: 1 });
+    const again = await run([
+      "import",
+      "xlsx",
+      good,
+      "--unit",
+      "H1",
+      "--period",
+      "2021-07",
+      "--db",
+      db,
+    ]);
+    expect(JSON.parse(again.out).id).toBe(JSON.parse(first.out).id);
+    const bad = join(dir, "bad.xlsx");
+    writeFileSync(bad, await writeXlsx(plan, { doc: doc({ c10: 2.5 }) }));
+    const refused = await run([
+      "import",
+      "xlsx",
+      bad,
+      "--unit",
+      "H1",
+      "--period",
+      "2021-07",
+      "--db",
+      db,
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/\[public\.g2\.c10\].*涉案金额/);
+    const notXlsx = join(dir, "not.xlsx");
+    writeFileSync(notXlsx, "hello");
+    expect(
+      (await run(["import", "xlsx", notXlsx, "--unit", "H1", "--period", "2021-07", "--db", db]))
+        .code
+    ).toBe(2);
+    const { openStore: open } = await import("../../src/server/db/connect");
+    const store = await open(db);
+    expect(
+      (await store.db.selectFrom("submissions").select("version").execute()).map((r) => r.version)
+    ).toEqual([1]);
+    await store.close();
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -6,7 +7,9 @@ import { periodSchema } from "../../core/schema/document";
 import { openStore } from "../../server/db/connect";
 import { getUnit, tierOf, type Unit } from "../../server/units";
 import { templates } from "../../templates";
+import { readXlsx } from "../../xlsx/read";
 import { writeXlsx } from "../../xlsx/write";
+import { submit } from "../../server/submissions";
 import { CliExit, type CliIO } from "../io";
 
 const ROOT = join(__dirname, "..", "..", "..");
@@ -32,7 +35,76 @@ export function manifestForHost(host: string): string {
   );
 }
 
+async function importXlsx(
+  file: string,
+  flags: { unit: string; period: string; db?: string },
+  io: CliIO
+): Promise<void> {
+  if (!periodSchema.safeParse(flags.period).success)
+    throw new CliExit(2, `--period must be YYYY-MM, not "${flags.period}"`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new CliExit(2, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const store = await openStore(flags.db);
+  try {
+    const unit = await getUnit(store.db, flags.unit);
+    if (!unit) throw new CliExit(1, `unit ${flags.unit} is not in the registry`);
+    const all = await store.db.selectFrom("units").select(["code", "name"]).execute();
+    const read = await readXlsx(bytes, {
+      templates: templates(),
+      unit: { code: unit.code, name: unit.name },
+      period: flags.period,
+      unitCodeByName: new Map(all.map((u) => [u.name, u.code])),
+    });
+    if (!read.ok) throw new CliExit(2, `${file}: ${read.error}`);
+    // The file's hash is the idempotency key: importing the same file twice makes one version.
+    const key = `xlsx-${createHash("sha256").update(bytes).digest("hex").slice(0, 40)}`;
+    const reply = await submit({
+      db: store.db,
+      templates: templates(),
+      token: { id: "cli-import", unit: unit.code, role: "reporter" },
+      key,
+      body: read.doc,
+      remoteAddr: "cli",
+    });
+    if (reply.status === 201) {
+      io.out(JSON.stringify(reply.body));
+      return;
+    }
+    const issues =
+      (reply.body.issues as
+        { row: string; col: string; message: string; severity: string }[] | undefined) ?? [];
+    throw new CliExit(
+      1,
+      [
+        `${file}: refused (${reply.status} ${String(reply.body.error)})`,
+        ...issues.map((i) => `  ${i.severity} [${i.row}.${i.col}] ${i.message}`),
+      ].join("\n")
+    );
+  } finally {
+    await store.close();
+  }
+}
+
 export function registerFiles(program: Command, io: CliIO): void {
+  program
+    .command("import")
+    .description("imports files of the old e-mail workflow")
+    .command("xlsx")
+    .description(
+      "a filled official .xlsx, whoever made it, into a validated submission (prints the receipt)"
+    )
+    .argument("<file>")
+    .requiredOption("--unit <code>")
+    .requiredOption("--period <YYYY-MM>")
+    .option("--db <url>")
+    .action((file: string, flags: { unit: string; period: string; db?: string }) =>
+      importXlsx(file, flags, io)
+    );
+
   program
     .command("manifest")
     .description("writes a manifest.xml pointing at another host")
