@@ -11,6 +11,7 @@ import { consolidate } from "../core/consolidate";
 import { layoutPlan } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
+import { openApiDocument } from "./openapi";
 import { consolidatedFor, loadTree, reportStatus } from "./reports";
 import { serverIssues, submit } from "./submissions";
 import { authenticate, type TokenInfo } from "./tokens";
@@ -110,6 +111,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         db: opts.store.kind,
         version: opts.version,
       }));
+      const openapi = openApiDocument(opts.version);
+      api.get("/openapi.json", async () => openapi);
       api.get("/templates", async () => ({ templates: opts.templates.list().map((t) => t.def) }));
       api.get<{ Params: { id: string } }>("/templates/:id", async (req, reply) => {
         const t = opts.templates.get(req.params.id);

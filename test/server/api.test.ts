@@ -81,6 +81,22 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
     expect((await call("GET", "/templates/nope")).statusCode).toBe(404);
   });
 
+  it("serves OpenAPI generated from the zod schemas", async () => {
+    const r = await call("GET", "/openapi.json");
+    expect(r.statusCode).toBe(200);
+    const doc = r.json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/submissions", "/validate", "/status", "/consolidated", "/locks"])
+    );
+    const sheet = doc.components.schemas.SheetDocument;
+    expect(sheet.required).toEqual(
+      expect.arrayContaining(["template", "templateVersion", "period", "unit", "rows"])
+    );
+    expect(sheet.properties.period.pattern).toBe("^\\d{4}-(0[1-9]|1[0-2])$");
+    expect(doc.paths["/submissions"].post.responses["409"]).toBeDefined();
+  });
+
   it("GET /me: the token's unit and role; 401 without a valid token", async () => {
     const me = await call("GET", "/me", { token: s.tokens.H1 });
     expect(me.statusCode).toBe(200);
