@@ -2,6 +2,7 @@ import type { SheetDocument } from "../src/core/schema/document";
 import { validateDocument } from "../src/core/validate/document";
 import { templates } from "../src/templates";
 import { round, timePerCall } from "./timing";
+import { TIERS, type Tier } from "../src/core/schema/template";
 
 /**
  * Validation cost as a ratio to the JSON round trip of the same document, measured in one run
@@ -37,15 +38,6 @@ export function stat1(rows: number, seed: number): SheetDocument {
     }),
   };
 }
-
-const TIERS = [
-  "public.g3",
-  "public.g2",
-  "public.g1",
-  "private.g3",
-  "private.g2",
-  "private.g1",
-] as const;
 
 /** A hospital's stat-3 submission: its own tier's row, as the add-in sends it. */
 function stat3(seed: number): SheetDocument {
@@ -103,7 +95,7 @@ export function benchValidation(quick: boolean): ValidationFigures {
       docs.forEach((d) =>
         validateDocument(d, reg, {
           phase: "submit",
-          tier: d.rows[0]!.key as (typeof TIERS)[number],
+          tier: d.rows[0]!.key as Tier,
         })
       ),
     opts

@@ -1,22 +1,4 @@
-import type { UnitInput } from "./units";
-
-const unit = (
-  code: string,
-  name: string,
-  kind: UnitInput["kind"],
-  parent: string | null,
-  ownership: "public" | "private" | null = null,
-  grade: "1" | "2" | "3" | null = null
-): UnitInput => ({
-  code,
-  name,
-  kind,
-  parent,
-  ownership,
-  grade,
-  activeFrom: null,
-  activeTo: null,
-});
+import { unitInput as unit, type UnitInput } from "./units";
 
 /** The demo registry `npm start` loads into an empty database: one fictional county, every tier. */
 export const DEMO_UNITS: UnitInput[] = [

@@ -53,6 +53,18 @@ export const unitInputSchema = z
   });
 export type UnitInput = z.output<typeof unitInputSchema>;
 
+/** A registry entry written in code (the demo registry, tests). */
+export function unitInput(
+  code: string,
+  name: string,
+  kind: UnitInput["kind"],
+  parent: string | null,
+  ownership: "public" | "private" | null = null,
+  grade: "1" | "2" | "3" | null = null
+): UnitInput {
+  return { code, name, kind, parent, ownership, grade, activeFrom: null, activeTo: null };
+}
+
 export interface Unit {
   code: string;
   name: string;

@@ -3,22 +3,25 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../../src/cli/program";
+import { runCommand } from "../helpers/cli";
 import { openStore } from "../../src/server/db/connect";
 import { authenticate } from "../../src/server/tokens";
 
 const dir = mkdtempSync(join(tmpdir(), "tianbao-cli-server-"));
 const root = join(__dirname, "..", "..");
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    setExitCode: () => undefined,
-  });
-  return { code, out, err };
+const run = runCommand;
+
+/** A fresh database holding a county and one public grade-2 hospital. */
+async function countyWithHospital(name: string): Promise<string> {
+  const db = `sqlite:${join(dir, `${name}.sqlite`)}`;
+  const csv = join(dir, `${name}.csv`);
+  writeFileSync(
+    csv,
+    "code,name,kind,parent,ownership,grade\nC1,县局,bureau,,,\nH1,示例县人民医院,hospital,C1,public,2\n"
+  );
+  await run(["units", "import", csv, "--db", db]);
+  return db;
 }
 
 async function unitCodes(db: string): Promise<string[]> {
@@ -144,13 +147,7 @@ describe("cli: units import, token issue, serve", () => {
 
 describe("cli: template xlsx and manifest --host", () => {
   it("writes a blank template for a unit of the registry, with its name and tier", async () => {
-    const db = `sqlite:${join(dir, "t.sqlite")}`;
-    const csv = join(dir, "t.csv");
-    writeFileSync(
-      csv,
-      "code,name,kind,parent,ownership,grade\nC1,县局,bureau,,,\nH1,示例县人民医院,hospital,C1,public,2\n"
-    );
-    await run(["units", "import", csv, "--db", db]);
+    const db = await countyWithHospital("t");
     const out = join(dir, "blank.xlsx");
     const r = await run([
       "template",
@@ -199,13 +196,7 @@ describe("cli: template xlsx and manifest --host", () => {
 
 describe("cli: import xlsx", () => {
   it("imports a filled official file as a validated submission, once per file; a broken one is refused with its issues", async () => {
-    const db = `sqlite:${join(dir, "imp.sqlite")}`;
-    const csv = join(dir, "imp.csv");
-    writeFileSync(
-      csv,
-      "code,name,kind,parent,ownership,grade\nC1,县局,bureau,,,\nH1,示例县人民医院,hospital,C1,public,2\n"
-    );
-    await run(["units", "import", csv, "--db", db]);
+    const db = await countyWithHospital("imp");
     const { layoutPlan } = await import("../../src/core/layout/plan");
     const { writeXlsx } = await import("../../src/xlsx/write");
     const { templates } = await import("../../src/templates");

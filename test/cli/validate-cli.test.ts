@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../../src/cli/program";
+import { runCommand } from "../helpers/cli";
 import { issueSet, loadFixtures } from "../helpers/fixtures";
 
 const root = join(__dirname, "..", "..");
@@ -22,16 +22,7 @@ function argsFor(c: (typeof cases)[number], i: number): string[] {
   return args;
 }
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    setExitCode: () => undefined,
-  });
-  return { code, out, err };
-}
+const run = runCommand;
 
 describe("cli validate", () => {
   it.each(cases.map((c, i) => [c.name, c, i] as const))(

@@ -4,16 +4,9 @@ import type { SheetDocument } from "../../src/core/schema/document";
 import { validateParsed } from "../../src/core/validate/engine";
 import { templates } from "../../src/templates";
 import { loadFixtures } from "../helpers/fixtures";
+import { TIERS } from "../../src/core/schema/template";
 
 const reg = templates();
-const TIERS = [
-  "public.g3",
-  "public.g2",
-  "public.g1",
-  "private.g3",
-  "private.g2",
-  "private.g1",
-] as const;
 
 /** A hospital's accepted stat-3: its own tier row only, values consistent with the rules. */
 const hospital = fc

@@ -1,3 +1,5 @@
+import { colName } from "../../src/core/layout/address";
+
 /**
  * Moves the relative references of a formula by (dr, dc), as Excel does when a conditional format
  * written for an area's top-left cell is applied to another cell of the area. `$` pins a part.
@@ -10,7 +12,7 @@ export function shiftFormula(formula: string, dr: number, dc: number): string {
       return part.replace(
         /(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Z0-9(])/g,
         (_m, cAbs: string, col: string, rAbs: string, row: string) => {
-          const c = cAbs ? col : colFromIndex(colToIndex(col) + dc);
+          const c = cAbs ? col : colName(colToIndex(col) + dc);
           const r = rAbs ? row : String(Number(row) + dr);
           return `${cAbs}${c}${rAbs}${r}`;
         }
@@ -23,15 +25,4 @@ function colToIndex(col: string): number {
   let n = 0;
   for (const ch of col) n = n * 26 + (ch.charCodeAt(0) - 64);
   return n - 1;
-}
-
-function colFromIndex(c: number): string {
-  let n = c + 1;
-  let s = "";
-  while (n > 0) {
-    const m = (n - 1) % 26;
-    s = String.fromCharCode(65 + m) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
 }

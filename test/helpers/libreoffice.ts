@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { csvRows } from "../../src/cli/commands/server";
 
 /**
  * Opens an .xlsx in LibreOffice headless, recalculating every formula (the profile sets
@@ -52,34 +53,5 @@ export function recalcToCsv(xlsx: Buffer, name = "sheet"): string[][] {
   return parseCsv(readFileSync(join(dir, `${name}.csv`), "utf8"));
 }
 
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += ch;
-  }
-  if (field || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
+export const parseCsv = (text: string): string[][] =>
+  csvRows(text.replace(/\r?\n$/, ""), { keepEmpty: true }).map((r) => r.fields);

@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/server/app";
 import { openStore, type Store } from "../../src/server/db/connect";
 import { issueToken, type Role } from "../../src/server/tokens";
-import { upsertUnits, type UnitInput } from "../../src/server/units";
+import { unitInput as u, upsertUnits, type UnitInput } from "../../src/server/units";
 import { templates } from "../../src/templates";
 
 /** The PostgreSQL the machine runs; each suite creates a database of its own and drops it. */
@@ -42,24 +42,6 @@ export async function createTestDb(kind: "sqlite" | "postgres"): Promise<TestDb>
     },
   };
 }
-
-const u = (
-  code: string,
-  name: string,
-  kind: UnitInput["kind"],
-  parent: string | null,
-  ownership: "public" | "private" | null = null,
-  grade: "1" | "2" | "3" | null = null
-): UnitInput => ({
-  code,
-  name,
-  kind,
-  parent,
-  ownership,
-  grade,
-  activeFrom: null,
-  activeTo: null,
-});
 
 /** A small province: one city over two counties, each with a department and hospitals. */
 export const TEST_UNITS: UnitInput[] = [

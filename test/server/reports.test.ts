@@ -6,15 +6,8 @@ import { recalcToCsv } from "../helpers/libreoffice";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
+import { TIERS, type Tier } from "../../src/core/schema/template";
 
-const TIERS = [
-  "public.g3",
-  "public.g2",
-  "public.g1",
-  "private.g3",
-  "private.g2",
-  "private.g1",
-] as const;
 const PERIOD = "2021-09";
 
 function rnd(seed: number): () => number {
@@ -41,7 +34,7 @@ describe.each(["sqlite", "postgres"] as const)("status and consolidation on %s",
   const generated: {
     code: string;
     county: "CTY" | "CTY2";
-    tier: (typeof TIERS)[number];
+    tier: Tier;
     cells: Record<string, number>;
   }[] = [];
 

@@ -10,7 +10,10 @@ const DB_HELP =
   "sqlite:FILE or postgres://… (default: TIANBAO_DB, else sqlite:./data/tianbao.sqlite)";
 
 /** Splits CSV text into rows of fields (quotes, doubled quotes, CRLF), keeping each row's line number. */
-export function csvRows(text: string): { line: number; fields: string[] }[] {
+export function csvRows(
+  text: string,
+  opts: { keepEmpty?: boolean } = {}
+): { line: number; fields: string[] }[] {
   const out: { line: number; fields: string[] }[] = [];
   let fields: string[] = [];
   let field = "";
@@ -36,7 +39,7 @@ export function csvRows(text: string): { line: number; fields: string[] }[] {
     } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && src[i + 1] === "\n") i++;
       fields.push(field);
-      if (fields.some((f) => f.trim() !== "")) out.push({ line: start, fields });
+      if (opts.keepEmpty || fields.some((f) => f.trim() !== "")) out.push({ line: start, fields });
       fields = [];
       field = "";
       line++;
@@ -44,7 +47,7 @@ export function csvRows(text: string): { line: number; fields: string[] }[] {
     } else field += ch;
   }
   fields.push(field);
-  if (fields.some((f) => f.trim() !== "")) out.push({ line: start, fields });
+  if (opts.keepEmpty || fields.some((f) => f.trim() !== "")) out.push({ line: start, fields });
   return out;
 }
 

@@ -42,6 +42,8 @@ export const tierSchema = z.enum([
   "private.g1",
 ]);
 export type Tier = z.infer<typeof tierSchema>;
+/** The six hospital tiers in the official row order. */
+export const TIERS: readonly Tier[] = tierSchema.options;
 
 export const rowSchema = z
   .object({
