@@ -1,7 +1,6 @@
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
-import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { periodSchema } from "../core/schema/document";
@@ -11,6 +10,7 @@ import { consolidate } from "../core/consolidate";
 import { layoutPlan } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
+import { audit } from "./audit";
 import { openApiDocument } from "./openapi";
 import { consolidatedFor, loadTree, reportStatus } from "./reports";
 import { serverIssues, submit } from "./submissions";
@@ -29,6 +29,8 @@ export interface AppOptions {
   now?: () => Date;
   logger?: boolean;
   https?: { key: Buffer; cert: Buffer };
+  /** Where structured logs go (stdout by default). */
+  logStream?: NodeJS.WritableStream;
 }
 
 declare module "fastify" {
@@ -58,6 +60,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       ? {
           redact: { paths: ["req.headers.authorization", "req.body"], remove: true },
           level: process.env.LOG_LEVEL ?? "info",
+          ...(opts.logStream ? { stream: opts.logStream } : {}),
         }
       : false,
     // Behind a reverse proxy the client address comes from X-Forwarded-For.
@@ -250,18 +253,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
               .where("template", "=", template)
               .where("period", "=", period)
               .execute();
-          await trx
-            .insertInto("audit")
-            .values({
-              id: randomUUID(),
-              at,
-              token_id: token.id,
-              unit,
-              remote_addr: req.ip,
-              action: locking ? "period.locked" : "period.unlocked",
-              detail: JSON.stringify({ template, period }),
-            })
-            .execute();
+          await audit(trx, {
+            action: locking ? "period.locked" : "period.unlocked",
+            tokenId: token.id,
+            unit,
+            remoteAddr: req.ip,
+            detail: { template, period },
+          });
         });
         return { unit, template, period, locked: locking };
       };

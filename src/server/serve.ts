@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import { templates } from "../templates";
 import { buildApp } from "./app";
+import { audit } from "./audit";
 import { ensureDevCertificate, trustInstructions } from "./certs";
 import { openStore, type Store } from "./db/connect";
 import { DEMO_COLLECTOR, DEMO_REPORTER, DEMO_UNITS } from "./demo";
@@ -41,18 +41,7 @@ async function prepareDemo(store: Store): Promise<{ reporter: string; collector:
     for (const id of JSON.parse(p.detail) as string[]) await revokeToken(db, id);
   const reporter = await issueToken(db, DEMO_REPORTER, "reporter");
   const collector = await issueToken(db, DEMO_COLLECTOR, "collector");
-  await db
-    .insertInto("audit")
-    .values({
-      id: randomUUID(),
-      at: new Date().toISOString(),
-      token_id: null,
-      unit: null,
-      remote_addr: null,
-      action: "token.demo-issued",
-      detail: JSON.stringify([reporter.id, collector.id]),
-    })
-    .execute();
+  await audit(db, { action: "token.demo-issued", detail: [reporter.id, collector.id] });
   return { reporter: reporter.token, collector: collector.token };
 }
 

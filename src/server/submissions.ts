@@ -4,6 +4,7 @@ import { cumulativeBase, isOnTime } from "../core/periods";
 import type { Issue, SheetDocument } from "../core/schema/document";
 import { parseSheetDocument, type TemplateLookup } from "../core/validate/document";
 import { validateParsed } from "../core/validate/engine";
+import { audit } from "./audit";
 import type { Database } from "./db/schema";
 import { ancestry, getUnit, tierOf } from "./units";
 import type { TokenInfo } from "./tokens";
@@ -237,23 +238,13 @@ async function accept(
       remote_addr: remoteAddr,
     })
     .execute();
-  await trx
-    .insertInto("audit")
-    .values({
-      id: randomUUID(),
-      at: receivedAt,
-      token_id: token.id,
-      unit: doc.unit,
-      remote_addr: remoteAddr,
-      action: "submission.accepted",
-      detail: JSON.stringify({
-        id,
-        template: doc.template,
-        period: doc.period,
-        version: head.last_version,
-      }),
-    })
-    .execute();
+  await audit(trx, {
+    action: "submission.accepted",
+    tokenId: token.id,
+    unit: doc.unit,
+    remoteAddr,
+    detail: { id, template: doc.template, period: doc.period, version: head.last_version },
+  });
   const receipt: Receipt = {
     id,
     unit: doc.unit,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import { audit } from "./audit";
 import type { Database, TokensTable } from "./db/schema";
 
 export type Role = TokensTable["role"];
@@ -32,6 +33,7 @@ export async function issueToken(
       revoked_at: null,
     })
     .execute();
+  await audit(db, { action: "token.issued", unit, detail: { id, role } });
   return { token, id };
 }
 
@@ -53,5 +55,7 @@ export async function revokeToken(db: Kysely<Database>, id: string): Promise<boo
     .where("id", "=", id)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const revoked = Number(r.numUpdatedRows) === 1;
+  if (revoked) await audit(db, { action: "token.revoked", detail: { id } });
+  return revoked;
 }

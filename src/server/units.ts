@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Tier } from "../core/schema/template";
+import { audit } from "./audit";
 import type { Database, UnitsTable } from "./db/schema";
 
 /** A unit of the registry as imported (CSV header `code,name,kind,parent,ownership,grade`, or JSON). */
@@ -130,6 +131,10 @@ export async function upsertUnits(
         .onConflict((oc) => oc.column("code").doUpdateSet(row))
         .execute();
     }
+    await audit(trx, {
+      action: "units.imported",
+      detail: { count: units.length, codes: units.map((u) => u.code).slice(0, 200) },
+    });
   });
   return units.length;
 }
