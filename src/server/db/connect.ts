@@ -24,7 +24,9 @@ export async function openStore(
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection the database drops (a restart, an administrator) is discarded by the pool
     // and replaced on next use; unhandled, its error event would stop the whole server.
-    pool.on("error", (err) => process.emitWarning(`PostgreSQL dropped an idle connection: ${err.message}`));
+    pool.on("error", (err) =>
+      process.emitWarning(`PostgreSQL dropped an idle connection: ${err.message}`)
+    );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db as Kysely<unknown>);
     return { db, kind: "postgres", close: () => db.destroy() };
