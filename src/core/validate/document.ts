@@ -107,9 +107,8 @@ export function parseSheetDocument(
       );
     }
   }
-  const parsed = { data: envelope };
   const rows: RowDoc[] = [];
-  for (const [i, row] of parsed.data.rows.entries()) {
+  for (const [i, row] of envelope.rows.entries()) {
     const problem = rowProblem(row);
     if (problem)
       return fail(
@@ -120,8 +119,8 @@ export function parseSheetDocument(
     rows.push(row as RowDoc);
   }
   const doc: SheetDocument = {
-    ...parsed.data,
-    header: parsed.data.header as SheetDocument["header"],
+    ...envelope,
+    header: envelope.header as SheetDocument["header"],
     rows,
   };
   if (!templates.get(doc.template))

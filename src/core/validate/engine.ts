@@ -85,8 +85,16 @@ interface RowRulePlan {
   blankRowPasses: boolean;
 }
 
+/** A column rule: its expression reads row keys through `valueOf` (the column's values). */
+interface ColumnRulePlan {
+  rule: CompiledRule;
+  fn: Compiled<{ valueOf: (row: string) => number | null }>;
+  refs: string[];
+}
+
 interface EnginePlan {
   cols: CompiledColumn[];
+  columnRules: Map<CompiledRule, ColumnRulePlan>;
   inputCols: number[];
   numericInputCols: number[];
   rowRules: RowRulePlan[];
@@ -173,8 +181,23 @@ function enginePlan(t: CompiledTemplate): EnginePlan {
       blankRowPasses: !readsHeader && fn({ g: blank, base: 0, header: {}, year: 2000 }) !== false,
     });
   }
+  const columnRules = new Map<CompiledRule, ColumnRulePlan>();
+  for (const rule of otherRules) {
+    if (rule.scope !== "column" || !rule.expr) continue;
+    columnRules.set(rule, {
+      rule,
+      refs: refsOf(rule.expr),
+      fn: compileExpr(rule.expr, {
+        value: (name) => (c) => c.valueOf(name),
+        filled: () => () => true,
+        deadlineDate: () => () => null,
+        deadlineKnown: () => () => true,
+      }),
+    });
+  }
   const plan: EnginePlan = {
     cols,
+    columnRules,
     inputCols,
     numericInputCols: inputCols.filter((i) => cols[i]!.numeric),
     rowRules,
@@ -516,15 +539,11 @@ function checkColumnRule(
   const col = rule.column;
   const valueOf = (row: string): number | null =>
     ctx.t.row.get(row)?.computed ? (computed.get(cellKey(row, col)) ?? null) : valid(row, col);
-  const refs = refsOf(rule.expr);
+  const cr = ctx.plan.columnRules.get(rule);
+  if (!cr) return;
+  const refs = cr.refs;
   if (refs.some((r) => valueOf(r) === null)) return;
-  const fn = compileExpr<null>(rule.expr, {
-    value: (name) => () => valueOf(name),
-    filled: () => () => true,
-    deadlineDate: () => () => null,
-    deadlineKnown: () => () => true,
-  });
-  if (fn(null) !== false) return;
+  if (cr.fn({ valueOf }) !== false) return;
   const related = refs.filter((r) => r !== rule.on).map((r) => ({ row: r, col }));
   push(ctx, rule.id, rule.severity, rule.on, col, ruleMessage(ctx, rule, rule.on, col), related);
 }
