@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { areaA1, a1 } from "../core/layout/address";
+import { CELL_STYLES, FONT_NAME, SEVERITY_COLORS, type CellStyle } from "../core/layout/styles";
 import type { CellKind, DataValidationSpec, LayoutPlan, PlanCell } from "../core/layout/types";
 import type { SheetDocument } from "../core/schema/document";
 
@@ -11,79 +12,35 @@ export interface XlsxOptions {
   doc?: SheetDocument | null;
 }
 
-const FONT = "宋体";
 const THIN = { style: "thin" as const, color: { argb: "FF000000" } };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
-const FILL = (argb: string): ExcelJS.Fill => ({
-  type: "pattern",
-  pattern: "solid",
-  fgColor: { argb },
+
+function xlsxStyle(s: CellStyle): Partial<ExcelJS.Style> {
+  return {
+    font: { name: FONT_NAME, size: s.size, ...(s.bold ? { bold: true } : {}) },
+    alignment: {
+      horizontal: s.horizontal === "Left" ? "left" : s.horizontal === "Right" ? "right" : "center",
+      vertical: s.vertical === "Top" ? "top" : "middle",
+      ...(s.wrap ? { wrapText: true } : {}),
+    },
+    ...(s.fill
+      ? { fill: { type: "pattern", pattern: "solid", fgColor: { argb: `FF${s.fill}` } } }
+      : {}),
+  };
+}
+
+const STYLE = Object.fromEntries(
+  Object.entries(CELL_STYLES).map(([kind, s]) => [kind, xlsxStyle(s)])
+) as Record<CellKind, Partial<ExcelJS.Style>>;
+
+const severityStyle = (severity: keyof typeof SEVERITY_COLORS): Partial<ExcelJS.Style> => ({
+  fill: {
+    type: "pattern",
+    pattern: "solid",
+    bgColor: { argb: `FF${SEVERITY_COLORS[severity].fill}` },
+  },
+  font: { color: { argb: `FF${SEVERITY_COLORS[severity].font}` } },
 });
-
-const STYLE: Record<CellKind, Partial<ExcelJS.Style>> = {
-  title: {
-    font: { name: FONT, size: 16, bold: true },
-    alignment: { horizontal: "center", vertical: "middle", wrapText: true },
-  },
-  "meta-label": {
-    font: { name: FONT, size: 11 },
-    alignment: { horizontal: "right", vertical: "middle" },
-  },
-  "meta-value": {
-    font: { name: FONT, size: 11 },
-    alignment: { horizontal: "left", vertical: "middle" },
-  },
-  header: {
-    font: { name: FONT, size: 10, bold: true },
-    alignment: { horizontal: "center", vertical: "middle", wrapText: true },
-    fill: FILL("FFF2F2F2"),
-  },
-  colno: {
-    font: { name: FONT, size: 10 },
-    alignment: { horizontal: "center", vertical: "middle" },
-    fill: FILL("FFF2F2F2"),
-  },
-  stub: {
-    font: { name: FONT, size: 10 },
-    alignment: { horizontal: "center", vertical: "middle", wrapText: true },
-  },
-  input: {
-    font: { name: FONT, size: 10 },
-    alignment: { horizontal: "center", vertical: "middle", wrapText: true },
-  },
-  computed: {
-    font: { name: FONT, size: 10, bold: true },
-    alignment: { horizontal: "center", vertical: "middle" },
-    fill: FILL("FFEDEDED"),
-  },
-  fixed: {
-    font: { name: FONT, size: 10, bold: true },
-    alignment: { horizontal: "center", vertical: "middle" },
-  },
-  "footer-label": {
-    font: { name: FONT, size: 11 },
-    alignment: { horizontal: "right", vertical: "middle" },
-  },
-  "footer-value": {
-    font: { name: FONT, size: 11 },
-    alignment: { horizontal: "left", vertical: "middle" },
-  },
-  note: {
-    font: { name: FONT, size: 10 },
-    alignment: { horizontal: "left", vertical: "top", wrapText: true },
-  },
-};
-
-const SEVERITY_STYLE = {
-  error: {
-    fill: { type: "pattern", pattern: "solid", bgColor: { argb: "FFFFC7CE" } },
-    font: { color: { argb: "FF9C0006" } },
-  },
-  warning: {
-    fill: { type: "pattern", pattern: "solid", bgColor: { argb: "FFFFEB9C" } },
-    font: { color: { argb: "FF9C5700" } },
-  },
-} as const;
 
 function dataValidation(
   spec: DataValidationSpec,
@@ -200,7 +157,7 @@ export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promi
           type: "expression",
           priority: i + 1,
           formulae: [f.formula.replace(/^=/, "")],
-          style: SEVERITY_STYLE[f.severity],
+          style: severityStyle(f.severity),
         },
       ],
     })

@@ -1,0 +1,224 @@
+import { serialToIso } from "./serial";
+import type { HeaderField, SheetDocument } from "../schema/document";
+import type { CompiledTemplate } from "../template/compile";
+import type { TemplateRegistry } from "../template/registry";
+
+/**
+ * Reads an official table laid out by anyone (our sheet, an old .xls saved as .xlsx, a sheet whose
+ * layout a user broke): columns by the printed column numbers (or the header labels), rows by the
+ * 项目 labels, header fields by their labels (填报单位：…). The .xlsx reader and the add-in's
+ * "restore layout" both read through this.
+ */
+
+/** A cell as text, number or boolean; dates already as ISO text or as Excel serial numbers. */
+export type GridValue = string | number | boolean | null | undefined;
+
+/** 1-based access to a sheet's cells. */
+export interface TableGrid {
+  rows: number;
+  cols: number;
+  at(r: number, c: number): GridValue;
+  /** The address of the merged area's top-left cell (the cell's own address when not merged). */
+  master(r: number, c: number): string;
+}
+
+export type TableRead =
+  { ok: true; doc: SheetDocument; template: CompiledTemplate } | { ok: false; error: string };
+
+export interface TableReadOptions {
+  unit: { code: string; name: string };
+  period: string;
+  /** stat-1 rows are keyed by unit code: names found in the sheet are looked up here. */
+  unitCodeByName?: Map<string, string>;
+}
+
+const text = (v: GridValue): string => (v === null || v === undefined ? "" : String(v));
+
+/** A cell's value as the document wants it: numbers, trimmed text; blank as undefined. */
+function value(v: GridValue, numeric: boolean): unknown {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === "number" || typeof v === "boolean") return v;
+  const s = v.trim();
+  if (s === "") return undefined;
+  // Old workbooks often hold numbers typed as text: a plain decimal is read as the number it shows.
+  if (numeric && /^-?\d+(\.\d+)?$/.test(s)) return Number(s);
+  return s;
+}
+
+const squash = (s: string): string => s.replace(/\s+/g, "");
+
+/** The template whose title (any year) is among the first rows' texts. */
+export function templateByTitle(
+  titles: readonly string[],
+  templates: TemplateRegistry
+): CompiledTemplate | null {
+  const squashed = titles.map(squash);
+  for (const t of templates.list()) {
+    const pattern = squash(t.def.title)
+      .split(/(\{[a-zA-Z]+\})/)
+      .map((part) =>
+        part === "{year}"
+          ? "\\d{4}"
+          : /^\{[a-zA-Z]+\}$/.test(part)
+            ? ".+"
+            : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      )
+      .join("");
+    const re = new RegExp(`^${pattern}$`);
+    if (squashed.some((s) => re.test(s))) return t;
+  }
+  return null;
+}
+
+function findColumns(
+  t: CompiledTemplate,
+  g: TableGrid
+): { cols: Map<string, number>; headerEnd: number } | null {
+  const cols = new Map<string, number>();
+  if (t.def.columnNumbers !== "none") {
+    for (let r = 1; r <= Math.min(g.rows, 30); r++) {
+      const found = new Map<string, number>();
+      for (let c = 1; c <= g.cols; c++) {
+        const s = squash(text(g.at(r, c)));
+        const m = /^[（(]?(\d{1,2})[）)]?$/.exec(s);
+        if (m) found.set(`c${m[1]}`, c);
+      }
+      const numbered = t.columns.filter((col) => /^c\d+$/.test(col.key));
+      if (numbered.every((col) => found.has(col.key))) {
+        for (const col of numbered) cols.set(col.key, found.get(col.key)!);
+        // Columns without a number (stat-1 单位) are found by their header label above.
+        for (const col of t.columns.filter((x) => !found.has(x.key))) {
+          for (let hr = r - 1; hr >= Math.max(1, r - 4) && !cols.has(col.key); hr--)
+            for (let c = 1; c <= g.cols; c++)
+              if (squash(text(g.at(hr, c))) === squash(col.label)) cols.set(col.key, c);
+        }
+        return cols.size === t.columns.length ? { cols, headerEnd: r } : null;
+      }
+    }
+    return null;
+  }
+  for (let r = 1; r <= Math.min(g.rows, 30); r++) {
+    for (let c = 1; c <= g.cols; c++) {
+      const s = squash(text(g.at(r, c)));
+      const col = t.columns.find((x) => squash(x.label) === s);
+      if (col && !cols.has(col.key)) cols.set(col.key, c);
+    }
+    if (cols.size === t.columns.length) return { cols, headerEnd: r };
+    cols.clear();
+  }
+  return null;
+}
+
+/** Which fixed row a stub text names (总计 / 合计 / 公立医院 小计 / 民营医院 二级 …). */
+function fixedRowKey(t: CompiledTemplate, stub: string): string | null {
+  const s = squash(stub);
+  for (const row of t.rows) {
+    const parts = row.label.map(squash);
+    const last = parts[parts.length - 1];
+    if (!last) continue;
+    // A row is named by its own label together with its group (公立医院/民营医院) when it has one.
+    const group = parts.length >= 3 ? parts[parts.length - 2]! : null;
+    if (s.endsWith(last) && (!group || s.includes(group.replace("医院", "")))) return row.key;
+  }
+  return null;
+}
+
+export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOptions): TableRead {
+  const found = findColumns(t, g);
+  if (!found)
+    return {
+      ok: false,
+      error: `the columns of ${t.def.shortName["zh-CN"]} were not found (the column-number row or header labels)`,
+    };
+  const firstDataCol = Math.min(...found.cols.values());
+
+  const header: Record<string, unknown> = {};
+  const labels: [HeaderField, string][] = [
+    ["reportingUnit", "填报单位"],
+    ["filledOn", "填报时间"],
+    ["head", "单位负责人"],
+    ["preparer", "填表人"],
+    ["phone", "联系方式"],
+  ];
+  const rows: SheetDocument["rows"] = [];
+  let footerRow = g.rows + 1;
+  for (let r = 1; r <= g.rows; r++) {
+    for (let c = 1; c <= g.cols; c++) {
+      if (g.master(r, c) !== `${r},${c}`) continue; // inside a merged area
+      const s = text(g.at(r, c)).trim();
+      for (const [field, label] of labels) {
+        if (!s.startsWith(label) || header[field] !== undefined) continue;
+        if (field === "head" && r < footerRow) footerRow = r;
+        const rest = s
+          .slice(label.length)
+          .replace(/^[：:]/, "")
+          .trim();
+        let v: unknown = rest || undefined;
+        for (let k = c + 1; v === undefined && k <= g.cols; k++) {
+          if (g.master(r, k) === g.master(r, c)) continue; // the label's own merged area
+          const next = g.at(r, k);
+          const nt = text(next).trim();
+          if (nt && labels.some(([, l]) => nt.startsWith(l))) break;
+          if (nt)
+            v = field === "filledOn" && typeof next === "number" ? (serialToIso(next) ?? nt) : nt;
+        }
+        if (typeof v === "string" && field === "filledOn") {
+          const m = /(\d{4})\D+(\d{1,2})\D+(\d{1,2})/.exec(v);
+          v = m ? `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}` : undefined;
+        }
+        if (v !== undefined) header[field] = v;
+      }
+    }
+  }
+  if (header.reportingUnit === undefined) header.reportingUnit = opts.unit.name;
+
+  let serial = 0;
+  for (let r = found.headerEnd + 1; r < footerRow; r++) {
+    const cells: Record<string, unknown> = {};
+    for (const [key, c] of found.cols) {
+      const col = t.column.get(key)!;
+      const v = value(g.at(r, c), col.numeric);
+      if (v !== undefined)
+        cells[key] =
+          col.type === "date" && typeof v === "number" ? (serialToIso(v) ?? undefined) : v;
+    }
+    if (Object.values(cells).every((v) => v === undefined)) continue;
+    let stub = "";
+    for (let c = 1; c < firstDataCol; c++) stub += text(g.at(r, c));
+    if (t.def.rowMode === "fixed") {
+      const key = fixedRowKey(t, stub);
+      if (key && !rows.some((x) => x.key === key)) rows.push({ key, cells });
+      continue;
+    }
+    const name = typeof cells.name === "string" ? cells.name : "";
+    const fixed = t.rows.find((x) => Object.values(x.fixedCells ?? {}).includes(name));
+    if (fixed) {
+      rows.push({
+        key: fixed.key,
+        cells: Object.fromEntries(Object.entries(cells).filter(([k]) => k !== "name")),
+      });
+      continue;
+    }
+    if (t.def.listKey === "serial") rows.push({ key: String(++serial), cells });
+    else
+      rows.push({
+        key:
+          name === opts.unit.name
+            ? opts.unit.code
+            : (opts.unitCodeByName?.get(name) ?? (name || `row${r}`)),
+        cells,
+      });
+  }
+  return {
+    ok: true,
+    template: t,
+    doc: {
+      template: t.id,
+      templateVersion: t.version,
+      period: opts.period,
+      unit: opts.unit.code,
+      header,
+      rows,
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Locale } from "../core/i18n";
+
+/** An Office.js failure in words a user can act on; the code stays for the logs. */
+export class ExcelActionError extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+const MESSAGES: Record<string, Record<Locale, string>> = {
+  AccessDenied: {
+    "zh-CN": "工作表受保护，无法写入。请勿手动保护或更改表样。",
+    "en-US": "The sheet is protected and cannot be written to.",
+  },
+  ItemNotFound: {
+    "zh-CN": "找不到该工作表，可能已被删除或重命名。",
+    "en-US": "The sheet was not found; it may have been deleted.",
+  },
+  ItemAlreadyExists: {
+    "zh-CN": "已有同名工作表。",
+    "en-US": "A sheet with that name already exists.",
+  },
+  RequestPayloadSizeLimitExceeded: {
+    "zh-CN": "表格太大，Excel 网页版一次无法写入。",
+    "en-US": "The table is too large for one request to Excel on the web.",
+  },
+};
+
+export function explain(e: unknown, locale: Locale): ExcelActionError {
+  const code =
+    typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
+  const known = MESSAGES[code]?.[locale];
+  const detail = e instanceof Error ? e.message : String(e);
+  return new ExcelActionError(
+    code || "Unknown",
+    known ?? (locale === "zh-CN" ? `Excel 操作失败：${detail}` : `Excel refused: ${detail}`)
+  );
+}

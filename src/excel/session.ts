@@ -1,0 +1,351 @@
+import type { Locale } from "../core/i18n";
+import { layoutPlan } from "../core/layout/plan";
+import type { LayoutPlan } from "../core/layout/types";
+import type { Issue, SheetDocument } from "../core/schema/document";
+import type { Tier } from "../core/schema/template";
+import type { Binding } from "../core/sheet/binding";
+import { documentFromGrid } from "../core/sheet/grid";
+import { readTable } from "../core/sheet/recover";
+import type { CompiledTemplate } from "../core/template/compile";
+import type { TemplateRegistry } from "../core/template/registry";
+import { scanWorkbook } from "./bindings";
+import { detectCapabilities, type Capabilities } from "./capabilities";
+import { explain } from "./errors";
+import { LiveSheet } from "./live";
+import {
+  createSheet,
+  markCells,
+  readSheets,
+  readUsed,
+  selectCell,
+  setAside,
+  writeInputs,
+} from "./sheet-io";
+
+export interface InsertRequest {
+  templateId: string;
+  period: string;
+  unit: { code: string; name: string } | null;
+  tier: Tier | null;
+  /** List templates: stat-1's units, or nothing for the ledger's blank serial rows. */
+  listRows?: { key: string; name?: string }[];
+  filledOn?: string;
+}
+
+/** A binding whose template this add-in no longer knows (a newer or foreign template pack). */
+export interface UnknownSheet {
+  sheetId: string;
+  name: string;
+  binding: Binding;
+}
+
+const LEDGER_BLANK_ROWS = 20;
+
+function randomId(): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The workbook as the task pane works with it: the bound sheets with their live models, and the
+ * actions of the pane, each costing the round trips quality.md allows. The pane calls only this.
+ */
+export class WorkbookSession {
+  private readonly live = new Map<string, LiveSheet>();
+  readonly unknown: UnknownSheet[] = [];
+  private names: string[] = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly unsubscribe = new Map<string, () => void>();
+
+  private constructor(
+    readonly templates: TemplateRegistry,
+    readonly caps: Capabilities,
+    public locale: Locale
+  ) {}
+
+  /** Recognises the bound sheets and loads each one's cells (one read for all of them). */
+  static async open(templates: TemplateRegistry, locale: Locale): Promise<WorkbookSession> {
+    const s = new WorkbookSession(templates, detectCapabilities(), locale);
+    try {
+      const scan = await scanWorkbook(s.caps);
+      s.names = scan.names;
+      const found: LiveSheet[] = [];
+      for (const b of scan.bound) {
+        const t = templates.get(b.binding.template, b.binding.templateVersion);
+        if (!t) {
+          s.unknown.push(b);
+          continue;
+        }
+        found.push(
+          s.track(
+            new LiveSheet(
+              b.sheetId,
+              b.name,
+              b.binding,
+              t,
+              s.planOf(t, b.binding),
+              s.caps,
+              s.modelOptions(b.binding)
+            )
+          )
+        );
+      }
+      const grids = await readSheets(
+        found.map((l) => ({ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount })),
+        { formulas: true, listen: new Map(found.map((l) => [l.sheetId, l.onChanged])) }
+      );
+      for (const l of found) {
+        const g = grids.get(l.sheetId);
+        if (g) l.load(g.values, g.formulas);
+        if (l.plan.fingerprint !== l.binding.fingerprint && !l.problems.length)
+          l.problems = [
+            { address: "A1", expected: l.binding.fingerprint, found: l.plan.fingerprint },
+          ];
+      }
+    } catch (e) {
+      throw explain(e, locale);
+    }
+    return s;
+  }
+
+  private planOf(t: CompiledTemplate, b: Binding): LayoutPlan {
+    return layoutPlan(t, {
+      period: b.period,
+      unit: b.unit,
+      tier: b.tier,
+      listRows: b.listRows,
+    });
+  }
+
+  private modelOptions(b: Binding): { tier: Tier | null; locale: Locale } {
+    return { tier: b.tier, locale: this.locale };
+  }
+
+  private track(l: LiveSheet): LiveSheet {
+    this.live.set(l.sheetId, l);
+    this.unsubscribe.set(
+      l.sheetId,
+      l.subscribe(() => this.notify())
+    );
+    return l;
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private notify(): void {
+    for (const fn of this.listeners) fn();
+  }
+
+  sheets(): LiveSheet[] {
+    return [...this.live.values()];
+  }
+
+  sheet(sheetId: string): LiveSheet | undefined {
+    return this.live.get(sheetId);
+  }
+
+  private need(sheetId: string): LiveSheet {
+    const l = this.live.get(sheetId);
+    if (!l) throw new Error(`no bound sheet ${sheetId}`);
+    return l;
+  }
+
+  /** Inserts the official table for a month: one round trip (two below ExcelApi 1.12). */
+  async insert(req: InsertRequest): Promise<LiveSheet> {
+    const t = this.templates.get(req.templateId);
+    if (!t) throw new Error(`unknown template ${req.templateId}`);
+    const listRows =
+      t.def.rowMode === "list"
+        ? (req.listRows ??
+          Array.from({ length: LEDGER_BLANK_ROWS }, (_, i) => ({ key: String(i + 1) })))
+        : undefined;
+    const plan = layoutPlan(t, {
+      period: req.period,
+      unit: req.unit,
+      tier: req.tier,
+      listRows,
+      filledOn: req.filledOn,
+    });
+    const binding: Binding = {
+      v: 1,
+      id: randomId(),
+      template: t.id,
+      templateVersion: t.version,
+      period: req.period,
+      unit: req.unit,
+      tier: req.tier,
+      fingerprint: plan.fingerprint,
+      ...(listRows ? { listRows } : {}),
+    };
+    const live = new LiveSheet(
+      "",
+      plan.sheetName,
+      binding,
+      t,
+      plan,
+      this.caps,
+      this.modelOptions(binding)
+    );
+    try {
+      const made = await createSheet(plan, binding, this.caps, this.names, live.onChanged);
+      live.sheetId = made.sheetId;
+      live.name = made.name;
+      this.names.push(made.name);
+    } catch (e) {
+      throw explain(e, this.locale);
+    }
+    // The model starts from the plan's own values (prefilled names, the date): no read needed.
+    live.applyOwn(
+      plan.cells
+        .filter((c) => c.value !== undefined && (c.bind || c.header))
+        .map((c) => ({ r: c.r, c: c.c, value: c.value! }))
+    );
+    this.track(live);
+    this.notify();
+    return live;
+  }
+
+  /**
+   * "校验": reads the sheet (one round trip), checks it as the server will at submission, and
+   * marks the cells of issues no conditional format paints (one more, only when marks change).
+   */
+  async validateAll(sheetId: string): Promise<Issue[]> {
+    const l = this.need(sheetId);
+    try {
+      const grid = (
+        await readSheets([{ sheetId, rows: l.plan.rowCount, cols: l.plan.colCount }], {
+          formulas: false,
+        })
+      ).get(sheetId)!;
+      l.load(grid.values, null);
+      const issues = l.model.issues("submit");
+      const painted = new Set(l.plan.paintedRules);
+      const marks = new Map<string, { r: number; c: number; severity: "error" | "warning" }>();
+      for (const i of issues) {
+        if (painted.has(i.rule)) continue;
+        const at = l.model.cellOf(i);
+        if (!at) continue;
+        const key = `${at.r},${at.c}`;
+        if (!marks.has(key) || i.severity === "error")
+          marks.set(key, { ...at, severity: i.severity });
+      }
+      const next = [...marks.values()];
+      const same =
+        next.length === l.marked.length &&
+        next.every((m) => l.marked.some((p) => p.r === m.r && p.c === m.c));
+      if (!same) {
+        await markCells(sheetId, l.marked, next);
+        l.setMarked(next.map(({ r, c }) => ({ r, c })));
+      }
+      return issues;
+    } catch (e) {
+      throw explain(e, this.locale);
+    }
+  }
+
+  /** The sheet document for submission, with Excel's subtotals: one round trip. */
+  async readDocument(sheetId: string): Promise<SheetDocument> {
+    const l = this.need(sheetId);
+    try {
+      const grid = (
+        await readSheets([{ sheetId, rows: l.plan.rowCount, cols: l.plan.colCount }], {
+          formulas: false,
+        })
+      ).get(sheetId)!;
+      l.load(grid.values, null);
+      return documentFromGrid(l.template, l.plan, (r, c) => grid.values[r]?.[c] ?? null, {
+        computed: true,
+      });
+    } catch (e) {
+      throw explain(e, this.locale);
+    }
+  }
+
+  /** "空白填 0": every blank number cell the unit fills gets 0 (one round trip); returns how many. */
+  async fillBlanksWithZero(sheetId: string): Promise<number> {
+    const l = this.need(sheetId);
+    const cells = l.model.blankNumericCells();
+    try {
+      await writeInputs(sheetId, cells, 0, this.caps);
+    } catch (e) {
+      throw explain(e, this.locale);
+    }
+    l.applyOwn(cells.map((x) => ({ ...x, value: 0 })));
+    return cells.length;
+  }
+
+  /** Selects the cell an issue points at (one round trip). */
+  async select(sheetId: string, issue: Pick<Issue, "row" | "col">): Promise<void> {
+    const l = this.need(sheetId);
+    const at = l.model.cellOf(issue);
+    if (!at) return;
+    try {
+      await selectCell(sheetId, at.r, at.c);
+    } catch (e) {
+      throw explain(e, this.locale);
+    }
+  }
+
+  /**
+   * "恢复表样": the broken sheet is kept, renamed, beside a new sheet with the official layout and
+   * every value the reader could find in the old one by its labels.
+   */
+  async restoreLayout(sheetId: string): Promise<{ sheet: LiveSheet; asideName: string }> {
+    const old = this.need(sheetId);
+    try {
+      const used = await readUsed(sheetId);
+      const read = readTable(
+        old.template,
+        {
+          rows: used.length,
+          cols: Math.max(0, ...used.map((r) => r.length)),
+          at: (r, c) => used[r - 1]?.[c - 1] ?? null,
+          master: (r, c) => `${r},${c}`,
+        },
+        {
+          unit: old.binding.unit ?? { code: "", name: "" },
+          period: old.binding.period,
+          unitCodeByName: new Map(
+            (old.binding.listRows ?? []).filter((x) => x.name).map((x) => [x.name!, x.key])
+          ),
+        }
+      );
+      const doc = read.ok ? read.doc : null;
+      const asideName = await setAside(sheetId, old.name, this.names, this.caps);
+      this.names.push(asideName);
+      this.unsubscribe.get(sheetId)?.();
+      old.detach();
+      this.live.delete(sheetId);
+      const live = new LiveSheet(
+        "",
+        old.plan.sheetName,
+        old.binding,
+        old.template,
+        old.plan,
+        this.caps,
+        this.modelOptions(old.binding)
+      );
+      const made = await createSheet(
+        old.plan,
+        old.binding,
+        this.caps,
+        this.names,
+        live.onChanged,
+        doc
+      );
+      live.sheetId = made.sheetId;
+      live.name = made.name;
+      this.names.push(made.name);
+      await live.refresh();
+      this.track(live);
+      this.notify();
+      return { sheet: live, asideName };
+    } catch (e) {
+      throw explain(e, this.locale);
+    }
+  }
+}

@@ -1,0 +1,270 @@
+import { areaA1, rectangles } from "../core/layout/address";
+import type { LayoutPlan } from "../core/layout/types";
+import type { Binding } from "../core/sheet/binding";
+import type { SheetValue } from "../core/sheet/grid";
+import { SEVERITY_COLORS } from "../core/layout/styles";
+import { BINDING_PREFIX, BINDING_PROPERTY } from "../core/sheet/binding";
+import type { SheetDocument } from "../core/schema/document";
+import { isoToSerial } from "../core/sheet/serial";
+import { queueBinding, uniqueSheetName } from "./bindings";
+import type { Capabilities } from "./capabilities";
+import { formulaMatrix, PROTECTION, queueRender } from "./render";
+
+/**
+ * The few things the add-in does to a workbook, each in as few round trips as Office.js allows:
+ * create a bound sheet, read a sheet, write values into input cells, select a cell, mark cells.
+ */
+
+/** Writes done by the add-in must not come back as user edits: below 1.14 events are switched off. */
+function quiet(context: Excel.RequestContext, caps: Capabilities, on: boolean): void {
+  if (!caps.triggerSource) context.runtime.enableEvents = on; // ExcelApi 1.8
+}
+
+export interface CreatedSheet {
+  sheetId: string;
+  name: string;
+}
+
+/** The plan's cells with a document's values in the input and header cells (restoring a layout). */
+function matrixWith(plan: LayoutPlan, doc: SheetDocument | null): (string | number | null)[][] {
+  const m = formulaMatrix(plan);
+  if (!doc) return m;
+  const rows = new Map(doc.rows.map((r) => [r.key, r.cells]));
+  for (const cell of plan.cells) {
+    let v: unknown;
+    if (cell.kind === "input" && cell.bind) v = rows.get(cell.bind.row)?.[cell.bind.col];
+    else if (cell.header) v = doc.header[cell.header];
+    if (v === undefined || v === null || v === "") continue;
+    if (typeof v === "string" && (cell.bind?.type === "date" || cell.header === "filledOn"))
+      v = isoToSerial(v) ?? v;
+    // A text starting with "=" would become a formula: Excel's own escape is a leading apostrophe.
+    if (typeof v === "string" && v.startsWith("=")) v = `'${v}`;
+    if (typeof v === "string" || typeof v === "number") m[cell.r]![cell.c] = v;
+    else if (typeof v === "boolean") m[cell.r]![cell.c] = v ? "TRUE" : "FALSE";
+  }
+  return m;
+}
+
+/**
+ * Adds a sheet with the official table, binds it and listens to it: one round trip with sheet
+ * custom properties (ExcelApi 1.12), two without (the settings need the new sheet's id).
+ */
+export async function createSheet(
+  plan: LayoutPlan,
+  binding: Binding,
+  caps: Capabilities,
+  taken: readonly string[],
+  onChanged: (ev: Excel.WorksheetChangedEventArgs) => Promise<void>,
+  doc: SheetDocument | null = null
+): Promise<CreatedSheet> {
+  try {
+    return await addBoundSheet(plan, binding, caps, taken, onChanged, doc);
+  } catch (e) {
+    // The pane's list of names was stale (a sheet added behind its back): look again, once.
+    if (errorCode(e) !== "ItemAlreadyExists") throw e;
+    const names = await Excel.run(async (context) => {
+      const sheets = context.workbook.worksheets.load("items/name");
+      await context.sync();
+      return sheets.items.map((s) => s.name);
+    });
+    return addBoundSheet(plan, binding, caps, names, onChanged, doc);
+  }
+}
+
+const errorCode = (e: unknown): string =>
+  typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
+
+async function addBoundSheet(
+  plan: LayoutPlan,
+  binding: Binding,
+  caps: Capabilities,
+  taken: readonly string[],
+  onChanged: (ev: Excel.WorksheetChangedEventArgs) => Promise<void>,
+  doc: SheetDocument | null
+): Promise<CreatedSheet> {
+  const name = uniqueSheetName(plan.sheetName, taken);
+  const firstInput = plan.cells.find((c) => c.kind === "input") ?? plan.cells[0]!;
+  return Excel.run(async (context) => {
+    quiet(context, caps, false);
+    const sheet = context.workbook.worksheets.add(name);
+    queueRender(sheet, plan, matrixWith(plan, doc));
+    queueBinding(context, sheet, { ...binding, sheetName: name }, caps);
+    sheet.onChanged.add(onChanged); // ExcelApi 1.7
+    sheet.activate();
+    sheet.getRangeByIndexes(firstInput.r, firstInput.c, 1, 1).select();
+    quiet(context, caps, true);
+    sheet.load("id,name");
+    try {
+      await context.sync();
+    } catch (e) {
+      // A taken name fails before anything is made; any later failure leaves our sheet half-made.
+      if (errorCode(e) !== "ItemAlreadyExists") await discardHalfMadeSheet(name, caps);
+      else if (!caps.triggerSource)
+        await Excel.run(async (c) => {
+          c.runtime.enableEvents = true;
+          await c.sync();
+        });
+      throw e;
+    }
+    if (!caps.customProperties) {
+      context.workbook.settings.add(`${BINDING_PREFIX}${binding.id}`, {
+        ...binding,
+        sheetName: sheet.name,
+        sheetId: sheet.id,
+      });
+      await context.sync();
+    }
+    return { sheetId: sheet.id, name: sheet.name };
+  });
+}
+
+/** Excel on the web can fail half-way through a large batch: a half-made sheet of ours is removed. */
+async function discardHalfMadeSheet(name: string, caps: Capabilities): Promise<void> {
+  try {
+    await Excel.run(async (context) => {
+      const sheet = context.workbook.worksheets.getItemOrNullObject(name);
+      await context.sync();
+      if (!sheet.isNullObject) {
+        sheet.protection.unprotect();
+        sheet.delete();
+      }
+      quiet(context, caps, true);
+      await context.sync();
+    });
+  } catch {
+    // Nothing more can be done; the first error is the one to report.
+  }
+}
+
+/** The values of a bound sheet's area (one round trip); with formulas for the layout check. */
+export async function readSheets(
+  targets: { sheetId: string; rows: number; cols: number }[],
+  opts: {
+    formulas: boolean;
+    listen?: Map<string, (ev: Excel.WorksheetChangedEventArgs) => Promise<void>>;
+  }
+): Promise<Map<string, { values: SheetValue[][]; formulas: SheetValue[][] | null }>> {
+  if (!targets.length) return new Map();
+  return Excel.run(async (context) => {
+    const ranges = targets.map((t) => {
+      const sheet = context.workbook.worksheets.getItem(t.sheetId);
+      const handler = opts.listen?.get(t.sheetId);
+      if (handler) sheet.onChanged.add(handler); // ExcelApi 1.7
+      return {
+        id: t.sheetId,
+        range: sheet
+          .getRangeByIndexes(0, 0, t.rows, t.cols) // ExcelApi 1.7
+          .load(opts.formulas ? "values,formulas" : "values"),
+      };
+    });
+    await context.sync();
+    return new Map(
+      ranges.map(({ id, range }) => [
+        id,
+        {
+          values: range.values as SheetValue[][],
+          formulas: opts.formulas ? (range.formulas as SheetValue[][]) : null,
+        },
+      ])
+    );
+  });
+}
+
+/** Writes one value into many input cells (空白填 0): one operation per rectangle, one round trip. */
+export async function writeInputs(
+  sheetId: string,
+  cells: { r: number; c: number }[],
+  value: number,
+  caps: Capabilities
+): Promise<void> {
+  if (!cells.length) return;
+  await Excel.run(async (context) => {
+    quiet(context, caps, false);
+    const sheet = context.workbook.worksheets.getItem(sheetId);
+    for (const a of rectangles(cells)) {
+      sheet.getRange(areaA1(a)).values = Array.from({ length: a.r2 - a.r1 + 1 }, () =>
+        Array<number>(a.c2 - a.c1 + 1).fill(value)
+      );
+    }
+    quiet(context, caps, true);
+    await context.sync();
+  });
+}
+
+export async function selectCell(sheetId: string, r: number, c: number): Promise<void> {
+  await Excel.run(async (context) => {
+    const sheet = context.workbook.worksheets.getItem(sheetId);
+    sheet.activate();
+    sheet.getRangeByIndexes(r, c, 1, 1).select();
+    await context.sync();
+  });
+}
+
+/**
+ * Marks the cells of issues no conditional format can paint (a blank required cell, a phone number,
+ * last month's figures): one format write, made only when the user asks to check. The sheet's
+ * protection forbids formatting, so it is lifted and set again inside the same batch.
+ */
+export async function markCells(
+  sheetId: string,
+  previous: { r: number; c: number }[],
+  marks: { r: number; c: number; severity: "error" | "warning" }[]
+): Promise<void> {
+  if (!previous.length && !marks.length) return;
+  await Excel.run(async (context) => {
+    const sheet = context.workbook.worksheets.getItem(sheetId);
+    sheet.protection.unprotect();
+    for (const a of rectangles(previous)) sheet.getRange(areaA1(a)).format.fill.clear();
+    for (const severity of ["warning", "error"] as const) {
+      const cells = marks.filter((m) => m.severity === severity);
+      for (const a of rectangles(cells))
+        sheet.getRange(areaA1(a)).format.fill.color = `#${SEVERITY_COLORS[severity].fill}`;
+    }
+    sheet.protection.protect(PROTECTION);
+    await context.sync();
+  });
+}
+
+/**
+ * What a sheet with a broken layout holds, read as text and numbers from A1 to the last used cell
+ * (one round trip), for the reader that finds rows and columns by their labels.
+ */
+export async function readUsed(sheetId: string): Promise<SheetValue[][]> {
+  return Excel.run(async (context) => {
+    const used = context.workbook.worksheets
+      .getItem(sheetId)
+      .getUsedRange(true)
+      .load("values,rowIndex,columnIndex");
+    await context.sync();
+    const pad: SheetValue[][] = [];
+    for (let r = 0; r < used.rowIndex + used.values.length; r++) {
+      const row = r < used.rowIndex ? [] : (used.values[r - used.rowIndex] as SheetValue[]);
+      pad.push([...Array<SheetValue>(used.columnIndex).fill(""), ...row]);
+    }
+    return pad;
+  });
+}
+
+/**
+ * Replaces a broken sheet: the old one is renamed and unbound (nothing is deleted), a new one is
+ * made with the official layout and the values recovered from the old one.
+ */
+export async function setAside(
+  sheetId: string,
+  name: string,
+  taken: readonly string[],
+  caps: Capabilities
+): Promise<string> {
+  const aside = uniqueSheetName(`${name} 旧`.slice(0, 31), taken);
+  await Excel.run(async (context) => {
+    const sheet = context.workbook.worksheets.getItem(sheetId);
+    sheet.name = aside;
+    if (caps.customProperties) {
+      const prop = sheet.customProperties.getItemOrNullObject(BINDING_PROPERTY); // ExcelApi 1.12
+      await context.sync();
+      if (!prop.isNullObject) prop.delete();
+    }
+    await context.sync();
+  });
+  return aside;
+}

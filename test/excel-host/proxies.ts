@@ -1,0 +1,1318 @@
+import { apiNotFound, HostError, notLoaded, protectedSheet } from "./errors";
+import {
+  parseAddress,
+  sheetAddress,
+  type Area,
+  type ConditionalFormatEntry,
+  type Scalar,
+  type SheetState,
+  type WorkbookState,
+} from "./state";
+
+/**
+ * The client objects of Office.js, emulated: every property set and method call queues an
+ * operation; `load` queues a read; nothing touches the workbook until `context.sync()`, which runs
+ * the queue in order and counts one round trip. Reading a property that was not loaded and synced
+ * throws PropertyNotLoaded, as Excel does. Each class `implements` the members it emulates from
+ * @types/office-js, so a member Excel does not have fails to compile.
+ */
+
+export interface ChangeRecord {
+  sheet: SheetState;
+  area: Area;
+  before: Scalar | null;
+  after: Scalar | null;
+  source: "Local" | "Remote";
+  trigger: "ThisLocalAddin" | "Unknown";
+}
+
+/** What a context needs from its host (kept apart so the proxies never import the host). */
+export interface HostServices {
+  readonly workbook: WorkbookState;
+  /** The configured ExcelApi level as a number (1.8 → 1.08 is never used: 1.8 < 1.14 holds as is). */
+  supports(set: string): boolean;
+  eventsEnabled: boolean;
+  register(sheetId: string, handler: ChangedHandler): () => void;
+  afterSync(stats: { ops: number; writes: number }, changes: ChangeRecord[]): void;
+  /** A failure to inject: the next sync with more than `afterOps` operations fails there. */
+  fault: { afterOps: number; code: string; message: string } | null;
+}
+
+export type ChangedHandler = (args: Excel.WorksheetChangedEventArgs) => Promise<unknown>;
+
+interface Op {
+  write: boolean;
+  run: () => void;
+}
+
+export class HostContext {
+  readonly workbook: HostWorkbook;
+  readonly runtime: HostRuntime;
+  private queue: Op[] = [];
+  private changes: ChangeRecord[] = [];
+  syncs = 0;
+  ops = 0;
+  writes = 0;
+
+  constructor(readonly host: HostServices) {
+    this.workbook = new HostWorkbook(this);
+    this.runtime = new HostRuntime(this);
+  }
+
+  enqueue(run: () => void, write: boolean): void {
+    this.queue.push({ run, write });
+  }
+
+  recordChange(change: ChangeRecord): void {
+    if (this.host.eventsEnabled) this.changes.push(change);
+  }
+
+  requireSet(member: string, set: string): void {
+    if (!this.host.supports(set)) throw apiNotFound(member, set);
+  }
+
+  /** One round trip: the queue runs in order; the first failing operation rejects the sync. */
+  async sync(): Promise<void> {
+    const queue = this.queue;
+    this.queue = [];
+    this.syncs++;
+    let writes = 0;
+    const changes = this.changes;
+    const fault =
+      this.host.fault && queue.length > this.host.fault.afterOps ? this.host.fault : null;
+    if (fault) this.host.fault = null;
+    try {
+      queue.forEach((op, i) => {
+        if (fault && i === fault.afterOps)
+          throw Object.assign(new HostError("InvalidOperation", fault.message), {
+            code: fault.code,
+          });
+        op.run();
+        if (op.write) writes++;
+      });
+    } finally {
+      this.ops += queue.length;
+      this.writes += writes;
+      this.changes = [];
+      this.host.afterSync({ ops: queue.length, writes }, changes);
+    }
+    await Promise.resolve();
+  }
+}
+
+type LoadArg = string | string[] | { select?: string; $all?: boolean } | undefined;
+
+function loadNames(arg: LoadArg): string[] {
+  if (arg === undefined) return ["*"];
+  if (typeof arg === "string")
+    return arg
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (Array.isArray(arg)) return arg;
+  return arg.select ? loadNames(arg.select) : ["*"];
+}
+
+/** The base of every emulated client object. */
+abstract class HostObject<T> {
+  protected readonly loaded = new Map<string, unknown>();
+  private resolved: T | undefined;
+  private nullState: boolean | undefined;
+
+  constructor(
+    readonly context: HostContext,
+    private readonly resolver: () => T | null
+  ) {}
+
+  /** The object this proxy names, resolved when an operation runs (and then remembered). */
+  protected target(): T {
+    if (this.resolved !== undefined) return this.resolved;
+    const t = this.resolver();
+    if (t === null) throw new HostError("ItemNotFound", "The requested resource doesn't exist.");
+    this.resolved = t;
+    return t;
+  }
+
+  protected read<V>(name: string): V {
+    if (!this.loaded.has(name)) throw notLoaded(name);
+    return this.loaded.get(name) as V;
+  }
+
+  protected queueWrite(apply: (t: T) => void): void {
+    this.context.enqueue(() => apply(this.target()), true);
+  }
+
+  /** Items of a loaded collection arrive with their properties already read. */
+  fillLoaded(t: T, props: string[]): void {
+    for (const p of props) this.loaded.set(p, this.snapshot(t, p));
+  }
+
+  /** *OrNullObject: the sync fills isNullObject instead of failing. */
+  nullable(): this {
+    this.context.enqueue(() => {
+      const t = this.resolver();
+      this.nullState = t === null;
+      if (t !== null) this.resolved = t;
+    }, false);
+    return this;
+  }
+
+  get isNullObject(): boolean {
+    if (this.nullState === undefined) throw notLoaded("isNullObject");
+    return this.nullState;
+  }
+
+  load(arg?: LoadArg): this {
+    const names = loadNames(arg);
+    this.context.enqueue(() => {
+      if (this.nullState === true) return; // a null object loads nothing
+      const t = this.target();
+      const all = names.includes("*") ? this.scalarNames() : names;
+      for (const name of all) this.loaded.set(name, this.snapshot(t, name));
+    }, false);
+    return this;
+  }
+
+  /** The property's value now, as Office.js would return it to the add-in. */
+  protected abstract snapshot(t: T, name: string): unknown;
+  protected abstract scalarNames(): string[];
+
+  toJSON(): Record<string, unknown> {
+    return Object.fromEntries(this.loaded);
+  }
+}
+
+// ---- workbook, runtime, settings ------------------------------------------------------------
+
+export class HostRuntime
+  extends HostObject<HostServices>
+  implements Pick<Excel.Runtime, "enableEvents">
+{
+  constructor(context: HostContext) {
+    super(context, () => context.host);
+  }
+
+  get enableEvents(): boolean {
+    return this.read("enableEvents");
+  }
+
+  set enableEvents(v: boolean) {
+    this.context.enqueue(() => (this.context.host.eventsEnabled = v), false);
+  }
+
+  protected snapshot(t: HostServices): unknown {
+    return t.eventsEnabled;
+  }
+
+  protected scalarNames(): string[] {
+    return ["enableEvents"];
+  }
+}
+
+export class HostWorkbook extends HostObject<WorkbookState> {
+  readonly worksheets: HostWorksheetCollection;
+
+  constructor(context: HostContext) {
+    super(context, () => context.host.workbook);
+    this.worksheets = new HostWorksheetCollection(context);
+  }
+
+  /** ExcelApi 1.4 */
+  get settings(): HostSettingCollection {
+    this.context.requireSet("Workbook.settings", "1.4");
+    return new HostSettingCollection(this.context);
+  }
+
+  getSelectedRange(): HostRange {
+    const wb = this.context.host.workbook;
+    return new HostRange(this.context, () => {
+      const sel = wb.selection;
+      const sheet = sel ? wb.sheet(sel.sheetId) : undefined;
+      return sel && sheet ? { sheet, area: sel.area } : null;
+    });
+  }
+
+  protected snapshot(): unknown {
+    return undefined;
+  }
+
+  protected scalarNames(): string[] {
+    return [];
+  }
+}
+
+export class HostSetting
+  extends HostObject<{ key: string; wb: WorkbookState }>
+  implements Pick<Excel.Setting, "key" | "value" | "delete">
+{
+  get key(): string {
+    return this.read("key");
+  }
+
+  get value(): unknown {
+    return this.read("value");
+  }
+
+  set value(v: unknown) {
+    this.queueWrite((t) => t.wb.settings.set(t.key, JSON.stringify(v)));
+  }
+
+  delete(): void {
+    this.queueWrite((t) => t.wb.settings.delete(t.key));
+  }
+
+  protected snapshot(t: { key: string; wb: WorkbookState }, name: string): unknown {
+    if (name === "key") return t.key;
+    const raw = t.wb.settings.get(t.key);
+    return raw === undefined ? undefined : JSON.parse(raw);
+  }
+
+  protected scalarNames(): string[] {
+    return ["key", "value"];
+  }
+}
+
+export class HostSettingCollection extends HostObject<WorkbookState> {
+  constructor(context: HostContext) {
+    super(context, () => context.host.workbook);
+  }
+
+  get items(): HostSetting[] {
+    return this.read("items");
+  }
+
+  add(key: string, value: unknown): HostSetting {
+    this.queueWrite((wb) => wb.settings.set(key, JSON.stringify(value)));
+    return this.getItem(key);
+  }
+
+  getItem(key: string): HostSetting {
+    const wb = this.context.host.workbook;
+    return new HostSetting(this.context, () => (wb.settings.has(key) ? { key, wb } : null));
+  }
+
+  getItemOrNullObject(key: string): HostSetting {
+    const wb = this.context.host.workbook;
+    return new HostSetting(this.context, () =>
+      wb.settings.has(key) ? { key, wb } : null
+    ).nullable();
+  }
+
+  protected snapshot(): unknown {
+    return undefined;
+  }
+
+  override load(arg?: LoadArg): this {
+    // "items/key,items/value" loads both properties of every item in one read.
+    const names = loadNames(arg);
+    const props = names.filter((n) => n.startsWith("items/")).map((n) => n.slice(6));
+    const wb = this.context.host.workbook;
+    this.context.enqueue(() => {
+      const list = [...wb.settings.keys()].map((key) => {
+        const s = new HostSetting(this.context, () => ({ key, wb }));
+        s.fillLoaded({ key, wb }, props.length ? props : ["key", "value"]);
+        return s;
+      });
+      this.loaded.set("items", list);
+    }, false);
+    return this;
+  }
+
+  protected scalarNames(): string[] {
+    return [];
+  }
+}
+
+// ---- worksheets ----------------------------------------------------------------------------
+
+const BAD_SHEET_NAME = /[:\\/?*[\]]/;
+
+export class HostWorksheetCollection extends HostObject<WorkbookState> {
+  constructor(context: HostContext) {
+    super(context, () => context.host.workbook);
+  }
+
+  get items(): HostWorksheet[] {
+    return this.read("items");
+  }
+
+  add(name?: string): HostWorksheet {
+    let created: SheetState | null = null;
+    const wb = this.context.host.workbook;
+    this.context.enqueue(() => {
+      let n = name;
+      if (n === undefined) {
+        let i = wb.sheets.length + 1;
+        while (wb.sheet(`Sheet${i}`)) i++;
+        n = `Sheet${i}`;
+      }
+      if (n.length > 31 || BAD_SHEET_NAME.test(n) || n.trim() === "")
+        throw new HostError("InvalidArgument", `The sheet name '${n}' is not valid.`);
+      if (wb.sheet(n))
+        throw new HostError("ItemAlreadyExists", `A sheet named '${n}' already exists.`);
+      created = wb.addSheet(n);
+    }, true);
+    return new HostWorksheet(this.context, () => created);
+  }
+
+  getItem(key: string): HostWorksheet {
+    const wb = this.context.host.workbook;
+    return new HostWorksheet(this.context, () => wb.sheet(key) ?? null);
+  }
+
+  getItemOrNullObject(key: string): HostWorksheet {
+    const wb = this.context.host.workbook;
+    return new HostWorksheet(this.context, () => wb.sheet(key) ?? null).nullable();
+  }
+
+  getActiveWorksheet(): HostWorksheet {
+    const wb = this.context.host.workbook;
+    return new HostWorksheet(this.context, () =>
+      wb.activeSheetId ? (wb.sheet(wb.activeSheetId) ?? null) : null
+    );
+  }
+
+  override load(arg?: LoadArg): this {
+    const names = loadNames(arg);
+    const props = names.filter((n) => n.startsWith("items/")).map((n) => n.slice(6));
+    const wb = this.context.host.workbook;
+    this.context.enqueue(() => {
+      this.loaded.set(
+        "items",
+        wb.sheets.map((s) => {
+          const w = new HostWorksheet(this.context, () => s);
+          w.fillLoaded(s, props.length ? props : ["name", "id", "position", "visibility"]);
+          return w;
+        })
+      );
+    }, false);
+    return this;
+  }
+
+  protected snapshot(): unknown {
+    return undefined;
+  }
+
+  protected scalarNames(): string[] {
+    return [];
+  }
+}
+
+export class HostWorksheet
+  extends HostObject<SheetState>
+  implements
+    Pick<Excel.Worksheet, "name" | "id" | "position" | "visibility" | "activate" | "delete">
+{
+  get name(): string {
+    return this.read("name");
+  }
+
+  set name(v: string) {
+    const wb = this.context.host.workbook;
+    this.queueWrite((s) => {
+      const other = wb.sheet(v);
+      if (other && other !== s)
+        throw new HostError("ItemAlreadyExists", `A sheet named '${v}' already exists.`);
+      if (v.length > 31 || BAD_SHEET_NAME.test(v))
+        throw new HostError("InvalidArgument", `The sheet name '${v}' is not valid.`);
+      s.name = v;
+    });
+  }
+
+  get id(): string {
+    return this.read("id");
+  }
+
+  get position(): number {
+    return this.read("position");
+  }
+
+  get visibility(): Excel.SheetVisibility | "Visible" | "Hidden" | "VeryHidden" {
+    return this.read("visibility");
+  }
+
+  set visibility(v: Excel.SheetVisibility | "Visible" | "Hidden" | "VeryHidden") {
+    this.queueWrite((s) => (s.visibility = v as SheetState["visibility"]));
+  }
+
+  get protection(): HostWorksheetProtection {
+    return new HostWorksheetProtection(this.context, () => this.target());
+  }
+
+  /** ExcelApi 1.7 */
+  get freezePanes(): HostFreezePanes {
+    return new HostFreezePanes(this.context, () => this.target());
+  }
+
+  /** ExcelApi 1.12 */
+  get customProperties(): HostCustomPropertyCollection {
+    this.context.requireSet("Worksheet.customProperties", "1.12");
+    return new HostCustomPropertyCollection(this.context, () => this.target());
+  }
+
+  /** ExcelApi 1.7 */
+  get onChanged(): { add(handler: ChangedHandler): { remove(): void } } {
+    return {
+      add: (handler) => {
+        let unregister: (() => void) | null = null;
+        this.context.enqueue(() => {
+          unregister = this.context.host.register(this.target().id, handler);
+        }, false);
+        return {
+          remove: () => this.context.enqueue(() => unregister?.(), false),
+        };
+      },
+    };
+  }
+
+  activate(): void {
+    this.context.enqueue(() => {
+      const s = this.target();
+      this.context.host.workbook.activeSheetId = s.id;
+    }, false);
+  }
+
+  delete(): void {
+    this.queueWrite((s) => this.context.host.workbook.deleteSheet(s));
+  }
+
+  getRange(address?: string): HostRange {
+    return new HostRange(this.context, () => {
+      const sheet = this.target();
+      if (address === undefined)
+        return { sheet, area: { r1: 0, c1: 0, r2: 1_048_575, c2: 16_383 } };
+      const p = parseAddress(address);
+      if (!p) throw new HostError("InvalidArgument", `The address '${address}' is not valid.`);
+      return { sheet, area: p.area };
+    });
+  }
+
+  /** ExcelApi 1.1 (valuesOnly 1.2): from A1 to the last cell holding a value; A1 when empty. */
+  getUsedRange(valuesOnly?: boolean): HostRange {
+    void valuesOnly;
+    return new HostRange(this.context, () => {
+      const sheet = this.target();
+      const d = this.context.host.workbook.hf.getSheetDimensions(sheet.hfId);
+      return {
+        sheet,
+        area: { r1: 0, c1: 0, r2: Math.max(0, d.height - 1), c2: Math.max(0, d.width - 1) },
+      };
+    });
+  }
+
+  /** ExcelApi 1.7 */
+  getRangeByIndexes(
+    startRow: number,
+    startColumn: number,
+    rowCount: number,
+    columnCount: number
+  ): HostRange {
+    return new HostRange(this.context, () => {
+      if (rowCount < 1 || columnCount < 1 || startRow < 0 || startColumn < 0)
+        throw new HostError("InvalidArgument", "The range dimensions are not valid.");
+      return {
+        sheet: this.target(),
+        area: {
+          r1: startRow,
+          c1: startColumn,
+          r2: startRow + rowCount - 1,
+          c2: startColumn + columnCount - 1,
+        },
+      };
+    });
+  }
+
+  protected snapshot(s: SheetState, name: string): unknown {
+    switch (name) {
+      case "name":
+        return s.name;
+      case "id":
+        return s.id;
+      case "position":
+        return this.context.host.workbook.sheets.indexOf(s);
+      case "visibility":
+        return s.visibility;
+      default:
+        throw new HostError("InvalidArgument", `Cannot load '${name}' of a worksheet.`);
+    }
+  }
+
+  protected scalarNames(): string[] {
+    return ["name", "id", "position", "visibility"];
+  }
+}
+
+export class HostWorksheetProtection
+  extends HostObject<SheetState>
+  implements Pick<Excel.WorksheetProtection, "protected" | "protect" | "unprotect">
+{
+  get protected(): boolean {
+    return this.read("protected");
+  }
+
+  protect(options?: Excel.WorksheetProtectionOptions, password?: string): void {
+    this.queueWrite((s) => {
+      if (s.protection.protected)
+        throw new HostError("InvalidOperation", "The worksheet is already protected.");
+      if (password) throw new HostError("InvalidArgument", "Tianbao never sets a password.");
+      s.protection = { protected: true, options: options ?? {} };
+    });
+  }
+
+  unprotect(password?: string): void {
+    void password;
+    this.queueWrite((s) => (s.protection = { protected: false, options: {} }));
+  }
+
+  protected snapshot(s: SheetState, name: string): unknown {
+    if (name === "protected") return s.protection.protected;
+    if (name === "options") return s.protection.options;
+    return undefined;
+  }
+
+  protected scalarNames(): string[] {
+    return ["protected", "options"];
+  }
+}
+
+export class HostFreezePanes
+  extends HostObject<SheetState>
+  implements Pick<Excel.WorksheetFreezePanes, "freezeRows" | "unfreeze">
+{
+  freezeRows(count?: number): void {
+    this.queueWrite((s) => (s.frozenRows = count ?? 1));
+  }
+
+  unfreeze(): void {
+    this.queueWrite((s) => (s.frozenRows = 0));
+  }
+
+  protected snapshot(): unknown {
+    return undefined;
+  }
+
+  protected scalarNames(): string[] {
+    return [];
+  }
+}
+
+export class HostCustomProperty
+  extends HostObject<{ sheet: SheetState; key: string }>
+  implements Pick<Excel.WorksheetCustomProperty, "key" | "value" | "delete">
+{
+  get key(): string {
+    return this.read("key");
+  }
+
+  get value(): string {
+    return this.read("value");
+  }
+
+  set value(v: string) {
+    this.queueWrite((t) => t.sheet.customProperties.set(t.key, v));
+  }
+
+  delete(): void {
+    this.queueWrite((t) => t.sheet.customProperties.delete(t.key));
+  }
+
+  protected snapshot(t: { sheet: SheetState; key: string }, name: string): unknown {
+    return name === "key" ? t.key : t.sheet.customProperties.get(t.key);
+  }
+
+  protected scalarNames(): string[] {
+    return ["key", "value"];
+  }
+}
+
+export class HostCustomPropertyCollection extends HostObject<SheetState> {
+  get items(): HostCustomProperty[] {
+    return this.read("items");
+  }
+
+  add(key: string, value: string): HostCustomProperty {
+    if (typeof value !== "string")
+      throw new HostError("InvalidArgument", "A custom property's value is a string.");
+    this.queueWrite((s) => {
+      if (key.length > 255) throw new HostError("InvalidArgument", "The key is too long.");
+      s.customProperties.set(key, value);
+    });
+    return this.getItem(key);
+  }
+
+  getItem(key: string): HostCustomProperty {
+    return new HostCustomProperty(this.context, () => {
+      const sheet = this.target();
+      return sheet.customProperties.has(key) ? { sheet, key } : null;
+    });
+  }
+
+  getItemOrNullObject(key: string): HostCustomProperty {
+    return this.getItem(key).nullable();
+  }
+
+  override load(arg?: LoadArg): this {
+    const props = loadNames(arg)
+      .filter((n) => n.startsWith("items/"))
+      .map((n) => n.slice(6));
+    this.context.enqueue(() => {
+      const sheet = this.target();
+      this.loaded.set(
+        "items",
+        [...sheet.customProperties.keys()].map((key) => {
+          const p = new HostCustomProperty(this.context, () => ({ sheet, key }));
+          p.fillLoaded({ sheet, key }, props.length ? props : ["key", "value"]);
+          return p;
+        })
+      );
+    }, false);
+    return this;
+  }
+
+  protected snapshot(): unknown {
+    return undefined;
+  }
+
+  protected scalarNames(): string[] {
+    return [];
+  }
+}
+
+// ---- ranges ----------------------------------------------------------------------------------
+
+export interface RangeTarget {
+  sheet: SheetState;
+  area: Area;
+}
+
+const rows = (a: Area): number => a.r2 - a.r1 + 1;
+const cols = (a: Area): number => a.c2 - a.c1 + 1;
+
+function forEachCell(a: Area, fn: (r: number, c: number) => void): void {
+  for (let r = a.r1; r <= a.r2; r++) for (let c = a.c1; c <= a.c2; c++) fn(r, c);
+}
+
+/** A 2-D array of the range's shape, or a single value applied to every cell (as Office.js allows). */
+function matrixFor(t: RangeTarget, v: unknown, what: string): unknown[][] {
+  if (!Array.isArray(v))
+    return Array.from({ length: rows(t.area) }, () => Array(cols(t.area)).fill(v));
+  if (
+    v.length !== rows(t.area) ||
+    v.some((row) => !Array.isArray(row) || row.length !== cols(t.area))
+  )
+    throw new HostError(
+      "InvalidArgument",
+      `The number of rows or columns in the input array doesn't match the size or dimensions of the range (${what}).`
+    );
+  return v as unknown[][];
+}
+
+export function checkFormattable(
+  s: SheetState,
+  allow?: keyof Excel.WorksheetProtectionOptions
+): void {
+  if (s.protection.protected && !(allow && s.protection.options[allow])) throw protectedSheet();
+}
+
+export class HostRange
+  extends HostObject<RangeTarget>
+  implements
+    Pick<
+      Excel.Range,
+      | "address"
+      | "values"
+      | "formulas"
+      | "numberFormat"
+      | "rowCount"
+      | "columnCount"
+      | "rowIndex"
+      | "columnIndex"
+      | "select"
+      | "merge"
+      | "unmerge"
+    >
+{
+  get address(): string {
+    return this.read("address");
+  }
+
+  get rowCount(): number {
+    return this.read("rowCount");
+  }
+
+  get columnCount(): number {
+    return this.read("columnCount");
+  }
+
+  get rowIndex(): number {
+    return this.read("rowIndex");
+  }
+
+  get columnIndex(): number {
+    return this.read("columnIndex");
+  }
+
+  get values(): any[][] {
+    return this.read("values");
+  }
+
+  set values(v: any[][]) {
+    this.writeCells(v, "values");
+  }
+
+  get formulas(): any[][] {
+    return this.read("formulas");
+  }
+
+  set formulas(v: any[][]) {
+    this.writeCells(v, "formulas");
+  }
+
+  get numberFormat(): any[][] {
+    return this.read("numberFormat");
+  }
+
+  set numberFormat(v: any[][]) {
+    this.queueWrite((t) => {
+      checkFormattable(t.sheet, "allowFormatCells");
+      const m = matrixFor(t, v, "numberFormat");
+      forEachCell(t.area, (r, c) => {
+        const f = m[r - t.area.r1]![c - t.area.c1];
+        if (f !== null && f !== undefined)
+          t.sheet.editFormat(r, c, (x) => (x.numberFormat = String(f)));
+      });
+    });
+  }
+
+  /** Values and formulas: null leaves a cell as it is; locked cells of a protected sheet refuse. */
+  private writeCells(v: unknown, what: string): void {
+    const wb = this.context.host.workbook;
+    this.queueWrite((t) => {
+      const m = matrixFor(t, v, what);
+      if (t.sheet.protection.protected) {
+        forEachCell(t.area, (r, c) => {
+          const x = m[r - t.area.r1]![c - t.area.c1];
+          if (x !== null && x !== undefined && t.sheet.format(r, c).locked) throw protectedSheet();
+        });
+      }
+      const single = rows(t.area) === 1 && cols(t.area) === 1;
+      const before = single ? wb.value(t.sheet, t.area.r1, t.area.c1) : null;
+      wb.batch(() =>
+        forEachCell(t.area, (r, c) => {
+          const x = m[r - t.area.r1]![c - t.area.c1];
+          if (x !== null && x !== undefined) wb.write(t.sheet, r, c, x);
+        })
+      );
+      this.context.recordChange({
+        sheet: t.sheet,
+        area: t.area,
+        before,
+        after: single ? wb.value(t.sheet, t.area.r1, t.area.c1) : null,
+        source: "Local",
+        trigger: "ThisLocalAddin",
+      });
+    });
+  }
+
+  get format(): HostRangeFormat {
+    return new HostRangeFormat(this.context, () => this.target());
+  }
+
+  /** ExcelApi 1.8 */
+  get dataValidation(): HostDataValidation {
+    return new HostDataValidation(this.context, () => this.target());
+  }
+
+  /** ExcelApi 1.6 */
+  get conditionalFormats(): HostConditionalFormatCollection {
+    return new HostConditionalFormatCollection(this.context, () => this.target());
+  }
+
+  getCell(row: number, column: number): HostRange {
+    return new HostRange(this.context, () => {
+      const t = this.target();
+      return {
+        sheet: t.sheet,
+        area: {
+          r1: t.area.r1 + row,
+          c1: t.area.c1 + column,
+          r2: t.area.r1 + row,
+          c2: t.area.c1 + column,
+        },
+      };
+    });
+  }
+
+  merge(across?: boolean): void {
+    this.queueWrite((t) => {
+      if (t.sheet.protection.protected) throw protectedSheet();
+      const a = t.area;
+      const overlaps = t.sheet.merges.some(
+        (m) => m.r1 <= a.r2 && m.r2 >= a.r1 && m.c1 <= a.c2 && m.c2 >= a.c1
+      );
+      if (overlaps) throw new HostError("InvalidOperation", "Cannot merge over a merged area.");
+      if (across) for (let r = a.r1; r <= a.r2; r++) t.sheet.merges.push({ ...a, r1: r, r2: r });
+      else t.sheet.merges.push({ ...a });
+    });
+  }
+
+  unmerge(): void {
+    this.queueWrite((t) => {
+      if (t.sheet.protection.protected) throw protectedSheet();
+      const a = t.area;
+      t.sheet.merges = t.sheet.merges.filter(
+        (m) => !(m.r1 <= a.r2 && m.r2 >= a.r1 && m.c1 <= a.c2 && m.c2 >= a.c1)
+      );
+    });
+  }
+
+  select(): void {
+    this.context.enqueue(() => {
+      const t = this.target();
+      const wb = this.context.host.workbook;
+      if (wb.activeSheetId !== t.sheet.id)
+        throw new HostError("InvalidOperation", "Select a range on the active worksheet.");
+      wb.selection = { sheetId: t.sheet.id, area: t.area };
+    }, false);
+  }
+
+  protected snapshot(t: RangeTarget, name: string): unknown {
+    const wb = this.context.host.workbook;
+    const grid = (fn: (r: number, c: number) => unknown): unknown[][] => {
+      if (rows(t.area) * cols(t.area) > 5_000_000)
+        throw new HostError("InvalidArgument", "The range is too large to load.");
+      return Array.from({ length: rows(t.area) }, (_, i) =>
+        Array.from({ length: cols(t.area) }, (_, j) => fn(t.area.r1 + i, t.area.c1 + j))
+      );
+    };
+    switch (name) {
+      case "address":
+        return sheetAddress(t.sheet, t.area);
+      case "rowCount":
+        return rows(t.area);
+      case "columnCount":
+        return cols(t.area);
+      case "rowIndex":
+        return t.area.r1;
+      case "columnIndex":
+        return t.area.c1;
+      case "values":
+        return grid((r, c) => wb.value(t.sheet, r, c));
+      case "formulas":
+        return grid((r, c) => wb.formula(t.sheet, r, c));
+      case "numberFormat":
+        return grid((r, c) => t.sheet.format(r, c).numberFormat);
+      default:
+        throw new HostError("InvalidArgument", `Cannot load '${name}' of a range.`);
+    }
+  }
+
+  protected scalarNames(): string[] {
+    return [
+      "address",
+      "rowCount",
+      "columnCount",
+      "rowIndex",
+      "columnIndex",
+      "values",
+      "formulas",
+      "numberFormat",
+    ];
+  }
+}
+
+/** Formatting objects below a range: writes apply to every cell of the range. */
+abstract class RangePart extends HostObject<RangeTarget> {
+  protected editCells(
+    allow: keyof Excel.WorksheetProtectionOptions,
+    edit: (f: import("./state").CellFormat) => void
+  ): void {
+    this.queueWrite((t) => {
+      checkFormattable(t.sheet, allow);
+      forEachCell(t.area, (r, c) => t.sheet.editFormat(r, c, edit));
+    });
+  }
+
+  protected topLeft(t: RangeTarget): import("./state").CellFormat {
+    return t.sheet.format(t.area.r1, t.area.c1);
+  }
+
+  protected scalarNames(): string[] {
+    return [];
+  }
+}
+
+export class HostRangeFormat
+  extends RangePart
+  implements
+    Pick<
+      Excel.RangeFormat,
+      "horizontalAlignment" | "verticalAlignment" | "wrapText" | "columnWidth" | "rowHeight"
+    >
+{
+  get fill(): HostRangeFill {
+    return new HostRangeFill(this.context, () => this.target());
+  }
+
+  get font(): HostRangeFont {
+    return new HostRangeFont(this.context, () => this.target());
+  }
+
+  get borders(): { getItem(index: Excel.BorderIndex | `${Excel.BorderIndex}`): HostRangeBorder } {
+    return {
+      getItem: (index) => new HostRangeBorder(this.context, () => this.target(), String(index)),
+    };
+  }
+
+  get protection(): HostFormatProtection {
+    return new HostFormatProtection(this.context, () => this.target());
+  }
+
+  get horizontalAlignment(): Excel.HorizontalAlignment | `${Excel.HorizontalAlignment}` {
+    return this.read("horizontalAlignment");
+  }
+
+  set horizontalAlignment(v: Excel.HorizontalAlignment | `${Excel.HorizontalAlignment}`) {
+    this.editCells("allowFormatCells", (f) => (f.horizontalAlignment = String(v)));
+  }
+
+  get verticalAlignment(): Excel.VerticalAlignment | `${Excel.VerticalAlignment}` {
+    return this.read("verticalAlignment");
+  }
+
+  set verticalAlignment(v: Excel.VerticalAlignment | `${Excel.VerticalAlignment}`) {
+    this.editCells("allowFormatCells", (f) => (f.verticalAlignment = String(v)));
+  }
+
+  get wrapText(): boolean {
+    return this.read("wrapText");
+  }
+
+  set wrapText(v: boolean) {
+    this.editCells("allowFormatCells", (f) => (f.wrapText = v));
+  }
+
+  get columnWidth(): number {
+    return this.read("columnWidth");
+  }
+
+  set columnWidth(v: number) {
+    this.queueWrite((t) => {
+      checkFormattable(t.sheet, "allowFormatColumns");
+      for (let c = t.area.c1; c <= t.area.c2; c++) t.sheet.columnWidths.set(c, v);
+    });
+  }
+
+  get rowHeight(): number {
+    return this.read("rowHeight");
+  }
+
+  set rowHeight(v: number) {
+    this.queueWrite((t) => {
+      checkFormattable(t.sheet, "allowFormatRows");
+      for (let r = t.area.r1; r <= t.area.r2; r++) t.sheet.rowHeights.set(r, v);
+    });
+  }
+
+  protected snapshot(t: RangeTarget, name: string): unknown {
+    const f = this.topLeft(t);
+    switch (name) {
+      case "horizontalAlignment":
+        return f.horizontalAlignment ?? "General";
+      case "verticalAlignment":
+        return f.verticalAlignment ?? "Bottom";
+      case "wrapText":
+        return f.wrapText ?? false;
+      case "columnWidth":
+        return t.sheet.columnWidths.get(t.area.c1) ?? 48;
+      case "rowHeight":
+        return t.sheet.rowHeights.get(t.area.r1) ?? 15;
+      default:
+        throw new HostError("InvalidArgument", `Cannot load '${name}' of a range format.`);
+    }
+  }
+}
+
+export class HostRangeFill extends RangePart implements Pick<Excel.RangeFill, "color" | "clear"> {
+  get color(): string {
+    return this.read("color");
+  }
+
+  set color(v: string) {
+    this.editCells("allowFormatCells", (f) => (f.fill = v));
+  }
+
+  clear(): void {
+    this.editCells("allowFormatCells", (f) => (f.fill = null));
+  }
+
+  protected snapshot(t: RangeTarget): unknown {
+    return this.topLeft(t).fill ?? null;
+  }
+}
+
+export class HostRangeFont
+  extends RangePart
+  implements Pick<Excel.RangeFont, "name" | "size" | "bold" | "color">
+{
+  get name(): string {
+    return this.read("name");
+  }
+
+  set name(v: string) {
+    this.editCells("allowFormatCells", (f) => (f.fontName = v));
+  }
+
+  get size(): number {
+    return this.read("size");
+  }
+
+  set size(v: number) {
+    this.editCells("allowFormatCells", (f) => (f.fontSize = v));
+  }
+
+  get bold(): boolean {
+    return this.read("bold");
+  }
+
+  set bold(v: boolean) {
+    this.editCells("allowFormatCells", (f) => (f.bold = v));
+  }
+
+  get color(): string {
+    return this.read("color");
+  }
+
+  set color(v: string) {
+    this.editCells("allowFormatCells", (f) => (f.fontColor = v));
+  }
+
+  protected snapshot(t: RangeTarget, name: string): unknown {
+    const f = this.topLeft(t);
+    return {
+      name: f.fontName ?? "Calibri",
+      size: f.fontSize ?? 11,
+      bold: f.bold ?? false,
+      color: f.fontColor ?? "#000000",
+    }[name];
+  }
+}
+
+export class HostRangeBorder
+  extends HostObject<RangeTarget>
+  implements Pick<Excel.RangeBorder, "style" | "color">
+{
+  constructor(
+    context: HostContext,
+    resolver: () => RangeTarget,
+    private readonly edge: string
+  ) {
+    super(context, resolver);
+  }
+
+  get style(): Excel.BorderLineStyle | `${Excel.BorderLineStyle}` {
+    return this.read("style");
+  }
+
+  set style(v: Excel.BorderLineStyle | `${Excel.BorderLineStyle}`) {
+    this.queueWrite((t) => {
+      checkFormattable(t.sheet, "allowFormatCells");
+      t.sheet.borders.push({ area: { ...t.area }, edge: this.edge, style: String(v) });
+    });
+  }
+
+  get color(): string {
+    return this.read("color");
+  }
+
+  set color(v: string) {
+    this.queueWrite((t) => checkFormattable(t.sheet, "allowFormatCells"));
+    void v;
+  }
+
+  protected snapshot(t: RangeTarget, name: string): unknown {
+    if (name !== "style") return "#000000";
+    const hit = [...t.sheet.borders]
+      .reverse()
+      .find(
+        (b) =>
+          b.edge === this.edge &&
+          b.area.r1 <= t.area.r1 &&
+          b.area.r2 >= t.area.r2 &&
+          b.area.c1 <= t.area.c1 &&
+          b.area.c2 >= t.area.c2
+      );
+    return hit?.style ?? "None";
+  }
+
+  protected scalarNames(): string[] {
+    return ["style", "color"];
+  }
+}
+
+export class HostFormatProtection
+  extends RangePart
+  implements Pick<Excel.FormatProtection, "locked">
+{
+  get locked(): boolean {
+    return this.read("locked");
+  }
+
+  set locked(v: boolean) {
+    // Locking is formatting: a protected sheet refuses it unless formatting cells is allowed.
+    this.editCells("allowFormatCells", (f) => (f.locked = v));
+  }
+
+  protected snapshot(t: RangeTarget): unknown {
+    return this.topLeft(t).locked;
+  }
+}
+
+export class HostDataValidation
+  extends HostObject<RangeTarget>
+  implements Pick<Excel.DataValidation, "rule" | "prompt" | "errorAlert" | "clear">
+{
+  get rule(): Excel.DataValidationRule {
+    return this.read("rule");
+  }
+
+  set rule(v: Excel.DataValidationRule) {
+    this.edit((e) => (e.rule = v));
+  }
+
+  get prompt(): Excel.DataValidationPrompt {
+    return this.read("prompt");
+  }
+
+  set prompt(v: Excel.DataValidationPrompt) {
+    this.edit((e) => (e.prompt = v));
+  }
+
+  get errorAlert(): Excel.DataValidationErrorAlert {
+    return this.read("errorAlert");
+  }
+
+  set errorAlert(v: Excel.DataValidationErrorAlert) {
+    this.edit((e) => (e.errorAlert = v));
+  }
+
+  clear(): void {
+    this.queueWrite((t) => {
+      checkFormattable(t.sheet);
+      const a = t.area;
+      t.sheet.validations = t.sheet.validations.filter(
+        (v) => !(v.area.r1 >= a.r1 && v.area.r2 <= a.r2 && v.area.c1 >= a.c1 && v.area.c2 <= a.c2)
+      );
+    });
+  }
+
+  private edit(apply: (e: import("./state").ValidationEntry) => void): void {
+    this.queueWrite((t) => {
+      checkFormattable(t.sheet);
+      const a = t.area;
+      let entry = t.sheet.validations.find(
+        (v) => v.area.r1 === a.r1 && v.area.r2 === a.r2 && v.area.c1 === a.c1 && v.area.c2 === a.c2
+      );
+      if (!entry) {
+        entry = { area: { ...a }, rule: {} };
+        t.sheet.validations.push(entry);
+      }
+      apply(entry);
+    });
+  }
+
+  protected snapshot(t: RangeTarget, name: string): unknown {
+    const e = t.sheet.validationAt(t.area.r1, t.area.c1);
+    return e ? (e as unknown as Record<string, unknown>)[name] : undefined;
+  }
+
+  protected scalarNames(): string[] {
+    return ["rule", "prompt", "errorAlert"];
+  }
+}
+
+export class HostConditionalFormatCollection extends HostObject<RangeTarget> {
+  add(type: Excel.ConditionalFormatType | "Custom"): HostConditionalFormat {
+    const holder: { entry: ConditionalFormatEntry | null } = { entry: null };
+    this.queueWrite((t) => {
+      checkFormattable(t.sheet);
+      if (String(type) !== "Custom")
+        throw new HostError(
+          "InvalidArgument",
+          "The host emulates custom conditional formats only."
+        );
+      holder.entry = { area: { ...t.area }, type: "Custom", formula: "" };
+      t.sheet.conditionalFormats.push(holder.entry);
+    });
+    return new HostConditionalFormat(this.context, () => holder.entry);
+  }
+
+  clearAll(): void {
+    this.queueWrite((t) => {
+      checkFormattable(t.sheet);
+      const a = t.area;
+      t.sheet.conditionalFormats = t.sheet.conditionalFormats.filter(
+        (f) => !(f.area.r1 >= a.r1 && f.area.r2 <= a.r2 && f.area.c1 >= a.c1 && f.area.c2 <= a.c2)
+      );
+    });
+  }
+
+  protected snapshot(): unknown {
+    return undefined;
+  }
+
+  protected scalarNames(): string[] {
+    return [];
+  }
+}
+
+export class HostConditionalFormat extends HostObject<ConditionalFormatEntry> {
+  get custom(): {
+    rule: Pick<Excel.ConditionalFormatRule, "formula">;
+    format: {
+      fill: Pick<Excel.ConditionalRangeFill, "color">;
+      font: Pick<Excel.ConditionalRangeFont, "color">;
+    };
+  } {
+    const set = (apply: (e: ConditionalFormatEntry) => void): void => this.queueWrite(apply);
+    const fail = (): never => {
+      throw notLoaded("custom");
+    };
+    return {
+      rule: {
+        get formula(): string {
+          return fail();
+        },
+        set formula(v: string) {
+          set((e) => (e.formula = v));
+        },
+      },
+      format: {
+        fill: {
+          get color(): string {
+            return fail();
+          },
+          set color(v: string) {
+            set((e) => (e.fill = v));
+          },
+        },
+        font: {
+          get color(): string {
+            return fail();
+          },
+          set color(v: string) {
+            set((e) => (e.fontColor = v));
+          },
+        },
+      },
+    };
+  }
+
+  protected snapshot(): unknown {
+    return undefined;
+  }
+
+  protected scalarNames(): string[] {
+    return [];
+  }
+}

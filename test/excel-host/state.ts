@@ -1,0 +1,279 @@
+import { HyperFormula, DetailedCellError, type RawCellContent } from "hyperformula";
+import { a1, colName } from "../../src/core/layout/address";
+import { isoToSerial } from "../../src/core/sheet/serial";
+import { shiftFormula } from "../helpers/a1-shift";
+
+/**
+ * What the emulated workbook holds. Formulas (cells, conditional formats, custom data validation)
+ * are evaluated by HyperFormula, a real spreadsheet engine, never by hand-written arithmetic.
+ */
+export interface Area {
+  r1: number;
+  c1: number;
+  r2: number;
+  c2: number;
+}
+
+export type Scalar = string | number | boolean;
+
+export interface CellFormat {
+  fontName?: string;
+  fontSize?: number;
+  bold?: boolean;
+  fontColor?: string;
+  fill?: string | null;
+  horizontalAlignment?: string;
+  verticalAlignment?: string;
+  wrapText?: boolean;
+  locked: boolean;
+  numberFormat: string;
+}
+
+export interface ValidationEntry {
+  area: Area;
+  rule: Excel.DataValidationRule;
+  prompt?: Excel.DataValidationPrompt;
+  errorAlert?: Excel.DataValidationErrorAlert;
+}
+
+export interface ConditionalFormatEntry {
+  area: Area;
+  type: string;
+  formula: string;
+  fill?: string;
+  fontColor?: string;
+}
+
+export const MAX_ROWS = 1_048_576;
+export const MAX_COLS = 16_384;
+
+export class SheetState {
+  readonly formats = new Map<number, CellFormat>();
+  merges: Area[] = [];
+  validations: ValidationEntry[] = [];
+  conditionalFormats: ConditionalFormatEntry[] = [];
+  borders: { area: Area; edge: string; style: string }[] = [];
+  protection: { protected: boolean; options: Excel.WorksheetProtectionOptions } = {
+    protected: false,
+    options: {},
+  };
+  frozenRows = 0;
+  readonly columnWidths = new Map<number, number>();
+  readonly rowHeights = new Map<number, number>();
+  readonly customProperties = new Map<string, string>();
+  visibility: "Visible" | "Hidden" | "VeryHidden" = "Visible";
+
+  constructor(
+    readonly id: string,
+    public name: string,
+    readonly hfId: number
+  ) {}
+
+  format(r: number, c: number): CellFormat {
+    return this.formats.get(r * MAX_COLS + c) ?? { locked: true, numberFormat: "General" };
+  }
+
+  editFormat(r: number, c: number, edit: (f: CellFormat) => void): void {
+    const f = { ...this.format(r, c) };
+    edit(f);
+    this.formats.set(r * MAX_COLS + c, f);
+  }
+
+  /** Merged area containing the cell, if any. */
+  mergeAt(r: number, c: number): Area | undefined {
+    return this.merges.find((m) => r >= m.r1 && r <= m.r2 && c >= m.c1 && c <= m.c2);
+  }
+
+  validationAt(r: number, c: number): ValidationEntry | undefined {
+    for (let i = this.validations.length - 1; i >= 0; i--) {
+      const v = this.validations[i]!;
+      if (r >= v.area.r1 && r <= v.area.r2 && c >= v.area.c1 && c <= v.area.c2) return v;
+    }
+    return undefined;
+  }
+}
+
+const quoteSheet = (name: string): string =>
+  /^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`;
+
+export const areaAddress = (a: Area): string =>
+  a.r1 === a.r2 && a.c1 === a.c2 ? a1(a.r1, a.c1) : `${a1(a.r1, a.c1)}:${a1(a.r2, a.c2)}`;
+
+export const sheetAddress = (sheet: SheetState, a: Area): string =>
+  `${quoteSheet(sheet.name)}!${areaAddress(a)}`;
+
+/** "B3", "B3:D9", "Sheet1!B3:D9", "'表三 2021-07'!B3", "A:A" and "3:3" to a 0-based area. */
+export function parseAddress(address: string): { sheet: string | null; area: Area } | null {
+  const bang = address.lastIndexOf("!");
+  let sheet: string | null = null;
+  let ref = address;
+  if (bang >= 0) {
+    sheet = address
+      .slice(0, bang)
+      .replace(/^'(.*)'$/, "$1")
+      .replace(/''/g, "'");
+    ref = address.slice(bang + 1);
+  }
+  const part = (s: string): { r: number | null; c: number | null } | null => {
+    const m = /^\$?([A-Z]{0,3})\$?(\d*)$/.exec(s.toUpperCase());
+    if (!m || (!m[1] && !m[2])) return null;
+    let c: number | null = null;
+    if (m[1]) {
+      c = 0;
+      for (const ch of m[1]) c = c * 26 + (ch.charCodeAt(0) - 64);
+      c -= 1;
+    }
+    return { r: m[2] ? Number(m[2]) - 1 : null, c };
+  };
+  const [x, y] = ref.split(":");
+  const p = part(x!);
+  const q = y === undefined ? p : part(y);
+  if (!p || !q) return null;
+  const area: Area = {
+    r1: p.r ?? 0,
+    c1: p.c ?? 0,
+    r2: q.r ?? MAX_ROWS - 1,
+    c2: q.c ?? MAX_COLS - 1,
+  };
+  if (area.r1 > area.r2 || area.c1 > area.c2 || area.r1 < 0 || area.c1 < 0) return null;
+  return { sheet, area };
+}
+
+export class WorkbookState {
+  readonly hf = HyperFormula.buildEmpty({ licenseKey: "gpl-v3" });
+  readonly sheets: SheetState[] = [];
+  readonly settings = new Map<string, string>();
+  activeSheetId: string | null = null;
+  selection: { sheetId: string; area: Area } | null = null;
+  private nextId = 1;
+
+  constructor() {
+    this.addSheet("Sheet1");
+  }
+
+  addSheet(name: string): SheetState {
+    const hfName = `s${this.nextId}`;
+    this.hf.addSheet(hfName);
+    const id = `{00000000-0001-0000-${String(this.nextId).padStart(4, "0")}-000000000000}`;
+    this.nextId++;
+    const sheet = new SheetState(id, name, this.hf.getSheetId(hfName)!);
+    this.sheets.push(sheet);
+    this.activeSheetId ??= sheet.id;
+    return sheet;
+  }
+
+  sheet(nameOrId: string): SheetState | undefined {
+    const lower = nameOrId.toLowerCase();
+    return this.sheets.find((s) => s.id === nameOrId || s.name.toLowerCase() === lower);
+  }
+
+  deleteSheet(sheet: SheetState): void {
+    this.hf.removeSheet(sheet.hfId);
+    this.sheets.splice(this.sheets.indexOf(sheet), 1);
+    if (this.activeSheetId === sheet.id) this.activeSheetId = this.sheets[0]?.id ?? null;
+  }
+
+  /** The value Excel shows: numbers, text, booleans, "" for blank, "#VALUE!" for errors. */
+  value(sheet: SheetState, r: number, c: number): Scalar {
+    const v = this.hf.getCellValue({ sheet: sheet.hfId, row: r, col: c });
+    if (v instanceof DetailedCellError) return v.value;
+    return v ?? "";
+  }
+
+  /** What Range.formulas gives: the formula text, or the value. */
+  formula(sheet: SheetState, r: number, c: number): Scalar {
+    const f = this.hf.getCellFormula({ sheet: sheet.hfId, row: r, col: c });
+    return f ?? this.value(sheet, r, c);
+  }
+
+  /**
+   * Writes one cell as Excel's values/formulas setters and typing do: "" clears, "=…" is a formula,
+   * a text-formatted cell keeps text, otherwise numbers, TRUE/FALSE and ISO dates are recognised.
+   */
+  write(sheet: SheetState, r: number, c: number, input: unknown): void {
+    this.hf.setCellContents({ sheet: sheet.hfId, row: r, col: c }, [
+      [this.content(sheet, r, c, input)],
+    ]);
+  }
+
+  content(sheet: SheetState, r: number, c: number, input: unknown): RawCellContent {
+    if (input === "" || input === undefined || input === null) return null;
+    if (typeof input === "number" || typeof input === "boolean") return input;
+    const s = String(input);
+    if (s.startsWith("=") && s.length > 1) return s;
+    if (sheet.format(r, c).numberFormat === "@") return `'${s}`;
+    const t = s.trim();
+    if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return Number(t);
+    if (/^(true|false)$/i.test(t)) return t.toUpperCase() === "TRUE";
+    const serial = isoToSerial(t);
+    if (serial !== null) return serial;
+    // The apostrophe keeps text as text (HyperFormula would read "1:30" as a time).
+    return `'${s}`;
+  }
+
+  batch(fn: () => void): void {
+    this.hf.batch(fn);
+  }
+
+  /** A formula written for an area's top-left cell, evaluated at (r, c) of that area. */
+  evaluateAt(sheet: SheetState, area: Area, formula: string, r: number, c: number): unknown {
+    const shifted = shiftFormula(formula, r - area.r1, c - area.c1);
+    const v = this.hf.calculateFormula(shifted, sheet.hfId);
+    return v instanceof DetailedCellError ? v.value : v;
+  }
+
+  /** Whether Excel's data validation (Stop alert) lets a typed value into the cell. */
+  accepts(sheet: SheetState, r: number, c: number, input: unknown): boolean {
+    const dv = sheet.validationAt(r, c);
+    if (!dv || input === "" || input === null || input === undefined) return true;
+    const v = this.content(sheet, r, c, input);
+    const num = typeof v === "number" ? v : null;
+    const bound = (x: unknown): number => {
+      if (typeof x === "number") return x;
+      const s = String(x).replace(/^=/, "");
+      return isoToSerial(s) ?? Number(s);
+    };
+    const compare = (b: Excel.BasicDataValidation | Excel.DateTimeDataValidation, x: number) => {
+      const f1 = bound(b.formula1);
+      const f2 = b.formula2 === undefined ? NaN : bound(b.formula2);
+      switch (b.operator) {
+        case "GreaterThanOrEqualTo":
+          return x >= f1;
+        case "GreaterThan":
+          return x > f1;
+        case "LessThanOrEqualTo":
+          return x <= f1;
+        case "LessThan":
+          return x < f1;
+        case "EqualTo":
+          return x === f1;
+        case "NotEqualTo":
+          return x !== f1;
+        case "Between":
+          return x >= f1 && x <= f2;
+        default:
+          return !(x >= f1 && x <= f2);
+      }
+    };
+    const rule = dv.rule;
+    if (rule.wholeNumber)
+      return num !== null && Number.isInteger(num) && compare(rule.wholeNumber, num);
+    if (rule.decimal) return num !== null && compare(rule.decimal, num);
+    if (rule.date) return num !== null && compare(rule.date, num);
+    if (rule.textLength) return compare(rule.textLength, String(input).length);
+    if (rule.list) {
+      const options = String(rule.list.source).split(",");
+      return options.includes(String(input));
+    }
+    if (rule.custom) {
+      const before = this.hf.getCellSerialized({ sheet: sheet.hfId, row: r, col: c });
+      this.hf.setCellContents({ sheet: sheet.hfId, row: r, col: c }, [[v]]);
+      const ok = this.evaluateAt(sheet, dv.area, rule.custom.formula, r, c) === true;
+      this.hf.setCellContents({ sheet: sheet.hfId, row: r, col: c }, [[before as RawCellContent]]);
+      return ok;
+    }
+    return true;
+  }
+}
+
+export { colName };

@@ -1,0 +1,235 @@
+import type { RawCellContent } from "hyperformula";
+import type { ExcelHost } from "./host";
+import { parseAddress, type Area, type Scalar, type SheetState } from "./state";
+
+export interface UserResult {
+  accepted: boolean;
+  /** Why Excel refused: a locked cell of a protected sheet, or the cell's data validation. */
+  reason?: "protected" | "validation";
+}
+
+interface UndoEntry {
+  sheet: SheetState;
+  area: Area;
+  contents: RawCellContent[][];
+}
+
+/**
+ * A person at the keyboard: types, pastes, clears, fills down, undoes; a co-author edits remotely.
+ * Each action changes the workbook as Excel would and raises Worksheet.onChanged with what Excel
+ * gives; the promise settles after the add-in's handlers have run.
+ */
+export class SimulatedUser {
+  private undoStack: UndoEntry[] = [];
+
+  constructor(private readonly host: ExcelHost) {}
+
+  /** Whether Excel could still undo the user's last edit (API writes clear this). */
+  get canUndo(): boolean {
+    return this.undoStack.length > 0;
+  }
+
+  forgetUndo(): void {
+    this.undoStack = [];
+  }
+
+  private locate(sheetName: string, address: string): { sheet: SheetState; area: Area } {
+    const sheet = this.host.workbook.sheet(sheetName);
+    const p = parseAddress(address);
+    if (!sheet || !p) throw new Error(`no such place: ${sheetName}!${address}`);
+    return { sheet, area: p.area };
+  }
+
+  private lockedIn(sheet: SheetState, area: Area): boolean {
+    if (!sheet.protection.protected) return false;
+    for (let r = area.r1; r <= area.r2; r++)
+      for (let c = area.c1; c <= area.c2; c++) if (sheet.format(r, c).locked) return true;
+    return false;
+  }
+
+  private snapshot(sheet: SheetState, area: Area): RawCellContent[][] {
+    const hf = this.host.workbook.hf;
+    return Array.from({ length: area.r2 - area.r1 + 1 }, (_, i) =>
+      Array.from(
+        { length: area.c2 - area.c1 + 1 },
+        (_, j) =>
+          hf.getCellSerialized({
+            sheet: sheet.hfId,
+            row: area.r1 + i,
+            col: area.c1 + j,
+          }) as RawCellContent
+      )
+    );
+  }
+
+  private async change(
+    sheet: SheetState,
+    area: Area,
+    apply: () => void,
+    source: "Local" | "Remote" = "Local"
+  ): Promise<UserResult> {
+    const wb = this.host.workbook;
+    const single = area.r1 === area.r2 && area.c1 === area.c2;
+    const before: Scalar | null = single ? wb.value(sheet, area.r1, area.c1) : null;
+    const undo = { sheet, area, contents: this.snapshot(sheet, area) };
+    wb.batch(apply);
+    if (source === "Local") this.undoStack.push(undo);
+    this.host.raise({
+      sheet,
+      area,
+      before,
+      after: single ? wb.value(sheet, area.r1, area.c1) : null,
+      source,
+      trigger: "Unknown",
+    });
+    this.host.notify();
+    await this.host.settle();
+    return { accepted: true };
+  }
+
+  /** Types a value and presses Enter: data validation with a Stop alert refuses a bad value. */
+  async typeInto(sheetName: string, address: string, value: string | number): Promise<UserResult> {
+    const { sheet, area } = this.locate(sheetName, address);
+    const cell = { ...area, r2: area.r1, c2: area.c1 };
+    if (this.lockedIn(sheet, cell)) return { accepted: false, reason: "protected" };
+    if (!this.host.workbook.accepts(sheet, cell.r1, cell.c1, value))
+      return { accepted: false, reason: "validation" };
+    return this.change(sheet, cell, () => this.host.workbook.write(sheet, cell.r1, cell.c1, value));
+  }
+
+  /** Ctrl+V of a block of values: data validation does not look at pasted values. */
+  async paste(
+    sheetName: string,
+    topLeft: string,
+    block: readonly (readonly (string | number | boolean | null)[])[]
+  ): Promise<UserResult> {
+    const { sheet, area } = this.locate(sheetName, topLeft);
+    const target = {
+      r1: area.r1,
+      c1: area.c1,
+      r2: area.r1 + block.length - 1,
+      c2: area.c1 + Math.max(...block.map((r) => r.length)) - 1,
+    };
+    if (this.lockedIn(sheet, target)) return { accepted: false, reason: "protected" };
+    return this.change(sheet, target, () =>
+      block.forEach((row, i) =>
+        row.forEach((v, j) =>
+          this.host.workbook.write(sheet, target.r1 + i, target.c1 + j, v ?? "")
+        )
+      )
+    );
+  }
+
+  /** The Delete key on a selection. */
+  async clear(sheetName: string, address: string): Promise<UserResult> {
+    const { sheet, area } = this.locate(sheetName, address);
+    if (this.lockedIn(sheet, area)) return { accepted: false, reason: "protected" };
+    return this.change(sheet, area, () => {
+      for (let r = area.r1; r <= area.r2; r++)
+        for (let c = area.c1; c <= area.c2; c++) this.host.workbook.write(sheet, r, c, "");
+    });
+  }
+
+  /** Ctrl+D: the first row of the selection is copied into the rows below it. */
+  async fillDown(sheetName: string, address: string): Promise<UserResult> {
+    const { sheet, area } = this.locate(sheetName, address);
+    if (this.lockedIn(sheet, area)) return { accepted: false, reason: "protected" };
+    const wb = this.host.workbook;
+    const top = Array.from({ length: area.c2 - area.c1 + 1 }, (_, j) =>
+      wb.value(sheet, area.r1, area.c1 + j)
+    );
+    return this.change(sheet, area, () => {
+      for (let r = area.r1 + 1; r <= area.r2; r++)
+        top.forEach((v, j) => wb.write(sheet, r, area.c1 + j, v));
+    });
+  }
+
+  /** Ctrl+Z: Excel restores the cells and raises a change for them. */
+  async undo(): Promise<UserResult> {
+    const entry = this.undoStack.pop();
+    if (!entry) return { accepted: false };
+    const hf = this.host.workbook.hf;
+    const result = await this.change(entry.sheet, entry.area, () =>
+      hf.setCellContents(
+        { sheet: entry.sheet.hfId, row: entry.area.r1, col: entry.area.c1 },
+        entry.contents
+      )
+    );
+    this.undoStack.pop(); // the undo itself is not undoable here
+    return result;
+  }
+
+  /** A co-author's edit arriving through co-authoring: source Remote. */
+  async remoteEdit(
+    sheetName: string,
+    topLeft: string,
+    block: readonly (readonly (string | number | null)[])[]
+  ): Promise<UserResult> {
+    const { sheet, area } = this.locate(sheetName, topLeft);
+    const target = {
+      r1: area.r1,
+      c1: area.c1,
+      r2: area.r1 + block.length - 1,
+      c2: area.c1 + Math.max(...block.map((r) => r.length)) - 1,
+    };
+    return this.change(
+      sheet,
+      target,
+      () =>
+        block.forEach((row, i) =>
+          row.forEach((v, j) =>
+            this.host.workbook.write(sheet, target.r1 + i, target.c1 + j, v ?? "")
+          )
+        ),
+      "Remote"
+    );
+  }
+
+  /** Review > Unprotect Sheet (no password is set). */
+  unprotect(sheetName: string): void {
+    const { sheet } = this.locate(sheetName, "A1");
+    sheet.protection = { protected: false, options: {} };
+  }
+
+  /**
+   * Inserts whole rows above `row` (0-based): refused on a protected sheet that does not allow
+   * it; otherwise cells, formulas, merges and formats move down as in Excel.
+   */
+  async insertRows(sheetName: string, row: number, count = 1): Promise<UserResult> {
+    const { sheet } = this.locate(sheetName, "A1");
+    if (sheet.protection.protected && !sheet.protection.options.allowInsertRows)
+      return { accepted: false, reason: "protected" };
+    const wb = this.host.workbook;
+    wb.hf.addRows(sheet.hfId, [row, count]);
+    const move = (a: Area): Area =>
+      a.r1 >= row
+        ? { ...a, r1: a.r1 + count, r2: a.r2 + count }
+        : a.r2 >= row
+          ? { ...a, r2: a.r2 + count }
+          : a;
+    sheet.merges = sheet.merges.map(move);
+    sheet.validations = sheet.validations.map((v) => ({ ...v, area: move(v.area) }));
+    sheet.conditionalFormats = sheet.conditionalFormats.map((f) => ({ ...f, area: move(f.area) }));
+    const formats = [...sheet.formats.entries()];
+    sheet.formats.clear();
+    for (const [key, f] of formats) {
+      const r = Math.floor(key / 16_384);
+      sheet.formats.set(r >= row ? key + count * 16_384 : key, f);
+    }
+    this.forgetUndo();
+    this.host.raise(
+      {
+        sheet,
+        area: { r1: row, c1: 0, r2: row + count - 1, c2: 16_383 },
+        before: null,
+        after: null,
+        source: "Local",
+        trigger: "Unknown",
+      },
+      "RowInserted"
+    );
+    this.host.notify();
+    await this.host.settle();
+    return { accepted: true };
+  }
+}
