@@ -316,7 +316,7 @@ export class WorkbookSession {
       );
       const doc = read.ok ? read.doc : null;
       const asideName = await setAside(sheetId, old.name, this.names, this.caps);
-      this.names.push(asideName);
+      this.names = [...this.names.filter((n) => n !== old.name), asideName];
       this.unsubscribe.get(sheetId)?.();
       old.detach();
       this.live.delete(sheetId);

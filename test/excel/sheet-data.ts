@@ -53,5 +53,8 @@ export function normalized(doc: SheetDocument): SheetDocument {
     }))
     .filter((r) => Object.keys(r.cells).length > 0)
     .sort((a, b) => a.key.localeCompare(b.key));
-  return { ...doc, rows };
+  const header = Object.fromEntries(
+    Object.entries(doc.header).filter(([, v]) => v !== undefined && v !== null && v !== "")
+  );
+  return { ...doc, header, rows };
 }

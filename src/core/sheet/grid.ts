@@ -63,6 +63,12 @@ export function documentFromGrid(
     row[bind.col] = v;
     if (cell.kind === "input") filled.add(bind.row);
   }
+  // A submitted subtotal row carries its fixed labels (合计), as withComputedCells makes it.
+  if (opts.computed)
+    for (const row of t.rows) {
+      const cells = rows.get(row.key);
+      if (cells && row.fixedCells) Object.assign(cells, row.fixedCells);
+    }
   const order = [...t.rows.map((r) => r.key), ...plan.listRowKeys];
   const isComputedRow = (key: string): boolean => !!t.row.get(key)?.computed;
   const out = order

@@ -173,6 +173,7 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
   if (header.reportingUnit === undefined) header.reportingUnit = opts.unit.name;
 
   let serial = 0;
+  const above: string[] = [];
   for (let r = found.headerEnd + 1; r < footerRow; r++) {
     const cells: Record<string, unknown> = {};
     for (const [key, c] of found.cols) {
@@ -182,9 +183,17 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
         cells[key] =
           col.type === "date" && typeof v === "number" ? (serialToIso(v) ?? undefined) : v;
     }
+    // A label merged down shows in its first row only when merges are not known (a sheet read
+    // through Office.js): a blank stub cell of a labelled row belongs to the label above it.
+    const parts: string[] = [];
+    for (let c = 1; c < firstDataCol; c++) parts.push(text(g.at(r, c)));
+    if (parts.some((p) => p.trim()))
+      parts.forEach((p, i) => {
+        if (p.trim()) above[i] = p;
+        else if (i < parts.length - 1) parts[i] = above[i] ?? "";
+      });
     if (Object.values(cells).every((v) => v === undefined)) continue;
-    let stub = "";
-    for (let c = 1; c < firstDataCol; c++) stub += text(g.at(r, c));
+    const stub = parts.join("");
     if (t.def.rowMode === "fixed") {
       const key = fixedRowKey(t, stub);
       if (key && !rows.some((x) => x.key === key)) rows.push({ key, cells });
