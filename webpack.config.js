@@ -9,7 +9,12 @@ module.exports = (_env, argv) => {
   const dev = argv.mode !== "production";
   return {
     devtool: dev ? "eval-source-map" : "source-map",
-    entry: { taskpane: "./src/taskpane/index.tsx" },
+    // The harness (the task pane beside an emulated workbook) is built in development and tests only:
+    // it bundles the test host and HyperFormula, which never ship.
+    entry: {
+      taskpane: "./src/taskpane/index.tsx",
+      ...(dev ? { harness: "./test/harness/index.tsx" } : {}),
+    },
     output: {
       path: path.resolve(__dirname, "dist", "addin"),
       publicPath: "/addin/",
@@ -37,6 +42,15 @@ module.exports = (_env, argv) => {
         template: "./src/taskpane/help.html",
         chunks: [],
       }),
+      ...(dev
+        ? [
+            new HtmlWebpackPlugin({
+              filename: "harness.html",
+              template: "./test/harness/harness.html",
+              chunks: ["harness"],
+            }),
+          ]
+        : []),
       new CopyWebpackPlugin({ patterns: [{ from: "assets", to: "assets" }] }),
     ],
     performance: { hints: false },

@@ -269,12 +269,15 @@ export class WorkbookSession {
   async fillBlanksWithZero(sheetId: string): Promise<number> {
     const l = this.need(sheetId);
     const cells = l.model.blankNumericCells();
+    const filled = new Set(cells.map((x) => `${x.r},${x.c}`));
+    const unmark = l.marked.filter((m) => filled.has(`${m.r},${m.c}`));
     try {
-      await writeInputs(sheetId, cells, 0, this.caps);
+      await writeInputs(sheetId, cells, 0, this.caps, unmark);
     } catch (e) {
       throw explain(e, this.locale);
     }
     l.applyOwn(cells.map((x) => ({ ...x, value: 0 })));
+    if (unmark.length) l.setMarked(l.marked.filter((m) => !filled.has(`${m.r},${m.c}`)));
     return cells.length;
   }
 

@@ -170,17 +170,26 @@ export async function readSheets(
   });
 }
 
-/** Writes one value into many input cells (空白填 0): one operation per rectangle, one round trip. */
+/**
+ * Writes one value into many input cells (空白填 0): one operation per rectangle, one round trip.
+ * Marks of the last check on those cells go in the same batch (they asked for a value).
+ */
 export async function writeInputs(
   sheetId: string,
   cells: { r: number; c: number }[],
   value: number,
-  caps: Capabilities
+  caps: Capabilities,
+  unmark: { r: number; c: number }[] = []
 ): Promise<void> {
   if (!cells.length) return;
   await Excel.run(async (context) => {
     quiet(context, caps, false);
     const sheet = context.workbook.worksheets.getItem(sheetId);
+    if (unmark.length) {
+      sheet.protection.unprotect();
+      for (const a of rectangles(unmark)) sheet.getRange(areaA1(a)).format.fill.clear();
+      sheet.protection.protect(PROTECTION);
+    }
     for (const a of rectangles(cells)) {
       sheet.getRange(areaA1(a)).values = Array.from({ length: a.r2 - a.r1 + 1 }, () =>
         Array<number>(a.c2 - a.c1 + 1).fill(value)

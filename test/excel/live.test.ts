@@ -165,13 +165,20 @@ describe.each(LEVELS)("ExcelApi %s", (level) => {
     // Nothing changed: checking again reads, and writes nothing.
     const again = await host.measure(() => session.validateAll(live.sheetId));
     expect([again.syncs, again.writes]).toEqual([1, 0]);
-    // Filled: the marks go away in the one write.
-    await session.fillBlanksWithZero(live.sheetId);
+    // 空白填 0 takes the marks off the cells it fills, in its one round trip.
+    const zero = await host.measure(() => session.fillBlanksWithZero(live.sheetId));
+    expect(zero.syncs).toBe(1);
+    expect(sheet.format(r, live.plan.colIndex.c1!).fill).toBeNull();
+    expect(sheet.protection.protected).toBe(true);
     const read = await host.measure(() => session.readDocument(live.sheetId));
     expect(read.syncs).toBe(1);
     expect(read.result.rows.find((x) => x.key === "public.g2")!.cells.c1).toBe(0);
+    // The header fields are still required and still marked.
+    const phone = live.plan.header.phone;
+    expect(sheet.format(phone.r, phone.c).fill).toBe("#FFC7CE");
+    await host.user.typeInto(live.name, a1(phone.r, phone.c), "0772-6815093");
     await session.validateAll(live.sheetId);
-    expect(sheet.format(r, live.plan.colIndex.c1!).fill).toBeNull();
+    expect(sheet.format(phone.r, phone.c).fill).toBeNull();
   });
 
   it("selecting an issue's cell activates its sheet and selects the cell in one round trip", async () => {

@@ -1,0 +1,147 @@
+import {
+  Button,
+  Caption1,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { useState, type ReactElement } from "react";
+import type { Locale } from "../../core/i18n";
+import type { Issue } from "../../core/schema/document";
+import type { LiveSheet } from "../../excel/live";
+import type { WorkbookSession } from "../../excel/session";
+import type { Strings } from "../strings";
+import { IssueList } from "./IssueList";
+
+const useStyles = makeStyles({
+  panel: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0 },
+  actions: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
+  action: { minWidth: "96px" },
+  hint: { color: tokens.colorNeutralForeground3, minHeight: "16px" },
+});
+
+type Busy = "check" | "zero" | "restore" | null;
+
+/** One bound sheet: its layout state, the two actions and the live issue list. */
+export function SheetPanel(props: {
+  session: WorkbookSession;
+  live: LiveSheet;
+  locale: Locale;
+  t: Strings;
+  checked: boolean;
+  onChecked: () => void;
+  onNotice: (text: string) => void;
+  onError: (text: string) => void;
+  onRestored: (sheetId: string) => void;
+}): ReactElement {
+  const { session, live, t } = props;
+  const s = useStyles();
+  const [busy, setBusy] = useState<Busy>(null);
+  const issues: Issue[] = live.model.issues(props.checked ? "submit" : "fill");
+
+  const act = async (kind: Exclude<Busy, null>, fn: () => Promise<void>): Promise<void> => {
+    setBusy(kind);
+    try {
+      await fn();
+    } catch (e) {
+      props.onError((e as Error).message);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <section className={s.panel} aria-label={live.name} data-testid="sheet-panel">
+      <div>
+        <Text weight="semibold">{live.name}</Text>
+        <br />
+        <Caption1>
+          {live.template.def.shortName[props.locale]} · {live.binding.period}
+          {live.binding.unit?.name ? ` · ${live.binding.unit.name}` : ""}
+        </Caption1>
+      </div>
+      {live.problems.length > 0 && (
+        <MessageBar intent="warning" layout="multiline" data-testid="layout-broken">
+          <MessageBarBody>
+            <MessageBarTitle>{t.layoutBroken}</MessageBarTitle>
+            {t.layoutBrokenBody}（{live.problems[0]!.address}）
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button
+              size="small"
+              disabled={busy !== null}
+              aria-busy={busy === "restore"}
+              icon={
+                busy === "restore" ? (
+                  <Spinner size="extra-tiny" aria-label={t.restoring} />
+                ) : undefined
+              }
+              onClick={() =>
+                void act("restore", async () => {
+                  const r = await session.restoreLayout(live.sheetId);
+                  props.onRestored(r.sheet.sheetId);
+                  props.onNotice(t.restored(r.asideName));
+                })
+              }
+            >
+              {t.restore}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      <div className={s.actions}>
+        <Button
+          className={s.action}
+          appearance="primary"
+          disabled={busy !== null}
+          aria-busy={busy === "check"}
+          icon={busy === "check" ? <Spinner size="tiny" aria-label={t.checking} /> : undefined}
+          onClick={() =>
+            void act("check", async () => {
+              await session.validateAll(live.sheetId);
+              props.onChecked();
+            })
+          }
+          data-testid="check"
+        >
+          {t.check}
+        </Button>
+        <Button
+          className={s.action}
+          disabled={busy !== null}
+          aria-busy={busy === "zero"}
+          icon={busy === "zero" ? <Spinner size="tiny" /> : undefined}
+          onClick={() =>
+            void act("zero", async () => {
+              const n = await session.fillBlanksWithZero(live.sheetId);
+              props.onNotice(t.filled(n));
+            })
+          }
+          data-testid="fill-zero"
+        >
+          {t.fillZero}
+        </Button>
+      </div>
+      <Caption1 className={s.hint}>{props.checked ? t.checkedHint : t.liveHint}</Caption1>
+      <div aria-live="polite" data-testid="issues">
+        {issues.length === 0 ? (
+          <Text data-testid="no-issues">{props.checked ? t.noIssuesChecked : t.noIssues}</Text>
+        ) : (
+          <IssueList
+            t={t}
+            issues={issues}
+            cellOf={(i) => live.model.cellOf(i)}
+            onSelect={(i) =>
+              void session.select(live.sheetId, i).catch((e: Error) => props.onError(e.message))
+            }
+          />
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import type { Locale } from "../core/i18n";
+import { WorkbookSession } from "../excel/session";
+import { templates } from "../templates";
+
+export type SessionState =
+  | { status: "opening" }
+  | { status: "ready"; session: WorkbookSession }
+  | { status: "failed"; message: string };
+
+/** Opens the workbook session once; `retry` opens it again after a failure. */
+export function useWorkbookSession(locale: Locale): { state: SessionState; retry: () => void } {
+  const [state, setState] = useState<SessionState>({ status: "opening" });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState({ status: "opening" });
+    WorkbookSession.open(templates(), locale).then(
+      (session) => live && setState({ status: "ready", session }),
+      (e: unknown) => live && setState({ status: "failed", message: (e as Error).message })
+    );
+    return () => {
+      live = false;
+    };
+  }, [locale, attempt]);
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return { state, retry };
+}
+
+/** Re-renders whenever the session's sheets or models change (a typed cell, an insertion). */
+export function useSessionVersion(session: WorkbookSession): number {
+  const [store] = useState(() => {
+    let version = 0;
+    return {
+      subscribe: (fn: () => void) =>
+        session.subscribe(() => {
+          version++;
+          fn();
+        }),
+      get: () => version,
+    };
+  });
+  return useSyncExternalStore(store.subscribe, store.get);
+}

@@ -1,0 +1,42 @@
+import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { createRoot } from "react-dom/client";
+import { isLocale } from "../../src/core/i18n";
+import { App } from "../../src/taskpane/App";
+import { ExcelHost, HIGHEST_LEVEL } from "../excel-host/host";
+import { SheetGrid } from "./SheetGrid";
+
+/**
+ * The test and demo harness: the real task pane, 320 px wide as in Excel, beside the emulated
+ * workbook. `?api=1.8` poses as an older Excel, `?lang=en-US` switches the pane's language.
+ */
+const params = new URLSearchParams(window.location.search);
+const lang = params.get("lang");
+const locale = isLocale(lang) ? lang : "zh-CN";
+const host = new ExcelHost({
+  apiLevel: params.get("api") ?? HIGHEST_LEVEL,
+  displayLanguage: locale,
+});
+host.install(window as unknown as Record<string, unknown>);
+(window as unknown as { tianbaoHost: ExcelHost }).tianbaoHost = host;
+document.documentElement.lang = locale;
+
+createRoot(document.getElementById("root")!).render(
+  <FluentProvider theme={webLightTheme} style={{ height: "100%" }}>
+    <div style={{ display: "flex", height: "100vh" }}>
+      <aside
+        aria-label="任务窗格"
+        data-testid="taskpane"
+        style={{
+          width: 320,
+          boxSizing: "border-box",
+          flexShrink: 0,
+          overflowY: "auto",
+          borderRight: "1px solid #e0e0e0",
+        }}
+      >
+        <App locale={locale} />
+      </aside>
+      <SheetGrid host={host} />
+    </div>
+  </FluentProvider>
+);
