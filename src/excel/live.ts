@@ -17,7 +17,7 @@ export class LiveSheet {
   readonly model: SheetModel;
   problems: LayoutProblem[] = [];
   /** Cells marked by the last "校验" (rules a formula cannot paint). */
-  marked: { r: number; c: number }[] = [];
+  marked: { r: number; c: number; severity: "error" | "warning" }[] = [];
   private readonly listeners = new Set<() => void>();
   /** Set when the sheet is set aside: its events no longer concern the pane. */
   private detached = false;
@@ -124,7 +124,7 @@ export class LiveSheet {
     this.listeners.clear();
   }
 
-  setMarked(cells: { r: number; c: number }[]): void {
+  setMarked(cells: { r: number; c: number; severity: "error" | "warning" }[]): void {
     this.marked = cells;
     this.notify();
   }

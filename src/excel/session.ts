@@ -4,7 +4,7 @@ import type { LayoutPlan } from "../core/layout/types";
 import type { Issue, SheetDocument } from "../core/schema/document";
 import type { Tier } from "../core/schema/template";
 import type { Binding } from "../core/sheet/binding";
-import { documentFromGrid } from "../core/sheet/grid";
+import { documentFromGrid, type SheetValue } from "../core/sheet/grid";
 import { readTable } from "../core/sheet/recover";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { TemplateRegistry } from "../core/template/registry";
@@ -209,6 +209,17 @@ export class WorkbookSession {
     return live;
   }
 
+  /** Reads a sheet's values (one round trip) and puts them into its model. */
+  private async reload(l: LiveSheet): Promise<SheetValue[][]> {
+    const grid = (
+      await readSheets([{ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount }], {
+        formulas: false,
+      })
+    ).get(l.sheetId)!;
+    l.load(grid.values, null);
+    return grid.values;
+  }
+
   /**
    * "校验": reads the sheet (one round trip), checks it as the server will at submission, and
    * marks the cells of issues no conditional format paints (one more, only when marks change).
@@ -216,12 +227,7 @@ export class WorkbookSession {
   async validateAll(sheetId: string): Promise<Issue[]> {
     const l = this.need(sheetId);
     try {
-      const grid = (
-        await readSheets([{ sheetId, rows: l.plan.rowCount, cols: l.plan.colCount }], {
-          formulas: false,
-        })
-      ).get(sheetId)!;
-      l.load(grid.values, null);
+      await this.reload(l);
       const issues = l.model.issues("submit");
       const painted = new Set(l.plan.paintedRules);
       const marks = new Map<string, { r: number; c: number; severity: "error" | "warning" }>();
@@ -236,10 +242,12 @@ export class WorkbookSession {
       const next = [...marks.values()];
       const same =
         next.length === l.marked.length &&
-        next.every((m) => l.marked.some((p) => p.r === m.r && p.c === m.c));
+        next.every((m) =>
+          l.marked.some((p) => p.r === m.r && p.c === m.c && p.severity === m.severity)
+        );
       if (!same) {
         await markCells(sheetId, l.marked, next);
-        l.setMarked(next.map(({ r, c }) => ({ r, c })));
+        l.setMarked(next);
       }
       return issues;
     } catch (e) {
@@ -251,13 +259,8 @@ export class WorkbookSession {
   async readDocument(sheetId: string): Promise<SheetDocument> {
     const l = this.need(sheetId);
     try {
-      const grid = (
-        await readSheets([{ sheetId, rows: l.plan.rowCount, cols: l.plan.colCount }], {
-          formulas: false,
-        })
-      ).get(sheetId)!;
-      l.load(grid.values, null);
-      return documentFromGrid(l.template, l.plan, (r, c) => grid.values[r]?.[c] ?? null, {
+      const values = await this.reload(l);
+      return documentFromGrid(l.template, l.plan, (r, c) => values[r]?.[c] ?? null, {
         computed: true,
       });
     } catch (e) {

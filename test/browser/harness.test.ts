@@ -162,3 +162,21 @@ it("refuses a negative count as Excel's data validation does, and 校验 lists w
   expect(await page.getByTestId("message").textContent()).toContain("13 个空白单元格");
   await page.screenshot({ path: join(SHOTS, "stat-3-checked-api-1.8.png"), fullPage: true });
 }, 60_000);
+
+it("speaks English with ?lang=en-US, messages of the engine included", async () => {
+  await page.goto(`${base}/addin/harness.html?lang=en-US`);
+  await page.getByTestId("no-sheets").waitFor();
+  expect(await page.getByTestId("insert").textContent()).toBe("Insert table");
+  await page.getByTestId("template").click();
+  await page.getByRole("option", { name: "Table 3" }).click();
+  await page.getByTestId("period").fill("2021-07");
+  await page.getByTestId("tier").click();
+  await page.getByRole("option", { name: "public, grade 2" }).click();
+  await page.getByTestId("insert").click();
+  await page.locator('[data-testid="grid"][data-sheet="表三 2021-07"]').waitFor();
+  await typeCell(cell("public.g2", "c10"), "2");
+  const issue = page.locator('[data-rule="stat-3.c10-needs-c8"]');
+  await issue.waitFor();
+  expect(await issue.textContent()).toContain("amount reported but no case");
+  expect(await page.getByRole("heading", { name: /Errors/ }).count()).toBe(1);
+}, 60_000);

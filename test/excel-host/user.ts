@@ -8,6 +8,14 @@ export interface UserResult {
   reason?: "protected" | "validation";
 }
 
+/** The area a block of values covers from a top-left cell. */
+const blockArea = (at: Area, block: readonly (readonly unknown[])[]): Area => ({
+  r1: at.r1,
+  c1: at.c1,
+  r2: at.r1 + block.length - 1,
+  c2: at.c1 + Math.max(...block.map((r) => r.length)) - 1,
+});
+
 interface UndoEntry {
   sheet: SheetState;
   area: Area;
@@ -104,12 +112,7 @@ export class SimulatedUser {
     block: readonly (readonly (string | number | boolean | null)[])[]
   ): Promise<UserResult> {
     const { sheet, area } = this.locate(sheetName, topLeft);
-    const target = {
-      r1: area.r1,
-      c1: area.c1,
-      r2: area.r1 + block.length - 1,
-      c2: area.c1 + Math.max(...block.map((r) => r.length)) - 1,
-    };
+    const target = blockArea(area, block);
     if (this.lockedIn(sheet, target)) return { accepted: false, reason: "protected" };
     return this.change(sheet, target, () =>
       block.forEach((row, i) =>
@@ -166,12 +169,7 @@ export class SimulatedUser {
     block: readonly (readonly (string | number | null)[])[]
   ): Promise<UserResult> {
     const { sheet, area } = this.locate(sheetName, topLeft);
-    const target = {
-      r1: area.r1,
-      c1: area.c1,
-      r2: area.r1 + block.length - 1,
-      c2: area.c1 + Math.max(...block.map((r) => r.length)) - 1,
-    };
+    const target = blockArea(area, block);
     return this.change(
       sheet,
       target,

@@ -1,17 +1,11 @@
 import { a1 } from "../../src/core/layout/address";
 import { WorkbookSession } from "../../src/excel/session";
 import { templates } from "../../src/templates";
-import { LEVELS, openHost } from "./setup";
+import { LEVELS, openStat3 } from "./setup";
 
 describe.each(LEVELS)("a broken layout (ExcelApi %s)", (level) => {
   async function filledStat3() {
-    const { host, session } = await openHost(level);
-    const live = await session.insert({
-      templateId: "stat-3",
-      period: "2021-07",
-      unit: { code: "H", name: "示例县人民医院" },
-      tier: "public.g2",
-    });
+    const { host, session, live } = await openStat3(level);
     const r = live.plan.rowIndex["public.g2"]!;
     await host.user.typeInto(live.name, a1(r, live.plan.colIndex.c1!), 4);
     await host.user.typeInto(live.name, a1(r, live.plan.colIndex.c14!), "备注文字");

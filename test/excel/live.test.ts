@@ -1,27 +1,14 @@
 import { a1, areaA1 } from "../../src/core/layout/address";
 import type { LiveSheet } from "../../src/excel/live";
-import type { WorkbookSession } from "../../src/excel/session";
-import type { ExcelHost } from "../excel-host/host";
 import { HIGHEST_LEVEL, LOWEST_LEVEL } from "../excel-host/host";
-import { LEVELS, openHost } from "./setup";
+import { LEVELS, openHost, openStat3 } from "./setup";
 
 const at = (l: LiveSheet, row: string, col: string): string =>
   a1(l.plan.rowIndex[row]!, l.plan.colIndex[col]!);
 const rules = (l: LiveSheet): string[] =>
   l.model.issues("fill").map((i) => `${i.rule}@${i.row}.${i.col}`);
 
-async function stat3(
-  level: string
-): Promise<{ host: ExcelHost; session: WorkbookSession; live: LiveSheet }> {
-  const { host, session } = await openHost(level);
-  const live = await session.insert({
-    templateId: "stat-3",
-    period: "2021-07",
-    unit: { code: "H", name: "示例县人民医院" },
-    tier: "public.g2",
-  });
-  return { host, session, live };
-}
+const stat3 = openStat3;
 
 async function stat1(level: string, units: number) {
   const { host, session } = await openHost(level);

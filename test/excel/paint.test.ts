@@ -3,7 +3,7 @@ import { templates } from "../../src/templates";
 import { HIGHEST_LEVEL, LOWEST_LEVEL } from "../excel-host/host";
 import { loadFixtures } from "../helpers/fixtures";
 import { putDocument } from "./sheet-data";
-import { openHost } from "./setup";
+import { insertFixture, openHost } from "./setup";
 
 /**
  * For every fixture, the sheet the add-in inserted paints exactly the cells of the fixture's
@@ -16,24 +16,8 @@ const cases = loadFixtures().filter((f) => reg.get(f.document.template));
 
 describe.each([LOWEST_LEVEL, HIGHEST_LEVEL])("ExcelApi %s", (level) => {
   it.each(cases.map((f) => [f.name, f] as const))("%s", async (_name, f) => {
-    const t = reg.get(f.document.template)!;
     const { host, session } = await openHost(level);
-    const listRows =
-      t.def.rowMode === "list"
-        ? f.document.rows
-            .filter((r) => !t.row.has(r.key))
-            .map((r) => ({
-              key: r.key,
-              ...(typeof r.cells.name === "string" ? { name: r.cells.name } : {}),
-            }))
-        : undefined;
-    const live = await session.insert({
-      templateId: t.id,
-      period: f.document.period,
-      unit: { code: f.document.unit, name: "" },
-      tier: f.tier,
-      listRows,
-    });
+    const live = await insertFixture(session, f);
     putDocument(host, live.name, live.plan, f.document);
     const painted = new Set(live.plan.paintedRules);
     const cellOf = (i: Pick<Issue, "row" | "col">): string => {

@@ -3,7 +3,7 @@ import { withComputedCells } from "../../src/core/computed";
 import { templates } from "../../src/templates";
 import { issueSet, loadFixtures } from "../helpers/fixtures";
 import { normalized } from "./sheet-data";
-import { LEVELS, openHost } from "./setup";
+import { insertFixture, LEVELS, openHost } from "./setup";
 
 const reg = templates();
 const clean = loadFixtures().filter((f) => /clean-|seed-004-ledger/.test(f.name));
@@ -14,22 +14,7 @@ describe.each(LEVELS)("ExcelApi %s", (level) => {
     async (_name, f) => {
       const t = reg.get(f.document.template)!;
       const { host, session } = await openHost(level);
-      const listRows =
-        t.def.rowMode === "list"
-          ? f.document.rows
-              .filter((r) => !t.row.has(r.key))
-              .map((r) => ({
-                key: r.key,
-                ...(typeof r.cells.name === "string" ? { name: r.cells.name } : {}),
-              }))
-          : undefined;
-      const live = await session.insert({
-        templateId: t.id,
-        period: f.document.period,
-        unit: { code: f.document.unit, name: "" },
-        tier: f.tier,
-        listRows,
-      });
+      const live = await insertFixture(session, f);
       const rows = new Map(f.document.rows.map((r) => [r.key, r.cells]));
       for (const cell of live.plan.cells) {
         let v: unknown;

@@ -1,4 +1,6 @@
+import type { LiveSheet } from "../../src/excel/live";
 import { WorkbookSession } from "../../src/excel/session";
+import type { FixtureCase } from "../helpers/fixtures";
 import { templates } from "../../src/templates";
 import { ExcelHost, HIGHEST_LEVEL, LOWEST_LEVEL } from "../excel-host/host";
 
@@ -17,4 +19,39 @@ export async function openHost(
   installed.push(host.install());
   const session = await WorkbookSession.open(templates(), "zh-CN");
   return { host, session };
+}
+
+/** Inserts the sheet a fixture's document belongs to (its list rows, tier, period, unit). */
+export async function insertFixture(session: WorkbookSession, f: FixtureCase): Promise<LiveSheet> {
+  const t = templates().get(f.document.template)!;
+  const listRows =
+    t.def.rowMode === "list"
+      ? f.document.rows
+          .filter((r) => !t.row.has(r.key))
+          .map((r) => ({
+            key: r.key,
+            ...(typeof r.cells.name === "string" ? { name: r.cells.name } : {}),
+          }))
+      : undefined;
+  return session.insert({
+    templateId: t.id,
+    period: f.document.period,
+    unit: { code: f.document.unit, name: "" },
+    tier: f.tier,
+    listRows,
+  });
+}
+
+/** A stat-3 sheet of a grade-2 public hospital, for July 2021. */
+export async function openStat3(
+  level: string
+): Promise<{ host: ExcelHost; session: WorkbookSession; live: LiveSheet }> {
+  const { host, session } = await openHost(level);
+  const live = await session.insert({
+    templateId: "stat-3",
+    period: "2021-07",
+    unit: { code: "H", name: "示例县人民医院" },
+    tier: "public.g2",
+  });
+  return { host, session, live };
 }
