@@ -1,5 +1,6 @@
 import { parseArea, type Area } from "../core/layout/address";
 import type { LayoutPlan } from "../core/layout/types";
+import type { Issue } from "../core/schema/document";
 import type { Binding } from "../core/sheet/binding";
 import { layoutProblems, type LayoutProblem } from "../core/sheet/check";
 import type { SheetValue } from "../core/sheet/grid";
@@ -16,6 +17,8 @@ import type { Capabilities } from "./capabilities";
 export class LiveSheet {
   readonly model: SheetModel;
   problems: LayoutProblem[] = [];
+  /** The server's issues of the last refused submission, until the sheet changes. */
+  serverIssues: Issue[] = [];
   /** Cells marked by the last "校验" (rules a formula cannot paint). */
   marked: { r: number; c: number; severity: "error" | "warning" }[] = [];
   private readonly listeners = new Set<() => void>();
@@ -50,6 +53,16 @@ export class LiveSheet {
     for (const fn of this.listeners) fn();
   }
 
+  setServerIssues(issues: Issue[]): void {
+    this.serverIssues = issues;
+    this.notify();
+  }
+
+  setBinding(binding: Binding): void {
+    this.binding = binding;
+    this.notify();
+  }
+
   /** Takes a full read of the sheet: values for the model, formulas for the layout check. */
   load(values: SheetValue[][], formulas: SheetValue[][] | null): void {
     this.model.apply(0, 0, values);
@@ -79,7 +92,7 @@ export class LiveSheet {
     const single = area.r1 === area.r2 && area.c1 === area.c2;
     if (this.caps.details && single && ev.details) {
       if (this.model.apply(area.r1, area.c1, [[ev.details.valueAfter as SheetValue]]))
-        this.notify();
+        this.changed();
       return;
     }
     if (area.r1 >= this.plan.rowCount || area.c1 >= this.plan.colCount) return;
@@ -93,8 +106,14 @@ export class LiveSheet {
       await context.sync();
       return range.values as SheetValue[][];
     });
-    if (this.model.apply(area.r1, area.c1, values)) this.notify();
+    if (this.model.apply(area.r1, area.c1, values)) this.changed();
   };
+
+  /** A user edit: the server's old verdict no longer describes the sheet. */
+  private changed(): void {
+    this.serverIssues = [];
+    this.notify();
+  }
 
   /** Reads the whole sheet again (one round trip): after rows were inserted or a label typed over. */
   async refresh(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Locale } from "../core/i18n";
 import { layoutPlan } from "../core/layout/plan";
 import type { LayoutPlan } from "../core/layout/types";
+import type { Receipt } from "../core/schema/api";
 import type { Issue, SheetDocument } from "../core/schema/document";
 import type { Tier } from "../core/schema/template";
 import type { Binding } from "../core/sheet/binding";
@@ -15,8 +16,10 @@ import { LiveSheet } from "./live";
 import {
   createSheet,
   markCells,
+  matrixWith,
   readSheets,
   readUsed,
+  saveBinding,
   selectCell,
   setAside,
   writeInputs,
@@ -30,6 +33,17 @@ export interface InsertRequest {
   /** List templates: stat-1's units, or nothing for the ledger's blank serial rows. */
   listRows?: { key: string; name?: string }[];
   filledOn?: string;
+  /** Values to start from: last month's accepted report (cumulative tables), or a consolidated one. */
+  prefill?: SheetDocument | null;
+  /** Last month's accepted report, for the cumulative check while filling. */
+  previous?: SheetDocument | null;
+}
+
+/** What a submission needs from the sheet: its document and the errors that block it. */
+export interface Prepared {
+  doc: SheetDocument;
+  issues: Issue[];
+  errors: Issue[];
 }
 
 /** A binding whose template this add-in no longer knows (a newer or foreign template pack). */
@@ -198,11 +212,13 @@ export class WorkbookSession {
     } catch (e) {
       throw explain(e, this.locale);
     }
-    // The model starts from the plan's own values (prefilled names, the date): no read needed.
+    // The model starts from what was written (prefilled names, the date, last month's values).
+    const written = matrixWith(plan, req.prefill ?? null);
     live.applyOwn(
       plan.cells
-        .filter((c) => c.value !== undefined && (c.bind || c.header))
-        .map((c) => ({ r: c.r, c: c.c, value: c.value! }))
+        .filter((c) => (c.bind || c.header) && c.kind !== "computed")
+        .map((c) => ({ r: c.r, c: c.c, value: written[c.r]![c.c] ?? null }))
+        .filter((x) => x.value !== null)
     );
     this.track(live);
     this.notify();
@@ -266,6 +282,41 @@ export class WorkbookSession {
     } catch (e) {
       throw explain(e, this.locale);
     }
+  }
+
+  /**
+   * Before a submission: the document as Excel shows it (one round trip) and the submit-phase
+   * check on it; errors block the submission and are marked like 校验's.
+   */
+  async prepareSubmission(sheetId: string): Promise<Prepared> {
+    const doc = await this.readDocument(sheetId);
+    const issues = this.need(sheetId).model.issues("submit");
+    return { doc, issues, errors: issues.filter((i) => i.severity === "error") };
+  }
+
+  /** Writes the server's receipt into the sheet's binding in the workbook: one round trip. */
+  async saveReceipt(bindingId: string, receipt: Receipt): Promise<LiveSheet | null> {
+    const l = this.sheets().find((x) => x.binding.id === bindingId);
+    if (!l) return null;
+    const binding: Binding = {
+      ...l.binding,
+      sheetId: l.sheetId,
+      sheetName: l.name,
+      receipt: {
+        submissionId: receipt.id,
+        version: receipt.version,
+        at: receipt.receivedAt,
+        onTime: receipt.onTime,
+      },
+    };
+    try {
+      await saveBinding(binding);
+    } catch (e) {
+      throw explain(e, this.locale);
+    }
+    l.setServerIssues([]);
+    l.setBinding(binding);
+    return l;
   }
 
   /** "空白填 0": every blank number cell the unit fills gets 0 (one round trip); returns how many. */

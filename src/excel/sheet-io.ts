@@ -26,7 +26,10 @@ export interface CreatedSheet {
 }
 
 /** The plan's cells with a document's values in the input and header cells (restoring a layout). */
-function matrixWith(plan: LayoutPlan, doc: SheetDocument | null): (string | number | null)[][] {
+export function matrixWith(
+  plan: LayoutPlan,
+  doc: SheetDocument | null
+): (string | number | null)[][] {
   const m = formulaMatrix(plan);
   if (!doc) return m;
   const rows = new Map(doc.rows.map((r) => [r.key, r.cells]));
@@ -276,4 +279,12 @@ export async function setAside(
     await context.sync();
   });
   return aside;
+}
+
+/** Stores a binding again (a receipt added): one round trip. */
+export async function saveBinding(binding: Binding): Promise<void> {
+  await Excel.run(async (context) => {
+    context.workbook.settings.add(`${BINDING_PREFIX}${binding.id}`, binding); // ExcelApi 1.4
+    await context.sync();
+  });
 }

@@ -1,32 +1,9 @@
 import { z } from "zod";
-import { issueSchema, periodSchema, sheetDocumentSchema } from "../core/schema/document";
+import { errorSchema, receiptSchema, statusEntrySchema } from "../core/schema/api";
+import { issueSchema, sheetDocumentSchema } from "../core/schema/document";
 import { templateSchema } from "../core/schema/template";
 
 /** The API's contract as OpenAPI 3.1, generated from the same zod schemas the code checks with. */
-const receiptSchema = z.object({
-  id: z.string(),
-  unit: z.string(),
-  template: z.string(),
-  period: periodSchema,
-  version: z.number().int().positive(),
-  receivedAt: z.string(),
-  onTime: z.boolean(),
-  warnings: z.array(issueSchema),
-});
-const errorSchema = z.object({
-  error: z.string(),
-  detail: z.string().optional(),
-  issues: z.array(issueSchema).optional(),
-});
-const statusEntrySchema = z.object({
-  unit: z.string(),
-  name: z.string(),
-  status: z.enum(["submitted", "late", "missing"]),
-  dueDate: z.string(),
-  version: z.number().int().nullable(),
-  receivedAt: z.string().nullable(),
-});
-
 const json = (ref: string) => ({
   content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } },
 });

@@ -24,7 +24,12 @@ export const bindingSchema = z.object({
   sheetName: z.string().optional(),
   /** The server's answer to the last submission of this sheet. */
   receipt: z
-    .object({ submissionId: z.string(), version: z.number().int(), at: z.string() })
+    .object({
+      submissionId: z.string(),
+      version: z.number().int(),
+      at: z.string(),
+      onTime: z.boolean().optional(),
+    })
     .optional(),
 });
 export type Binding = z.infer<typeof bindingSchema>;

@@ -1,0 +1,206 @@
+import type { z } from "zod";
+import {
+  consolidatedSchema,
+  errorSchema,
+  lockSchema,
+  meSchema,
+  receiptSchema,
+  statusSchema,
+  submissionListSchema,
+  submissionSchema,
+  type ApiErrorBody,
+  type Consolidated,
+  type Me,
+  type Receipt,
+  type Status,
+} from "../core/schema/api";
+import type { Locale } from "../core/i18n";
+import type { SheetDocument } from "../core/schema/document";
+import { previousPeriod } from "../core/periods";
+
+/** Why a request did not give its answer. */
+export type ApiFailure =
+  | { kind: "offline"; detail: string }
+  | { kind: "http"; status: number; body: ApiErrorBody }
+  | { kind: "bad-answer"; detail: string };
+
+export class ApiError extends Error {
+  constructor(readonly failure: ApiFailure) {
+    super(
+      failure.kind === "http"
+        ? `${failure.status} ${failure.body.error}`
+        : `${failure.kind}: ${failure.detail}`
+    );
+  }
+
+  /** Worth trying again later with the same idempotency key (the server may not have it yet). */
+  get retryable(): boolean {
+    const f = this.failure;
+    if (f.kind === "offline") return true;
+    if (f.kind !== "http") return false;
+    return (
+      f.status >= 500 || f.status === 429 || (f.status === 409 && f.body.error === "in-flight")
+    );
+  }
+}
+
+type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** The collection server's API, every answer checked against its schema before use. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+    private readonly fetchImpl: Fetch = (input, init) => globalThis.fetch(input, init),
+    private readonly timeoutMs = 20_000
+  ) {}
+
+  private async call<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body?: unknown,
+    headers: Record<string, string> = {}
+  ): Promise<T> {
+    const url = `${this.baseUrl.replace(/\/+$/, "")}/api/v1${path}`;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+      });
+    } catch (e) {
+      throw new ApiError({ kind: "offline", detail: (e as Error).message });
+    } finally {
+      clearTimeout(timer);
+    }
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const parsed = errorSchema.safeParse(json);
+      throw new ApiError({
+        kind: "http",
+        status: res.status,
+        body: parsed.success ? parsed.data : { error: `http-${res.status}` },
+      });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success)
+      throw new ApiError({
+        kind: "bad-answer",
+        detail: `${method} ${path}: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`,
+      });
+    return parsed.data;
+  }
+
+  me(): Promise<Me> {
+    return this.call("GET", "/me", meSchema);
+  }
+
+  submit(doc: SheetDocument, idempotencyKey: string): Promise<Receipt> {
+    return this.call("POST", "/submissions", receiptSchema, doc, {
+      "idempotency-key": idempotencyKey,
+    });
+  }
+
+  status(template: string, period: string, unit: string): Promise<Status> {
+    const q = new URLSearchParams({ template, period, unit });
+    return this.call("GET", `/status?${q}`, statusSchema);
+  }
+
+  consolidated(template: string, period: string, unit: string): Promise<Consolidated> {
+    const q = new URLSearchParams({ template, period, unit });
+    return this.call("GET", `/consolidated?${q}`, consolidatedSchema);
+  }
+
+  async setLock(unit: string, template: string, period: string, locked: boolean): Promise<void> {
+    await this.call(locked ? "POST" : "DELETE", "/locks", lockSchema, { unit, template, period });
+  }
+
+  /** The newest accepted version of a unit's report, or null when there is none. */
+  async latest(unit: string, template: string, period: string): Promise<SheetDocument | null> {
+    const q = new URLSearchParams({ unit, template, period });
+    const list = await this.call("GET", `/submissions?${q}`, submissionListSchema);
+    const newest = [...list.submissions].sort((a, b) => b.version - a.version)[0];
+    if (!newest) return null;
+    const one = await this.call(
+      "GET",
+      `/submissions/${encodeURIComponent(newest.id)}`,
+      submissionSchema
+    );
+    return one.document;
+  }
+
+  /** What a cumulative table starts from: last month's accepted values (none in January). */
+  async previousOf(unit: string, template: string, period: string): Promise<SheetDocument | null> {
+    if (period.endsWith("-01")) return null;
+    return this.latest(unit, template, previousPeriod(period));
+  }
+}
+
+/** A failure in words the user can act on. */
+export function describeFailure(e: unknown, locale: Locale): string {
+  const zh = locale === "zh-CN";
+  if (!(e instanceof ApiError)) return (e as Error)?.message ?? String(e);
+  const f = e.failure;
+  if (f.kind === "offline")
+    return zh
+      ? "无法连接服务器。报表已保存在待发送队列中，联网后会自动重发，不会重复报送。"
+      : "The server cannot be reached. The report waits in the queue and is sent again, once, when the connection is back.";
+  if (f.kind === "bad-answer")
+    return zh
+      ? `服务器的应答无法识别（${f.detail}），请联系管理员。`
+      : `The server's answer was not understood (${f.detail}).`;
+  const code = f.body.error;
+  switch (f.status) {
+    case 401:
+      return zh
+        ? "登录已失效或令牌无效，请重新登录。"
+        : "The token is not valid any more: sign in again.";
+    case 403:
+      return zh
+        ? "当前令牌无权为该单位报送或查看，请确认工作表的填报单位与登录单位一致。"
+        : "This token may not submit or read for that unit.";
+    case 404:
+      return zh
+        ? "服务器上没有该单位或统计表，请联系县卫生健康局核对单位代码。"
+        : "The server does not know that unit or table.";
+    case 409:
+      return code === "locked"
+        ? zh
+          ? "本期报表已被上级锁定，不能再报送。如需修改，请联系县卫生健康局解锁。"
+          : "This period is locked by the bureau; ask them to unlock it."
+        : zh
+          ? "上一次报送仍在处理中，稍后会自动重试。"
+          : "The previous submission is still being processed; it will be retried.";
+    case 413:
+      return zh ? "报表太大，服务器拒收。" : "The report is too large for the server.";
+    case 422:
+      return code === "validation"
+        ? zh
+          ? "服务器校验未通过，问题已在表中标出。"
+          : "The server found errors; they are listed and marked."
+        : zh
+          ? `服务器拒收（${code}）。`
+          : `Refused by the server (${code}).`;
+    case 429:
+      return zh ? "请求过于频繁，请稍后再试。" : "Too many requests: try again shortly.";
+    default:
+      return zh
+        ? `服务器出错（${f.status}），报表已保存在待发送队列中，会自动重试。`
+        : `The server failed (${f.status}); the report waits in the queue and will be retried.`;
+  }
+}

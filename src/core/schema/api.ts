@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { issueSchema, periodSchema, sheetDocumentSchema } from "./document";
+
+/**
+ * The answers of the HTTP API (api.md), as zod schemas: the server's OpenAPI document is generated
+ * from them and the add-in's client checks every answer against them.
+ */
+export const roleSchema = z.enum(["reporter", "collector", "admin"]);
+export type Role = z.infer<typeof roleSchema>;
+
+export const unitSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  kind: z.enum(["bureau", "department", "hospital"]),
+  parent: z.string().nullable(),
+  ownership: z.enum(["public", "private"]).nullable(),
+  grade: z.enum(["1", "2", "3"]).nullable(),
+  activeFrom: z.string().nullable().optional(),
+  activeTo: z.string().nullable().optional(),
+});
+export type ApiUnit = z.infer<typeof unitSchema>;
+
+export const meSchema = z.object({ role: roleSchema, unit: unitSchema.nullable() });
+export type Me = z.infer<typeof meSchema>;
+
+export const receiptSchema = z.object({
+  id: z.string(),
+  unit: z.string(),
+  template: z.string(),
+  period: periodSchema,
+  version: z.number().int().positive(),
+  receivedAt: z.string(),
+  onTime: z.boolean(),
+  warnings: z.array(issueSchema),
+});
+export type Receipt = z.infer<typeof receiptSchema>;
+
+export const errorSchema = z.object({
+  error: z.string(),
+  detail: z.string().optional(),
+  issues: z.array(issueSchema).optional(),
+});
+export type ApiErrorBody = z.infer<typeof errorSchema>;
+
+export const statusEntrySchema = z.object({
+  unit: z.string(),
+  name: z.string(),
+  status: z.enum(["submitted", "late", "missing"]),
+  dueDate: z.string(),
+  version: z.number().int().nullable(),
+  receivedAt: z.string().nullable(),
+});
+export type StatusEntry = z.infer<typeof statusEntrySchema>;
+
+export const statusSchema = z.object({
+  template: z.string(),
+  period: periodSchema,
+  unit: z.string(),
+  dueDate: z.string(),
+  entries: z.array(statusEntrySchema),
+});
+export type Status = z.infer<typeof statusSchema>;
+
+export const submissionSummarySchema = z.object({
+  id: z.string(),
+  unit: z.string(),
+  template: z.string(),
+  period: periodSchema,
+  version: z.number().int().positive(),
+  receivedAt: z.string(),
+  onTime: z.boolean(),
+});
+export const submissionListSchema = z.object({ submissions: z.array(submissionSummarySchema) });
+export const submissionSchema = submissionSummarySchema.extend({
+  document: sheetDocumentSchema,
+  issues: z.array(issueSchema),
+});
+
+export const consolidatedSchema = z.object({
+  document: sheetDocumentSchema,
+  sources: z.array(z.object({ unit: z.string(), version: z.number().int() }).passthrough()),
+  statusCounts: z.record(z.string(), z.number()).optional(),
+});
+export type Consolidated = z.infer<typeof consolidatedSchema>;
+
+export const lockSchema = z.object({
+  unit: z.string(),
+  template: z.string(),
+  period: periodSchema,
+  locked: z.boolean(),
+});
