@@ -195,17 +195,16 @@ export class WorkbookSession {
       fingerprint: plan.fingerprint,
       ...(listRows ? { listRows } : {}),
     };
-    const live = new LiveSheet(
-      "",
-      plan.sheetName,
-      binding,
-      t,
-      plan,
-      this.caps,
-      this.modelOptions(binding)
-    );
+    // Last month's date of filling is not this month's.
+    const prefill = req.prefill
+      ? { ...req.prefill, header: { ...req.prefill.header, filledOn: undefined } }
+      : null;
+    const live = new LiveSheet("", plan.sheetName, binding, t, plan, this.caps, {
+      ...this.modelOptions(binding),
+      previous: req.previous ?? null,
+    });
     try {
-      const made = await createSheet(plan, binding, this.caps, this.names, live.onChanged);
+      const made = await createSheet(plan, binding, this.caps, this.names, live.onChanged, prefill);
       live.sheetId = made.sheetId;
       live.name = made.name;
       this.names.push(made.name);
@@ -213,7 +212,7 @@ export class WorkbookSession {
       throw explain(e, this.locale);
     }
     // The model starts from what was written (prefilled names, the date, last month's values).
-    const written = matrixWith(plan, req.prefill ?? null);
+    const written = matrixWith(plan, prefill);
     live.applyOwn(
       plan.cells
         .filter((c) => (c.bind || c.header) && c.kind !== "computed")
@@ -292,6 +291,12 @@ export class WorkbookSession {
     const doc = await this.readDocument(sheetId);
     const issues = this.need(sheetId).model.issues("submit");
     return { doc, issues, errors: issues.filter((i) => i.severity === "error") };
+  }
+
+  /** Last month's accepted report, for the cumulative check (fetched when the pane signs in). */
+  setPrevious(sheetId: string, previous: SheetDocument | null): void {
+    this.need(sheetId).model.setOptions({ previous });
+    this.notify();
   }
 
   /** Writes the server's receipt into the sheet's binding in the workbook: one round trip. */
