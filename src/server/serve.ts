@@ -77,7 +77,8 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     https,
     addinOrigin: origin,
   });
-  const addinDir = join(ROOT, "dist", "addin");
+  // TIANBAO_ADDIN_DIR serves another build of the add-in (the browser tests serve the harness page).
+  const addinDir = process.env.TIANBAO_ADDIN_DIR ?? join(ROOT, "dist", "addin");
   if (existsSync(addinDir))
     await app.register(fastifyStatic, { root: addinDir, prefix: "/addin/" });
   app.get("/", async (_req, reply) => reply.redirect("/addin/taskpane.html"));

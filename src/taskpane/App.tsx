@@ -19,10 +19,16 @@ import {
   useId,
   useToastController,
 } from "@fluentui/react-components";
-import { useState, type ReactElement } from "react";
+import { useEffect, useState, type ReactElement } from "react";
 import type { Locale } from "../core/i18n";
 import type { WorkbookSession } from "../excel/session";
+import { describeFailure } from "../client/api";
+import { CollectorPanel } from "./components/CollectorPanel";
 import { InsertForm } from "./components/InsertForm";
+import { QueuePanel } from "./components/QueuePanel";
+import { SignIn } from "./components/SignIn";
+import { connect, loadConnection, type Connection } from "./connection";
+import { useSubmissions } from "./useSubmissions";
 import { SheetPanel } from "./components/SheetPanel";
 import { STRINGS } from "./strings";
 import { useSessionVersion, useWorkbookSession } from "./useSession";
@@ -81,7 +87,7 @@ function Ready({ session, locale }: { session: WorkbookSession; locale: Locale }
   // Notices float over the pane (a toast), so nothing below them moves when one appears.
   const toasterId = useId("notices");
   const { dispatchToast } = useToastController(toasterId);
-  const notify = (intent: "success" | "error", text: string): void =>
+  const notify = (intent: "success" | "error" | "warning", text: string): void =>
     dispatchToast(
       <Toast data-testid="message">
         <ToastTitle>{text}</ToastTitle>
@@ -90,10 +96,60 @@ function Ready({ session, locale }: { session: WorkbookSession; locale: Locale }
     );
   const current = sheets.find((x) => x.sheetId === currentId) ?? sheets[sheets.length - 1] ?? null;
 
+  // A stored connection is tried again when the pane opens.
+  const [connection, setConnection] = useState<Connection | null>(null);
+  useEffect(() => {
+    const stored = loadConnection();
+    if (stored) connect(stored).then(setConnection, () => setConnection(null));
+  }, []);
+  // Signed in: the cumulative check of each sheet gets last month's accepted report.
+  useEffect(() => {
+    if (!connection) return;
+    for (const l of session.sheets()) {
+      const code = l.binding.unit?.code;
+      if (!code || !l.template.def.cumulative) continue;
+      connection.client
+        .previousOf(code, l.binding.template, l.binding.period)
+        .then((prev) => session.setPrevious(l.sheetId, prev))
+        .catch(() => undefined);
+    }
+  }, [connection, session]);
+  const submissions = useSubmissions({ session, connection, locale, t, notify });
+  const reporter = connection?.me.role === "reporter" ? connection : null;
+
   return (
     <main className={s.root}>
       <Title3 as="h1">{t.appName}</Title3>
       <Toaster toasterId={toasterId} position="bottom" />
+      <section className={s.section} aria-labelledby="server-heading">
+        <Subtitle2 as="h2" id="server-heading" className={s.heading}>
+          {t.signInSection}
+        </Subtitle2>
+        <SignIn t={t} locale={locale} connection={connection} onChange={setConnection} />
+        <QueuePanel
+          t={t}
+          pending={submissions.pending}
+          busy={submissions.busy}
+          onRetry={submissions.retry}
+        />
+      </section>
+      {connection?.me.role === "collector" && connection.me.unit && (
+        <section className={s.section} aria-labelledby="collector-heading">
+          <Subtitle2 as="h2" id="collector-heading" className={s.heading}>
+            {t.collectorSection}
+          </Subtitle2>
+          <CollectorPanel
+            t={t}
+            locale={locale}
+            connection={connection}
+            session={session}
+            onNotice={(text) => notify("success", text)}
+            onError={(e) => notify("error", describeFailure(e, locale))}
+            onInserted={(id) => setCurrentId(id)}
+          />
+        </section>
+      )}
+      <Divider />
       <section className={s.section} aria-labelledby="insert-heading">
         <Subtitle2 as="h2" id="insert-heading" className={s.heading}>
           {t.insertSection}
@@ -101,12 +157,18 @@ function Ready({ session, locale }: { session: WorkbookSession; locale: Locale }
         <InsertForm
           locale={locale}
           t={t}
-          onInsert={async (req) => {
+          signedIn={reporter}
+          onInsert={async (req, fromLastMonth) => {
             try {
-              const live = await session.insert(req);
+              const t3 = session.templates.get(req.templateId);
+              const previous =
+                reporter && fromLastMonth && t3?.def.cumulative && req.unit
+                  ? await reporter.client.previousOf(req.unit.code, req.templateId, req.period)
+                  : null;
+              const live = await session.insert({ ...req, prefill: previous, previous });
               setCurrentId(live.sheetId);
             } catch (e) {
-              notify("error", (e as Error).message);
+              notify("error", describeFailure(e, locale));
             }
           }}
         />
@@ -151,6 +213,11 @@ function Ready({ session, locale }: { session: WorkbookSession; locale: Locale }
               onNotice={(text) => notify("success", text)}
               onError={(text) => notify("error", text)}
               onRestored={(id) => setCurrentId(id)}
+              onSubmit={
+                reporter && current.binding.unit?.code === reporter.me.unit?.code
+                  ? () => submissions.submit(current)
+                  : undefined
+              }
             />
           </>
         )}

@@ -2,37 +2,17 @@ import { createReadStream, existsSync, mkdirSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import webpack from "webpack";
+import type { Browser, Page } from "playwright-core";
 import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
+import { buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
 
 /**
  * The add-in in a real browser: the harness page (the real task pane beside the emulated
  * workbook) built by webpack, served on loopback, driven in Debian's Chromium.
  */
-const ROOT = join(__dirname, "..", "..");
 const BUILD = join(ROOT, "test-artifacts", "harness-build");
-const SHOTS = join(ROOT, "test-artifacts", "browser");
-const CHROMIUM = "/usr/bin/chromium";
-
-async function buildHarness(): Promise<void> {
-  const makeConfig = require("../../webpack.config.js") as (
-    env: unknown,
-    argv: { mode: string }
-  ) => webpack.Configuration;
-  const config = makeConfig({}, { mode: "development" });
-  config.output = { ...config.output, path: join(BUILD, "addin") };
-  config.devtool = false;
-  await new Promise<void>((resolve, reject) =>
-    webpack(config, (err, stats) => {
-      if (err) reject(err);
-      else if (stats?.hasErrors()) reject(new Error(stats.toString("errors-only")));
-      else resolve();
-    })
-  );
-}
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -60,16 +40,11 @@ let page: Page;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error("Chromium is missing: apt-get install -y chromium (.ci/run installs it)");
   mkdirSync(SHOTS, { recursive: true });
-  await buildHarness();
+  await buildHarness(BUILD);
   server = await serve();
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

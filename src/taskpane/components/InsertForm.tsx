@@ -1,6 +1,7 @@
 import {
   Button,
   Caption1,
+  Checkbox,
   Dropdown,
   Field,
   Input,
@@ -20,6 +21,7 @@ import { TIER_LABELS } from "../../core/validate/messages";
 import type { InsertRequest } from "../../excel/session";
 import { templates } from "../../templates";
 import { loadProfile, parseUnitLines, saveProfile, type Profile } from "../profile";
+import { tierOf, type Connection } from "../connection";
 import type { Strings } from "../strings";
 
 const useStyles = makeStyles({
@@ -32,7 +34,9 @@ const useStyles = makeStyles({
 export function InsertForm(props: {
   locale: Locale;
   t: Strings;
-  onInsert: (req: InsertRequest) => Promise<void>;
+  /** Signed in as a reporter: the unit and tier come from the registry, not from typing. */
+  signedIn: Connection | null;
+  onInsert: (req: InsertRequest, fromLastMonth: boolean) => Promise<void>;
 }): ReactElement {
   const { t, locale } = props;
   const s = useStyles();
@@ -41,13 +45,22 @@ export function InsertForm(props: {
   const [period, setPeriod] = useState(() => defaultPeriod(new Date()));
   const [profile, setProfile] = useState<Profile>(loadProfile);
   const [busy, setBusy] = useState(false);
+  const [fromLastMonth, setFromLastMonth] = useState(true);
   const template = templates().get(templateId)!;
+  const me = props.signedIn?.me ?? null;
+  const registryTier = me ? tierOf(me) : null;
+  const tier = me ? registryTier : profile.tier;
+  const unit = me?.unit
+    ? { code: me.unit.code, name: me.unit.name }
+    : profile.code.trim()
+      ? { code: profile.code.trim(), name: profile.name.trim() }
+      : null;
   const periodOk = periodSchema.safeParse(period).success;
   const needsTier = !!template.def.tierLocked;
   const needsUnits = template.def.listKey === "unit";
   const units = parseUnitLines(profile.units);
   const ready =
-    periodOk && (!needsTier || profile.tier !== null) && (!needsUnits || units.length > 0) && !busy;
+    periodOk && (!needsTier || tier !== null) && (!needsUnits || units.length > 0) && !busy;
 
   const update = (p: Partial<Profile>): void => {
     const next = { ...profile, ...p };
@@ -58,13 +71,16 @@ export function InsertForm(props: {
   const submit = async (): Promise<void> => {
     setBusy(true);
     try {
-      await props.onInsert({
-        templateId,
-        period,
-        unit: profile.code.trim() ? { code: profile.code.trim(), name: profile.name.trim() } : null,
-        tier: needsTier ? profile.tier : null,
-        listRows: needsUnits ? units : undefined,
-      });
+      await props.onInsert(
+        {
+          templateId,
+          period,
+          unit,
+          tier: needsTier ? tier : null,
+          listRows: needsUnits ? units : undefined,
+        },
+        fromLastMonth && !!template.def.cumulative && !period.endsWith("-01")
+      );
     } finally {
       setBusy(false);
     }
@@ -116,23 +132,33 @@ export function InsertForm(props: {
           </Caption1>
         )}
       </div>
-      <div className={s.pair}>
-        <Field label={t.unitCode} hint={t.unitHint}>
-          <Input
-            value={profile.code}
-            onChange={(_e, d) => update({ code: d.value })}
-            data-testid="unit-code"
-          />
-        </Field>
-        <Field label={t.unitName}>
-          <Input
-            value={profile.name}
-            onChange={(_e, d) => update({ name: d.value })}
-            data-testid="unit-name"
-          />
-        </Field>
-      </div>
-      {needsTier && (
+      {me && props.signedIn && template.def.cumulative && !period.endsWith("-01") && (
+        <Checkbox
+          checked={fromLastMonth}
+          onChange={(_e, d) => setFromLastMonth(d.checked === true)}
+          label={t.fromLastMonth}
+          data-testid="from-last-month"
+        />
+      )}
+      {!me && (
+        <div className={s.pair}>
+          <Field label={t.unitCode} hint={t.unitHint}>
+            <Input
+              value={profile.code}
+              onChange={(_e, d) => update({ code: d.value })}
+              data-testid="unit-code"
+            />
+          </Field>
+          <Field label={t.unitName}>
+            <Input
+              value={profile.name}
+              onChange={(_e, d) => update({ name: d.value })}
+              data-testid="unit-name"
+            />
+          </Field>
+        </div>
+      )}
+      {needsTier && !me && (
         <Field
           label={t.tier}
           validationState={profile.tier ? "none" : "warning"}

@@ -25,7 +25,7 @@ const useStyles = makeStyles({
   hint: { color: tokens.colorNeutralForeground3, minHeight: "16px" },
 });
 
-type Busy = "check" | "zero" | "restore" | null;
+type Busy = "check" | "zero" | "restore" | "submit" | null;
 
 /** One bound sheet: its layout state, the two actions and the live issue list. */
 export function SheetPanel(props: {
@@ -38,11 +38,20 @@ export function SheetPanel(props: {
   onNotice: (text: string) => void;
   onError: (text: string) => void;
   onRestored: (sheetId: string) => void;
+  /** Signed in as the sheet's unit: the submit button is there. */
+  onSubmit?: () => Promise<void>;
 }): ReactElement {
   const { session, live, t } = props;
   const s = useStyles();
   const [busy, setBusy] = useState<Busy>(null);
-  const issues: Issue[] = live.model.issues(props.checked ? "submit" : "fill");
+  const local: Issue[] = live.model.issues(props.checked ? "submit" : "fill");
+  // The server's verdict on the last submission, until the sheet changes; never twice the same.
+  const seen = new Set(local.map((i) => `${i.rule}|${i.row}|${i.col}`));
+  const issues = [
+    ...local,
+    ...live.serverIssues.filter((i) => !seen.has(`${i.rule}|${i.row}|${i.col}`)),
+  ];
+  const receipt = live.binding.receipt;
 
   const act = async (kind: Exclude<Busy, null>, fn: () => Promise<void>): Promise<void> => {
     setBusy(kind);
@@ -126,7 +135,30 @@ export function SheetPanel(props: {
         >
           {t.fillZero}
         </Button>
+        {props.onSubmit && (
+          <Button
+            className={s.action}
+            appearance="primary"
+            disabled={busy !== null}
+            aria-busy={busy === "submit"}
+            icon={busy === "submit" ? <Spinner size="tiny" /> : undefined}
+            onClick={() =>
+              void act("submit", async () => {
+                props.onChecked();
+                await props.onSubmit!();
+              })
+            }
+            data-testid="submit"
+          >
+            {t.submit}
+          </Button>
+        )}
       </div>
+      {receipt && (
+        <Caption1 data-testid="receipt">
+          {t.receipt(receipt.version, receipt.at.slice(0, 16).replace("T", " "), receipt.onTime)}
+        </Caption1>
+      )}
       <Caption1 className={s.hint}>{props.checked ? t.checkedHint : t.liveHint}</Caption1>
       <div aria-live="polite" data-testid="issues">
         {issues.length === 0 ? (

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { ApiClient } from "../client/api";
+import { SubmissionQueue, type QueueStorage } from "../client/queue";
+import type { Me } from "../core/schema/api";
+import type { Tier } from "../core/schema/template";
+
+/**
+ * The server connection of the pane: its address and token live in the add-in's own storage
+ * (localStorage of the add-in's origin), never in the workbook, which travels by e-mail.
+ */
+const KEY = "tianbao.connection";
+const QUEUE_KEY = "tianbao.queue";
+
+const storedSchema = z.object({ serverUrl: z.string().url(), token: z.string().min(1) });
+export type StoredConnection = z.infer<typeof storedSchema>;
+
+export function defaultServerUrl(): string {
+  const origin = globalThis.location?.origin;
+  return origin && origin !== "null" ? origin : "https://localhost:3000";
+}
+
+export function loadConnection(): StoredConnection | null {
+  try {
+    const raw = globalThis.localStorage?.getItem(KEY);
+    const parsed = storedSchema.safeParse(raw ? JSON.parse(raw) : null);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveConnection(c: StoredConnection | null): void {
+  try {
+    if (c) globalThis.localStorage?.setItem(KEY, JSON.stringify(c));
+    else globalThis.localStorage?.removeItem(KEY);
+  } catch {
+    // Storage off: the user signs in again next time.
+  }
+}
+
+export const localQueueStorage: QueueStorage = {
+  read: () => {
+    try {
+      return globalThis.localStorage?.getItem(QUEUE_KEY) ?? null;
+    } catch {
+      return null;
+    }
+  },
+  write: (v) => {
+    try {
+      globalThis.localStorage?.setItem(QUEUE_KEY, v);
+    } catch {
+      // A full or disabled storage keeps the queue in memory for this session only.
+    }
+  },
+};
+
+let queue: SubmissionQueue | null = null;
+/** One queue per pane, whatever component asks. */
+export function submissionQueue(): SubmissionQueue {
+  queue ??= new SubmissionQueue(localQueueStorage);
+  return queue;
+}
+
+export interface Connection {
+  client: ApiClient;
+  me: Me;
+  serverUrl: string;
+}
+
+export async function connect(c: StoredConnection): Promise<Connection> {
+  const client = new ApiClient(c.serverUrl, c.token);
+  const me = await client.me();
+  return { client, me, serverUrl: c.serverUrl };
+}
+
+/** A hospital's tier from the registry (public/private × grade). */
+export function tierOf(me: Me): Tier | null {
+  const u = me.unit;
+  if (!u || u.kind !== "hospital" || !u.ownership || !u.grade) return null;
+  return `${u.ownership}.g${u.grade}` as Tier;
+}
