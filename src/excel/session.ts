@@ -7,6 +7,9 @@ import type { Tier } from "../core/schema/template";
 import type { Binding } from "../core/sheet/binding";
 import { documentFromGrid, type SheetValue } from "../core/sheet/grid";
 import { readTable } from "../core/sheet/recover";
+import { monthlyIncrements } from "../core/trend";
+import { columnLabel } from "../core/validate/engine";
+import { TIER_LABELS } from "../core/validate/messages";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { TemplateRegistry } from "../core/template/registry";
 import { scanWorkbook } from "./bindings";
@@ -15,6 +18,7 @@ import { explain } from "./errors";
 import { LiveSheet } from "./live";
 import {
   createSheet,
+  insertChartSheet,
   markCells,
   matrixWith,
   readSheets,
@@ -291,6 +295,44 @@ export class WorkbookSession {
     const doc = await this.readDocument(sheetId);
     const issues = this.need(sheetId).model.issues("submit");
     return { doc, issues, errors: issues.filter((i) => i.severity === "error") };
+  }
+
+  /**
+   * A sheet with the month-by-month increments of one column by tier and a native chart of them
+   * (one round trip). The documents are the consolidated ones of January…the month.
+   */
+  async insertTrend(
+    templateId: string,
+    year: number,
+    col: string,
+    docs: readonly (SheetDocument | null)[]
+  ): Promise<{ sheetId: string; name: string }> {
+    const t = this.templates.get(templateId);
+    const column = t?.column.get(col);
+    if (!t || !column) throw new Error(`unknown column ${templateId}.${col}`);
+    const trend = monthlyIncrements(t, year, docs, col);
+    const label = columnLabel(column);
+    const header = [
+      this.locale === "zh-CN" ? "月份" : "Month",
+      ...trend.tiers.map((x) => TIER_LABELS[x]![this.locale]),
+    ];
+    const rows = trend.months.map((m) => [m.period, ...m.values]);
+    const title =
+      this.locale === "zh-CN"
+        ? `${year}年 ${label} 按月新增（分级）`
+        : `${year} ${label}: monthly increase by tier`;
+    try {
+      const made = await insertChartSheet(
+        `${t.def.shortName[this.locale]} ${col} ${year} 趋势`.slice(0, 31),
+        this.names,
+        title,
+        [header, ...rows]
+      );
+      this.names.push(made.name);
+      return made;
+    } catch (e) {
+      throw explain(e, this.locale);
+    }
   }
 
   /** Last month's accepted report, for the cumulative check (fetched when the pane signs in). */

@@ -288,3 +288,35 @@ export async function saveBinding(binding: Binding): Promise<void> {
     await context.sync();
   });
 }
+
+/**
+ * A new sheet with a small table and a native column chart of it (ExcelApi 1.1): one round trip.
+ * The chart is Excel's own, so it stays live if the user edits the table.
+ */
+export async function insertChartSheet(
+  wanted: string,
+  taken: readonly string[],
+  title: string,
+  table: (string | number | null)[][]
+): Promise<{ sheetId: string; name: string }> {
+  const name = uniqueSheetName(wanted, taken);
+  return Excel.run(async (context) => {
+    const sheet = context.workbook.worksheets.add(name);
+    const cols = table[0]!.length;
+    const range = sheet.getRangeByIndexes(0, 0, table.length, cols);
+    range.values = table.map((row) => row.map((v) => (v === null ? "" : v)));
+    sheet.getRangeByIndexes(1, 1, table.length - 1, cols - 1).numberFormat = table
+      .slice(1)
+      .map((row) => row.slice(1).map(() => "0.##"));
+    const chart = sheet.charts.add("ColumnClustered", range, "Columns");
+    chart.title.text = title;
+    chart.setPosition(
+      sheet.getRangeByIndexes(0, cols + 1, 1, 1),
+      sheet.getRangeByIndexes(18, cols + 9, 1, 1)
+    );
+    sheet.activate();
+    sheet.load("id,name");
+    await context.sync();
+    return { sheetId: sheet.id, name: sheet.name };
+  });
+}

@@ -78,6 +78,9 @@ export const STRINGS = {
     unitColumn: "单位",
     statusColumn: "状态",
     versionColumn: "版本",
+    chartColumn: "趋势图的指标",
+    insertChart: "插入趋势图",
+    chartInserted: (name: string) => `已插入“${name}”：按月新增，分级显示。`,
     reporterKinds: { bureau: "县级卫生健康行政部门", department: "职能部门", hospital: "医疗机构" },
   },
   "en-US": {
@@ -161,6 +164,9 @@ export const STRINGS = {
     unitColumn: "Unit",
     statusColumn: "Status",
     versionColumn: "Version",
+    chartColumn: "Column for the chart",
+    insertChart: "Insert trend chart",
+    chartInserted: (name: string) => `Inserted "${name}": monthly increase by tier.`,
     reporterKinds: {
       bureau: "county health bureau",
       department: "departments",

@@ -208,5 +208,11 @@ it("a hospital submits twice, queues a third while the server is down, and it is
   expect(compared).toBeGreaterThan(40);
   expect(await cp.locator(`td[data-address="${at("all", "c1")}"]`).textContent()).toBe("6");
   await cp.screenshot({ path: join(SHOTS, "collector-consolidated.png"), fullPage: true });
+
+  // The trend chart of 警示教育活动 by tier over the year so far.
+  await cp.getByTestId("insert-chart").click();
+  await cp.getByTestId("chart").waitFor();
+  expect(await cp.getByTestId("chart").textContent()).toContain("按月新增");
+  await cp.screenshot({ path: join(SHOTS, "collector-trend-chart.png"), fullPage: true });
   await bureau.close();
 }, 180_000);

@@ -1,5 +1,6 @@
 import { apiNotFound, HostError, notLoaded, protectedSheet } from "./errors";
 import {
+  areaAddress,
   parseAddress,
   sheetAddress,
   type Area,
@@ -430,6 +431,11 @@ export class HostWorksheet
     return new HostFreezePanes(this.context, () => this.target());
   }
 
+  /** ExcelApi 1.1 */
+  get charts(): HostChartCollection {
+    return new HostChartCollection(this.context, () => this.target());
+  }
+
   /** ExcelApi 1.12 */
   get customProperties(): HostCustomPropertyCollection {
     this.context.requireSet("Worksheet.customProperties", "1.12");
@@ -844,6 +850,11 @@ export class HostRange
         throw new HostError("InvalidOperation", "Select a range on the active worksheet.");
       wb.selection = { sheetId: t.sheet.id, area: t.area };
     }, false);
+  }
+
+  /** The range this proxy names, for another operation of the same batch (a chart's data). */
+  resolveTarget(): RangeTarget {
+    return this.target();
   }
 
   protected override snapshot(t: RangeTarget, name: string): unknown {
@@ -1264,5 +1275,56 @@ export class HostConditionalFormat extends HostObject<ConditionalFormatEntry> {
         },
       },
     };
+  }
+}
+
+type ChartEntry = SheetState["charts"][number];
+
+export class HostChartCollection extends HostObject<SheetState> {
+  add(
+    type: Excel.ChartType | "ColumnClustered",
+    sourceData: HostRange,
+    seriesBy?: Excel.ChartSeriesBy | "Auto" | "Columns" | "Rows"
+  ): HostChart {
+    const holder: { entry: ChartEntry | null } = { entry: null };
+    this.queueWrite((s) => {
+      checkFormattable(s, "allowEditObjects");
+      const src = sourceData.resolveTarget();
+      if (src.sheet !== s)
+        throw new HostError("InvalidArgument", "The chart's data is on another sheet.");
+      holder.entry = {
+        type: String(type),
+        area: { ...src.area },
+        seriesBy: String(seriesBy ?? "Auto"),
+        title: "",
+        position: "",
+      };
+      s.charts.push(holder.entry);
+    });
+    return new HostChart(this.context, () => holder.entry);
+  }
+}
+
+export class HostChart extends HostObject<ChartEntry> implements Pick<Excel.Chart, "setPosition"> {
+  get title(): Pick<Excel.ChartTitle, "text"> {
+    const set = (apply: (e: ChartEntry) => void): void => this.queueWrite(apply);
+    return {
+      get text(): string {
+        throw notLoaded("text");
+      },
+      set text(v: string) {
+        set((e) => (e.title = v));
+      },
+    };
+  }
+
+  setPosition(startCell: Excel.Range | string, endCell?: Excel.Range | string): void {
+    const where = (x: Excel.Range | string | undefined): string =>
+      x === undefined
+        ? ""
+        : typeof x === "string"
+          ? x
+          : areaAddress((x as unknown as HostRange).resolveTarget().area);
+    this.queueWrite((e) => (e.position = `${where(startCell)}:${where(endCell)}`));
   }
 }

@@ -58,6 +58,7 @@ export class SheetState {
     options: {},
   };
   frozenRows = 0;
+  charts: { type: string; area: Area; seriesBy: string; title: string; position: string }[] = [];
   readonly columnWidths = new Map<number, number>();
   readonly rowHeights = new Map<number, number>();
   readonly customProperties = new Map<string, string>();

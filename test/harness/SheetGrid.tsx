@@ -2,7 +2,7 @@ import { useEffect, useReducer, useState, type CSSProperties, type ReactElement 
 import { a1 } from "../../src/core/layout/address";
 import { serialToIso } from "../../src/core/sheet/serial";
 import type { ExcelHost } from "../excel-host/host";
-import type { SheetState } from "../excel-host/state";
+import { areaAddress, type SheetState } from "../excel-host/state";
 
 const PAINT: Record<string, "error" | "warning"> = { "#FFC7CE": "error", "#FFEB9C": "warning" };
 
@@ -56,6 +56,12 @@ export function SheetGrid({ host }: { host: ExcelHost }): ReactElement {
       >
         {refusal}
       </div>
+      {sheet.charts.map((c, i) => (
+        // The harness does not draw charts: it says what Excel would draw, and from which cells.
+        <div key={i} data-testid="chart" style={{ padding: "2px 6px", color: "#217346" }}>
+          📊 {c.title} · {c.type} · {areaAddress(c.area)} ({c.seriesBy})
+        </div>
+      ))}
       <div style={{ overflow: "auto", flex: 1 }}>
         <Grid
           host={host}

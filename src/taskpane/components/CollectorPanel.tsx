@@ -15,6 +15,7 @@ import type { Status } from "../../core/schema/api";
 import type { Locale } from "../../core/i18n";
 import { defaultPeriod } from "../../core/periods";
 import { periodSchema } from "../../core/schema/document";
+import { columnLabel } from "../../core/validate/engine";
 import type { WorkbookSession } from "../../excel/session";
 import { templates } from "../../templates";
 import type { Connection } from "../connection";
@@ -50,6 +51,11 @@ export function CollectorPanel(props: {
   const [templateId, setTemplateId] = useState(pack[pack.length > 2 ? 2 : 0]!.id);
   const [period, setPeriod] = useState(() => defaultPeriod(new Date()));
   const [status, setStatus] = useState<Status | null>(null);
+  const numeric = templates()
+    .get(templateId)!
+    .columns.filter((c) => c.numeric);
+  const [chartCol, setChartCol] = useState<string>("c1");
+  const chartColumn = numeric.find((c) => c.key === chartCol) ?? numeric[0];
   const [busy, setBusy] = useState<string | null>(null);
   const ok = periodSchema.safeParse(period).success;
   const template = templates().get(templateId)!;
@@ -169,6 +175,50 @@ export function CollectorPanel(props: {
           {t.unlock}
         </Button>
       </div>
+      {template.def.cumulative && chartColumn && (
+        <div className={s.actions}>
+          <Dropdown
+            aria-label={t.chartColumn}
+            value={`${chartColumn.key} ${columnLabel(chartColumn)}`}
+            selectedOptions={[chartColumn.key]}
+            onOptionSelect={(_e, d) => d.optionValue && setChartCol(d.optionValue)}
+            data-testid="chart-column"
+          >
+            {numeric.map((c) => (
+              <Option key={c.key} value={c.key} text={`${c.key} ${columnLabel(c)}`}>
+                {`${c.key} ${columnLabel(c)}`}
+              </Option>
+            ))}
+          </Dropdown>
+          <Button
+            disabled={!ok || busy !== null}
+            icon={spinner("chart")}
+            data-testid="insert-chart"
+            onClick={() =>
+              void act("chart", async () => {
+                const [year, month] = period.split("-").map(Number) as [number, number];
+                // January…the month, fetched together; a month nobody reported has no increment.
+                const docs = await Promise.all(
+                  Array.from({ length: month }, async (_, i) => {
+                    const p = `${year}-${String(i + 1).padStart(2, "0")}`;
+                    const c = await connection.client.consolidated(templateId, p, unit.code);
+                    return c.sources.length ? c.document : null;
+                  })
+                );
+                const made = await props.session.insertTrend(
+                  templateId,
+                  year,
+                  chartColumn.key,
+                  docs
+                );
+                props.onNotice(t.chartInserted(made.name));
+              })
+            }
+          >
+            {t.insertChart}
+          </Button>
+        </div>
+      )}
       {status && counts && (
         <>
           <Caption1>{t.statusCounts(counts[0]!, counts[1]!, counts[2]!)}</Caption1>
@@ -191,7 +241,15 @@ export function CollectorPanel(props: {
                   </td>
                   <td className={s.cell}>
                     {e.version ?? "—"}
-                    {e.receivedAt ? ` · ${e.receivedAt.slice(5, 16).replace("T", " ")}` : ""}
+                    {e.receivedAt
+                      ? ` · ${new Date(e.receivedAt).toLocaleString(locale, {
+                          month: "2-digit",
+                          day: "2-digit",
+                          hour: "2-digit",
+                          minute: "2-digit",
+                          hour12: false,
+                        })}`
+                      : ""}
                   </td>
                 </tr>
               ))}

@@ -1,0 +1,106 @@
+import { ApiClient } from "../../src/client/api";
+import { newIdempotencyKey } from "../../src/client/queue";
+import type { SheetDocument } from "../../src/core/schema/document";
+import { monthlyIncrements } from "../../src/core/trend";
+import { templates } from "../../src/templates";
+import { injectFetch } from "../client/inject-fetch";
+import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+import { LEVELS, openHost } from "./setup";
+
+const t = templates().get("stat-3")!;
+const doc = (period: string, c1: number, unit = "H1"): SheetDocument => ({
+  template: "stat-3",
+  templateVersion: 1,
+  period,
+  unit,
+  header: {
+    reportingUnit: "示例县人民医院",
+    filledOn: `${period}-28`,
+    head: "张某",
+    preparer: "李某",
+    phone: "0772-6815093",
+  },
+  rows: [
+    {
+      key: "public.g2",
+      cells: Object.fromEntries(
+        Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, i === 0 ? c1 : 0])
+      ),
+    },
+  ],
+});
+
+it("monthly increments of a cumulative column by tier; a month without a report has none", () => {
+  const trend = monthlyIncrements(
+    t,
+    2021,
+    [doc("2021-01", 2), null, doc("2021-03", 9), doc("2021-04", 9)],
+    "c1"
+  );
+  const g2 = trend.tiers.indexOf("public.g2");
+  expect(trend.months.map((m) => [m.period, m.values[g2]])).toEqual([
+    ["2021-01", 2],
+    ["2021-02", null],
+    ["2021-03", 7],
+    ["2021-04", 0],
+  ]);
+  expect(trend.tiers).toHaveLength(6);
+});
+
+describe.each(LEVELS)("ExcelApi %s", (level) => {
+  let db: TestDb;
+  let server: TestServer;
+  beforeEach(async () => {
+    db = await createTestDb("sqlite");
+    server = await startTestServer(db.url);
+  });
+  afterEach(async () => {
+    await server.close();
+    await db.drop();
+  });
+
+  it("the collector's chart: a table of the county's monthly increments and a native chart, in one round trip", async () => {
+    const h1 = new ApiClient("http://t", server.tokens.H1, injectFetch(server.app));
+    for (const [m, v] of [
+      ["01", 2],
+      ["02", 5],
+      ["03", 9],
+    ] as const)
+      await h1.submit(doc(`2021-${m}`, v), newIdempotencyKey());
+    const cty = new ApiClient("http://t", server.tokens.CTY, injectFetch(server.app));
+    const docs = await Promise.all(
+      ["01", "02", "03"].map(
+        async (m) => (await cty.consolidated("stat-3", `2021-${m}`, "CTY")).document
+      )
+    );
+    const { host, session } = await openHost(level);
+    const m = await host.measure(() => session.insertTrend("stat-3", 2021, "c1", docs));
+    expect(m.syncs).toBe(1);
+    const sheet = host.workbook.sheet(m.result.name)!;
+    const value = (r: number, c: number) => host.workbook.value(sheet, r, c);
+    expect([0, 1, 2, 3, 4, 5, 6].map((c) => value(0, c))).toEqual([
+      "月份",
+      "公立医院·三级",
+      "公立医院·二级",
+      "公立医院·一级及以下",
+      "民营医院·三级",
+      "民营医院·二级",
+      "民营医院·一级及以下",
+    ]);
+    expect([1, 2, 3].map((r) => [value(r, 0), value(r, 2), value(r, 1)])).toEqual([
+      ["2021-01", 2, 0],
+      ["2021-02", 3, 0],
+      ["2021-03", 4, 0],
+    ]);
+    expect(sheet.charts).toEqual([
+      {
+        type: "ColumnClustered",
+        area: { r1: 0, c1: 0, r2: 3, c2: 6 },
+        seriesBy: "Columns",
+        title: "2021年 警示教育活动（次） 按月新增（分级）",
+        position: "I1:Q19",
+      },
+    ]);
+    expect(host.workbook.activeSheetId).toBe(sheet.id);
+  });
+});
