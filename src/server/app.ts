@@ -11,6 +11,7 @@ import { layoutPlan } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
 import { audit } from "./audit";
+import { registerJsonParser } from "./json-body";
 import { openApiDocument } from "./openapi";
 import { consolidatedFor, loadTree, reportStatus } from "./reports";
 import { serverIssues, submit } from "./submissions";
@@ -67,6 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: true,
     ...(opts.https ? { https: opts.https } : {}),
   });
+  registerJsonParser(app);
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: opts.addinOrigin ? [opts.addinOrigin] : false });
   await app.register(rateLimit, {

@@ -9,6 +9,7 @@ import {
 import type { CompiledTemplate } from "../core/template/compile";
 import type { TemplateRegistry } from "../core/template/registry";
 import { BINDING_SHEET } from "./write";
+import { zipSummary } from "./zip-guard";
 
 /**
  * Reads a filled official table into a sheet document, whoever made the file: the template is
@@ -25,7 +26,12 @@ export interface ReadOptions {
   unitCodeByName?: Map<string, string>;
   /** Refuse larger files before unzipping anything. */
   maxBytes?: number;
+  /** Refuse workbooks that unpack to more than this (a zip bomb, a sheet of 200,000 rows). */
+  maxUnpackedBytes?: number;
 }
+
+/** A filled official table is well under 1 MB unpacked; 40 MB leaves room for any honest file. */
+export const MAX_UNPACKED_BYTES = 40 * 2 ** 20;
 
 /** Dates become ISO text, rich text and formula results their text and result. */
 function gridValue(v: ExcelJS.CellValue): GridValue {
@@ -65,6 +71,14 @@ export async function readXlsx(file: Buffer, opts: ReadOptions): Promise<ReadRes
     return {
       ok: false,
       error: "not an .xlsx file (an .xls from old Excel must be saved as .xlsx first)",
+    };
+  const zip = zipSummary(file);
+  if ("error" in zip) return { ok: false, error: `the .xlsx cannot be read: ${zip.error}` };
+  const limit = opts.maxUnpackedBytes ?? MAX_UNPACKED_BYTES;
+  if (zip.unpackedBytes > limit)
+    return {
+      ok: false,
+      error: `the workbook unpacks to ${Math.round(zip.unpackedBytes / 2 ** 20)} MB, more than the ${Math.round(limit / 2 ** 20)} MB an official table can need`,
     };
   const wb = new ExcelJS.Workbook();
   try {

@@ -137,7 +137,12 @@ async function crashRun(dbUrl: string, label: string): Promise<void> {
       if (ids.has(a.key)) expect(ids.get(a.key)).toBe(a.id);
       ids.set(a.key, a.id!);
     }
+    // The token is never stored in clear, nor logged (the start-up line that prints it aside).
+    expect(server.output.split(token).length - 1).toBe(1);
     if (store.kind === "sqlite") {
+      const file = dbUrl.slice("sqlite:".length);
+      for (const f of [file, `${file}-wal`])
+        if (existsSync(f)) expect(readFileSync(f).includes(Buffer.from(token))).toBe(false);
       const check = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(
         store.db
       );

@@ -59,7 +59,33 @@ describe("hostile bodies to /submissions and /validate (bounded)", () => {
           nearDoc.map((d) => JSON.stringify(d)),
           fc.jsonValue().map((v) => JSON.stringify(v)),
           fc.string({ maxLength: 200 }),
-          fc.constantFrom("{", "[1,2", '{"a":NaN}', "\u0000", "💥".repeat(50))
+          fc.constantFrom("{", "[1,2", '{"a":NaN}', "\u0000", "💥".repeat(50)),
+          // Deep nesting, huge strings, numbers JSON cannot hold, broken unicode.
+          fc.integer({ min: 50, max: 20_000 }).map((n) => "[".repeat(n) + "]".repeat(n)),
+          fc
+            .integer({ min: 50, max: 5_000 })
+            .map((n) => '{"rows":'.repeat(n) + "1" + "}".repeat(n)),
+          fc
+            .integer({ min: 10_000, max: 1_500_000 })
+            .map((n) =>
+              JSON.stringify({ template: "stat-3", unit: "H1", header: { head: "长".repeat(n) } })
+            ),
+          fc.constantFrom("NaN", "Infinity", "-Infinity", "1e309", "-0", "0x10", "１２").map((v) =>
+            JSON.stringify({
+              template: "stat-3",
+              templateVersion: 1,
+              period: "2021-07",
+              unit: "H1",
+              header: {},
+              rows: [{ key: "public.g2", cells: { c1: v, c10: v } }],
+            }).replace(`"${v}"`, v)
+          ),
+          fc
+            .constantFrom("\ud800", "\udfff", "\u202e", "\u200b", "\ufeff", "e\u0301")
+            .map(
+              (u) =>
+                `{"template":"stat-3","templateVersion":1,"period":"2021-07","unit":"H1${u}","header":{"head":"${u}"},"rows":[{"key":"public.g2${u}","cells":{"c14":"${u}"}}]}`
+            )
         ),
         fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded"),
         fc.constantFrom("/submissions", "/validate"),
@@ -85,5 +111,6 @@ describe("hostile bodies to /submissions and /validate (bounded)", () => {
       { numRuns: RUNS }
     );
     expect(tried).toBe(RUNS);
+    console.log(`hostile bodies: ${tried} tried against /submissions and /validate, no 5xx`);
   });
 });

@@ -1,0 +1,130 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import JSZip from "jszip";
+import { layoutPlan } from "../../src/core/layout/plan";
+import { templates } from "../../src/templates";
+import { writeXlsx } from "../../src/xlsx/write";
+import { runCommand } from "../helpers/cli";
+
+/**
+ * Files nobody should send, given to `import xlsx` in a child process whose heap is capped at
+ * 256 MB: each gets a clear one-line error and exit code 2 — no crash, no stack, nothing stored.
+ */
+const ROOT = join(__dirname, "..", "..");
+const HEAP_MB = 256;
+let dir: string;
+let db: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "tianbao-hostile-"));
+  db = `sqlite:${join(dir, "t.sqlite")}`;
+  const csv = join(dir, "units.csv");
+  writeFileSync(
+    csv,
+    "code,name,kind,parent,ownership,grade\nCTY,示例县卫生健康局,bureau,,,\nH1,示例县人民医院,hospital,CTY,public,2\n"
+  );
+  expect((await runCommand(["units", "import", csv, "--db", db])).code).toBe(0);
+});
+
+function importFile(file: string): {
+  status: number | null;
+  signal: string | null;
+  stderr: string;
+  stdout: string;
+} {
+  const r = spawnSync(
+    process.execPath,
+    [
+      `--max-old-space-size=${HEAP_MB}`,
+      "--import",
+      "tsx",
+      "src/cli/index.ts",
+      "import",
+      "xlsx",
+      file,
+      "--unit",
+      "H1",
+      "--period",
+      "2021-07",
+      "--db",
+      db,
+    ],
+    { cwd: ROOT, encoding: "utf8", timeout: 120_000 }
+  );
+  return { status: r.status, signal: r.signal, stderr: r.stderr, stdout: r.stdout };
+}
+
+async function blankTemplate(): Promise<Buffer> {
+  const t = templates().get("stat-3")!;
+  return writeXlsx(layoutPlan(t, { period: "2021-07", tier: "public.g2" }));
+}
+
+async function storedCount(): Promise<number> {
+  const { openStore } = await import("../../src/server/db/connect");
+  const store = await openStore(db);
+  try {
+    const r = await store.db
+      .selectFrom("submissions")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  } finally {
+    await store.close();
+  }
+}
+
+const cases: [string, () => Promise<Buffer>, RegExp][] = [
+  ["not an xlsx (text)", async () => Buffer.from("单位,警示教育\nH1,3\n"), /not an \.xlsx file/],
+  [
+    "an old .xls (OLE compound file)",
+    async () => Buffer.concat([Buffer.from("d0cf11e0a1b11ae1", "hex"), Buffer.alloc(4096)]),
+    /not an \.xlsx file.*\.xls/,
+  ],
+  ["a truncated .xlsx", async () => (await blankTemplate()).subarray(0, 3000), /cannot be read/],
+  [
+    "a zip bomb (150 MB of zeros in 150 kB)",
+    async () => {
+      const zip = new JSZip();
+      zip.file("[Content_Types].xml", "<Types/>");
+      zip.file("xl/worksheets/sheet1.xml", Buffer.alloc(150 * 2 ** 20));
+      return zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+    },
+    /unpacks to 150 MB/,
+  ],
+  [
+    "a sheet of 200,000 rows",
+    async () => {
+      const file = join(dir, "rows.xlsx");
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+        filename: file,
+        useSharedStrings: false,
+      });
+      const ws = wb.addWorksheet("表三");
+      for (let r = 0; r < 200_000; r++)
+        ws.addRow(Array.from({ length: 14 }, (_, c) => r * 14 + c)).commit();
+      await wb.commit();
+      const { readFileSync } = await import("node:fs");
+      return readFileSync(file);
+    },
+    /unpacks to \d+ MB, more than the 40 MB/,
+  ],
+];
+
+it.each(cases)(
+  "%s: a clear error, exit 2, no crash, nothing stored",
+  async (_name, make, message) => {
+    const file = join(dir, `${_name.replace(/\W+/g, "-")}.xlsx`);
+    writeFileSync(file, await make());
+    const r = importFile(file);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stdout).toBe("");
+    expect(await storedCount()).toBe(0);
+  },
+  180_000
+);
