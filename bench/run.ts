@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { benchBundle } from "./bundle";
+import { benchConsolidation } from "./consolidation";
+import { benchIngest } from "./ingest";
 import { benchSyncs } from "./syncs";
 import { benchValidation } from "./validation";
 
@@ -17,16 +20,19 @@ const previous = existsSync(file)
 async function main(): Promise<void> {
   const syncs = await benchSyncs();
   const validation = benchValidation(quick);
+  const ingest = await benchIngest(quick);
+  const consolidation = await benchConsolidation(quick);
+  const bundle = await benchBundle();
   const results = {
-    ingest: null,
-    consolidation: null,
-    bundle: null,
     ...previous,
     machine: `${cpus()[0]?.model ?? "cpu"} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
     at: new Date().toISOString(),
     quick,
     syncs,
     validation,
+    ingest,
+    consolidation,
+    bundle,
   };
 
   console.log("syncs (round trips counted by the emulated Excel; bars from quality.md)");
@@ -59,6 +65,19 @@ async function main(): Promise<void> {
   console.log(`validation (time ÷ JSON round trip of the same document)${quick ? " [quick]" : ""}`);
   for (const [k, v] of Object.entries(validation))
     console.log(`  ${k.padEnd(24)} ${String(v).padStart(8)}   bar ${BARS[k]}`);
+  console.log(
+    "ingest (autocannon, 32 connections, loopback; ratio to a bare Fastify route answering 201)"
+  );
+  for (const [db, r] of Object.entries(ingest))
+    console.log(
+      `  ${db.padEnd(10)} ${String(r.reqPerSec).padStart(6)} req/s   p99 ${r.p99ms} ms   ratio ${r.ratioToBare}   bar ≥ 0.4 (SQLite)`
+    );
+  console.log(
+    `consolidation (${consolidation.units} units, ${consolidation.submissions} submissions): ${consolidation.oursMs} ms vs raw SQL ${consolidation.rawSqlMs} ms, ratio ${consolidation.ratioToRawSql}   bar ≤ 2`
+  );
+  console.log(
+    `bundle: ${bundle.gzipBytes} B gzipped vs ${bundle.baselineGzipBytes} B (React + Fluent UI, one Button), ratio ${bundle.ratioToBaseline}   bar ≤ 1.5`
+  );
   if (!quick) writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(quick ? "(quick run: bench/results.json left as it was)" : `written ${file}`);
 }

@@ -16,8 +16,12 @@ export async function loadTree(db: Kysely<Database>): Promise<Tree> {
   const rows = await db.selectFrom("units").selectAll().orderBy("code").execute();
   const units = new Map(rows.map((r) => [r.code, toUnit(r)]));
   const children = new Map<string, Unit[]>();
-  for (const u of units.values())
-    if (u.parent) children.set(u.parent, [...(children.get(u.parent) ?? []), u]);
+  for (const u of units.values()) {
+    if (!u.parent) continue;
+    const list = children.get(u.parent);
+    if (list) list.push(u);
+    else children.set(u.parent, [u]);
+  }
   return { units, children };
 }
 
@@ -117,6 +121,40 @@ export interface Source {
   submissionId: string;
 }
 
+/** Subtrees up to this many units are read with an IN list; larger ones read the whole period. */
+const IN_LIST_LIMIT = 2000;
+
+/**
+ * The latest accepted version of every unit below `code` for one report period, in one query
+ * (not one per unit: a city of 100 counties × 100 hospitals is 10,100 units).
+ */
+async function latestOfPeriod(
+  db: Kysely<Database>,
+  tree: Tree,
+  template: string,
+  period: string,
+  code: string
+): Promise<Map<string, { id: string; version: number; document: string }>> {
+  const below = descendants(tree, code).map((u) => u.code);
+  if (!below.length) return new Map();
+  let newest = db
+    .selectFrom("submissions")
+    .select(["unit", (eb) => eb.fn.max("version").as("v")])
+    .where("template", "=", template)
+    .where("period", "=", period);
+  if (below.length <= IN_LIST_LIMIT) newest = newest.where("unit", "in", below);
+  const rows = await db
+    .selectFrom("submissions as s")
+    .innerJoin(newest.groupBy("unit").as("m"), (j) =>
+      j.onRef("m.unit", "=", "s.unit").onRef("m.v", "=", "s.version")
+    )
+    .select(["s.unit", "s.id", "s.version", "s.document"])
+    .where("s.template", "=", template)
+    .where("s.period", "=", period)
+    .execute();
+  return new Map(rows.map((r) => [r.unit, r]));
+}
+
 /**
  * The consolidated table of a unit, the same rule at every level: each direct child counts with
  * its own latest accepted document, or else with its own consolidation; a child with neither is left out.
@@ -133,18 +171,11 @@ export async function consolidatedFor(
   statusCounts?: Record<string, number>;
 } | null> {
   const sources: Source[] = [];
-  const level = async (u: Unit, depth: number): Promise<Consolidation | null> => {
+  const latest = await latestOfPeriod(db, tree, t.id, period, unit.code);
+  const level = (u: Unit, depth: number): Consolidation | null => {
     const children: ChildDocument[] = [];
     for (const child of tree.children.get(u.code) ?? []) {
-      const own = await db
-        .selectFrom("submissions")
-        .select(["id", "version", "document"])
-        .where("unit", "=", child.code)
-        .where("template", "=", t.id)
-        .where("period", "=", period)
-        .orderBy("version", "desc")
-        .limit(1)
-        .executeTakeFirst();
+      const own = latest.get(child.code);
       if (own) {
         sources.push({ unit: child.code, version: own.version, submissionId: own.id });
         children.push({
@@ -152,13 +183,13 @@ export async function consolidatedFor(
           doc: JSON.parse(own.document) as SheetDocument,
         });
       } else if (depth < 32) {
-        const sub = await level(child, depth + 1);
+        const sub = level(child, depth + 1);
         if (sub) children.push({ unit: { code: child.code, name: child.name }, doc: sub.doc });
       }
     }
     if (!children.length) return null;
     return consolidate(t, { code: u.code, name: u.name }, period, children);
   };
-  const result = await level(unit, 0);
+  const result = level(unit, 0);
   return result ? { ...result, sources } : null;
 }

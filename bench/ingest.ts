@@ -1,0 +1,118 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { createTestDb } from "../test/helpers/server";
+import { round } from "./timing";
+
+/**
+ * Ingest: autocannon on loopback, 32 connections, POST /submissions with a distinct idempotency key
+ * per request, against a bare Fastify route answering 201 to the same body in the same run. The
+ * server runs in its own process, so the load generator does not share its event loop.
+ */
+const BODY = JSON.stringify({
+  template: "stat-3",
+  templateVersion: 1,
+  period: "2021-07",
+  unit: "H1",
+  header: {
+    reportingUnit: "示例县人民医院",
+    filledOn: "2021-08-05",
+    head: "张某",
+    preparer: "李某",
+    phone: "0772-6815093",
+  },
+  rows: [
+    {
+      key: "public.g2",
+      cells: Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, i])),
+    },
+  ],
+});
+
+async function load(url: string, token: string, seconds: number) {
+  const r = await autocannon({
+    url,
+    connections: 32,
+    duration: seconds,
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: BODY,
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          headers: { ...req.headers, "idempotency-key": randomUUID() },
+        }),
+      },
+    ],
+  });
+  return {
+    reqPerSec: r.requests.average,
+    p99ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+}
+
+async function one(dbUrl: string, seconds: number) {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(__dirname, "ingest-server.ts"), dbUrl],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    }
+  );
+  const ports = await new Promise<{ ours: number; bare: number; token: string }>(
+    (resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (b: Buffer) => {
+        out += b.toString();
+        const line = out.split("\n").find((l) => l.startsWith("{"));
+        if (line) resolve(JSON.parse(line) as { ours: number; bare: number; token: string });
+      });
+      child.once("exit", (code) => reject(new Error(`ingest server exited ${code}`)));
+    }
+  );
+  try {
+    const bare = await load(`http://127.0.0.1:${ports.bare}/bare`, ports.token, seconds);
+    const ours = await load(
+      `http://127.0.0.1:${ports.ours}/api/v1/submissions`,
+      ports.token,
+      seconds
+    );
+    if (ours.non2xx || ours.errors)
+      throw new Error(`ingest: ${ours.non2xx} non-2xx, ${ours.errors} errors`);
+    return {
+      reqPerSec: round(ours.reqPerSec, 0),
+      p99ms: ours.p99ms,
+      bareReqPerSec: round(bare.reqPerSec, 0),
+      ratioToBare: round(ours.reqPerSec / bare.reqPerSec),
+    };
+  } finally {
+    // Stopped before its database is dropped, so it never sees its connections cut.
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  }
+}
+
+export async function benchIngest(quick: boolean) {
+  const seconds = quick ? 2 : 10;
+  const dir = mkdtempSync(join(tmpdir(), "tianbao-bench-ingest-"));
+  const sqlite = await one(`sqlite:${join(dir, "ingest.sqlite")}`, seconds);
+  const pg = await createTestDb("postgres");
+  try {
+    const postgres = await one(pg.url, seconds);
+    return { sqlite, postgres };
+  } finally {
+    await pg.drop();
+  }
+}
+
+if (require.main === module)
+  void benchIngest(process.argv.includes("--quick")).then((r) => console.log(r));
