@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { hospitalDoc } from "../test/helpers/documents";
 import { createTestDb } from "../test/helpers/server";
 import { round } from "./timing";
 
@@ -12,25 +13,7 @@ import { round } from "./timing";
  * per request, against a bare Fastify route answering 201 to the same body in the same run. The
  * server runs in its own process, so the load generator does not share its event loop.
  */
-const BODY = JSON.stringify({
-  template: "stat-3",
-  templateVersion: 1,
-  period: "2021-07",
-  unit: "H1",
-  header: {
-    reportingUnit: "示例县人民医院",
-    filledOn: "2021-08-05",
-    head: "张某",
-    preparer: "李某",
-    phone: "0772-6815093",
-  },
-  rows: [
-    {
-      key: "public.g2",
-      cells: Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, i])),
-    },
-  ],
-});
+const BODY = JSON.stringify(hospitalDoc({ rest: (i) => i }));
 
 async function load(url: string, token: string, seconds: number) {
   const r = await autocannon({

@@ -1,32 +1,14 @@
 import { ApiClient, ApiError, describeFailure } from "../../src/client/api";
 import { SubmissionQueue, newIdempotencyKey, type QueueStorage } from "../../src/client/queue";
 import type { SheetDocument } from "../../src/core/schema/document";
-import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+import { hospitalDoc } from "../helpers/documents";
+import type { TestServer } from "../helpers/server";
+import { useTestServer } from "../helpers/server-hooks";
 import { injectFetch, offlineFetch } from "./inject-fetch";
 
 const BASE = "http://tianbao.test";
 
-const doc = (c1: number): SheetDocument => ({
-  template: "stat-3",
-  templateVersion: 1,
-  period: "2021-07",
-  unit: "H1",
-  header: {
-    reportingUnit: "示例县人民医院",
-    filledOn: "2021-08-05",
-    head: "张某",
-    preparer: "李某",
-    phone: "0772-6815093",
-  },
-  rows: [
-    {
-      key: "public.g2",
-      cells: Object.fromEntries(
-        Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, i === 0 ? c1 : 0])
-      ),
-    },
-  ],
-});
+const doc = (c1: number): SheetDocument => hospitalDoc({ c1 });
 
 class MemoryStorage implements QueueStorage {
   value: string | null = null;
@@ -38,15 +20,10 @@ class MemoryStorage implements QueueStorage {
   }
 }
 
-let db: TestDb;
+const current = useTestServer();
 let server: TestServer;
-beforeEach(async () => {
-  db = await createTestDb("sqlite");
-  server = await startTestServer(db.url);
-});
-afterEach(async () => {
-  await server.close();
-  await db.drop();
+beforeEach(() => {
+  server = current();
 });
 
 const versions = async (): Promise<number[]> =>

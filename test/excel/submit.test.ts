@@ -5,46 +5,23 @@ import type { SheetDocument } from "../../src/core/schema/document";
 import { WorkbookSession } from "../../src/excel/session";
 import { templates } from "../../src/templates";
 import { injectFetch } from "../client/inject-fetch";
-import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+import { hospitalDoc } from "../helpers/documents";
+import type { TestServer } from "../helpers/server";
+import { useTestServer } from "../helpers/server-hooks";
 import { normalized } from "./sheet-data";
 import { LEVELS, openHost } from "./setup";
 
 const BASE = "http://tianbao.test";
-let db: TestDb;
+const current = useTestServer();
 let server: TestServer;
-beforeEach(async () => {
-  db = await createTestDb("sqlite");
-  server = await startTestServer(db.url);
-});
-afterEach(async () => {
-  await server.close();
-  await db.drop();
+beforeEach(() => {
+  server = current();
 });
 
-const HEADER = {
-  reportingUnit: "示例县人民医院",
-  filledOn: "2021-07-05",
-  head: "张某",
-  preparer: "李某",
-  phone: "0772-6815093",
+const june = (c1: number): SheetDocument => {
+  const d = hospitalDoc({ period: "2021-06", c1, rest: (i) => i, note: "六月备注" });
+  return { ...d, header: { ...d.header, filledOn: "2021-07-05" } };
 };
-const june = (c1: number): SheetDocument => ({
-  template: "stat-3",
-  templateVersion: 1,
-  period: "2021-06",
-  unit: "H1",
-  header: HEADER,
-  rows: [
-    {
-      key: "public.g2",
-      cells: {
-        ...Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, i])),
-        c1,
-        c14: "六月备注",
-      },
-    },
-  ],
-});
 
 const insertH1 = (session: WorkbookSession, extra: object = {}) =>
   session.insert({

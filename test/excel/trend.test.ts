@@ -4,31 +4,13 @@ import type { SheetDocument } from "../../src/core/schema/document";
 import { monthlyIncrements } from "../../src/core/trend";
 import { templates } from "../../src/templates";
 import { injectFetch } from "../client/inject-fetch";
-import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+import { hospitalDoc } from "../helpers/documents";
+import type { TestServer } from "../helpers/server";
+import { useTestServer } from "../helpers/server-hooks";
 import { LEVELS, openHost } from "./setup";
 
 const t = templates().get("stat-3")!;
-const doc = (period: string, c1: number, unit = "H1"): SheetDocument => ({
-  template: "stat-3",
-  templateVersion: 1,
-  period,
-  unit,
-  header: {
-    reportingUnit: "示例县人民医院",
-    filledOn: `${period}-28`,
-    head: "张某",
-    preparer: "李某",
-    phone: "0772-6815093",
-  },
-  rows: [
-    {
-      key: "public.g2",
-      cells: Object.fromEntries(
-        Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, i === 0 ? c1 : 0])
-      ),
-    },
-  ],
-});
+const doc = (period: string, c1: number): SheetDocument => hospitalDoc({ period, c1 });
 
 it("monthly increments of a cumulative column by tier; a month without a report has none", () => {
   const trend = monthlyIncrements(
@@ -48,15 +30,10 @@ it("monthly increments of a cumulative column by tier; a month without a report 
 });
 
 describe.each(LEVELS)("ExcelApi %s", (level) => {
-  let db: TestDb;
+  const current = useTestServer();
   let server: TestServer;
-  beforeEach(async () => {
-    db = await createTestDb("sqlite");
-    server = await startTestServer(db.url);
-  });
-  afterEach(async () => {
-    await server.close();
-    await db.drop();
+  beforeEach(() => {
+    server = current();
   });
 
   it("the collector's chart: a table of the county's monthly increments and a native chart, in one round trip", async () => {

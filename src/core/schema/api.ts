@@ -23,18 +23,6 @@ export type ApiUnit = z.infer<typeof unitSchema>;
 export const meSchema = z.object({ role: roleSchema, unit: unitSchema.nullable() });
 export type Me = z.infer<typeof meSchema>;
 
-export const receiptSchema = z.object({
-  id: z.string(),
-  unit: z.string(),
-  template: z.string(),
-  period: periodSchema,
-  version: z.number().int().positive(),
-  receivedAt: z.string(),
-  onTime: z.boolean(),
-  warnings: z.array(issueSchema),
-});
-export type Receipt = z.infer<typeof receiptSchema>;
-
 export const errorSchema = z.object({
   error: z.string(),
   detail: z.string().optional(),
@@ -70,6 +58,9 @@ export const submissionSummarySchema = z.object({
   receivedAt: z.string(),
   onTime: z.boolean(),
 });
+export const receiptSchema = submissionSummarySchema.extend({ warnings: z.array(issueSchema) });
+export type Receipt = z.infer<typeof receiptSchema>;
+
 export const submissionListSchema = z.object({ submissions: z.array(submissionSummarySchema) });
 export const submissionSchema = submissionSummarySchema.extend({
   document: sheetDocumentSchema,
