@@ -7,7 +7,7 @@ import { periodSchema } from "../core/schema/document";
 import type { TemplateRegistry } from "../core/template/registry";
 import type { Store } from "./db/connect";
 import { consolidate } from "../core/consolidate";
-import { layoutPlan } from "../core/layout/plan";
+import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
 import { audit } from "./audit";
@@ -202,15 +202,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
             sources: result?.sources ?? [],
             ...(result?.statusCounts ? { statusCounts: result.statusCounts } : {}),
           };
-        const listRows =
-          c.t.def.rowMode === "list"
-            ? doc.rows
-                .filter((r) => !c.t.row.has(r.key))
-                .map((r) => ({
-                  key: r.key,
-                  name: typeof r.cells.name === "string" ? r.cells.name : undefined,
-                }))
-            : undefined;
+        const listRows = listRowsOf(c.t, doc);
         const plan = layoutPlan(c.t, {
           period: c.period,
           unit: { code: c.unit.code, name: c.unit.name },

@@ -1,3 +1,4 @@
+import { listRowsOf } from "../../src/core/layout/plan";
 import type { LiveSheet } from "../../src/excel/live";
 import { WorkbookSession } from "../../src/excel/session";
 import type { FixtureCase } from "../helpers/fixtures";
@@ -24,15 +25,7 @@ export async function openHost(
 /** Inserts the sheet a fixture's document belongs to (its list rows, tier, period, unit). */
 export async function insertFixture(session: WorkbookSession, f: FixtureCase): Promise<LiveSheet> {
   const t = templates().get(f.document.template)!;
-  const listRows =
-    t.def.rowMode === "list"
-      ? f.document.rows
-          .filter((r) => !t.row.has(r.key))
-          .map((r) => ({
-            key: r.key,
-            ...(typeof r.cells.name === "string" ? { name: r.cells.name } : {}),
-          }))
-      : undefined;
+  const listRows = listRowsOf(t, f.document);
   return session.insert({
     templateId: t.id,
     period: f.document.period,

@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { layoutPlan } from "../../src/core/layout/plan";
+import { layoutPlan, listRowsOf } from "../../src/core/layout/plan";
 import type { SheetDocument } from "../../src/core/schema/document";
 import { templates } from "../../src/templates";
 import { readXlsx } from "../../src/xlsx/read";
@@ -30,15 +30,7 @@ describe("reading a filled official .xlsx", () => {
   ])("%s: written from the layout plan and read back gives the same document", async (name) => {
     const doc = loadFixtures().find((c) => c.name === name)!.document;
     const t = reg.get(doc.template)!;
-    const listRows =
-      t.def.rowMode === "list"
-        ? doc.rows
-            .filter((r) => !t.row.has(r.key))
-            .map((r) => ({
-              key: r.key,
-              name: typeof r.cells.name === "string" ? r.cells.name : undefined,
-            }))
-        : undefined;
+    const listRows = listRowsOf(t, doc);
     const plan = layoutPlan(t, {
       period: doc.period,
       unit: { code: doc.unit, name: String(doc.header.reportingUnit) },

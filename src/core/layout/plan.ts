@@ -21,6 +21,20 @@ export interface LayoutOptions {
   filledOn?: string;
 }
 
+/** The list rows a document holds (stat-1's units, the ledger's serials), to lay it out again. */
+export function listRowsOf(
+  t: CompiledTemplate,
+  doc: { rows: { key: string; cells: Record<string, unknown> }[] }
+): { key: string; name?: string }[] | undefined {
+  if (t.def.rowMode !== "list") return undefined;
+  return doc.rows
+    .filter((r) => !t.row.has(r.key))
+    .map((r) => ({
+      key: r.key,
+      ...(typeof r.cells.name === "string" ? { name: r.cells.name } : {}),
+    }));
+}
+
 export const NUMBER_FORMATS: Record<CellType, string> = {
   count: "0",
   amount: "0.00",

@@ -1,3 +1,4 @@
+import { listRowsOf } from "../../core/layout/plan";
 import {
   Badge,
   Button,
@@ -127,15 +128,7 @@ export function CollectorPanel(props: {
           onClick={() =>
             void act("consolidated", async () => {
               const c = await connection.client.consolidated(templateId, period, unit.code);
-              const listRows =
-                template.def.rowMode === "list"
-                  ? c.document.rows
-                      .filter((r) => !template.row.has(r.key))
-                      .map((r) => ({
-                        key: r.key,
-                        ...(typeof r.cells.name === "string" ? { name: r.cells.name } : {}),
-                      }))
-                  : undefined;
+              const listRows = listRowsOf(template, c.document);
               const live = await props.session.insert({
                 templateId,
                 period,
