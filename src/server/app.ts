@@ -11,6 +11,7 @@ import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
 import { audit } from "./audit";
+import { registerFileRoutes } from "./file-routes";
 import { registerJsonParser } from "./json-body";
 import { openApiDocument } from "./openapi";
 import { consolidatedFor, loadTree, reportStatus } from "./reports";
@@ -118,6 +119,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       }));
       const openapi = openApiDocument(opts.version);
       api.get("/openapi.json", async () => openapi);
+      registerFileRoutes(api, { db, templates: opts.templates, token: (req) => req.token });
       api.get("/templates", async () => ({ templates: opts.templates.list().map((t) => t.def) }));
       api.get<{ Params: { id: string } }>("/templates/:id", async (req, reply) => {
         const t = opts.templates.get(req.params.id);

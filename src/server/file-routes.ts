@@ -1,0 +1,118 @@
+import type { FastifyInstance } from "fastify";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import { a1 } from "../core/layout/address";
+import { layoutPlan, listRowsOf } from "../core/layout/plan";
+import { periodSchema } from "../core/schema/document";
+import type { TemplateRegistry } from "../core/template/registry";
+import { readXlsx } from "../xlsx/read";
+import { writeXlsx } from "../xlsx/write";
+import type { Database } from "./db/schema";
+import { loadTree } from "./reports";
+import { serverIssues } from "./submissions";
+import type { TokenInfo } from "./tokens";
+import { getUnit, tierOf } from "./units";
+
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/** An official table is well under 1 MB; the upload route alone takes up to 5 MB. */
+const UPLOAD_LIMIT = 5 * 1024 * 1024;
+const LEDGER_BLANK_ROWS = 20;
+
+const query = z.object({ template: z.string().min(1), period: periodSchema });
+const uploadQuery = z.object({ period: periodSchema });
+
+/**
+ * For units without the add-in: the blank official table of the token's unit as .xlsx, and the
+ * check of a filled one (stores nothing; submitting is POST /submissions with the document).
+ */
+export function registerFileRoutes(
+  api: FastifyInstance,
+  deps: {
+    db: Kysely<Database>;
+    templates: TemplateRegistry;
+    token: (req: { token: TokenInfo | null }) => TokenInfo | null;
+  }
+): void {
+  const { db, templates } = deps;
+  api.addContentTypeParser(
+    XLSX_TYPE,
+    { parseAs: "buffer", bodyLimit: UPLOAD_LIMIT },
+    (_req, body, done) => done(null, body)
+  );
+
+  api.get("/template.xlsx", async (req, reply) => {
+    const token = deps.token(req as never);
+    if (!token) return reply.status(401).send({ error: "unauthorized" });
+    const q = query.safeParse(req.query);
+    if (!q.success)
+      return reply.status(400).send({ error: "bad-request", detail: q.error.issues[0]?.message });
+    const t = templates.get(q.data.template);
+    if (!t) return reply.status(404).send({ error: "unknown-template" });
+    const unit = await getUnit(db, token.unit);
+    if (!unit) return reply.status(404).send({ error: "unknown-unit" });
+    let listRows: { key: string; name?: string }[] | undefined;
+    if (t.def.listKey === "unit") {
+      const tree = await loadTree(db);
+      listRows = (tree.children.get(unit.code) ?? []).map((u) => ({ key: u.code, name: u.name }));
+    } else if (t.def.rowMode === "list")
+      listRows = Array.from({ length: LEDGER_BLANK_ROWS }, (_, i) => ({ key: String(i + 1) }));
+    const plan = layoutPlan(t, {
+      period: q.data.period,
+      unit: { code: unit.code, name: unit.name },
+      tier: t.def.tierLocked ? tierOf(unit) : null,
+      listRows,
+    });
+    const file = await writeXlsx(plan);
+    const name = encodeURIComponent(`${unit.name}-${plan.sheetName}.xlsx`);
+    return reply
+      .header("content-type", XLSX_TYPE)
+      .header(
+        "content-disposition",
+        `attachment; filename="template.xlsx"; filename*=UTF-8''${name}`
+      )
+      .send(file);
+  });
+
+  api.post("/uploads", async (req, reply) => {
+    const token = deps.token(req as never);
+    if (!token) return reply.status(401).send({ error: "unauthorized" });
+    const q = uploadQuery.safeParse(req.query);
+    if (!q.success)
+      return reply.status(400).send({ error: "bad-request", detail: "period=YYYY-MM is required" });
+    if (!Buffer.isBuffer(req.body))
+      return reply
+        .status(415)
+        .send({ error: "unsupported-media-type", detail: `send ${XLSX_TYPE}` });
+    const unit = await getUnit(db, token.unit);
+    if (!unit) return reply.status(404).send({ error: "unknown-unit" });
+    const all = await db.selectFrom("units").select(["code", "name"]).execute();
+    const read = await readXlsx(req.body, {
+      templates,
+      unit: { code: unit.code, name: unit.name },
+      period: q.data.period,
+      unitCodeByName: new Map(all.map((u) => [u.name, u.code])),
+    });
+    if (!read.ok) return reply.status(422).send({ error: "unreadable-file", detail: read.error });
+    const checked = await serverIssues(db, templates, read.doc, "submit");
+    if ("status" in checked) return reply.status(checked.status).send(checked.body);
+    // Where each issue is in the official layout (the downloaded template's cells).
+    const plan = layoutPlan(read.template, {
+      period: q.data.period,
+      unit: { code: unit.code, name: unit.name },
+      listRows: listRowsOf(read.template, read.doc),
+    });
+    const at = (row: string, col: string): string | null => {
+      if (row === "header") {
+        const h = plan.header[col as keyof typeof plan.header];
+        return h ? a1(h.r, h.c) : null;
+      }
+      const r = plan.rowIndex[row];
+      const c = plan.colIndex[col];
+      return r === undefined || c === undefined ? null : a1(r, c);
+    };
+    return {
+      document: checked.doc,
+      issues: checked.issues.map((i) => ({ ...i, address: at(i.row, i.col) })),
+    };
+  });
+}

@@ -1,0 +1,111 @@
+import ExcelJS from "exceljs";
+import { a1 } from "../../src/core/layout/address";
+import { layoutPlan } from "../../src/core/layout/plan";
+import { templates } from "../../src/templates";
+import type { TestServer } from "../helpers/server";
+import { useTestServer } from "../helpers/server-hooks";
+
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const current = useTestServer();
+let s: TestServer;
+beforeEach(() => {
+  s = current();
+});
+
+const plan = layoutPlan(templates().get("stat-3")!, { period: "2021-07", tier: "public.g2" });
+const at = (row: string, col: string) => a1(plan.rowIndex[row]!, plan.colIndex[col]!);
+const head = (f: keyof typeof plan.header) => a1(plan.header[f].r, plan.header[f].c);
+
+async function download(token: string): Promise<Buffer> {
+  const r = await s.app.inject({
+    method: "GET",
+    url: "/api/v1/template.xlsx?template=stat-3&period=2021-07",
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(r.statusCode).toBe(200);
+  expect(r.headers["content-type"]).toBe(XLSX);
+  return r.rawPayload;
+}
+
+/** Fills the downloaded template as a user would in WPS or LibreOffice. */
+async function fill(file: Buffer, values: Record<string, string | number | Date>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(file as unknown as ArrayBuffer);
+  const ws = wb.worksheets.find((w) => w.state === "visible")!;
+  for (const [address, v] of Object.entries(values)) ws.getCell(address).value = v;
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const upload = (token: string, body: Buffer | string, type = XLSX) =>
+  s.app.inject({
+    method: "POST",
+    url: "/api/v1/uploads?period=2021-07",
+    headers: { authorization: `Bearer ${token}`, "content-type": type },
+    payload: body,
+  });
+
+const filled = (extra: Record<string, number>) => ({
+  ...Object.fromEntries(Array.from({ length: 13 }, (_, i) => [at("public.g2", `c${i + 1}`), 0])),
+  ...Object.fromEntries(Object.entries(extra).map(([c, v]) => [at("public.g2", c), v])),
+  [head("filledOn")]: new Date("2021-08-05T00:00:00Z"),
+  [head("head")]: "张某",
+  [head("preparer")]: "李某",
+  [head("phone")]: "0772-6815093",
+});
+
+it("a unit without the add-in: download, fill, upload, see the broken rule on its cell, fix it", async () => {
+  const blank = await download(s.tokens.H1);
+  const broken = await upload(s.tokens.H1, await fill(blank, filled({ c10: 1.5 })));
+  expect(broken.statusCode).toBe(200);
+  const issues = broken.json().issues as { rule: string; address: string; message: string }[];
+  expect(issues.map((i) => [i.rule, i.address])).toEqual([
+    ["stat-3.c10-needs-c8", at("public.g2", "c10")],
+  ]);
+  expect(issues[0]!.message).toBe("查处收受回扣案件涉案金额大于0，但（起）为0");
+
+  const fixed = await upload(s.tokens.H1, await fill(blank, filled({ c10: 1.5, c8: 1, c9: 1 })));
+  expect(fixed.json().issues).toEqual([]);
+  const doc = fixed.json().document as {
+    unit: string;
+    rows: { key: string; cells: Record<string, unknown> }[];
+  };
+  expect(doc.unit).toBe("H1");
+  expect(doc.rows.find((r) => r.key === "public.g2")!.cells).toMatchObject({
+    c8: 1,
+    c9: 1,
+    c10: 1.5,
+  });
+});
+
+it("refusals are precise and store nothing", async () => {
+  expect((await upload("nope", Buffer.from("x"))).statusCode).toBe(401);
+  const text = await upload(s.tokens.H1, Buffer.from("单位,警示教育"));
+  expect([text.statusCode, text.json().error]).toEqual([422, "unreadable-file"]);
+  const wrongType = await upload(s.tokens.H1, "{}", "application/json");
+  expect(wrongType.statusCode).toBe(415);
+  const noPeriod = await s.app.inject({
+    method: "POST",
+    url: "/api/v1/uploads",
+    headers: { authorization: `Bearer ${s.tokens.H1}`, "content-type": XLSX },
+    payload: Buffer.from("x"),
+  });
+  expect(noPeriod.statusCode).toBe(400);
+  const n = await s.store.db
+    .selectFrom("submissions")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirstOrThrow();
+  expect(Number(n.n)).toBe(0);
+});
+
+it("a county's stat-1 template lists the units below it", async () => {
+  const r = await s.app.inject({
+    method: "GET",
+    url: "/api/v1/template.xlsx?template=stat-1&period=2021-07",
+    headers: { authorization: `Bearer ${s.tokens.CTY}` },
+  });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+  const texts: string[] = [];
+  wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => texts.push(String(c.value))));
+  expect(texts).toEqual(expect.arrayContaining(["党建办", "示例县人民医院", "仁和医院"]));
+});
