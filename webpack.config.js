@@ -13,6 +13,7 @@ module.exports = (_env, argv) => {
     // it bundles the test host and HyperFormula, which never ship.
     entry: {
       taskpane: "./src/taskpane/index.tsx",
+      web: "./src/web/index.tsx",
       ...(dev ? { harness: "./test/harness/index.tsx" } : {}),
     },
     output: {
@@ -36,6 +37,11 @@ module.exports = (_env, argv) => {
         filename: "taskpane.html",
         template: "./src/taskpane/taskpane.html",
         chunks: ["taskpane"],
+      }),
+      new HtmlWebpackPlugin({
+        filename: "web.html",
+        template: "./src/web/web.html",
+        chunks: ["web"],
       }),
       new HtmlWebpackPlugin({
         filename: "help.html",

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import {
   consolidatedSchema,
   errorSchema,
@@ -15,6 +15,7 @@ import {
   type Status,
 } from "../core/schema/api";
 import type { Locale } from "../core/i18n";
+import { issueSchema, sheetDocumentSchema } from "../core/schema/document";
 import type { SheetDocument } from "../core/schema/document";
 import { previousPeriod } from "../core/periods";
 
@@ -43,6 +44,12 @@ export class ApiError extends Error {
     );
   }
 }
+
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const uploadSchema = z.object({
+  document: sheetDocumentSchema,
+  issues: z.array(issueSchema.extend({ address: z.string().nullable() })),
+});
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -75,7 +82,7 @@ export class ApiClient {
           ...(body === undefined ? {} : { "content-type": "application/json" }),
           ...headers,
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body),
         signal: controller.signal,
       });
     } catch (e) {
@@ -104,6 +111,39 @@ export class ApiClient {
         detail: `${method} ${path}: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`,
       });
     return parsed.data;
+  }
+
+  /** A file from the API (the blank template, the consolidated table) as a Blob. */
+  async download(path: string): Promise<Blob> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl.replace(/\/+$/, "")}/api/v1${path}`, {
+        headers: { authorization: `Bearer ${this.token}` },
+      });
+    } catch (e) {
+      throw new ApiError({ kind: "offline", detail: (e as Error).message });
+    }
+    if (!res.ok) {
+      const body = errorSchema.safeParse(await res.json().catch(() => null));
+      throw new ApiError({
+        kind: "http",
+        status: res.status,
+        body: body.success ? body.data : { error: `http-${res.status}` },
+      });
+    }
+    return res.blob();
+  }
+
+  /** Checks a filled .xlsx (stores nothing): the document read from it and its issues by cell. */
+  upload(period: string, file: Blob): Promise<z.infer<typeof uploadSchema>> {
+    return this.call("POST", `/uploads?${new URLSearchParams({ period })}`, uploadSchema, file, {
+      "content-type": XLSX_TYPE,
+    });
+  }
+
+  submissions(unit: string, template: string, period: string) {
+    const q = new URLSearchParams({ unit, template, period });
+    return this.call("GET", `/submissions?${q}`, submissionListSchema);
   }
 
   me(): Promise<Me> {

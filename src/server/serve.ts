@@ -82,13 +82,15 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   if (existsSync(addinDir))
     await app.register(fastifyStatic, { root: addinDir, prefix: "/addin/" });
   app.get("/", async (_req, reply) => reply.redirect("/addin/taskpane.html"));
+  // The server's own pages, for units without the add-in and for the bureau.
+  app.get("/web", async (_req, reply) => reply.redirect("/addin/web.html"));
   await app.listen({ port: opts.port, host: opts.host });
 
   opts.log(`填报 Tianbao ${packageVersion()} on ${origin} (database: ${store.kind})`);
   opts.log(`  API:     ${origin}/api/v1/health`);
   opts.log(
     existsSync(addinDir)
-      ? `  Add-in:  ${origin}/addin/taskpane.html`
+      ? `  Add-in:  ${origin}/addin/taskpane.html\n  Web:     ${origin}/web`
       : "  Add-in:  not built (npm run build)"
   );
   if (demoTokens) {

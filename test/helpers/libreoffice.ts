@@ -55,3 +55,55 @@ export function recalcToCsv(xlsx: Buffer, name = "sheet"): string[][] {
 
 export const parseCsv = (text: string): string[][] =>
   csvRows(text.replace(/\r?\n$/, ""), { keepEmpty: true }).map((r) => r.fields);
+
+/**
+ * Prints an .xlsx to PDF in LibreOffice (formulas recalculated, conditional formats applied as
+ * they would print) and counts the pixels of its first page that have the given colour.
+ */
+export function printedPixelsOfColor(
+  xlsx: Buffer,
+  rgb: [number, number, number],
+  tolerance = 6
+): number {
+  const dir = mkdtempSync(join(tmpdir(), "tianbao-lo-pdf-"));
+  const profile = join(dir, "profile");
+  mkdirSync(join(profile, "user"), { recursive: true });
+  writeFileSync(join(profile, "user", "registrymodifications.xcu"), PROFILE_XCU);
+  const file = join(dir, "sheet.xlsx");
+  writeFileSync(file, xlsx);
+  execFileSync(
+    sofficePath(),
+    [
+      `-env:UserInstallation=file://${profile}`,
+      "--headless",
+      "--norestore",
+      "--convert-to",
+      "pdf",
+      "--outdir",
+      dir,
+      file,
+    ],
+    { stdio: "pipe", timeout: 120000 }
+  );
+  execFileSync(
+    "pdftoppm",
+    ["-r", "60", "-f", "1", "-l", "1", join(dir, "sheet.pdf"), join(dir, "page")],
+    {
+      stdio: "pipe",
+      timeout: 60000,
+    }
+  );
+  const ppm = readFileSync(join(dir, "page-1.ppm"));
+  // P6 header: magic, width, height, max value, each followed by whitespace.
+  const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.subarray(0, 64).toString("latin1"))!;
+  let offset = header[0].length;
+  let n = 0;
+  for (; offset + 2 < ppm.length; offset += 3)
+    if (
+      Math.abs(ppm[offset]! - rgb[0]) <= tolerance &&
+      Math.abs(ppm[offset + 1]! - rgb[1]) <= tolerance &&
+      Math.abs(ppm[offset + 2]! - rgb[2]) <= tolerance
+    )
+      n++;
+  return n;
+}

@@ -1,0 +1,73 @@
+import { makeStyles, tokens } from "@fluentui/react-components";
+import type { ReactElement } from "react";
+import { a1, type Area } from "../core/layout/address";
+import type { LayoutPlan } from "../core/layout/types";
+import type { SheetDocument } from "../core/schema/document";
+
+const useStyles = makeStyles({
+  scroller: { overflowX: "auto", maxWidth: "100%" },
+  table: { borderCollapse: "collapse", fontSize: tokens.fontSizeBase200 },
+  cell: {
+    border: `1px solid ${tokens.colorNeutralStroke1}`,
+    padding: "2px 4px",
+    textAlign: "center",
+    verticalAlign: "middle",
+  },
+  label: { backgroundColor: tokens.colorNeutralBackground3, fontWeight: tokens.fontWeightSemibold },
+  computed: {
+    backgroundColor: tokens.colorNeutralBackground4,
+    fontWeight: tokens.fontWeightSemibold,
+  },
+});
+
+/** A document shown in the official layout (merged headers and all), as a plain HTML table. */
+export function PlanView({ plan, doc }: { plan: LayoutPlan; doc: SheetDocument }): ReactElement {
+  const s = useStyles();
+  const rows = new Map(doc.rows.map((r) => [r.key, r.cells]));
+  const at = new Map(plan.cells.map((c) => [`${c.r},${c.c}`, c]));
+  const covered = new Set<string>();
+  const mergeAt = new Map<string, Area>();
+  for (const m of plan.merges) {
+    mergeAt.set(`${m.r1},${m.c1}`, m);
+    for (let r = m.r1; r <= m.r2; r++)
+      for (let c = m.c1; c <= m.c2; c++) if (r !== m.r1 || c !== m.c1) covered.add(`${r},${c}`);
+  }
+  const body: ReactElement[] = [];
+  for (let r = plan.table.r1; r <= plan.table.r2; r++) {
+    const tds: ReactElement[] = [];
+    for (let c = 0; c < plan.colCount; c++) {
+      const key = `${r},${c}`;
+      if (covered.has(key)) continue;
+      const cell = at.get(key);
+      const m = mergeAt.get(key);
+      let v: unknown = cell?.value;
+      if (cell?.bind) v = rows.get(cell.bind.row)?.[cell.bind.col] ?? v;
+      const cls =
+        cell?.kind === "computed"
+          ? s.computed
+          : cell && cell.kind !== "input"
+            ? s.label
+            : undefined;
+      tds.push(
+        <td
+          key={c}
+          className={`${s.cell} ${cls ?? ""}`}
+          rowSpan={m ? m.r2 - m.r1 + 1 : undefined}
+          colSpan={m ? m.c2 - m.c1 + 1 : undefined}
+          data-address={a1(r, c)}
+        >
+          {v === undefined || v === null ? "" : String(v)}
+        </td>
+      );
+    }
+    body.push(<tr key={r}>{tds}</tr>);
+  }
+  return (
+    <div className={s.scroller}>
+      <table className={s.table} data-testid="plan-view">
+        <caption>{plan.title}</caption>
+        <tbody>{body}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { ROOT } from "./harness-build";
+
+/** A free loopback port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+/** `tianbao serve` (the real CLI) in a child process, serving a given build of the add-in. */
+export class CliServer {
+  private child: ChildProcess | null = null;
+  output = "";
+
+  constructor(
+    readonly port: number,
+    private readonly db: string,
+    private readonly addinDir: string
+  ) {}
+
+  get base(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(demo: boolean): Promise<void> {
+    const args = ["--import", "tsx", "src/cli/index.ts", "serve", "--http"];
+    args.push("--port", String(this.port), "--db", this.db, ...(demo ? ["--demo"] : []));
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, TIANBAO_ADDIN_DIR: this.addinDir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    child.stdout!.on("data", (b: Buffer) => (this.output += b.toString()));
+    child.stderr!.on("data", (b: Buffer) => (this.output += b.toString()));
+    for (let i = 0; i < 300; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      try {
+        const res = await fetch(`${this.base}/api/v1/health`);
+        if (res.ok && (!demo || /Demo collector token/.test(this.output))) return;
+      } catch {
+        // not up yet
+      }
+    }
+    throw new Error(`the server did not start:\n${this.output}`);
+  }
+
+  /** The demo tokens it printed. */
+  tokens(): { reporter: string; collector: string } {
+    return {
+      reporter: /Demo reporter token[^:]*:\s*(\S+)/.exec(this.output)![1]!,
+      collector: /Demo collector token[^:]*:\s*(\S+)/.exec(this.output)![1]!,
+    };
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  }
+
+  async api<T>(path: string, token: string): Promise<T> {
+    const res = await fetch(`${this.base}/api/v1${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return (await res.json()) as T;
+  }
+}
