@@ -31,7 +31,7 @@ async function build(entry: Record<string, string> | null): Promise<number> {
     })
   );
   return readdirSync(out)
-    .filter((f) => f.endsWith(".js") && !f.startsWith("harness"))
+    .filter((f) => f.endsWith(".js") && (f.startsWith("taskpane") || f.startsWith("baseline")))
     .reduce((n, f) => n + gzipSync(readFileSync(join(out, f)), { level: 9 }).length, 0);
 }
 
