@@ -43,6 +43,7 @@ export function registerFileRoutes(
   api.get("/template.xlsx", async (req, reply) => {
     const token = deps.token(req as never);
     if (!token) return reply.status(401).send({ error: "unauthorized" });
+    if (token.role === "admin") return reply.status(403).send({ error: "forbidden" });
     const q = query.safeParse(req.query);
     if (!q.success)
       return reply.status(400).send({ error: "bad-request", detail: q.error.issues[0]?.message });
@@ -76,6 +77,7 @@ export function registerFileRoutes(
   api.post("/uploads", async (req, reply) => {
     const token = deps.token(req as never);
     if (!token) return reply.status(401).send({ error: "unauthorized" });
+    if (token.role === "admin") return reply.status(403).send({ error: "forbidden" });
     const q = uploadQuery.safeParse(req.query);
     if (!q.success)
       return reply.status(400).send({ error: "bad-request", detail: "period=YYYY-MM is required" });

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { layoutPlan } from "../../src/core/layout/plan";
+import { writeXlsx } from "../../src/xlsx/write";
 import { Writable } from "node:stream";
 import { buildApp } from "../../src/server/app";
 import { openStore } from "../../src/server/db/connect";
@@ -111,6 +113,27 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
     },
   },
   {
+    // A blank table of the token's own unit: anyone who reports; the admin token reads no reports.
+    name: "GET /template.xlsx (own unit)",
+    codes: {
+      none: 401,
+      otherReporter: 200,
+      siblingCollector: 200,
+      parentCollector: 200,
+      admin: 403,
+    },
+  },
+  {
+    name: "POST /uploads (own unit)",
+    codes: {
+      none: 401,
+      otherReporter: 200,
+      siblingCollector: 200,
+      parentCollector: 200,
+      admin: 403,
+    },
+  },
+  {
     name: "DELETE /locks (CTY)",
     codes: {
       none: 401,
@@ -151,6 +174,13 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
       admin: s.tokens.ADMIN,
     })[who];
 
+  let blankXlsx: Buffer = Buffer.alloc(0);
+  beforeAll(async () => {
+    blankXlsx = await writeXlsx(
+      layoutPlan(templates().get("stat-3")!, { period: "2021-06", tier: "public.g2" })
+    );
+  });
+
   const request = (name: string, token: string | undefined) => {
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     const lock = { unit: "CTY", template: "stat-3", period: "2021-01" };
@@ -186,6 +216,22 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
           method: "GET",
           url: "/api/v1/consolidated?template=stat-3&period=2021-06&unit=CTY",
           headers,
+        });
+      case "GET /template.xlsx (own unit)":
+        return s.app.inject({
+          method: "GET",
+          url: "/api/v1/template.xlsx?template=stat-3&period=2021-06",
+          headers,
+        });
+      case "POST /uploads (own unit)":
+        return s.app.inject({
+          method: "POST",
+          url: "/api/v1/uploads?period=2021-06",
+          headers: {
+            ...headers,
+            "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+          },
+          payload: blankXlsx,
         });
       case "POST /locks (CTY)":
         return s.app.inject({ method: "POST", url: "/api/v1/locks", headers, payload: lock });
