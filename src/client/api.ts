@@ -166,6 +166,28 @@ export class ApiClient {
     return this.call("GET", `/consolidated?${q}`, consolidatedSchema);
   }
 
+  /**
+   * The consolidated documents of January…the period's month (null for a month nobody reported),
+   * fetched together: what a trend of the year needs.
+   */
+  consolidatedYear(
+    template: string,
+    period: string,
+    unit: string
+  ): Promise<(SheetDocument | null)[]> {
+    const [year, month] = period.split("-").map(Number) as [number, number];
+    return Promise.all(
+      Array.from({ length: month }, async (_, i) => {
+        const c = await this.consolidated(
+          template,
+          `${year}-${String(i + 1).padStart(2, "0")}`,
+          unit
+        );
+        return c.sources.length ? c.document : null;
+      })
+    );
+  }
+
   async setLock(unit: string, template: string, period: string, locked: boolean): Promise<void> {
     await this.call(locked ? "POST" : "DELETE", "/locks", lockSchema, { unit, template, period });
   }

@@ -248,14 +248,8 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
             data-testid="board-trend"
             onClick={() =>
               void act("trend", async () => {
-                const [year, month] = period.split("-").map(Number) as [number, number];
-                const docs = await Promise.all(
-                  Array.from({ length: month }, async (_, i) => {
-                    const p = `${year}-${String(i + 1).padStart(2, "0")}`;
-                    const c = await client.consolidated(templateId, p, unit.code);
-                    return c.sources.length ? c.document : null;
-                  })
-                );
+                const year = Number(period.slice(0, 4));
+                const docs = await client.consolidatedYear(templateId, period, unit.code);
                 setTrend({
                   table: monthlyIncrements(t, year, docs, column.key),
                   title: `${year}年 ${columnLabel(column)} 按月新增（分级）`,

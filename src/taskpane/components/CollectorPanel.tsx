@@ -189,14 +189,12 @@ export function CollectorPanel(props: {
             data-testid="insert-chart"
             onClick={() =>
               void act("chart", async () => {
-                const [year, month] = period.split("-").map(Number) as [number, number];
+                const year = Number(period.slice(0, 4));
                 // January…the month, fetched together; a month nobody reported has no increment.
-                const docs = await Promise.all(
-                  Array.from({ length: month }, async (_, i) => {
-                    const p = `${year}-${String(i + 1).padStart(2, "0")}`;
-                    const c = await connection.client.consolidated(templateId, p, unit.code);
-                    return c.sources.length ? c.document : null;
-                  })
+                const docs = await connection.client.consolidatedYear(
+                  templateId,
+                  period,
+                  unit.code
                 );
                 const made = await props.session.insertTrend(
                   templateId,
