@@ -54,7 +54,6 @@ export const STRINGS = {
     roles: { reporter: "填报", collector: "汇总", admin: "管理" },
     signInFailed: "登录失败",
     fromLastMonth: "从上月已报送的数据开始",
-    fromLastMonthHint: "累计数表：预先填入上月最新一版的数值；1月从零开始",
     submit: "报送",
     submitRefused: (n: number) => `有 ${n} 个错误，请修改后再报送。`,
     submitted: (v: number) => `已报送，第 ${v} 版。`,
@@ -139,8 +138,6 @@ export const STRINGS = {
     roles: { reporter: "reporter", collector: "collector", admin: "admin" },
     signInFailed: "Sign-in failed",
     fromLastMonth: "Start from last month's submitted values",
-    fromLastMonthHint:
-      "Year-to-date tables: prefilled with last month's latest version; January starts from zero",
     submit: "Submit",
     submitRefused: (n: number) => `${n} errors: correct them before submitting.`,
     submitted: (v: number) => `Submitted, version ${v}.`,

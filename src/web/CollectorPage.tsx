@@ -23,6 +23,7 @@ import { periodSchema, type SheetDocument } from "../core/schema/document";
 import { monthlyIncrements, type TrendTable } from "../core/trend";
 import { columnLabel } from "../core/validate/engine";
 import { templates } from "../templates";
+import { save } from "./download";
 import { PlanView } from "./PlanView";
 import { TrendChart } from "./TrendChart";
 
@@ -145,12 +146,7 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
               const blob = await client.download(
                 `/consolidated?${new URLSearchParams({ template: templateId, period, unit: unit.code, format: "xlsx" })}`
               );
-              const url = URL.createObjectURL(blob);
-              const a = document.createElement("a");
-              a.href = url;
-              a.download = `${unit.name}-${t.def.shortName["zh-CN"]} ${period} 汇总.xlsx`;
-              a.click();
-              setTimeout(() => URL.revokeObjectURL(url), 10_000);
+              save(blob, `${unit.name}-${t.def.shortName["zh-CN"]} ${period} 汇总.xlsx`);
             })
           }
         >

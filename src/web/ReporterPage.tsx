@@ -20,6 +20,7 @@ import type { Me, Receipt } from "../core/schema/api";
 import { defaultPeriod } from "../core/periods";
 import { periodSchema, type Issue, type SheetDocument } from "../core/schema/document";
 import { templates } from "../templates";
+import { save } from "./download";
 
 const useStyles = makeStyles({
   section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -33,17 +34,6 @@ const useStyles = makeStyles({
 });
 
 type Checked = { doc: SheetDocument; issues: (Issue & { address: string | null })[]; file: string };
-
-function save(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** For a unit without the add-in: the blank table, the check of a filled one, submission, history. */
 export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): ReactElement {

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -8,6 +6,7 @@ import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { shanghaiDate } from "../../src/core/periods";
 import { templates } from "../../src/templates";
+import { CliServer, freePort } from "../helpers/cli-server";
 import { buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
 
 /**
@@ -17,82 +16,27 @@ import { buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
  * reported and inserts the consolidated table.
  */
 const BUILD = join(ROOT, "test-artifacts", "harness-build-server");
-let dataDir: string;
-let port: number;
-let server: ChildProcess | null = null;
+let server: CliServer;
 let tokens: { reporter: string; collector: string };
 let browser: Browser;
-let base: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-/** Starts `tianbao serve` (the real CLI) and waits until it answers; returns what it printed. */
-async function startServer(demo: boolean): Promise<string> {
-  const args = ["--import", "tsx", "src/cli/index.ts", "serve", "--http", "--port", String(port)];
-  args.push("--db", `sqlite:${join(dataDir, "tianbao.sqlite")}`);
-  if (demo) args.push("--demo");
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, TIANBAO_ADDIN_DIR: join(BUILD, "addin"), NODE_ENV: "test" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  server = child;
-  let out = "";
-  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
-  for (let i = 0; i < 200; i++) {
-    await new Promise((r) => setTimeout(r, 150));
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
-      if (res.ok && (!demo || /Demo collector token/.test(out))) return out;
-    } catch {
-      // not up yet
-    }
-  }
-  throw new Error(`the server did not start:\n${out}`);
-}
-
-async function stopServer(): Promise<void> {
-  const child = server;
-  server = null;
-  if (!child || child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
-
-async function api<T>(path: string, token: string): Promise<T> {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return (await res.json()) as T;
-}
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), "tianbao-browser-"));
-  port = await freePort();
-  base = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "tianbao-browser-"));
   await buildHarness(BUILD);
-  const printed = await startServer(true);
-  tokens = {
-    reporter: /Demo reporter token[^:]*:\s*(\S+)/.exec(printed)![1]!,
-    collector: /Demo collector token[^:]*:\s*(\S+)/.exec(printed)![1]!,
-  };
+  server = new CliServer(
+    await freePort(),
+    `sqlite:${join(dataDir, "tianbao.sqlite")}`,
+    join(BUILD, "addin")
+  );
+  await server.start(true);
+  tokens = server.tokens();
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await stopServer();
+  await server?.stop();
 });
 
 // This month's report: due next month, so a submission today is on time.
@@ -109,7 +53,7 @@ async function typeCell(page: Page, address: string, value: string): Promise<voi
 }
 
 async function signIn(page: Page, token: string): Promise<void> {
-  await page.goto(`${base}/addin/harness.html`);
+  await page.goto(`${server.base}/addin/harness.html`);
   await page.getByTestId("token").fill(token);
   await page.getByTestId("sign-in").click();
   await page.getByTestId("signed-in").waitFor();
@@ -147,7 +91,7 @@ it("a hospital submits twice, queues a third while the server is down, and it is
   await page.screenshot({ path: join(SHOTS, "submit-version-2.png"), fullPage: true });
 
   // The server goes away: the submission waits in the queue, with its key.
-  await stopServer();
+  await server.stop();
   await typeCell(page, at("public.g2", "c1"), "6");
   await page.getByTestId("submit").click();
   await page.getByTestId("queued").waitFor();
@@ -156,12 +100,12 @@ it("a hospital submits twice, queues a third while the server is down, and it is
   await page.screenshot({ path: join(SHOTS, "submit-queued-offline.png"), fullPage: true });
 
   // Back again (same database, tokens kept): one retry sends it, once.
-  await startServer(false);
+  await server.start(false);
   await page.getByTestId("retry").click();
   await page.getByTestId("receipt").filter({ hasText: "第 3 版" }).waitFor();
   expect(await page.getByTestId("queued").count()).toBe(0);
   await page.getByTestId("retry").count();
-  const list = await api<{ submissions: { version: number }[] }>(
+  const list = await server.api<{ submissions: { version: number }[] }>(
     `/submissions?unit=DEMO-H02&template=stat-3&period=${PERIOD}`,
     tokens.reporter
   );
@@ -187,7 +131,7 @@ it("a hospital submits twice, queues a third while the server is down, and it is
 
   await cp.getByTestId("insert-consolidated").click();
   await cp.locator(`[data-testid="grid"][data-sheet="${SHEET}"]`).waitFor();
-  const consolidated = await api<{
+  const consolidated = await server.api<{
     document: { rows: { key: string; cells: Record<string, unknown> }[] };
   }>(`/consolidated?template=stat-3&period=${PERIOD}&unit=DEMO-CTY`, tokens.collector);
   // Every number of every row of the server's document is what the sheet shows.

@@ -8,7 +8,7 @@ import { layoutPlan } from "../../src/core/layout/plan";
 import { shanghaiDate } from "../../src/core/periods";
 import { templates } from "../../src/templates";
 import { printedPixelsOfColor } from "../helpers/libreoffice";
-import { CliServer, freePort } from "./cli-server";
+import { CliServer, freePort } from "../helpers/cli-server";
 import { buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
 
 /**

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { openStore } from "../../src/server/db/connect";
+import { CliServer, freePort } from "../helpers/cli-server";
 import { createTestDb, type TestDb } from "../helpers/server";
 
 /**
@@ -12,58 +12,10 @@ import { createTestDb, type TestDb } from "../helpers/server";
  * restarted on the same database: every submission that got a 201 is there with its version, the
  * versions of each report run 1…n with no gap and no duplicate, and SQLite's file is intact.
  */
-const ROOT = join(__dirname, "..", "..");
 const KILLS = 5;
 const FULL = process.env.RELIABILITY === "full";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-class ServerProcess {
-  child: ChildProcess | null = null;
-  output = "";
-  constructor(
-    private readonly port: number,
-    private readonly db: string
-  ) {}
-
-  async start(demo: boolean): Promise<void> {
-    const args = ["--import", "tsx", "src/cli/index.ts", "serve", "--http"];
-    args.push("--port", String(this.port), "--db", this.db, ...(demo ? ["--demo"] : []));
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    this.child = child;
-    child.stdout!.on("data", (b: Buffer) => (this.output += b.toString()));
-    child.stderr!.on("data", (b: Buffer) => (this.output += b.toString()));
-    for (let i = 0; i < 300; i++) {
-      await sleep(100);
-      try {
-        const res = await fetch(`http://127.0.0.1:${this.port}/api/v1/health`);
-        if (res.ok && (!demo || /Demo reporter token/.test(this.output))) return;
-      } catch {
-        // starting
-      }
-    }
-    throw new Error(`server did not start:\n${this.output}`);
-  }
-
-  async kill(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill(signal);
-    });
-  }
-}
 
 interface Line {
   key: string;
@@ -76,9 +28,9 @@ interface Line {
 async function crashRun(dbUrl: string, label: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tianbao-crash-"));
   const port = await freePort();
-  const server = new ServerProcess(port, dbUrl);
+  const server = new CliServer(port, dbUrl);
   await server.start(true);
-  const token = /Demo reporter token[^:]*:\s*(\S+)/.exec(server.output)![1]!;
+  const token = server.tokens().reporter;
   const out = join(dir, "answers.jsonl");
   const loader = spawn(
     process.execPath,
@@ -90,7 +42,7 @@ async function crashRun(dbUrl: string, label: string): Promise<void> {
   try {
     for (let k = 0; k < KILLS; k++) {
       await sleep((FULL ? 1500 : 400) + Math.random() * (FULL ? 3000 : 800));
-      await server.kill("SIGKILL");
+      await server.stop("SIGKILL");
       await server.start(false);
     }
     await sleep(FULL ? 2000 : 600);
@@ -99,7 +51,7 @@ async function crashRun(dbUrl: string, label: string): Promise<void> {
       loader.once("exit", () => resolve());
       loader.kill("SIGTERM");
     });
-    await server.kill("SIGTERM");
+    await server.stop();
   }
 
   const lines: Line[] = existsSync(out)

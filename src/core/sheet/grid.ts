@@ -1,4 +1,4 @@
-import { HEADER_FIELDS, type HeaderField, type SheetDocument } from "../schema/document";
+import { HEADER_FIELDS, type SheetDocument } from "../schema/document";
 import type { LayoutPlan, PlanCell } from "../layout/types";
 import type { CompiledTemplate } from "../template/compile";
 import { serialToIso } from "./serial";
@@ -89,5 +89,3 @@ function orderedHeader(h: Record<string, unknown>): SheetDocument["header"] {
   for (const f of HEADER_FIELDS) if (h[f] !== undefined) out[f] = h[f];
   return out;
 }
-
-export type { HeaderField };

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { ROOT } from "./harness-build";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
 
 /** A free loopback port. */
 export async function freePort(): Promise<number> {
@@ -12,7 +14,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `tianbao serve` (the real CLI) in a child process, serving a given build of the add-in. */
+/**
+ * `tianbao serve` (the real CLI) in a child process, on its own database; with `addinDir`, it
+ * serves that build of the add-in (the browser tests serve the harness page).
+ */
 export class CliServer {
   private child: ChildProcess | null = null;
   output = "";
@@ -20,7 +25,7 @@ export class CliServer {
   constructor(
     readonly port: number,
     private readonly db: string,
-    private readonly addinDir: string
+    private readonly addinDir?: string
   ) {}
 
   get base(): string {
@@ -32,7 +37,7 @@ export class CliServer {
     args.push("--port", String(this.port), "--db", this.db, ...(demo ? ["--demo"] : []));
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, TIANBAO_ADDIN_DIR: this.addinDir },
+      env: this.addinDir ? { ...process.env, TIANBAO_ADDIN_DIR: this.addinDir } : process.env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
@@ -58,13 +63,14 @@ export class CliServer {
     };
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM lets it close cleanly; the crash test sends SIGKILL. */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     const child = this.child;
     this.child = null;
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once("exit", () => resolve());
-      child.kill("SIGTERM");
+      child.kill(signal);
     });
   }
 
