@@ -22,7 +22,9 @@ const numberish = fc.oneof(
   { weight: 2, arbitrary: fc.constant(null) },
   { weight: 1, arbitrary: fc.integer({ min: -5, max: -1 }) },
   { weight: 1, arbitrary: fc.constantFrom(0.5, 2.25, 1.001, 3.14159) },
-  { weight: 1, arbitrary: fc.constantFrom("十", "abc", "12abc", true) }
+  { weight: 1, arbitrary: fc.constantFrom("十", "abc", "12abc", true) },
+  // About the bounds of cell.too-large: 1,000,000 for counts, 10,000,000 for amounts.
+  { weight: 1, arbitrary: fc.constantFrom(1_000_000, 1_000_001, 10_000_000, 10_000_000.01, 1e20) }
 );
 const text = fc.oneof(
   fc.constant(null),
@@ -97,7 +99,7 @@ describe("native conditional formats paint exactly the engine issues of the pain
       });
       for (const rule of t.rules) expect(plan.paintedRules).toContain(rule.id);
       expect(plan.paintedRules).toEqual(
-        expect.arrayContaining(["cell.type", "cell.integer", "cell.nonnegative"])
+        expect.arrayContaining(["cell.type", "cell.integer", "cell.nonnegative", "cell.too-large"])
       );
     }
   });

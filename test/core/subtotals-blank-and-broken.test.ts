@@ -48,8 +48,8 @@ function computedCells(id: Id): { row: string; col: string; parts: [string, stri
 }
 
 const BROKEN = {
-  count: [-3, 2.5, "十", true, "12abc"],
-  amount: [-1.5, 1.234, "abc", false],
+  count: [-3, 2.5, "十", true, "12abc", 1_000_001, 1e20],
+  amount: [-1.5, 1.234, "abc", false, 10_000_000.01],
 } as const;
 
 type Part =
