@@ -277,6 +277,7 @@ function readRow(
       typeof raw === "number" &&
       col.numeric &&
       raw >= 0 &&
+      raw <= col.max! &&
       (col.type === "count"
         ? Number.isSafeInteger(raw)
         : Number.isFinite(raw) && hasAtMostTwoDecimals(raw))
@@ -305,7 +306,7 @@ function readRow(
         builtinMessage(rule, locale, {
           col: columnLabel(col),
           value: showValue(raw),
-          max: col.maxLength ?? 200,
+          max: col.numeric ? col.max! : (col.maxLength ?? 200),
           length: [...text].length,
           options: (col.options ?? []).join("、"),
         })
