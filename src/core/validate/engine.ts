@@ -6,6 +6,7 @@ import { isIsoDate } from "../periods";
 import { headerText, type Issue, type SheetDocument } from "../schema/document";
 import type { Severity, Tier } from "../schema/template";
 import type { CompiledColumn, CompiledRule, CompiledTemplate } from "../template/compile";
+import { columnTitle } from "../template/labels";
 import { checkCell, hasAtMostTwoDecimals, isBlank } from "./cells";
 import { readDeadline } from "./deadline";
 import { builtinMessage, HEADER_LABELS, REQUIRED_HINT, showValue, TIER_LABELS } from "./messages";
@@ -41,10 +42,8 @@ export function rowLabel(
   return locale === "zh-CN" ? `第${rowKey}行` : `row ${rowKey}`;
 }
 
-export function columnLabel(col: CompiledColumn): string {
-  if (!col.group) return col.label;
-  return col.label.startsWith("（") ? `${col.group}${col.label}` : `${col.group}·${col.label}`;
-}
+/** The column as messages name it; the name stays for the views that import it from here. */
+export const columnLabel = columnTitle;
 
 // Per-cell state, kept in typed arrays indexed by column: the engine's hot path allocates
 // three arrays per row instead of an object per cell.
@@ -235,7 +234,7 @@ function push(
 
 function colText(ctx: Ctx, colKey: string): string {
   const col = ctx.t.column.get(colKey);
-  return col ? columnLabel(col) : colKey;
+  return col ? columnTitle(col) : colKey;
 }
 
 /** Type-checks every input cell of a row into its typed state, reporting the type issues. */
@@ -304,7 +303,7 @@ function readRow(
         key,
         col.key,
         builtinMessage(rule, locale, {
-          col: columnLabel(col),
+          col: columnTitle(col),
           value: showValue(raw),
           max: col.numeric ? col.max! : (col.maxLength ?? 200),
           length: [...text].length,
@@ -368,7 +367,7 @@ export function validateParsed(
           row.key,
           col.key,
           builtinMessage("cell.required", locale, {
-            col: columnLabel(col),
+            col: columnTitle(col),
             hint: (col.numeric ? REQUIRED_HINT.numeric : REQUIRED_HINT.other)[locale],
           })
         );
@@ -593,7 +592,7 @@ function checkCumulative(ctx: Ctx, previous: SheetDocument): void {
           row.key,
           col.key,
           builtinMessage("period.cumulative-decrease", locale, {
-            col: columnLabel(col),
+            col: columnTitle(col),
             previous: p,
           })
         );
