@@ -5,6 +5,7 @@ import type { SheetDocument } from "../../src/core/schema/document";
 import type { Tier } from "../../src/core/schema/template";
 import { validateParsed } from "../../src/core/validate/engine";
 import { templates } from "../../src/templates";
+import { sheetDoc } from "../helpers/documents";
 import { issueSet } from "../helpers/fixtures";
 import { evaluateSheet } from "../helpers/sheet-evaluation";
 
@@ -106,14 +107,7 @@ describe("native conditional formats paint exactly the engine issues of the pain
 
   it("paints a fixture broken cell: 涉案金额 without a case", () => {
     const t = reg.get("stat-3")!;
-    const doc: SheetDocument = {
-      template: "stat-3",
-      templateVersion: 1,
-      period: "2021-07",
-      unit: "H",
-      header: {},
-      rows: [{ key: "public.g2", cells: { c10: 1.5 } }],
-    };
+    const doc = sheetDoc("stat-3", [["public.g2", { c10: 1.5 }]]);
     const plan = layoutPlan(t, { period: "2021-07", tier: "public.g2" });
     expect(paintedBySheet(plan, doc)).toEqual(["stat-3.c10-needs-c8|error|public.g2|c10"]);
   });

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import type { SheetDocument } from "../../src/core/schema/document";
 import { validateParsed } from "../../src/core/validate/engine";
 import { templates } from "../../src/templates";
+import { sheetDoc } from "../helpers/documents";
 import { issueSet } from "../helpers/fixtures";
 
 /**
@@ -130,15 +131,7 @@ function caseArb(id: Id, brokenWeight: number): fc.Arbitrary<Case> {
         rows.set(row, cells);
         if (!broken && delta !== 0) mismatches.push(`${row}|${col}`);
       });
-      const doc: SheetDocument = {
-        template: id,
-        templateVersion: 1,
-        period: "2021-07",
-        unit: "U",
-        header: {},
-        rows: [...rows].map(([key, cells]) => ({ key, cells })),
-      };
-      return { doc, mismatches: mismatches.sort() };
+      return { doc: sheetDoc(id, [...rows]), mismatches: mismatches.sort() };
     });
 }
 
@@ -192,21 +185,14 @@ describe.each(["stat-2", "stat-3"] as const)("%s subtotals, as Excel's SUM", (id
 
 it("the issue's example (stat-2): 合计 1 over parts that are 0 and blank is computed.mismatch", () => {
   const t = reg.get("stat-2")!;
-  const doc: SheetDocument = {
-    template: "stat-2",
-    templateVersion: 1,
-    period: "2021-07",
-    unit: "U",
-    header: {},
-    rows: [
-      { key: "all", cells: { c16: 1 } },
-      { key: "public", cells: { c16: 0 } },
-      { key: "public.g2", cells: { c16: 0 } },
-      { key: "private", cells: { c16: 0 } },
-      { key: "private.g3", cells: { c16: 0 } },
-      { key: "private.g2", cells: {} },
-    ],
-  };
+  const doc = sheetDoc("stat-2", [
+    ["all", { c16: 1 }],
+    ["public", { c16: 0 }],
+    ["public.g2", { c16: 0 }],
+    ["private", { c16: 0 }],
+    ["private.g3", { c16: 0 }],
+    ["private.g2", {}],
+  ]);
   const issues = validateParsed(t, doc, { phase: "fill" });
   expect(issues.map((i) => `${i.rule}|${i.row}|${i.col}`)).toEqual(["computed.mismatch|all|c16"]);
   expect(issues[0]!.message).toBe("处理人员情况·吊销执业证书（人）是自动计算的，应为0，表中为1");

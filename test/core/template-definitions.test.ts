@@ -1,10 +1,10 @@
 import { compileTemplate, TemplateError } from "../../src/core/template/compile";
 import { TemplateRegistry } from "../../src/core/template/registry";
-import type { SheetDocument } from "../../src/core/schema/document";
 import { validateParsed } from "../../src/core/validate/engine";
 import stat2 from "../../src/templates/stat-2.json";
 import stat3 from "../../src/templates/stat-3.json";
 import { TEMPLATE_DEFINITIONS, templates } from "../../src/templates";
+import { sheetDoc } from "../helpers/documents";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
@@ -123,14 +123,7 @@ describe("template definitions", () => {
     expect(t.column.get("c2")!.max).toBe(1_000_000);
     expect(t.column.get("c10")!.max).toBe(10_000_000);
     expect(t.column.get("c14")!.max).toBeUndefined();
-    const doc = (c1: number): SheetDocument => ({
-      template: "stat-3",
-      templateVersion: 1,
-      period: "2021-07",
-      unit: "U",
-      header: {},
-      rows: [{ key: "public.g2", cells: { c1 } }],
-    });
+    const doc = (c1: number) => sheetDoc("stat-3", [["public.g2", { c1 }]]);
     expect(validateParsed(t, doc(50), { phase: "fill" })).toEqual([]);
     expect(validateParsed(t, doc(51), { phase: "fill" }).map((i) => i.rule)).toEqual([
       "cell.too-large",

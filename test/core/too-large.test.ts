@@ -6,6 +6,7 @@ import { columnTitle } from "../../src/core/template/labels";
 import type { CompiledColumn, CompiledTemplate } from "../../src/core/template/compile";
 import { validateParsed } from "../../src/core/validate/engine";
 import { templates } from "../../src/templates";
+import { sheetDoc } from "../helpers/documents";
 
 /**
  * cell.too-large: a count above 1,000,000 or an amount above 10,000,000 万元 is a type issue
@@ -45,16 +46,8 @@ const above = (type: "count" | "amount"): fc.Arbitrary<number> => {
   );
 };
 
-function docWith(t: CompiledTemplate, row: string, col: string, value: number): SheetDocument {
-  return {
-    template: t.id,
-    templateVersion: 1,
-    period: "2021-07",
-    unit: "U",
-    header: {},
-    rows: [{ key: row, cells: { [col]: value, ...(t.column.has("name") ? { name: "甲" } : {}) } }],
-  };
-}
+const docWith = (t: CompiledTemplate, row: string, col: string, value: number): SheetDocument =>
+  sheetDoc(t.id, [[row, { [col]: value, ...(t.column.has("name") ? { name: "甲" } : {}) }]]);
 
 describe("cell.too-large", () => {
   it("the bounds are in the template definitions, for every count and amount column", () => {
@@ -92,18 +85,11 @@ describe("cell.too-large", () => {
 
   it("a too-large part takes no part in a rule and leaves the subtotals over it unjudged", () => {
     const t = reg.get("stat-3")!;
-    const doc: SheetDocument = {
-      template: "stat-3",
-      templateVersion: 1,
-      period: "2021-07",
-      unit: "U",
-      header: {},
-      rows: [
-        { key: "all", cells: { c3: 5 } },
-        { key: "public", cells: { c3: 5 } },
-        { key: "public.g2", cells: { c2: 0, c3: 1e20 } },
-      ],
-    };
+    const doc = sheetDoc("stat-3", [
+      ["all", { c3: 5 }],
+      ["public", { c3: 5 }],
+      ["public.g2", { c2: 0, c3: 1e20 }],
+    ]);
     expect(
       validateParsed(t, doc, { phase: "fill" }).map((i) => `${i.rule}|${i.row}|${i.col}`)
     ).toEqual(["cell.too-large|public.g2|c3"]);
