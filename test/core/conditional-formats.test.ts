@@ -1,57 +1,21 @@
 import fc from "fast-check";
-import { HyperFormula } from "hyperformula";
 import { layoutPlan } from "../../src/core/layout/plan";
 import type { LayoutPlan } from "../../src/core/layout/types";
 import type { SheetDocument } from "../../src/core/schema/document";
 import type { Tier } from "../../src/core/schema/template";
 import { validateParsed } from "../../src/core/validate/engine";
 import { templates } from "../../src/templates";
-import { shiftFormula } from "../helpers/a1-shift";
+import { sheetDoc } from "../helpers/documents";
 import { issueSet } from "../helpers/fixtures";
+import { evaluateSheet } from "../helpers/sheet-evaluation";
 
 /**
  * The formats installed in the sheet paint exactly the cells of the engine's issues, for every rule
  * the plan says is painted: HyperFormula (a real spreadsheet engine) evaluates each format formula
  * at each cell of its area, as Excel would.
  */
-function paintedBySheet(plan: LayoutPlan, doc: SheetDocument): string[] {
-  const grid: (string | number | boolean | null)[][] = Array.from({ length: plan.rowCount }, () =>
-    Array<string | number | boolean | null>(plan.colCount).fill(null)
-  );
-  const cells = new Map(doc.rows.map((r) => [r.key, r.cells]));
-  for (const c of plan.cells) {
-    if (c.formula) grid[c.r]![c.c] = c.formula;
-    else if (c.bind && c.kind === "input") {
-      const v = cells.get(c.bind.row)?.[c.bind.col];
-      // A leading apostrophe keeps a string as text, as a text value in Excel (HyperFormula would parse ":" as a time).
-      grid[c.r]![c.c] =
-        v === undefined || v === null
-          ? null
-          : typeof v === "string"
-            ? `'${v}`
-            : (v as number | boolean);
-    } else if (c.value !== undefined && c.value !== "") grid[c.r]![c.c] = c.value;
-  }
-  const hf = HyperFormula.buildFromArray(grid, { licenseKey: "gpl-v3" });
-  const rowKeyAt = new Map(Object.entries(plan.rowIndex).map(([k, r]) => [r, k]));
-  const colKeyAt = new Map(Object.entries(plan.colIndex).map(([k, c]) => [c, k]));
-  const out: { rule: string; severity: "error" | "warning"; row: string; col: string }[] = [];
-  for (const f of plan.conditionalFormats) {
-    for (let r = f.area.r1; r <= f.area.r2; r++)
-      for (let c = f.area.c1; c <= f.area.c2; c++) {
-        const v = hf.calculateFormula(shiftFormula(f.formula, r - f.area.r1, c - f.area.c1), 0);
-        if (v === true)
-          out.push({
-            rule: f.rule,
-            severity: f.severity,
-            row: rowKeyAt.get(r)!,
-            col: colKeyAt.get(c)!,
-          });
-      }
-  }
-  hf.destroy();
-  return issueSet(out);
-}
+const paintedBySheet = (plan: LayoutPlan, doc: SheetDocument): string[] =>
+  evaluateSheet(plan, doc).painted;
 
 const reg = templates();
 const numberish = fc.oneof(
@@ -59,7 +23,9 @@ const numberish = fc.oneof(
   { weight: 2, arbitrary: fc.constant(null) },
   { weight: 1, arbitrary: fc.integer({ min: -5, max: -1 }) },
   { weight: 1, arbitrary: fc.constantFrom(0.5, 2.25, 1.001, 3.14159) },
-  { weight: 1, arbitrary: fc.constantFrom("十", "abc", "12abc", true) }
+  { weight: 1, arbitrary: fc.constantFrom("十", "abc", "12abc", true) },
+  // About the bounds of cell.too-large: 1,000,000 for counts, 10,000,000 for amounts.
+  { weight: 1, arbitrary: fc.constantFrom(1_000_000, 1_000_001, 10_000_000, 10_000_000.01, 1e20) }
 );
 const text = fc.oneof(
   fc.constant(null),
@@ -134,21 +100,14 @@ describe("native conditional formats paint exactly the engine issues of the pain
       });
       for (const rule of t.rules) expect(plan.paintedRules).toContain(rule.id);
       expect(plan.paintedRules).toEqual(
-        expect.arrayContaining(["cell.type", "cell.integer", "cell.nonnegative"])
+        expect.arrayContaining(["cell.type", "cell.integer", "cell.nonnegative", "cell.too-large"])
       );
     }
   });
 
   it("paints a fixture broken cell: 涉案金额 without a case", () => {
     const t = reg.get("stat-3")!;
-    const doc: SheetDocument = {
-      template: "stat-3",
-      templateVersion: 1,
-      period: "2021-07",
-      unit: "H",
-      header: {},
-      rows: [{ key: "public.g2", cells: { c10: 1.5 } }],
-    };
+    const doc = sheetDoc("stat-3", [["public.g2", { c10: 1.5 }]]);
     const plan = layoutPlan(t, { period: "2021-07", tier: "public.g2" });
     expect(paintedBySheet(plan, doc)).toEqual(["stat-3.c10-needs-c8|error|public.g2|c10"]);
   });

@@ -1,8 +1,10 @@
 import { compileTemplate, TemplateError } from "../../src/core/template/compile";
 import { TemplateRegistry } from "../../src/core/template/registry";
+import { validateParsed } from "../../src/core/validate/engine";
 import stat2 from "../../src/templates/stat-2.json";
 import stat3 from "../../src/templates/stat-3.json";
 import { TEMPLATE_DEFINITIONS, templates } from "../../src/templates";
+import { sheetDoc } from "../helpers/documents";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
@@ -96,6 +98,11 @@ describe("template definitions", () => {
       /columns\.0\.type/,
     ],
     [
+      "a count column without an upper bound",
+      (d) => delete (d as { max?: unknown }).max,
+      /columns\[0\]\.max: a count or amount column has an upper bound/,
+    ],
+    [
       "a rule id of another template",
       (d) => (d.rules[0]!.id = "stat-2.c3-needs-c2"),
       /starts with "stat-3\."/,
@@ -106,6 +113,21 @@ describe("template definitions", () => {
     mutate(d);
     expect(() => compileTemplate(d)).toThrow(TemplateError);
     expect(() => compileTemplate(d)).toThrow(re);
+  });
+
+  it("bounds every count and amount column: the template's bound for its type, or the column's own max", () => {
+    const d = clone(stat3);
+    (d.columns[0] as { max?: number }).max = 50;
+    const t = compileTemplate(d);
+    expect(t.column.get("c1")!.max).toBe(50);
+    expect(t.column.get("c2")!.max).toBe(1_000_000);
+    expect(t.column.get("c10")!.max).toBe(10_000_000);
+    expect(t.column.get("c14")!.max).toBeUndefined();
+    const doc = (c1: number) => sheetDoc("stat-3", [["public.g2", { c1 }]]);
+    expect(validateParsed(t, doc(50), { phase: "fill" })).toEqual([]);
+    expect(validateParsed(t, doc(51), { phase: "fill" }).map((i) => i.rule)).toEqual([
+      "cell.too-large",
+    ]);
   });
 
   it("refuses a computed cycle between columns", () => {

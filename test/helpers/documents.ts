@@ -34,3 +34,18 @@ export function hospitalDoc(opts: {
     rows: [{ key: "public.g2", cells }],
   };
 }
+
+/** A July 2021 document with the given rows and no header: what a test of one rule needs. */
+export function sheetDoc(
+  template: string,
+  rows: [key: string, cells: Record<string, unknown>][]
+): SheetDocument {
+  return {
+    template,
+    templateVersion: 1,
+    period: "2021-07",
+    unit: "U",
+    header: {},
+    rows: rows.map(([key, cells]) => ({ key, cells })),
+  };
+}

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { SheetDocument } from "../../src/core/schema/document";
 import { validateDocument } from "../../src/core/validate/document";
+import { issueToken } from "../../src/server/tokens";
 import { upsertUnits } from "../../src/server/units";
 import { templates } from "../../src/templates";
-import { issueSet, loadFixtures } from "../helpers/fixtures";
+import { issueSet, loadFixtures, type FixtureCase } from "../helpers/fixtures";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 
 const stat3 = (
@@ -110,45 +111,49 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
     );
   });
 
+  /** A fixture's unit with the fixture's tier in the registry, its previous document stored as accepted. */
+  const registerFixtureUnit = async (c: FixtureCase, code: string): Promise<void> => {
+    const [ownership, grade] = c.tier
+      ? (c.tier.split(".g") as ["public" | "private", "1" | "2" | "3"])
+      : [null, null];
+    await upsertUnits(s.store.db, [
+      {
+        code,
+        name: c.name,
+        kind: c.tier ? "hospital" : "bureau",
+        parent: "CTY",
+        ownership,
+        grade,
+        activeFrom: null,
+        activeTo: null,
+      },
+    ]);
+    if (c.previous) {
+      await s.store.db
+        .insertInto("submissions")
+        .values({
+          id: randomUUID(),
+          unit: code,
+          template: c.previous.template,
+          template_version: 1,
+          period: c.previous.period,
+          version: 1,
+          received_at: new Date().toISOString(),
+          on_time: 1,
+          document: JSON.stringify({ ...c.previous, unit: code }),
+          issues: "[]",
+          token_id: "fixture",
+          remote_addr: "test",
+        })
+        .execute();
+    }
+  };
+
   it("POST /validate gives every fixture's exact issue set, as the engine does", async () => {
     const cases = loadFixtures();
-    // Each fixture's unit gets the fixture's tier in the registry, and its previous document is stored as accepted.
     for (const [i, c] of cases.entries()) {
       const code = `FX-${i}`;
-      const [ownership, grade] = c.tier
-        ? (c.tier.split(".g") as ["public" | "private", "1" | "2" | "3"])
-        : [null, null];
-      await upsertUnits(s.store.db, [
-        {
-          code,
-          name: c.name,
-          kind: c.tier ? "hospital" : "bureau",
-          parent: "CTY",
-          ownership,
-          grade,
-          activeFrom: null,
-          activeTo: null,
-        },
-      ]);
-      if (c.previous) {
-        await s.store.db
-          .insertInto("submissions")
-          .values({
-            id: randomUUID(),
-            unit: code,
-            template: c.previous.template,
-            template_version: 1,
-            period: c.previous.period,
-            version: 1,
-            received_at: new Date().toISOString(),
-            on_time: 1,
-            document: JSON.stringify({ ...c.previous, unit: code }),
-            issues: "[]",
-            token_id: "fixture",
-            remote_addr: "test",
-          })
-          .execute();
-      }
+      await registerFixtureUnit(c, code);
       const r = await call("POST", `/validate?phase=${c.phase}`, {
         token: s.tokens.CTY,
         body: { ...c.document, unit: code },
@@ -162,6 +167,21 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
       if (!engine.ok) throw new Error(engine.error.message);
       expect(issueSet(r.json().issues)).toEqual(issueSet(c.expect));
       expect(issueSet(r.json().issues)).toEqual(issueSet(engine.issues));
+    }
+  });
+
+  it("POST /submissions answers every fixture checked at submission with its exact issue set", async () => {
+    const cases = loadFixtures().filter((c) => c.phase === "submit");
+    for (const [i, c] of cases.entries()) {
+      const code = `FXS-${i}`;
+      await registerFixtureUnit(c, code);
+      const { token } = await issueToken(s.store.db, code, "reporter");
+      const r = await submitDoc({ ...c.document, unit: code }, token);
+      const errors = c.expect.some((e) => e.severity === "error");
+      // An error refuses the document with every issue; otherwise the receipt carries the warnings.
+      expect([c.name, r.statusCode]).toEqual([c.name, errors ? 422 : 201]);
+      const issues = errors ? r.json().issues : r.json().warnings;
+      expect([c.name, issueSet(issues)]).toEqual([c.name, issueSet(c.expect)]);
     }
   });
 

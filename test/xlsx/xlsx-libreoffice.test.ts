@@ -162,7 +162,9 @@ describe(".xlsx written from the layout plan, recalculated by LibreOffice", () =
     expect(sub.protection?.locked ?? true).toBe(true);
     const input = ws.getCell(plan.rowIndex["public.g2"]! + 1, plan.colIndex.c1! + 1);
     expect(input.protection?.locked).toBe(false);
-    expect(input.dataValidation?.type).toBe("whole");
+    // A count: a whole number from 0 to the template's bound (cell.too-large).
+    expect(input.dataValidation?.type).toBe("custom");
+    expect(String(input.dataValidation?.formulae?.[0])).toMatch(/=INT\(\w+\),\w+<=1000000\)$/);
     expect(
       (ws as unknown as { sheetProtection?: { sheet?: boolean } }).sheetProtection?.sheet
     ).toBe(true);

@@ -19,9 +19,9 @@ const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 function validGuard(col: CompiledColumn, x: string, valueUse: boolean): string {
   switch (col.type) {
     case "count":
-      return `OR(${isBlankX(x)},AND(ISNUMBER(${x}),${x}>=0,${x}=INT(${x})))`;
+      return `OR(${isBlankX(x)},AND(ISNUMBER(${x}),${x}>=0,${x}=INT(${x}),${x}<=${col.max}))`;
     case "amount":
-      return `OR(${isBlankX(x)},AND(ISNUMBER(${x}),${x}>=0,ROUND(${x},2)=${x}))`;
+      return `OR(${isBlankX(x)},AND(ISNUMBER(${x}),${x}>=0,ROUND(${x},2)=${x},${x}<=${col.max}))`;
     case "text":
       return `LEN(${x})<=${col.maxLength ?? 200}`;
     case "enum":
@@ -40,12 +40,14 @@ function typeRules(col: CompiledColumn, x: string): [string, string][] {
         ["cell.type", `AND(${notBlank(x)},NOT(ISNUMBER(${x})))`],
         ["cell.integer", `AND(ISNUMBER(${x}),${x}<>INT(${x}))`],
         ["cell.nonnegative", `AND(ISNUMBER(${x}),${x}<0)`],
+        ["cell.too-large", `AND(ISNUMBER(${x}),${x}>${col.max})`],
       ];
     case "amount":
       return [
         ["cell.type", `AND(${notBlank(x)},NOT(ISNUMBER(${x})))`],
         ["cell.nonnegative", `AND(ISNUMBER(${x}),${x}<0)`],
         ["cell.decimals", `AND(ISNUMBER(${x}),ROUND(${x},2)<>${x})`],
+        ["cell.too-large", `AND(ISNUMBER(${x}),${x}>${col.max})`],
       ];
     case "text":
       return [["cell.text-length", `LEN(${x})>${col.maxLength ?? 200}`]];
@@ -85,6 +87,7 @@ export function conditionalFormats(
       prev &&
       prev.type === col.type &&
       prev.maxLength === col.maxLength &&
+      prev.max === col.max &&
       prev.options === col.options &&
       colOf(prev.key) + 1 === colOf(col.key)
     )

@@ -51,15 +51,18 @@ function validationFor(col: CompiledColumn, addr: string): PlanCell["validation"
   let prompt: string;
   switch (col.type) {
     case "count":
-      rule = { type: "wholeNumber", operator: "greaterThanOrEqual", formula1: 0 };
-      prompt = "请填写不小于0的整数，没有请填0";
+      rule = {
+        type: "custom",
+        formula: `=AND(ISNUMBER(${addr}),${addr}>=0,${addr}=INT(${addr}),${addr}<=${col.max})`,
+      };
+      prompt = `请填写0到${col.max}之间的整数，没有请填0`;
       break;
     case "amount":
       rule = {
         type: "custom",
-        formula: `=AND(ISNUMBER(${addr}),${addr}>=0,ROUND(${addr},2)=${addr})`,
+        formula: `=AND(ISNUMBER(${addr}),${addr}>=0,ROUND(${addr},2)=${addr},${addr}<=${col.max})`,
       };
-      prompt = "单位：万元，不小于0，最多2位小数，没有请填0";
+      prompt = `单位：万元，0到${col.max}之间，最多2位小数，没有请填0`;
       break;
     case "text":
       rule = { type: "textLength", operator: "lessThanOrEqual", formula1: col.maxLength ?? 200 };

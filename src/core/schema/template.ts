@@ -5,6 +5,9 @@ import { z } from "zod";
 export const cellTypeSchema = z.enum(["count", "amount", "text", "enum", "date"]);
 export type CellType = z.infer<typeof cellTypeSchema>;
 
+/** An upper bound of a count or amount (cell.too-large); below 10^12 whole numbers and cents stay exact. */
+const boundSchema = z.number().positive().max(1e12);
+
 export const localizedSchema = z.object({ "zh-CN": z.string().min(1), "en-US": z.string().min(1) });
 export type Localized = z.infer<typeof localizedSchema>;
 
@@ -25,6 +28,8 @@ export const columnSchema = z
     required: z.boolean().optional(),
     unique: z.boolean().optional(),
     maxLength: z.number().int().positive().optional(),
+    /** Overrides the template's bound for the column's type. */
+    max: boundSchema.optional(),
     options: z.array(z.string().min(1)).min(1).optional(),
     blankMeans: z.string().min(1).optional(),
     numbered: z.boolean().optional(),
@@ -90,6 +95,8 @@ export const templateSchema = z
     rowMode: z.enum(["fixed", "list"]),
     listKey: z.enum(["unit", "serial"]).optional(),
     tierLocked: z.boolean(),
+    /** The largest plausible count and amount (万元) of the table: above it is cell.too-large. */
+    max: z.object({ count: boundSchema, amount: boundSchema }).partial().strict().optional(),
     columnNumbers: z.enum(["plain", "paren", "none"]),
     stub: z
       .object({

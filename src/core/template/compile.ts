@@ -130,7 +130,18 @@ export function compileTemplate(input: unknown): CompiledTemplate {
       throw new TemplateError(id, `columns[${index}].key`, `duplicate column "${c.key}"`);
     if (c.type === "enum" && !c.options)
       throw new TemplateError(id, `columns[${index}].options`, "an enum column lists its options");
-    const col: CompiledColumn = { ...c, index, numeric: NUMERIC.includes(c.type) };
+    const numeric = NUMERIC.includes(c.type);
+    if (!numeric && c.max !== undefined)
+      throw new TemplateError(id, `columns[${index}].max`, "max bounds count and amount columns");
+    const max = numeric ? (c.max ?? def.max?.[c.type as "count" | "amount"]) : undefined;
+    // Unbounded, a count of 1e20 would pass and lose its last digits silently.
+    if (numeric && max === undefined)
+      throw new TemplateError(
+        id,
+        `columns[${index}].max`,
+        `a count or amount column has an upper bound: "max" in the column or max.${c.type} in the template`
+      );
+    const col: CompiledColumn = { ...c, index, numeric, ...(max === undefined ? {} : { max }) };
     column.set(c.key, col);
     return col;
   });

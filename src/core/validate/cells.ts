@@ -12,6 +12,7 @@ export type TypeRule =
   | "cell.integer"
   | "cell.nonnegative"
   | "cell.decimals"
+  | "cell.too-large"
   | "cell.text-length"
   | "cell.enum"
   | "cell.date";
@@ -36,6 +37,7 @@ export function checkCell(col: CompiledColumn, raw: unknown): CellState {
       if (col.type === "count" && !Number.isInteger(raw)) rules.push("cell.integer");
       if (raw < 0) rules.push("cell.nonnegative");
       if (col.type === "amount" && !hasAtMostTwoDecimals(raw)) rules.push("cell.decimals");
+      if (col.max !== undefined && raw > col.max) rules.push("cell.too-large");
       return rules.length ? { kind: "invalid", raw, rules } : { kind: "ok", value: raw };
     }
     case "text": {

@@ -1,4 +1,4 @@
-import { cellKey, computeCells } from "../computed";
+import { cellKey, computeCells, type InputNumber } from "../computed";
 import { refsOf } from "../expr/ast";
 import { compileExpr, type Compiled, type Resolver, type Value } from "../expr/evaluate";
 import { DEFAULT_LOCALE, fill, type Locale } from "../i18n";
@@ -6,6 +6,7 @@ import { isIsoDate } from "../periods";
 import { headerText, type Issue, type SheetDocument } from "../schema/document";
 import type { Severity, Tier } from "../schema/template";
 import type { CompiledColumn, CompiledRule, CompiledTemplate } from "../template/compile";
+import { columnTitle } from "../template/labels";
 import { checkCell, hasAtMostTwoDecimals, isBlank } from "./cells";
 import { readDeadline } from "./deadline";
 import { builtinMessage, HEADER_LABELS, REQUIRED_HINT, showValue, TIER_LABELS } from "./messages";
@@ -41,10 +42,8 @@ export function rowLabel(
   return locale === "zh-CN" ? `第${rowKey}行` : `row ${rowKey}`;
 }
 
-export function columnLabel(col: CompiledColumn): string {
-  if (!col.group) return col.label;
-  return col.label.startsWith("（") ? `${col.group}${col.label}` : `${col.group}·${col.label}`;
-}
+/** The column as messages name it; the name stays for the views that import it from here. */
+export const columnLabel = columnTitle;
 
 // Per-cell state, kept in typed arrays indexed by column: the engine's hot path allocates
 // three arrays per row instead of an object per cell.
@@ -235,7 +234,7 @@ function push(
 
 function colText(ctx: Ctx, colKey: string): string {
   const col = ctx.t.column.get(colKey);
-  return col ? columnLabel(col) : colKey;
+  return col ? columnTitle(col) : colKey;
 }
 
 /** Type-checks every input cell of a row into its typed state, reporting the type issues. */
@@ -277,6 +276,7 @@ function readRow(
       typeof raw === "number" &&
       col.numeric &&
       raw >= 0 &&
+      raw <= col.max! &&
       (col.type === "count"
         ? Number.isSafeInteger(raw)
         : Number.isFinite(raw) && hasAtMostTwoDecimals(raw))
@@ -303,9 +303,9 @@ function readRow(
         key,
         col.key,
         builtinMessage(rule, locale, {
-          col: columnLabel(col),
+          col: columnTitle(col),
           value: showValue(raw),
-          max: col.maxLength ?? 200,
+          max: col.numeric ? col.max! : (col.maxLength ?? 200),
           length: [...text].length,
           options: (col.options ?? []).join("、"),
         })
@@ -367,7 +367,7 @@ export function validateParsed(
           row.key,
           col.key,
           builtinMessage("cell.required", locale, {
-            col: columnLabel(col),
+            col: columnTitle(col),
             hint: (col.numeric ? REQUIRED_HINT.numeric : REQUIRED_HINT.other)[locale],
           })
         );
@@ -378,7 +378,11 @@ export function validateParsed(
   const header = checkHeader(ctx, phase);
 
   // 3. Computed cells the document carries must equal their recomputation from the input cells.
-  checkComputed(ctx, listRows);
+  const inputNumber = numberReader(ctx);
+  let computed: Map<string, number | null> | null = null;
+  const recomputed = (): Map<string, number | null> =>
+    (computed ??= computeCells(t, listRows, inputNumber));
+  checkComputed(ctx, recomputed);
 
   // 4. Cross-field rules, on valid cells only: a cell with a type issue takes no part.
   const ruleCtx: RuleCtx = { g: grid, base: 0, header, year: Number(doc.period.slice(0, 4)) };
@@ -399,22 +403,9 @@ export function validateParsed(
       );
     }
   }
-  if (plan.otherRules.length) {
-    const validNumber = (row: string, col: string): number | null => {
-      const r = ctx.rows.find((x) => x.key === row);
-      const i = t.column.get(col)!.index;
-      const k = r ? grid.kind[r.base + i] : BLANK;
-      if (k === BLANK) return 0;
-      return k === OK ? grid.num[r!.base + i]! : null;
-    };
-    const needsComputed = plan.otherRules.some((r) => r.scope === "column");
-    const validComputed = needsComputed
-      ? computeCells(t, listRows, validNumber)
-      : new Map<string, number | null>();
-    for (const rule of plan.otherRules) {
-      if (rule.scope === "unique") checkUnique(ctx, rule);
-      else if (rule.scope === "column") checkColumnRule(ctx, rule, validNumber, validComputed);
-    }
+  for (const rule of plan.otherRules) {
+    if (rule.scope === "unique") checkUnique(ctx, rule);
+    else if (rule.scope === "column") checkColumnRule(ctx, rule, inputNumber, recomputed());
   }
 
   // 5. Another tier's row of a hospital's sheet stays empty.
@@ -480,7 +471,22 @@ function checkHeader(ctx: Ctx, phase: Phase): Record<string, string | null> {
   return values;
 }
 
-function checkComputed(ctx: Ctx, listRows: string[]): void {
+/**
+ * An input cell as a subtotal and a column rule read it, as Excel's SUM does: a blank (or an
+ * absent row) is 0; a cell with a type issue is null, so every subtotal over it is unjudged.
+ */
+function numberReader(ctx: Ctx): InputNumber {
+  const { grid, t } = ctx;
+  // Absent rows and computed rows fall on slot row 0, which stays blank.
+  const bases = new Map(ctx.rows.map((r) => [r.key, r.base]));
+  return (row, col) => {
+    const at = (bases.get(row) ?? 0) + t.column.get(col)!.index;
+    const k = grid.kind[at];
+    return k === OK ? grid.num[at]! : k === BLANK ? 0 : null;
+  };
+}
+
+function checkComputed(ctx: Ctx, recomputed: () => Map<string, number | null>): void {
   const { t, doc, locale } = ctx;
   // Only a document that carries computed cells has anything to compare.
   const carries = doc.rows.some((r) => {
@@ -488,16 +494,7 @@ function checkComputed(ctx: Ctx, listRows: string[]): void {
     return t.computedColumnOrder.some((c) => !isBlank(r.cells[c]));
   });
   if (!carries) return;
-  // An absent row is zeros (a hospital sends only its own row); a blank cell in a row being
-  // filled leaves the subtotals over it unjudged until it is filled (cell.required says so at submission).
-  const rawNumber = (row: string, col: string): number | null => {
-    const cells = cellsOf(ctx, row);
-    if (!cells) return 0;
-    const v = cells[col];
-    if (isBlank(v)) return null;
-    return typeof v === "number" && Number.isFinite(v) ? v : null;
-  };
-  for (const [key, expected] of computeCells(t, listRows, rawNumber)) {
+  for (const [key, expected] of recomputed()) {
     const sep = key.indexOf("\u0000");
     const row = key.slice(0, sep);
     const col = key.slice(sep + 1);
@@ -595,7 +592,7 @@ function checkCumulative(ctx: Ctx, previous: SheetDocument): void {
           row.key,
           col.key,
           builtinMessage("period.cumulative-decrease", locale, {
-            col: columnLabel(col),
+            col: columnTitle(col),
             previous: p,
           })
         );

@@ -20,6 +20,10 @@ export const BUILTIN_MESSAGES: Messages = {
     "zh-CN": "{col}以万元为单位，最多保留2位小数（{value}）",
     "en-US": "{col} is in 10,000 yuan with at most 2 decimals ({value})",
   },
+  "cell.too-large": {
+    "zh-CN": "{col}不能大于{max}（现为{value}），请核对是否多填了位数",
+    "en-US": "{col} cannot exceed {max} ({value} given): check for extra digits",
+  },
   "cell.text-length": {
     "zh-CN": "{col}不能超过{max}个字（现有{length}个）",
     "en-US": "{col} is limited to {max} characters ({length} given)",
