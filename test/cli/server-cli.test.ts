@@ -100,6 +100,51 @@ describe("cli: units import, token issue, serve", () => {
     );
   });
 
+  it("token issue names the token's id on stderr; token revoke ID or --unit CODE ends tokens at once", async () => {
+    const db = `sqlite:${join(dir, "revoke.sqlite")}`;
+    const csv = join(dir, "revoke.csv");
+    writeFileSync(
+      csv,
+      "code,name,kind,parent,ownership,grade\nC1,县局,bureau,,,\nC2,邻县局,bureau,,,\n"
+    );
+    await run(["units", "import", csv, "--db", db]);
+    const issue = async (unit: string) => {
+      const r = await run(["token", "issue", "--unit", unit, "--role", "collector", "--db", db]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^tb_[A-Za-z0-9_-]{32}\n?$/);
+      const id = /token id: ([0-9a-f-]{36})/.exec(r.err)?.[1];
+      expect(id).toBeDefined();
+      return { token: r.out.trim(), id: id! };
+    };
+    const a = await issue("C1");
+    const b = await issue("C1");
+    const c = await issue("C2");
+    const alive = async (token: string) => {
+      const store = await openStore(db);
+      try {
+        return (await authenticate(store.db, token)) !== null;
+      } finally {
+        await store.close();
+      }
+    };
+    const one = await run(["token", "revoke", a.id, "--db", db]);
+    expect([one.code, one.out]).toEqual([0, ""]);
+    expect([await alive(a.token), await alive(b.token), await alive(c.token)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    expect((await run(["token", "revoke", a.id, "--db", db])).code).toBe(1);
+    const unit = await run(["token", "revoke", "--unit", "C1", "--db", db]);
+    expect(unit.code).toBe(0);
+    expect(unit.err).toMatch(/revoked 1 token/);
+    expect([await alive(b.token), await alive(c.token)]).toEqual([false, true]);
+    expect((await run(["token", "revoke", "--db", db])).code).toBe(2);
+    expect((await run(["token", "revoke", c.id, "--unit", "C2", "--db", db])).code).toBe(2);
+    expect((await run(["token", "revoke", "--unit", "NOPE", "--db", db])).code).toBe(1);
+    expect(await alive(c.token)).toBe(true);
+  });
+
   it("serve answers health, then finishes and exits 0 on SIGTERM", async () => {
     const port = await new Promise<number>((resolve) => {
       const srv = createServer().listen(0, "127.0.0.1", () => {

@@ -122,7 +122,8 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
         {
           code,
           name: c.name,
-          kind: c.tier ? "hospital" : "bureau",
+          // A kind that reports the fixture's table (a unit submits only the templates its kind reports).
+          kind: c.tier ? "hospital" : c.document.template === "stat-1" ? "department" : "bureau",
           parent: "CTY",
           ownership,
           grade,
@@ -154,14 +155,33 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
         body: { ...c.document, unit: code },
       });
       expect(r.statusCode).toBe(200);
+      // The server adds what the engine cannot know: a stat-1 row keyed by another unit than the
+      // document's (here every unit row, as the fixture's unit was renamed) is stat-1.foreign-row.
+      const issues = r.json().issues as Parameters<typeof issueSet>[0];
+      const foreign = issues.filter((i) => i.rule === "stat-1.foreign-row");
+      expect(issueSet(foreign)).toEqual(
+        issueSet(
+          c.document.template === "stat-1"
+            ? c.document.rows
+                .filter((row) => row.key !== "total")
+                .map((row) => ({
+                  rule: "stat-1.foreign-row",
+                  severity: "error",
+                  row: row.key,
+                  col: "name",
+                }))
+            : []
+        )
+      );
+      const own = issues.filter((i) => i.rule !== "stat-1.foreign-row");
       const engine = validateDocument(c.document, templates(), {
         phase: c.phase,
         tier: c.tier,
         previous: c.previous,
       });
       if (!engine.ok) throw new Error(engine.error.message);
-      expect(issueSet(r.json().issues)).toEqual(issueSet(c.expect));
-      expect(issueSet(r.json().issues)).toEqual(issueSet(engine.issues));
+      expect(issueSet(own)).toEqual(issueSet(c.expect));
+      expect(issueSet(own)).toEqual(issueSet(engine.issues));
     }
   });
 
@@ -220,14 +240,14 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
       expect(huge.json().error).toBe("payload-too-large");
     });
 
-    it("404 for a unit the registry does not have", async () => {
+    it("403 for a unit the registry does not have, as for a unit one may not read", async () => {
       await upsertUnits(s.store.db, []);
       const r = await call("POST", "/validate", {
         token: s.tokens.H1,
         body: stat3("NOPE", "public.g2", 1),
       });
-      expect(r.statusCode).toBe(404);
-      expect(r.json().error).toBe("unknown-unit");
+      expect(r.statusCode).toBe(403);
+      expect(r.json().error).toBe("forbidden");
     });
 
     it("replays an idempotency key with the first answer; a different body with it is 422", async () => {
