@@ -134,6 +134,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       api.post("/validate", async (req, reply) => {
         const token = requireToken(req);
         if (!token) return reply.status(401).send({ error: "unauthorized" });
+        // It reads the unit's stored versions (last month, history), so it is guarded as reading
+        // them is; an unknown unit gets the same 403, so codes cannot be probed.
+        const unit = (req.body as { unit?: unknown } | null)?.unit;
+        if (typeof unit === "string" && !(await mayRead(token, unit)))
+          return reply.status(403).send({ error: "forbidden" });
         const phase = (req.query as { phase?: string }).phase === "fill" ? "fill" : "submit";
         const checked = await serverIssues(db, opts.templates, req.body, phase);
         if ("status" in checked) return reply.status(checked.status).send(checked.body);

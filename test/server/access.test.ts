@@ -283,7 +283,7 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
     });
 
     it("an unknown unit gets the same 403 as a unit one may not read (codes are not enumerable)", async () => {
-      for (const token of [s.tokens.H1, s.tokens.CITY, s.tokens.ADMIN]) {
+      for (const token of [s.tokens.H1, s.tokens.CTY, s.tokens.ADMIN]) {
         const unknown = await validate(token, "NOPE");
         const other = await validate(token, "H3");
         expect([unknown.statusCode, other.statusCode]).toEqual([403, 403]);
