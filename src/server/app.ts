@@ -10,9 +10,9 @@ import { consolidate } from "../core/consolidate";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
-import { audit } from "./audit";
 import { registerFileRoutes } from "./file-routes";
 import { registerJsonParser } from "./json-body";
+import { lockRoute } from "./locks";
 import { openApiDocument } from "./openapi";
 import { consolidatedFor, loadTree, reportStatus } from "./reports";
 import { serverIssues, submit } from "./submissions";
@@ -42,12 +42,6 @@ declare module "fastify" {
 }
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-const lockBodySchema = z.object({
-  unit: z.string().min(1).max(64),
-  template: z.string().min(1).max(64),
-  period: periodSchema,
-});
 
 const bearer = (req: FastifyRequest): string | null => {
   const h = req.headers.authorization;
@@ -225,47 +219,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           )
           .send(file);
       });
-      const lockRoute = (locking: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
-        const token = requireToken(req);
-        if (!token) return reply.status(401).send({ error: "unauthorized" });
-        const parsed = lockBodySchema.safeParse(req.body);
-        if (!parsed.success)
-          return reply
-            .status(400)
-            .send({ error: "bad-request", detail: parsed.error.issues[0]?.message ?? "" });
-        const { unit, template, period } = parsed.data;
-        if (!opts.templates.get(template))
-          return reply.status(404).send({ error: "unknown-template" });
-        if (!(await getUnit(db, unit))) return reply.status(404).send({ error: "unknown-unit" });
-        if (token.role !== "collector" || !(await mayRead(token, unit)))
-          return reply.status(403).send({ error: "forbidden" });
-        const at = new Date().toISOString();
-        await db.transaction().execute(async (trx) => {
-          if (locking)
-            await trx
-              .insertInto("locks")
-              .values({ unit, template, period, locked_by: token.id, locked_at: at })
-              .onConflict((oc) => oc.columns(["unit", "template", "period"]).doNothing())
-              .execute();
-          else
-            await trx
-              .deleteFrom("locks")
-              .where("unit", "=", unit)
-              .where("template", "=", template)
-              .where("period", "=", period)
-              .execute();
-          await audit(trx, {
-            action: locking ? "period.locked" : "period.unlocked",
-            tokenId: token.id,
-            unit,
-            remoteAddr: req.ip,
-            detail: { template, period },
-          });
-        });
-        return { unit, template, period, locked: locking };
+      const lockDeps = {
+        db,
+        templates: opts.templates,
+        mayRead,
+        remoteAddr: (r: FastifyRequest) => r.ip,
       };
-      api.post("/locks", lockRoute(true));
-      api.delete("/locks", lockRoute(false));
+      api.post("/locks", lockRoute(lockDeps, true));
+      api.delete("/locks", lockRoute(lockDeps, false));
       api.get<{ Querystring: { unit?: string; template?: string; period?: string } }>(
         "/submissions",
         async (req, reply) => {
