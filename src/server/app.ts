@@ -10,6 +10,7 @@ import { consolidate } from "../core/consolidate";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
+import { clientAddress } from "./client-address";
 import { registerFileRoutes } from "./file-routes";
 import { registerJsonParser } from "./json-body";
 import { lockRoute } from "./locks";
@@ -31,6 +32,11 @@ export interface AppOptions {
   now?: () => Date;
   logger?: boolean;
   https?: { key: Buffer; cert: Buffer };
+  /**
+   * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs, as
+   * TIANBAO_TRUST_PROXY); none by default, so the client address is the socket's.
+   */
+  trustProxy?: string;
   /** Where structured logs go (stdout by default). */
   logStream?: NodeJS.WritableStream;
 }
@@ -59,8 +65,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           ...(opts.logStream ? { stream: opts.logStream } : {}),
         }
       : false,
-    // Behind a reverse proxy the client address comes from X-Forwarded-For.
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies named; anyone else could forge it.
+    trustProxy: opts.trustProxy ?? false,
     ...(opts.https ? { https: opts.https } : {}),
   });
   registerJsonParser(app);
@@ -69,6 +75,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     max: opts.rateLimitPerMinute ?? 600,
     timeWindow: "1 minute",
+    keyGenerator: clientAddress,
     errorResponseBuilder: () => ({ statusCode: 429, error: "rate-limited" }),
   });
 
@@ -148,7 +155,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           token,
           key: typeof key === "string" ? key : undefined,
           body: req.body,
-          remoteAddr: req.ip,
+          remoteAddr: clientAddress(req),
           now: opts.now,
         });
         return reply.status(r.status).send(r.body);
@@ -223,7 +230,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         db,
         templates: opts.templates,
         mayRead,
-        remoteAddr: (r: FastifyRequest) => r.ip,
+        remoteAddr: clientAddress,
       };
       api.post("/locks", lockRoute(lockDeps, true));
       api.delete("/locks", lockRoute(lockDeps, false));

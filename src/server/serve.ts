@@ -17,6 +17,8 @@ export interface ServeOptions {
   host: string;
   http: boolean;
   demo: boolean;
+  /** Proxies whose X-Forwarded-For is believed (TIANBAO_TRUST_PROXY, checked by the CLI). */
+  trustProxy?: string;
   log: (line: string) => void;
 }
 
@@ -76,6 +78,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     logger: true,
     https,
     addinOrigin: origin,
+    trustProxy: opts.trustProxy,
   });
   // TIANBAO_ADDIN_DIR serves another build of the add-in (the browser tests serve the harness page).
   const addinDir = process.env.TIANBAO_ADDIN_DIR ?? join(ROOT, "dist", "addin");

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { buildApp, type AppOptions } from "../../src/server/app";
+import { parseTrustedProxies } from "../../src/server/client-address";
 import { openStore } from "../../src/server/db/connect";
 import { templates } from "../../src/templates";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
@@ -541,6 +542,18 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
       expect(r!.status).toBe(408);
       expect(JSON.parse(r!.body)).toEqual({ error: "request-timeout" });
     });
+  });
+});
+
+describe("TIANBAO_TRUST_PROXY", () => {
+  it("takes comma-separated addresses and CIDRs; refuses anything else, naming it", () => {
+    expect(parseTrustedProxies(undefined)).toBeUndefined();
+    expect(parseTrustedProxies(" ")).toBeUndefined();
+    expect(parseTrustedProxies("10.0.0.2, 192.168.0.0/16,::1, fd00::/8, loopback")).toBe(
+      "10.0.0.2,192.168.0.0/16,::1,fd00::/8,loopback"
+    );
+    for (const bad of ["proxy.example", "10.0.0.0/33", "10.0.0.1/8/1", "*", "::1/129"])
+      expect(() => parseTrustedProxies(`10.0.0.2,${bad}`)).toThrow(`"${bad}"`);
   });
 });
 

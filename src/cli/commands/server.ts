@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { parseTrustedProxies } from "../../server/client-address";
 import { openStore } from "../../server/db/connect";
 import { serve } from "../../server/serve";
 import { issueToken } from "../../server/tokens";
@@ -129,7 +130,14 @@ export function registerServer(program: Command, io: CliIO): void {
         const port = Number(flags.port ?? process.env.PORT ?? 3000);
         if (!Number.isInteger(port) || port < 1 || port > 65535)
           throw new CliExit(2, `--port must be 1-65535, not ${flags.port}`);
+        let trustProxy: string | undefined;
+        try {
+          trustProxy = parseTrustedProxies(process.env.TIANBAO_TRUST_PROXY);
+        } catch (e) {
+          throw new CliExit(2, (e as Error).message);
+        }
         const running = await serve({
+          trustProxy,
           db: flags.db,
           port,
           host: flags.host,
