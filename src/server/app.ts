@@ -61,6 +61,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger
       ? {
           redact: { paths: ["req.headers.authorization", "req.body"], remove: true },
+          // The path only: a query string may carry what must never be kept (a token sent as ?token=).
+          serializers: {
+            req: (req: FastifyRequest) => ({
+              method: req.method,
+              url: req.url.split("?")[0],
+              remoteAddress: clientAddress(req),
+            }),
+          },
           level: process.env.LOG_LEVEL ?? "info",
           ...(opts.logStream ? { stream: opts.logStream } : {}),
         }
