@@ -17,7 +17,8 @@ import { lockRoute } from "./locks";
 import { openApiDocument } from "./openapi";
 import { consolidatedFor, loadTree, reportStatus } from "./reports";
 import { serverIssues, submit } from "./submissions";
-import { authenticate, type TokenInfo } from "./tokens";
+import { BODY_TIMEOUT_MS, limitBodyTime, requireTokenFirst } from "./request-guards";
+import type { TokenInfo } from "./tokens";
 import { ancestry, getUnit } from "./units";
 
 export interface AppOptions {
@@ -37,6 +38,8 @@ export interface AppOptions {
    * TIANBAO_TRUST_PROXY); none by default, so the client address is the socket's.
    */
   trustProxy?: string;
+  /** How long a body may take to arrive before it is cut off with 408 (30 s; tests shorten it). */
+  bodyTimeoutMs?: number;
   /** Where structured logs go (stdout by default). */
   logStream?: NodeJS.WritableStream;
 }
@@ -48,11 +51,6 @@ declare module "fastify" {
 }
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-const bearer = (req: FastifyRequest): string | null => {
-  const h = req.headers.authorization;
-  return h && h.startsWith("Bearer ") ? h.slice(7).trim() : null;
-};
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { db } = opts.store;
@@ -88,16 +86,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.decorateRequest("token", null);
-  app.addHook("onRequest", async (req) => {
-    const t = bearer(req);
-    req.token = t ? await authenticate(db, t) : null;
-  });
+  limitBodyTime(app, opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
 
   // Every error is a JSON body with an `error` code; nothing internal reaches the client.
   app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
     const status = err.statusCode ?? 500;
     if (status === 413) return reply.status(413).send({ error: "payload-too-large" });
     if (status === 429) return reply.status(429).send({ error: "rate-limited" });
+    if (status === 408)
+      return reply.header("connection", "close").status(408).send({ error: "request-timeout" });
     if (status === 415)
       return reply
         .status(415)
@@ -121,16 +118,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.register(
     async (api) => {
-      api.get("/health", async () => ({
+      requireTokenFirst(api, db);
+      const open = { config: { public: true } };
+      api.get("/health", open, async () => ({
         status: "ok",
         db: opts.store.kind,
         version: opts.version,
       }));
       const openapi = openApiDocument(opts.version);
-      api.get("/openapi.json", async () => openapi);
+      api.get("/openapi.json", open, async () => openapi);
       registerFileRoutes(api, { db, templates: opts.templates, token: (req) => req.token });
-      api.get("/templates", async () => ({ templates: opts.templates.list().map((t) => t.def) }));
-      api.get<{ Params: { id: string } }>("/templates/:id", async (req, reply) => {
+      api.get("/templates", open, async () => ({
+        templates: opts.templates.list().map((t) => t.def),
+      }));
+      api.get<{ Params: { id: string } }>("/templates/:id", open, async (req, reply) => {
         const t = opts.templates.get(req.params.id);
         return t ? t.def : reply.status(404).send({ error: "unknown-template" });
       });
