@@ -12,6 +12,7 @@ import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
 import { clientAddress } from "./client-address";
 import { registerFileRoutes } from "./file-routes";
+import { registerInputChecks } from "./input-checks";
 import { registerJsonParser } from "./json-body";
 import { lockRoute } from "./locks";
 import { openApiDocument } from "./openapi";
@@ -87,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.decorateRequest("token", null);
   limitBodyTime(app, opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
+  registerInputChecks(app, opts.now ?? (() => new Date()));
 
   // Every error is a JSON body with an `error` code; nothing internal reaches the client.
   app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
@@ -150,7 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         if (typeof unit === "string" && !(await mayRead(token, unit)))
           return reply.status(403).send({ error: "forbidden" });
         const phase = (req.query as { phase?: string }).phase === "fill" ? "fill" : "submit";
-        const checked = await serverIssues(db, opts.templates, req.body, phase);
+        const checked = await serverIssues(db, opts.templates, req.body, phase, opts.now?.());
         if ("status" in checked) return reply.status(checked.status).send(checked.body);
         return { issues: checked.issues };
       });
