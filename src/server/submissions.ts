@@ -5,6 +5,7 @@ import type { Issue, SheetDocument } from "../core/schema/document";
 import { parseSheetDocument, type TemplateLookup } from "../core/validate/document";
 import { validateParsed } from "../core/validate/engine";
 import { audit } from "./audit";
+import { foreignRowIssues, templateNotReported } from "./ownership";
 import { badTextMessage, badTextPath, periodProblem } from "./input-checks";
 import type { Database } from "./db/schema";
 import { ancestry, getUnit, tierOf } from "./units";
@@ -94,10 +95,18 @@ export async function serverIssues(
       status: 404,
       body: { error: "unknown-unit", detail: `unit ${doc.unit} is not in the registry` },
     };
+  const notReported = templateNotReported(template, unit);
+  if (notReported) return notReported;
   const base = template.def.cumulative ? cumulativeBase(doc.period) : null;
   const previous = base ? await latestDocument(db, doc.unit, doc.template, base) : null;
   const tier = template.def.tierLocked ? tierOf(unit) : null;
-  return { doc, issues: validateParsed(template, doc, { phase, tier, previous }) };
+  return {
+    doc,
+    issues: [
+      ...validateParsed(template, doc, { phase, tier, previous }),
+      ...foreignRowIssues(template, doc),
+    ],
+  };
 }
 
 export interface SubmitContext {

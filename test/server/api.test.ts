@@ -123,7 +123,14 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
           code,
           name: c.name,
           // A kind that reports the fixture's table (a unit submits only the templates its kind reports).
-          kind: c.tier ? "hospital" : c.document.template === "stat-1" ? "department" : "bureau",
+          // (A stat-3 fixture without a tier is a hospital the registry gives no tier.)
+          kind:
+            (
+              { "stat-1": "department", "stat-3": "hospital" } as Record<
+                string,
+                "department" | "hospital"
+              >
+            )[c.document.template] ?? "bureau",
           parent: "CTY",
           ownership,
           grade,
