@@ -45,7 +45,7 @@ export function requireTokenFirst(api: FastifyInstance, db: Kysely<Database>): v
  * with status 408 (answered as `request-timeout`), so a slow sender cannot hold a connection.
  */
 export function limitBodyTime(app: FastifyInstance, ms: number): void {
-  app.addHook("preParsing", async (req, _reply, payload) => {
+  app.addHook("preParsing", async (req, reply, payload) => {
     if (!hasBody(req)) return payload;
     const body = new PassThrough();
     const timer = setTimeout(() => {
@@ -56,6 +56,10 @@ export function limitBodyTime(app: FastifyInstance, ms: number): void {
     payload.once("end", done);
     payload.once("close", done);
     payload.once("error", done);
+    // Answered before the body was read (401, 413, 415): nobody waits for it any more.
+    reply.raw.once("close", done);
+    // The parser listens when it reads the body; this keeps an unread one from crashing the process.
+    body.on("error", () => undefined);
     payload.pipe(body);
     return body;
   });
