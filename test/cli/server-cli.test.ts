@@ -12,17 +12,18 @@ const root = join(__dirname, "..", "..");
 
 const run = runCommand;
 
-/** A fresh database holding a county and one public grade-2 hospital. */
-async function countyWithHospital(name: string): Promise<string> {
+/** A fresh database holding the registry of these CSV lines (after the header). */
+async function registry(name: string, lines: string): Promise<string> {
   const db = `sqlite:${join(dir, `${name}.sqlite`)}`;
   const csv = join(dir, `${name}.csv`);
-  writeFileSync(
-    csv,
-    "code,name,kind,parent,ownership,grade\nC1,县局,bureau,,,\nH1,示例县人民医院,hospital,C1,public,2\n"
-  );
+  writeFileSync(csv, `code,name,kind,parent,ownership,grade\n${lines}`);
   await run(["units", "import", csv, "--db", db]);
   return db;
 }
+
+/** A fresh database holding a county and one public grade-2 hospital. */
+const countyWithHospital = (name: string): Promise<string> =>
+  registry(name, "C1,县局,bureau,,,\nH1,示例县人民医院,hospital,C1,public,2\n");
 
 async function unitCodes(db: string): Promise<string[]> {
   const store = await openStore(db);
@@ -101,13 +102,7 @@ describe("cli: units import, token issue, serve", () => {
   });
 
   it("token issue names the token's id on stderr; token revoke ID or --unit CODE ends tokens at once", async () => {
-    const db = `sqlite:${join(dir, "revoke.sqlite")}`;
-    const csv = join(dir, "revoke.csv");
-    writeFileSync(
-      csv,
-      "code,name,kind,parent,ownership,grade\nC1,县局,bureau,,,\nC2,邻县局,bureau,,,\n"
-    );
-    await run(["units", "import", csv, "--db", db]);
+    const db = await registry("revoke", "C1,县局,bureau,,,\nC2,邻县局,bureau,,,\n");
     const issue = async (unit: string) => {
       const r = await run(["token", "issue", "--unit", unit, "--role", "collector", "--db", db]);
       expect(r.code).toBe(0);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { addMonths, defaultPeriod } from "../../src/core/periods";
+import { hospitalDoc } from "../helpers/documents";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 300);
@@ -41,25 +42,33 @@ const nearDoc = fc.record(
   { requiredKeys: [] }
 );
 
+/** A test server on a fresh database of `kind` for the whole describe block. */
+function serverOn(kind: "sqlite" | "postgres"): () => TestServer {
+  let db: TestDb;
+  let s: TestServer;
+  beforeAll(async () => {
+    db = await createTestDb(kind);
+    s = await startTestServer(db.url);
+  });
+  afterAll(async () => {
+    await s.close();
+    await db.drop();
+  });
+  return () => s;
+}
+
+const storedCount = async (s: TestServer): Promise<number> =>
+  Number(
+    (
+      await s.store.db
+        .selectFrom("submissions")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n
+  );
+
 /** A clean document of H1 with one hostile change: these reach storage, where the 5xx hid. */
-const cleanDoc = (period: string) => ({
-  template: "stat-3",
-  templateVersion: 1,
-  period,
-  unit: "H1",
-  header: {
-    reportingUnit: "示例县人民医院",
-    filledOn: "2021-08-10",
-    preparer: "李某",
-    phone: "13800000000",
-  },
-  rows: [
-    {
-      key: "public.g2",
-      cells: Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, 0])),
-    },
-  ],
-});
+const cleanDoc = (period: string) => hospitalDoc({ period });
 const mutant = fc.oneof(
   fc.constantFrom("2021-07", "9999-12", "0000-01", "1899-12", "1999-12", "2000-01").map(cleanDoc),
   fc.constantFrom("\u0000", "\ud800", "\udfff", "a\u0000b", "\u202e").map((bad) => ({
@@ -120,27 +129,10 @@ const hostileQuery = fc
   .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join("&"));
 
 describe.each(["sqlite", "postgres"] as const)("hostile requests on %s (bounded)", (kind) => {
-  let db: TestDb;
-  let s: TestServer;
-  beforeAll(async () => {
-    db = await createTestDb(kind);
-    s = await startTestServer(db.url);
-  });
-  afterAll(async () => {
-    await s.close();
-    await db.drop();
-  });
+  const server = serverOn(kind);
 
   it("never answer 5xx, always a JSON error code, and store nothing when refusing", async () => {
-    const count = async () =>
-      Number(
-        (
-          await s.store.db
-            .selectFrom("submissions")
-            .select((eb) => eb.fn.countAll().as("n"))
-            .executeTakeFirstOrThrow()
-        ).n
-      );
+    const count = () => storedCount(server());
     let tried = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -184,11 +176,11 @@ describe.each(["sqlite", "postgres"] as const)("hostile requests on %s (bounded)
         async (payload, type, path, xff, who) => {
           tried++;
           const before = await count();
-          const r = await s.app.inject({
+          const r = await server().app.inject({
             method: "POST",
             url: `/api/v1${path}`,
             headers: {
-              authorization: `Bearer ${s.tokens[who]}`,
+              authorization: `Bearer ${server().tokens[who]}`,
               "idempotency-key": randomUUID(),
               "content-type": type,
               ...(xff === undefined ? {} : { "x-forwarded-for": xff }),
@@ -226,10 +218,10 @@ describe.each(["sqlite", "postgres"] as const)("hostile requests on %s (bounded)
         fc.constantFrom("H1", "CITY", "ADMIN"),
         async (path, query, who) => {
           tried++;
-          const r = await s.app.inject({
+          const r = await server().app.inject({
             method: "GET",
             url: `/api/v1${path}?${query}`,
-            headers: { authorization: `Bearer ${s.tokens[who]}` },
+            headers: { authorization: `Bearer ${server().tokens[who]}` },
           });
           expect(r.statusCode).toBeLessThan(500);
           if (r.statusCode >= 400 && !r.headers["content-type"]?.toString().includes("sheet"))
@@ -244,16 +236,7 @@ describe.each(["sqlite", "postgres"] as const)("hostile requests on %s (bounded)
 
 /** The exact answers to the hostile cases of the trust boundary (api.md), on both databases. */
 describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on %s", (kind) => {
-  let db: TestDb;
-  let s: TestServer;
-  beforeAll(async () => {
-    db = await createTestDb(kind);
-    s = await startTestServer(db.url);
-  });
-  afterAll(async () => {
-    await s.close();
-    await db.drop();
-  });
+  const server = serverOn(kind);
 
   const call = (
     method: "GET" | "POST" | "DELETE",
@@ -262,7 +245,7 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
     body?: unknown,
     headers: Record<string, string> = {}
   ) =>
-    s.app.inject({
+    server().app.inject({
       method,
       url: `/api/v1${url}`,
       headers: {
@@ -274,32 +257,9 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
       payload:
         body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
-  const stored = async () =>
-    Number(
-      (
-        await s.store.db
-          .selectFrom("submissions")
-          .select((eb) => eb.fn.countAll().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n
-    );
+  const stored = () => storedCount(server());
   const stat3 = (unit: string, period: string, extra: Record<string, unknown> = {}) => ({
-    template: "stat-3",
-    templateVersion: 1,
-    period,
-    unit,
-    header: {
-      reportingUnit: "示例县人民医院",
-      filledOn: "2021-08-10",
-      preparer: "李某",
-      phone: "13800000000",
-    },
-    rows: [
-      {
-        key: "public.g2",
-        cells: Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, 0])),
-      },
-    ],
+    ...hospitalDoc({ unit, period }),
     ...extra,
   });
   const stat1 = (unit: string, rows: [string, string, number][]) => ({
@@ -327,19 +287,23 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
         const r = await call(
           "GET",
           `/${path}?template=stat-3&period=${period}&unit=CTY`,
-          s.tokens.CITY
+          server().tokens.CITY
         );
         expect([r.statusCode, r.json().error]).toEqual([400, "bad-request"]);
       }
-      const list = await call("GET", `/submissions?unit=H1&period=${period}`, s.tokens.H1);
+      const list = await call("GET", `/submissions?unit=H1&period=${period}`, server().tokens.H1);
       expect([list.statusCode, list.json().error]).toEqual([400, "bad-request"]);
-      const tpl = await call("GET", `/template.xlsx?template=stat-3&period=${period}`, s.tokens.H1);
+      const tpl = await call(
+        "GET",
+        `/template.xlsx?template=stat-3&period=${period}`,
+        server().tokens.H1
+      );
       expect([tpl.statusCode, tpl.json().error]).toEqual([400, "bad-request"]);
       for (const path of ["/submissions", "/validate"]) {
-        const r = await call("POST", path, s.tokens.H1, stat3("H1", period));
+        const r = await call("POST", path, server().tokens.H1, stat3("H1", period));
         expect([r.statusCode, r.json().error]).toEqual([400, "bad-request"]);
       }
-      const lock = await call("POST", "/locks", s.tokens.CTY, {
+      const lock = await call("POST", "/locks", server().tokens.CTY, {
         unit: "CTY",
         template: "stat-3",
         period,
@@ -354,7 +318,7 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
       const r = await call(
         "GET",
         `/status?template=stat-3&period=${period}&unit=CTY`,
-        s.tokens.CITY
+        server().tokens.CITY
       );
       expect(r.statusCode).toBe(200);
     }
@@ -362,12 +326,15 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
 
   it("a repeated or unknown-shaped query parameter is a 400, never a 500", async () => {
     const urls: [string, string][] = [
-      ["/submissions?unit=H1&unit=H2", s.tokens.CITY],
-      ["/status?template=stat-3&period=2021-07&unit=CTY&unit=CTY", s.tokens.CITY],
-      ["/consolidated?template=stat-3&template=stat-1&period=2021-07&unit=CTY", s.tokens.CITY],
-      ["/status?template=stat-3&period=2021-07&period=2021-08&unit=CTY", s.tokens.CITY],
-      ["/template.xlsx?template=stat-3&period=2021-07&period=2021-07", s.tokens.H1],
-      ["/submissions?unit[]=H1", s.tokens.H1],
+      ["/submissions?unit=H1&unit=H2", server().tokens.CITY],
+      ["/status?template=stat-3&period=2021-07&unit=CTY&unit=CTY", server().tokens.CITY],
+      [
+        "/consolidated?template=stat-3&template=stat-1&period=2021-07&unit=CTY",
+        server().tokens.CITY,
+      ],
+      ["/status?template=stat-3&period=2021-07&period=2021-08&unit=CTY", server().tokens.CITY],
+      ["/template.xlsx?template=stat-3&period=2021-07&period=2021-07", server().tokens.H1],
+      ["/submissions?unit[]=H1", server().tokens.H1],
     ];
     for (const [url, token] of urls) {
       const r = await call("GET", url, token);
@@ -378,28 +345,36 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
   it("NUL and unpaired surrogates are a 400 in queries, URL parameters and bodies, and store nothing", async () => {
     const before = await stored();
     const gets: [string, string][] = [
-      ["/submissions?unit=H1%00", s.tokens.H1],
-      ["/submissions?unit=H1&template=stat-3%00", s.tokens.H1],
-      ["/status?template=stat-3&period=2021-07&unit=CTY%00", s.tokens.CITY],
-      ["/consolidated?template=stat-3&period=2021-07&unit=%ED%A0%80", s.tokens.CITY],
-      ["/submissions/%00", s.tokens.H1],
-      [`/submissions/${randomUUID()}%00`, s.tokens.H1],
+      ["/submissions?unit=H1%00", server().tokens.H1],
+      ["/submissions?unit=H1&template=stat-3%00", server().tokens.H1],
+      ["/status?template=stat-3&period=2021-07&unit=CTY%00", server().tokens.CITY],
+      ["/consolidated?template=stat-3&period=2021-07&unit=%ED%A0%80", server().tokens.CITY],
+      ["/submissions/%00", server().tokens.H1],
+      [`/submissions/${randomUUID()}%00`, server().tokens.H1],
     ];
     for (const [url, token] of gets) {
       const r = await call("GET", url, token);
       expect([url, r.statusCode, r.json().error]).toEqual([url, 400, "bad-request"]);
     }
     const bodies: [string, unknown, string][] = [
-      ["/submissions", stat3("H1\u0000", "2021-07"), s.tokens.H1],
-      ["/submissions", { ...stat3("H1", "2021-07"), header: { head: "张\u0000某" } }, s.tokens.H1],
-      ["/validate", { ...stat3("H1", "2021-07"), header: { head: "张\ud800某" } }, s.tokens.H1],
-      ["/locks", { unit: "CTY\u0000", template: "stat-3", period: "2021-07" }, s.tokens.CTY],
+      ["/submissions", stat3("H1\u0000", "2021-07"), server().tokens.H1],
+      [
+        "/submissions",
+        { ...stat3("H1", "2021-07"), header: { head: "张\u0000某" } },
+        server().tokens.H1,
+      ],
+      [
+        "/validate",
+        { ...stat3("H1", "2021-07"), header: { head: "张\ud800某" } },
+        server().tokens.H1,
+      ],
+      ["/locks", { unit: "CTY\u0000", template: "stat-3", period: "2021-07" }, server().tokens.CTY],
     ];
     for (const [url, body, token] of bodies) {
       const r = await call("POST", url, token, body);
       expect([url, r.statusCode, r.json().error]).toEqual([url, 400, "bad-request"]);
     }
-    const del = await call("DELETE", "/locks", s.tokens.CTY, {
+    const del = await call("DELETE", "/locks", server().tokens.CTY, {
       unit: "C\u0000TY",
       template: "stat-3",
       period: "2021-07",
@@ -410,12 +385,12 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
 
   it("a long or forged X-Forwarded-For never fails a submission or a lock", async () => {
     const xff = { "x-forwarded-for": `${"1234:".repeat(30)}, 203.0.113.9` };
-    const r = await call("POST", "/submissions", s.tokens.H1, stat3("H1", "2021-06"), xff);
+    const r = await call("POST", "/submissions", server().tokens.H1, stat3("H1", "2021-06"), xff);
     expect(r.statusCode).toBe(201);
     const l = await call(
       "POST",
       "/locks",
-      s.tokens.CTY,
+      server().tokens.CTY,
       { unit: "CTY", template: "ledger", period: "2021-06" },
       xff
     );
@@ -424,7 +399,7 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
 
   it("a stat-1 row keyed by another unit is stat-1.foreign-row on its name: 422 on submission, shown by /validate", async () => {
     const { issueToken } = await import("../../src/server/tokens");
-    const d1 = (await issueToken(s.store.db, "D1", "reporter")).token;
+    const d1 = (await issueToken(server().store.db, "D1", "reporter")).token;
     const before = await stored();
     for (const foreign of ["H1", "H3", "CTY", "CITY", "SOMEONE"]) {
       const doc = stat1("D1", [
@@ -460,11 +435,11 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
 
   it("a unit submits only the templates its kind reports: 422 template-not-reported, on /validate too", async () => {
     const { issueToken } = await import("../../src/server/tokens");
-    const ctyReporter = (await issueToken(s.store.db, "CTY", "reporter")).token;
+    const ctyReporter = (await issueToken(server().store.db, "CTY", "reporter")).token;
     const before = await stored();
     const cases: [string, unknown][] = [
       // stat-2 is the bureau's table; a hospital does not report it.
-      [s.tokens.H1, { ...stat3("H1", "2021-07"), template: "stat-2", rows: [] }],
+      [server().tokens.H1, { ...stat3("H1", "2021-07"), template: "stat-2", rows: [] }],
       // stat-3 is the hospitals' table; a bureau does not report it.
       [ctyReporter, stat3("CTY", "2021-07")],
       // stat-1 is filled by departments and hospitals, consolidated (never reported) by bureaus.
