@@ -8,7 +8,8 @@ const PORT = Number(process.env.PORT ?? 3000);
 module.exports = (_env, argv) => {
   const dev = argv.mode !== "production";
   return {
-    devtool: dev ? "eval-source-map" : "source-map",
+    // No source maps in production: they would publish our sources and build paths.
+    devtool: dev ? "eval-source-map" : false,
     // The harness (the task pane beside an emulated workbook) is built in development and tests only:
     // it bundles the test host and HyperFormula, which never ship.
     entry: {

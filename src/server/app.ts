@@ -10,13 +10,16 @@ import { consolidate } from "../core/consolidate";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
-import { audit } from "./audit";
+import { clientAddress } from "./client-address";
 import { registerFileRoutes } from "./file-routes";
+import { registerInputChecks } from "./input-checks";
 import { registerJsonParser } from "./json-body";
+import { lockRoute } from "./locks";
 import { openApiDocument } from "./openapi";
 import { consolidatedFor, loadTree, reportStatus } from "./reports";
 import { serverIssues, submit } from "./submissions";
-import { authenticate, type TokenInfo } from "./tokens";
+import { BODY_TIMEOUT_MS, limitBodyTime, requireTokenFirst } from "./request-guards";
+import type { TokenInfo } from "./tokens";
 import { ancestry, getUnit } from "./units";
 
 export interface AppOptions {
@@ -31,6 +34,13 @@ export interface AppOptions {
   now?: () => Date;
   logger?: boolean;
   https?: { key: Buffer; cert: Buffer };
+  /**
+   * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs, as
+   * TIANBAO_TRUST_PROXY); none by default, so the client address is the socket's.
+   */
+  trustProxy?: string;
+  /** How long a body may take to arrive before it is cut off with 408 (30 s; tests shorten it). */
+  bodyTimeoutMs?: number;
   /** Where structured logs go (stdout by default). */
   logStream?: NodeJS.WritableStream;
 }
@@ -43,17 +53,6 @@ declare module "fastify" {
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-const lockBodySchema = z.object({
-  unit: z.string().min(1).max(64),
-  template: z.string().min(1).max(64),
-  period: periodSchema,
-});
-
-const bearer = (req: FastifyRequest): string | null => {
-  const h = req.headers.authorization;
-  return h && h.startsWith("Bearer ") ? h.slice(7).trim() : null;
-};
-
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { db } = opts.store;
   const app = Fastify({
@@ -61,12 +60,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger
       ? {
           redact: { paths: ["req.headers.authorization", "req.body"], remove: true },
+          // The path only: a query string may carry what must never be kept (a token sent as ?token=).
+          serializers: {
+            req: (req: FastifyRequest) => ({
+              method: req.method,
+              url: req.url.split("?")[0],
+              remoteAddress: clientAddress(req),
+            }),
+          },
           level: process.env.LOG_LEVEL ?? "info",
           ...(opts.logStream ? { stream: opts.logStream } : {}),
         }
       : false,
-    // Behind a reverse proxy the client address comes from X-Forwarded-For.
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies named; anyone else could forge it.
+    trustProxy: opts.trustProxy ?? false,
     ...(opts.https ? { https: opts.https } : {}),
   });
   registerJsonParser(app);
@@ -75,20 +82,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     max: opts.rateLimitPerMinute ?? 600,
     timeWindow: "1 minute",
+    keyGenerator: clientAddress,
     errorResponseBuilder: () => ({ statusCode: 429, error: "rate-limited" }),
   });
 
   app.decorateRequest("token", null);
-  app.addHook("onRequest", async (req) => {
-    const t = bearer(req);
-    req.token = t ? await authenticate(db, t) : null;
-  });
+  limitBodyTime(app, opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
+  registerInputChecks(app, opts.now ?? (() => new Date()));
 
   // Every error is a JSON body with an `error` code; nothing internal reaches the client.
   app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
     const status = err.statusCode ?? 500;
     if (status === 413) return reply.status(413).send({ error: "payload-too-large" });
     if (status === 429) return reply.status(429).send({ error: "rate-limited" });
+    if (status === 408)
+      return reply.header("connection", "close").status(408).send({ error: "request-timeout" });
     if (status === 415)
       return reply
         .status(415)
@@ -112,16 +120,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.register(
     async (api) => {
-      api.get("/health", async () => ({
+      requireTokenFirst(api, db);
+      const open = { config: { public: true } };
+      api.get("/health", open, async () => ({
         status: "ok",
         db: opts.store.kind,
         version: opts.version,
       }));
       const openapi = openApiDocument(opts.version);
-      api.get("/openapi.json", async () => openapi);
+      api.get("/openapi.json", open, async () => openapi);
       registerFileRoutes(api, { db, templates: opts.templates, token: (req) => req.token });
-      api.get("/templates", async () => ({ templates: opts.templates.list().map((t) => t.def) }));
-      api.get<{ Params: { id: string } }>("/templates/:id", async (req, reply) => {
+      api.get("/templates", open, async () => ({
+        templates: opts.templates.list().map((t) => t.def),
+      }));
+      api.get<{ Params: { id: string } }>("/templates/:id", open, async (req, reply) => {
         const t = opts.templates.get(req.params.id);
         return t ? t.def : reply.status(404).send({ error: "unknown-template" });
       });
@@ -134,8 +146,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       api.post("/validate", async (req, reply) => {
         const token = requireToken(req);
         if (!token) return reply.status(401).send({ error: "unauthorized" });
+        // It reads the unit's stored versions (last month, history), so it is guarded as reading
+        // them is; an unknown unit gets the same 403, so codes cannot be probed.
+        const unit = (req.body as { unit?: unknown } | null)?.unit;
+        if (typeof unit === "string" && !(await mayRead(token, unit)))
+          return reply.status(403).send({ error: "forbidden" });
         const phase = (req.query as { phase?: string }).phase === "fill" ? "fill" : "submit";
-        const checked = await serverIssues(db, opts.templates, req.body, phase);
+        const checked = await serverIssues(db, opts.templates, req.body, phase, opts.now?.());
         if ("status" in checked) return reply.status(checked.status).send(checked.body);
         return { issues: checked.issues };
       });
@@ -149,7 +166,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           token,
           key: typeof key === "string" ? key : undefined,
           body: req.body,
-          remoteAddr: req.ip,
+          remoteAddr: clientAddress(req),
           now: opts.now,
         });
         return reply.status(r.status).send(r.body);
@@ -220,47 +237,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           )
           .send(file);
       });
-      const lockRoute = (locking: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
-        const token = requireToken(req);
-        if (!token) return reply.status(401).send({ error: "unauthorized" });
-        const parsed = lockBodySchema.safeParse(req.body);
-        if (!parsed.success)
-          return reply
-            .status(400)
-            .send({ error: "bad-request", detail: parsed.error.issues[0]?.message ?? "" });
-        const { unit, template, period } = parsed.data;
-        if (!opts.templates.get(template))
-          return reply.status(404).send({ error: "unknown-template" });
-        if (!(await getUnit(db, unit))) return reply.status(404).send({ error: "unknown-unit" });
-        if (token.role !== "collector" || !(await mayRead(token, unit)))
-          return reply.status(403).send({ error: "forbidden" });
-        const at = new Date().toISOString();
-        await db.transaction().execute(async (trx) => {
-          if (locking)
-            await trx
-              .insertInto("locks")
-              .values({ unit, template, period, locked_by: token.id, locked_at: at })
-              .onConflict((oc) => oc.columns(["unit", "template", "period"]).doNothing())
-              .execute();
-          else
-            await trx
-              .deleteFrom("locks")
-              .where("unit", "=", unit)
-              .where("template", "=", template)
-              .where("period", "=", period)
-              .execute();
-          await audit(trx, {
-            action: locking ? "period.locked" : "period.unlocked",
-            tokenId: token.id,
-            unit,
-            remoteAddr: req.ip,
-            detail: { template, period },
-          });
-        });
-        return { unit, template, period, locked: locking };
+      const lockDeps = {
+        db,
+        templates: opts.templates,
+        mayRead,
+        remoteAddr: clientAddress,
       };
-      api.post("/locks", lockRoute(true));
-      api.delete("/locks", lockRoute(false));
+      api.post("/locks", lockRoute(lockDeps, true));
+      api.delete("/locks", lockRoute(lockDeps, false));
       api.get<{ Querystring: { unit?: string; template?: string; period?: string } }>(
         "/submissions",
         async (req, reply) => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateCertificates } from "office-addin-dev-certs";
 
@@ -19,9 +19,12 @@ export async function ensureDevCertificate(dir: string): Promise<DevCertificate>
   const keyPath = join(dir, "localhost.key");
   let created = false;
   if (!existsSync(certPath) || !existsSync(keyPath)) {
+    // The folder first, so the key is never readable by others, not even while it is written.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     await generateCertificates(caPath, certPath, keyPath, 365, ["localhost", "127.0.0.1"]);
     created = true;
   }
+  chmodSync(keyPath, 0o600);
   return { key: readFileSync(keyPath), cert: readFileSync(certPath), caPath, created };
 }
 

@@ -59,9 +59,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
           requestBody: json("SheetDocument"),
           responses: {
             200: { description: "{ issues: Issue[] }" },
-            400: err("not a sheet document"),
+            400: err("not a sheet document, a period out of range, NUL or a broken surrogate"),
             401: err("no token"),
-            404: err("unknown template or unit"),
+            403: err("not the unit's reporter nor a collector of it or above; an unknown unit"),
+            404: err("unknown template"),
+            408: err("the body arrived too slowly"),
+            422: err("template-not-reported: the unit's kind does not report this template"),
           },
         },
       },
@@ -85,7 +88,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
             404: err("unknown template or unit"),
             409: err("locked period, or the same key in flight"),
             413: err("body over the limit"),
-            422: err("validation errors, or the same key with a different body"),
+            408: err("the body arrived too slowly"),
+            422: err(
+              "validation errors (stat-1.foreign-row among them), template-not-reported, or the same key with a different body"
+            ),
             429: err("rate limited"),
           },
         },
@@ -138,7 +144,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
         delete: {
           security: auth,
-          responses: { 200: { description: "unlocked" }, 403: err("not a collector of the unit") },
+          responses: {
+            200: { description: "unlocked" },
+            403: err("not a collector of the locking unit or of a unit above it"),
+          },
         },
       },
     },

@@ -4,6 +4,7 @@ import { dueDate, parsePeriod } from "../core/periods";
 import type { SheetDocument } from "../core/schema/document";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { Database } from "./db/schema";
+import { ownedPart } from "./ownership";
 import { toUnit, type Unit } from "./units";
 
 /** The registry as a tree, loaded once per request: registries are thousands of units, not millions. */
@@ -175,12 +176,14 @@ export async function consolidatedFor(
   const level = (u: Unit, depth: number): Consolidation | null => {
     const children: ChildDocument[] = [];
     for (const child of tree.children.get(u.code) ?? []) {
-      const own = latest.get(child.code);
+      // A version of a table the child's kind does not report (stored before that was refused)
+      // never counts; nor do rows it filed in another unit's name.
+      const own = t.def.reporters.includes(child.kind) ? latest.get(child.code) : undefined;
       if (own) {
         sources.push({ unit: child.code, version: own.version, submissionId: own.id });
         children.push({
           unit: { code: child.code, name: child.name },
-          doc: JSON.parse(own.document) as SheetDocument,
+          doc: ownedPart(t, JSON.parse(own.document) as SheetDocument, child.code),
         });
       } else if (depth < 32) {
         const sub = level(child, depth + 1);

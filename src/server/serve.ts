@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import { templates } from "../templates";
 import { buildApp } from "./app";
 import { audit } from "./audit";
 import { ensureDevCertificate, trustInstructions } from "./certs";
 import { openStore, type Store } from "./db/connect";
+import { registerPages } from "./pages";
 import { DEMO_COLLECTOR, DEMO_REPORTER, DEMO_UNITS } from "./demo";
 import { issueToken, revokeToken } from "./tokens";
 import { upsertUnits } from "./units";
@@ -17,6 +17,8 @@ export interface ServeOptions {
   host: string;
   http: boolean;
   demo: boolean;
+  /** Proxies whose X-Forwarded-For is believed (TIANBAO_TRUST_PROXY, checked by the CLI). */
+  trustProxy?: string;
   log: (line: string) => void;
 }
 
@@ -76,14 +78,11 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     logger: true,
     https,
     addinOrigin: origin,
+    trustProxy: opts.trustProxy,
   });
   // TIANBAO_ADDIN_DIR serves another build of the add-in (the browser tests serve the harness page).
   const addinDir = process.env.TIANBAO_ADDIN_DIR ?? join(ROOT, "dist", "addin");
-  if (existsSync(addinDir))
-    await app.register(fastifyStatic, { root: addinDir, prefix: "/addin/" });
-  app.get("/", async (_req, reply) => reply.redirect("/addin/taskpane.html"));
-  // The server's own pages, for units without the add-in and for the bureau.
-  app.get("/web", async (_req, reply) => reply.redirect("/addin/web.html"));
+  await registerPages(app, existsSync(addinDir) ? addinDir : null);
   await app.listen({ port: opts.port, host: opts.host });
 
   opts.log(`填报 Tianbao ${packageVersion()} on ${origin} (database: ${store.kind})`);

@@ -5,6 +5,8 @@ import type { Issue, SheetDocument } from "../core/schema/document";
 import { parseSheetDocument, type TemplateLookup } from "../core/validate/document";
 import { validateParsed } from "../core/validate/engine";
 import { audit } from "./audit";
+import { foreignRowIssues, templateNotReported } from "./ownership";
+import { badTextMessage, badTextPath, periodProblem } from "./input-checks";
 import type { Database } from "./db/schema";
 import { ancestry, getUnit, tierOf } from "./units";
 import type { TokenInfo } from "./tokens";
@@ -62,7 +64,8 @@ export async function serverIssues(
   db: Kysely<Database> | Transaction<Database>,
   templates: TemplateLookup,
   input: unknown,
-  phase: "fill" | "submit"
+  phase: "fill" | "submit",
+  now: Date = new Date()
 ): Promise<Reply | { doc: SheetDocument; issues: Issue[] }> {
   const parsed = parseSheetDocument(input, templates);
   if (!parsed.ok) {
@@ -77,16 +80,33 @@ export async function serverIssues(
     };
   }
   const { doc, template } = parsed;
+  // Documents also come from files (uploads, import), past the request checks: check them here too.
+  const badText = badTextPath(doc);
+  if (badText !== null)
+    return {
+      status: 400,
+      body: { error: "bad-request", detail: badTextMessage(`字段 ${badText}`) },
+    };
+  const badPeriod = periodProblem("字段 period", doc.period, now);
+  if (badPeriod) return { status: 400, body: { error: "bad-request", detail: badPeriod } };
   const unit = await getUnit(db, doc.unit);
   if (!unit)
     return {
       status: 404,
       body: { error: "unknown-unit", detail: `unit ${doc.unit} is not in the registry` },
     };
+  const notReported = templateNotReported(template, unit);
+  if (notReported) return notReported;
   const base = template.def.cumulative ? cumulativeBase(doc.period) : null;
   const previous = base ? await latestDocument(db, doc.unit, doc.template, base) : null;
   const tier = template.def.tierLocked ? tierOf(unit) : null;
-  return { doc, issues: validateParsed(template, doc, { phase, tier, previous }) };
+  return {
+    doc,
+    issues: [
+      ...validateParsed(template, doc, { phase, tier, previous }),
+      ...foreignRowIssues(template, doc),
+    ],
+  };
 }
 
 export interface SubmitContext {
@@ -173,7 +193,7 @@ async function accept(
   remoteAddr: string,
   now: Date
 ): Promise<Reply> {
-  const checked = await serverIssues(trx, templates, body, "submit");
+  const checked = await serverIssues(trx, templates, body, "submit", now);
   if ("status" in checked) return checked;
   // The document's unit is the token's: submit() refused any other before claiming the key.
   const { doc, issues } = checked;

@@ -59,3 +59,31 @@ export async function revokeToken(db: Kysely<Database>, id: string): Promise<boo
   if (revoked) await audit(db, { action: "token.revoked", detail: { id } });
   return revoked;
 }
+
+/** Revokes every active token of a unit (a lost laptop, a clerk who left); returns how many. */
+export async function revokeUnitTokens(db: Kysely<Database>, unit: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const active = await trx
+      .selectFrom("tokens")
+      .select("id")
+      .where("unit", "=", unit)
+      .where("revoked_at", "is", null)
+      .execute();
+    if (!active.length) return 0;
+    await trx
+      .updateTable("tokens")
+      .set({ revoked_at: new Date().toISOString() })
+      .where(
+        "id",
+        "in",
+        active.map((t) => t.id)
+      )
+      .execute();
+    await audit(trx, {
+      action: "token.revoked",
+      unit,
+      detail: { ids: active.map((t) => t.id) },
+    });
+    return active.length;
+  });
+}

@@ -12,17 +12,18 @@ const root = join(__dirname, "..", "..");
 
 const run = runCommand;
 
-/** A fresh database holding a county and one public grade-2 hospital. */
-async function countyWithHospital(name: string): Promise<string> {
+/** A fresh database holding the registry of these CSV lines (after the header). */
+async function registry(name: string, lines: string): Promise<string> {
   const db = `sqlite:${join(dir, `${name}.sqlite`)}`;
   const csv = join(dir, `${name}.csv`);
-  writeFileSync(
-    csv,
-    "code,name,kind,parent,ownership,grade\nC1,县局,bureau,,,\nH1,示例县人民医院,hospital,C1,public,2\n"
-  );
+  writeFileSync(csv, `code,name,kind,parent,ownership,grade\n${lines}`);
   await run(["units", "import", csv, "--db", db]);
   return db;
 }
+
+/** A fresh database holding a county and one public grade-2 hospital. */
+const countyWithHospital = (name: string): Promise<string> =>
+  registry(name, "C1,县局,bureau,,,\nH1,示例县人民医院,hospital,C1,public,2\n");
 
 async function unitCodes(db: string): Promise<string[]> {
   const store = await openStore(db);
@@ -98,6 +99,45 @@ describe("cli: units import, token issue, serve", () => {
     expect((await run(["token", "issue", "--unit", "C1", "--role", "boss", "--db", db])).code).toBe(
       2
     );
+  });
+
+  it("token issue names the token's id on stderr; token revoke ID or --unit CODE ends tokens at once", async () => {
+    const db = await registry("revoke", "C1,县局,bureau,,,\nC2,邻县局,bureau,,,\n");
+    const issue = async (unit: string) => {
+      const r = await run(["token", "issue", "--unit", unit, "--role", "collector", "--db", db]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^tb_[A-Za-z0-9_-]{32}\n?$/);
+      const id = /token id: ([0-9a-f-]{36})/.exec(r.err)?.[1];
+      expect(id).toBeDefined();
+      return { token: r.out.trim(), id: id! };
+    };
+    const a = await issue("C1");
+    const b = await issue("C1");
+    const c = await issue("C2");
+    const alive = async (token: string) => {
+      const store = await openStore(db);
+      try {
+        return (await authenticate(store.db, token)) !== null;
+      } finally {
+        await store.close();
+      }
+    };
+    const one = await run(["token", "revoke", a.id, "--db", db]);
+    expect([one.code, one.out]).toEqual([0, ""]);
+    expect([await alive(a.token), await alive(b.token), await alive(c.token)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    expect((await run(["token", "revoke", a.id, "--db", db])).code).toBe(1);
+    const unit = await run(["token", "revoke", "--unit", "C1", "--db", db]);
+    expect(unit.code).toBe(0);
+    expect(unit.err).toMatch(/revoked 1 token/);
+    expect([await alive(b.token), await alive(c.token)]).toEqual([false, true]);
+    expect((await run(["token", "revoke", "--db", db])).code).toBe(2);
+    expect((await run(["token", "revoke", c.id, "--unit", "C2", "--db", db])).code).toBe(2);
+    expect((await run(["token", "revoke", "--unit", "NOPE", "--db", db])).code).toBe(1);
+    expect(await alive(c.token)).toBe(true);
   });
 
   it("serve answers health, then finishes and exits 0 on SIGTERM", async () => {

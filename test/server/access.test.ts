@@ -1,8 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { writeXlsx } from "../../src/xlsx/write";
+import { request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import { buildApp } from "../../src/server/app";
+import type { FastifyInstance } from "fastify";
+import { buildApp, type AppOptions } from "../../src/server/app";
+import { parseTrustedProxies } from "../../src/server/client-address";
 import { openStore } from "../../src/server/db/connect";
 import { templates } from "../../src/templates";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
@@ -43,13 +47,14 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
     },
   },
   {
+    // It reads stored data (last month, history), so it is guarded like reading reports.
     name: "POST /validate",
     codes: {
       none: 401,
-      otherReporter: 200,
-      siblingCollector: 200,
+      otherReporter: 403,
+      siblingCollector: 403,
       parentCollector: 200,
-      admin: 200,
+      admin: 403,
     },
   },
   {
@@ -124,12 +129,13 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
     },
   },
   {
+    // The file is a 表三, which bureaus do not report: past the access check, they get 422.
     name: "POST /uploads (own unit)",
     codes: {
       none: 401,
       otherReporter: 200,
-      siblingCollector: 200,
-      parentCollector: 200,
+      siblingCollector: 422,
+      parentCollector: 422,
       admin: 403,
     },
   },
@@ -164,6 +170,16 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
     await s.close();
     await db.drop();
   });
+
+  /** Another app on the same database, with options of its own. */
+  const appOnStore = (extra: Partial<AppOptions>) =>
+    buildApp({
+      store: s.store,
+      templates: templates(),
+      version: "t",
+      rateLimitPerMinute: 100000,
+      ...extra,
+    });
 
   const tokenOf = (who: Who): string | undefined =>
     ({
@@ -254,6 +270,285 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
     await revokeToken(s.store.db, t.id);
     expect((await request("GET /me", t.token)).statusCode).toBe(401);
   });
+
+  describe("POST /validate: the unit's reporter and the collectors above it, nobody else", () => {
+    const validate = (token: string | undefined, unit: string) =>
+      s.app.inject({
+        method: "POST",
+        url: "/api/v1/validate",
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        payload: { ...doc(unit), period: "2021-07" },
+      });
+    it.each([
+      ["own unit (H1's reporter)", "H1", 200],
+      ["collector above (CTY)", "CTY", 200],
+      ["collector two levels above (CITY)", "CITY", 200],
+      ["sibling hospital's reporter (H2)", "H2", 403],
+      ["other county's reporter (H3)", "H3", 403],
+      ["other county's collector (CTY2)", "CTY2", 403],
+      ["admin", "ADMIN", 403],
+    ] as const)("%s", async (_who, token, code) => {
+      const r = await validate(s.tokens[token], "H1");
+      expect(r.statusCode).toBe(code);
+      if (code === 200) expect(Array.isArray(r.json().issues)).toBe(true);
+      else expect(r.json()).toEqual({ error: "forbidden" });
+    });
+
+    it("an unknown unit gets the same 403 as a unit one may not read (codes are not enumerable)", async () => {
+      for (const token of [s.tokens.H1, s.tokens.CTY, s.tokens.ADMIN]) {
+        const unknown = await validate(token, "NOPE");
+        const other = await validate(token, "H3");
+        expect([unknown.statusCode, other.statusCode]).toEqual([403, 403]);
+        expect(unknown.json()).toEqual(other.json());
+      }
+    });
+
+    it("another county's reporter never sees H1's stored figures", async () => {
+      const stored = await s.app.inject({
+        method: "POST",
+        url: "/api/v1/submissions",
+        headers: { authorization: `Bearer ${s.tokens.H1}`, "idempotency-key": randomUUID() },
+        payload: {
+          ...doc("H1"),
+          period: "2021-08",
+          rows: [{ key: "public.g2", cells: { ...doc("H1").rows[0]!.cells, c1: 85 } }],
+        },
+      });
+      expect(stored.statusCode).toBe(201);
+      const probe = await s.app.inject({
+        method: "POST",
+        url: "/api/v1/validate",
+        headers: { authorization: `Bearer ${s.tokens.H3}` },
+        payload: { ...doc("H1"), period: "2021-09" },
+      });
+      expect(probe.statusCode).toBe(403);
+      expect(probe.body).not.toContain("85");
+    });
+  });
+
+  describe("DELETE /locks: only the locking unit's collectors and those above it", () => {
+    const lockCall = (method: "POST" | "DELETE", token: string, unit: string, period: string) =>
+      s.app.inject({
+        method,
+        url: "/api/v1/locks",
+        headers: { authorization: `Bearer ${token}` },
+        payload: { unit, template: "stat-3", period },
+      });
+    const submitH1 = (period: string) =>
+      s.app.inject({
+        method: "POST",
+        url: "/api/v1/submissions",
+        headers: { authorization: `Bearer ${s.tokens.H1}`, "idempotency-key": randomUUID() },
+        payload: { ...doc("H1"), period },
+      });
+    const unlockAudits = async () =>
+      Number(
+        (
+          await s.store.db
+            .selectFrom("audit")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("action", "=", "period.unlocked")
+            .executeTakeFirstOrThrow()
+        ).n
+      );
+
+    it("a county cannot lift its city's lock; the city can", async () => {
+      expect((await lockCall("POST", s.tokens.CITY, "CTY", "2021-02")).statusCode).toBe(200);
+      const audits = await unlockAudits();
+      const refused = await lockCall("DELETE", s.tokens.CTY, "CTY", "2021-02");
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toEqual({ error: "forbidden" });
+      expect(await unlockAudits()).toBe(audits);
+      expect((await submitH1("2021-02")).statusCode).toBe(409);
+      expect((await lockCall("DELETE", s.tokens.CITY, "CTY", "2021-02")).statusCode).toBe(200);
+      expect(await unlockAudits()).toBe(audits + 1);
+      expect((await submitH1("2021-02")).statusCode).toBe(201);
+    });
+
+    it("a collector token of a hospital cannot lift the lock its county set on it", async () => {
+      const { issueToken } = await import("../../src/server/tokens");
+      const h1Collector = (await issueToken(s.store.db, "H1", "collector")).token;
+      expect((await lockCall("POST", s.tokens.CTY, "H1", "2021-03")).statusCode).toBe(200);
+      expect((await lockCall("DELETE", h1Collector, "H1", "2021-03")).statusCode).toBe(403);
+      expect((await submitH1("2021-03")).statusCode).toBe(409);
+      expect((await lockCall("DELETE", s.tokens.CTY, "H1", "2021-03")).statusCode).toBe(200);
+      expect((await submitH1("2021-03")).statusCode).toBe(201);
+    });
+
+    it("the locking unit (200), above it (200), below it (403), beside it (403)", async () => {
+      const { issueToken } = await import("../../src/server/tokens");
+      const below = (await issueToken(s.store.db, "H1", "collector")).token;
+      const cases: [string, string, number][] = [
+        ["locking unit", s.tokens.CTY, 200],
+        ["above", s.tokens.CITY, 200],
+        ["below", below, 403],
+        ["beside", s.tokens.CTY2, 403],
+        ["admin", s.tokens.ADMIN, 403],
+      ];
+      const got: Record<string, number> = {};
+      for (const [who, token] of cases) {
+        expect((await lockCall("POST", s.tokens.CTY, "CTY", "2021-04")).statusCode).toBe(200);
+        got[who] = (await lockCall("DELETE", token, "CTY", "2021-04")).statusCode;
+      }
+      expect(got).toEqual(Object.fromEntries(cases.map(([who, , code]) => [who, code])));
+    });
+
+    it("a lock the city placed over the county's own stays the city's", async () => {
+      expect((await lockCall("POST", s.tokens.CTY, "CTY", "2021-05")).statusCode).toBe(200);
+      expect((await lockCall("POST", s.tokens.CITY, "CTY", "2021-05")).statusCode).toBe(200);
+      expect((await lockCall("DELETE", s.tokens.CTY, "CTY", "2021-05")).statusCode).toBe(403);
+      expect((await lockCall("DELETE", s.tokens.CITY, "CTY", "2021-05")).statusCode).toBe(200);
+    });
+  });
+
+  describe("the client address", () => {
+    const remoteOf = async (id: string) =>
+      (
+        await s.store.db
+          .selectFrom("submissions")
+          .select("remote_addr")
+          .where("id", "=", id)
+          .executeTakeFirstOrThrow()
+      ).remote_addr;
+    const submitVia = (app: FastifyInstance, xff: string) =>
+      app.inject({
+        method: "POST",
+        url: "/api/v1/submissions",
+        headers: {
+          authorization: `Bearer ${s.tokens.H1}`,
+          "idempotency-key": randomUUID(),
+          "x-forwarded-for": xff,
+        },
+        payload: { ...doc("H1"), period: "2021-10" },
+      });
+
+    it("is the socket's: X-Forwarded-For from an untrusted client is ignored, whatever its length", async () => {
+      const a = await submitVia(s.app, "203.0.113.7");
+      expect(a.statusCode).toBe(201);
+      expect(await remoteOf(a.json().id)).toBe("127.0.0.1");
+      const long = await submitVia(s.app, `${"1234:".repeat(20)}, 198.51.100.1`);
+      expect(long.statusCode).toBe(201);
+      expect(await remoteOf(long.json().id)).toBe("127.0.0.1");
+    });
+
+    it("comes from X-Forwarded-For only through a proxy of TIANBAO_TRUST_PROXY, validated as an address of at most 64 characters", async () => {
+      const app = await appOnStore({ trustProxy: "127.0.0.1/8, ::1" });
+      try {
+        const a = await submitVia(app, "203.0.113.7");
+        expect(a.statusCode).toBe(201);
+        expect(await remoteOf(a.json().id)).toBe("203.0.113.7");
+        const garbage = await submitVia(app, "x".repeat(100));
+        expect(garbage.statusCode).toBe(201);
+        expect(await remoteOf(garbage.json().id)).toBe("127.0.0.1");
+        const lock = await app.inject({
+          method: "POST",
+          url: "/api/v1/locks",
+          headers: { authorization: `Bearer ${s.tokens.CTY}`, "x-forwarded-for": "y".repeat(90) },
+          payload: { unit: "CTY", template: "stat-1", period: "2021-10" },
+        });
+        expect(lock.statusCode).toBe(200);
+        const audits = await s.store.db.selectFrom("audit").select("remote_addr").execute();
+        expect(audits.filter((r) => (r.remote_addr ?? "").length > 64)).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it("the rate limit keys on it: rotating X-Forwarded-For does not escape it", async () => {
+      const app = await appOnStore({ rateLimitPerMinute: 3 });
+      try {
+        const codes: number[] = [];
+        for (let i = 0; i < 5; i++)
+          codes.push(
+            (
+              await app.inject({
+                method: "GET",
+                url: "/api/v1/health",
+                headers: { "x-forwarded-for": `198.51.100.${i + 1}` },
+              })
+            ).statusCode
+          );
+        expect(codes).toEqual([200, 200, 200, 429, 429]);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+
+  describe("bodies over the wire", () => {
+    let port = 0;
+    let slow: FastifyInstance;
+    beforeAll(async () => {
+      slow = await appOnStore({ bodyTimeoutMs: 1000 });
+      await slow.listen({ port: 0, host: "127.0.0.1" });
+      port = (slow.server.address() as AddressInfo).port;
+    });
+    afterAll(async () => {
+      await slow.close();
+    });
+
+    /** Sends the headers and the first bytes of a body, then waits for an answer (null if none came). */
+    const partialPost = (headers: Record<string, string>, length: number, first: Buffer) =>
+      new Promise<{ status: number; body: string; sent: number } | null>((resolve) => {
+        const req = httpRequest({
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/api/v1/locks",
+          headers: {
+            "content-type": "application/json",
+            "content-length": String(length),
+            ...headers,
+          },
+        });
+        const timer = setTimeout(() => {
+          req.destroy();
+          resolve(null);
+        }, 6000);
+        req.on("error", () => undefined);
+        req.on("response", (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => {
+            clearTimeout(timer);
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, body, sent: first.length });
+          });
+          res.on("error", () => undefined);
+        });
+        req.write(first);
+      });
+
+    it("an unauthenticated 3 MB post gets its 401 before the body is sent", async () => {
+      const r = await partialPost({}, 3 * 1024 * 1024, Buffer.alloc(64 * 1024, 0x20));
+      expect(r).not.toBeNull();
+      expect(r!.status).toBe(401);
+      expect(JSON.parse(r!.body)).toEqual({ error: "unauthorized" });
+    });
+
+    it("a body that stalls is cut off with a JSON 408", async () => {
+      const r = await partialPost(
+        { authorization: `Bearer ${s.tokens.CTY}` },
+        200,
+        Buffer.from('{"unit":"CTY",')
+      );
+      expect(r).not.toBeNull();
+      expect(r!.status).toBe(408);
+      expect(JSON.parse(r!.body)).toEqual({ error: "request-timeout" });
+    });
+  });
+});
+
+describe("TIANBAO_TRUST_PROXY", () => {
+  it("takes comma-separated addresses and CIDRs; refuses anything else, naming it", () => {
+    expect(parseTrustedProxies(undefined)).toBeUndefined();
+    expect(parseTrustedProxies(" ")).toBeUndefined();
+    expect(parseTrustedProxies("10.0.0.2, 192.168.0.0/16,::1, fd00::/8, loopback")).toBe(
+      "10.0.0.2,192.168.0.0/16,::1,fd00::/8,loopback"
+    );
+    for (const bad of ["proxy.example", "10.0.0.0/33", "10.0.0.1/8/1", "*", "::1/129"])
+      expect(() => parseTrustedProxies(`10.0.0.2,${bad}`)).toThrow(`"${bad}"`);
+  });
 });
 
 describe("edges of the HTTP server", () => {
@@ -297,6 +592,8 @@ describe("edges of the HTTP server", () => {
       headers: { authorization: `Bearer ${secret}` },
       payload: { marker: "BODY-MARKER-42" },
     });
+    const inQuery = "tb_secretsentinthequerystring0000";
+    await app.inject({ method: "GET", url: `/api/v1/me?token=${inQuery}` });
     const limited = await app.inject({ method: "GET", url: "/api/v1/health" });
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toMatchObject({ error: "rate-limited" });
@@ -304,6 +601,9 @@ describe("edges of the HTTP server", () => {
     await store.close();
     expect(logged).toContain("/api/v1/validate");
     expect(logged).not.toContain(secret);
+    expect(logged).toContain("/api/v1/me");
+    expect(logged).not.toContain(inQuery);
+    expect(logged).not.toContain("token=");
     expect(logged).not.toContain("BODY-MARKER-42");
   });
 });

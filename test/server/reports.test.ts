@@ -205,6 +205,70 @@ describe.each(["sqlite", "postgres"] as const)("status and consolidation on %s",
     expect(cell(city.document, "CTY", "name")).toBe("示例县卫生健康局");
   });
 
+  it("consolidation never absorbs what a unit does not own, even from old stored data", async () => {
+    // Stored before the trust boundary existed: D1's stat-1 carries rows of H3 (another county),
+    // of CTY and of CITY; H1, a hospital, stored a stat-2 (a bureau's table).
+    const old = "2021-08";
+    const store = async (unit: string, template: string, rows: SheetDocument["rows"]) =>
+      s.store.db
+        .insertInto("submissions")
+        .values({
+          id: randomUUID(),
+          unit,
+          template,
+          template_version: 1,
+          period: old,
+          version: 1,
+          received_at: "2021-09-01T00:00:00.000Z",
+          on_time: 1,
+          document: JSON.stringify({
+            template,
+            templateVersion: 1,
+            period: old,
+            unit,
+            header: {},
+            rows,
+          }),
+          issues: "[]",
+          token_id: "old",
+          remote_addr: "127.0.0.1",
+        })
+        .execute();
+    const stat1Row = (key: string, name: string, c1: number) => ({ key, cells: { name, c1 } });
+    await store("D1", "stat-1", [
+      stat1Row("D1", "党建办", 2),
+      stat1Row("H3", "邻县中医院", 100),
+      stat1Row("CTY", "示例县卫生健康局", 1000),
+      stat1Row("CITY", "示例市卫生健康委", 10000),
+    ]);
+    await store("H3", "stat-1", [stat1Row("H3", "邻县中医院", 5)]);
+    await store("H1", "stat-2", [{ key: "public.g2", cells: { c1: 70 } }]);
+
+    const cty = (
+      await get(`/consolidated?template=stat-1&period=${old}&unit=CTY`, s.tokens.CTY)
+    ).json();
+    expect(cty.document.rows.map((r: { key: string }) => r.key)).toEqual(["total", "D1"]);
+    expect(cell(cty.document, "D1", "c1")).toBe(2);
+    expect(cell(cty.document, "total", "c1")).toBe(2);
+    const city = (
+      await get(`/consolidated?template=stat-1&period=${old}&unit=CITY`, s.tokens.CITY)
+    ).json();
+    expect(cell(city.document, "CTY", "c1")).toBe(2);
+    expect(cell(city.document, "CTY2", "c1")).toBe(5);
+    expect(cell(city.document, "total", "c1")).toBe(7);
+
+    for (const [unit, token] of [
+      ["CTY", s.tokens.CTY],
+      ["CITY", s.tokens.CITY],
+    ] as const) {
+      const r = (
+        await get(`/consolidated?template=stat-2&period=${old}&unit=${unit}`, token)
+      ).json();
+      expect(r.sources).toEqual([]);
+      expect(cell(r.document, "public.g2", "c1")).toBe(0);
+    }
+  });
+
   it("only collectors of the unit or above may read status and consolidation", async () => {
     for (const path of ["status", "consolidated"]) {
       const url = `/${path}?template=stat-3&period=${PERIOD}&unit=CTY`;

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { parseTrustedProxies } from "../../server/client-address";
 import { openStore } from "../../server/db/connect";
 import { serve } from "../../server/serve";
-import { issueToken } from "../../server/tokens";
+import { issueToken, revokeToken, revokeUnitTokens } from "../../server/tokens";
 import { getUnit, unitInputSchema, upsertUnits, type UnitInput } from "../../server/units";
 import { CliExit, type CliIO } from "../io";
 
@@ -129,7 +130,14 @@ export function registerServer(program: Command, io: CliIO): void {
         const port = Number(flags.port ?? process.env.PORT ?? 3000);
         if (!Number.isInteger(port) || port < 1 || port > 65535)
           throw new CliExit(2, `--port must be 1-65535, not ${flags.port}`);
+        let trustProxy: string | undefined;
+        try {
+          trustProxy = parseTrustedProxies(process.env.TIANBAO_TRUST_PROXY);
+        } catch (e) {
+          throw new CliExit(2, (e as Error).message);
+        }
         const running = await serve({
+          trustProxy,
           db: flags.db,
           port,
           host: flags.host,
@@ -165,11 +173,12 @@ export function registerServer(program: Command, io: CliIO): void {
       io.err(`imported ${list.length} units`);
     });
 
-  program
-    .command("token")
-    .description("access tokens")
+  const token = program.command("token").description("access tokens");
+  token
     .command("issue")
-    .description("prints a new token once, alone on stdout (only its hash is stored)")
+    .description(
+      "prints a new token once, alone on stdout (only its hash is stored); its id goes to stderr"
+    )
     .requiredOption("--unit <code>")
     .requiredOption("--role <role>", "reporter, collector or admin")
     .option("--db <url>", DB_HELP)
@@ -180,7 +189,35 @@ export function registerServer(program: Command, io: CliIO): void {
       try {
         if (!(await getUnit(store.db, flags.unit)))
           throw new CliExit(1, `unit ${flags.unit} is not in the registry`);
-        io.out((await issueToken(store.db, flags.unit, flags.role as "reporter")).token);
+        const issued = await issueToken(store.db, flags.unit, flags.role as "reporter");
+        io.out(issued.token);
+        io.err(`token id: ${issued.id} (token revoke ${issued.id} ends it)`);
+      } finally {
+        await store.close();
+      }
+    });
+  token
+    .command("revoke")
+    .description("ends a token at once (by the id `token issue` printed), or every token of a unit")
+    .argument("[id]", "the token's id")
+    .option("--unit <code>", "every active token of this unit")
+    .option("--db <url>", DB_HELP)
+    .action(async (id: string | undefined, flags: { unit?: string; db?: string }) => {
+      if ((id === undefined) === (flags.unit === undefined))
+        throw new CliExit(2, "give either a token id or --unit CODE (token revoke ID|--unit CODE)");
+      const store = await openStore(flags.db);
+      try {
+        if (id !== undefined) {
+          if (!(await revokeToken(store.db, id)))
+            throw new CliExit(1, `no active token has the id ${id}`);
+          io.err(`revoked token ${id}`);
+          return;
+        }
+        const unit = flags.unit!;
+        if (!(await getUnit(store.db, unit)))
+          throw new CliExit(1, `unit ${unit} is not in the registry`);
+        const n = await revokeUnitTokens(store.db, unit);
+        io.err(`revoked ${n} token${n === 1 ? "" : "s"} of unit ${unit}`);
       } finally {
         await store.close();
       }

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
@@ -16,6 +16,17 @@ export interface Store {
 
 export const DEFAULT_DB = "sqlite:./data/tianbao.sqlite";
 
+/**
+ * The database file holds every unit's figures: it is made readable by its owner only before
+ * SQLite opens it (SQLite gives its -wal and -shm files the same mode), and an older file is
+ * narrowed to that mode too.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, "a", 0o600));
+  chmodSync(file, 0o600);
+}
+
 /** `sqlite:FILE` (the embedded default) or `postgres://…`; runs the migrations. */
 export async function openStore(
   url: string = process.env.TIANBAO_DB ?? DEFAULT_DB
@@ -32,7 +43,7 @@ export async function openStore(
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  if (file !== ":memory:") createPrivately(file);
   const sqlite = new SQLite(file);
   // WAL for concurrent readers; FULL so an acknowledged submission survives a power cut or kill -9.
   sqlite.pragma("journal_mode = WAL");

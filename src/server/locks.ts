@@ -1,0 +1,111 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Kysely, Transaction } from "kysely";
+import { z } from "zod";
+import { periodSchema } from "../core/schema/document";
+import type { TemplateLookup } from "../core/validate/document";
+import { audit } from "./audit";
+import type { Database } from "./db/schema";
+import type { TokenInfo } from "./tokens";
+import { ancestry, getUnit } from "./units";
+
+const lockBodySchema = z.object({
+  unit: z.string().min(1).max(64),
+  template: z.string().min(1).max(64),
+  period: periodSchema,
+});
+
+export interface LockDeps {
+  db: Kysely<Database>;
+  templates: TemplateLookup;
+  /** Whether a token may read a unit's reports (its own unit, or a collector above it). */
+  mayRead(token: TokenInfo, unit: string): Promise<boolean>;
+  /** The address stored with the audit line. */
+  remoteAddr(req: FastifyRequest): string;
+}
+
+/** The unit of the token that set a lock: the unit whose collectors (and those above) may lift it. */
+async function lockingUnit(
+  trx: Transaction<Database>,
+  lock: { unit: string; locked_by: string }
+): Promise<string> {
+  const by = await trx
+    .selectFrom("tokens")
+    .select("unit")
+    .where("id", "=", lock.locked_by)
+    .executeTakeFirst();
+  // A lock whose token is gone counts as set by the locked unit itself: the narrowest reading.
+  return by?.unit ?? lock.unit;
+}
+
+/** Whether `upper` is `unit` or one of the units above it. */
+const atOrAbove = async (db: Kysely<Database>, upper: string, unit: string): Promise<boolean> =>
+  (await ancestry(db, unit)).some((u) => u.code === upper);
+
+/**
+ * POST /locks and DELETE /locks. Locking: a collector of the unit or above; when a lock exists,
+ * a collector above its locker takes it over, so a county cannot lift what its city set.
+ * Unlocking: a collector of the locking unit or of a unit above it (review.md).
+ */
+export function lockRoute(deps: LockDeps, locking: boolean) {
+  const { db } = deps;
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const token = req.token;
+    if (!token) return reply.status(401).send({ error: "unauthorized" });
+    const parsed = lockBodySchema.safeParse(req.body);
+    if (!parsed.success)
+      return reply.status(400).send({
+        error: "bad-request",
+        detail: `${parsed.error.issues[0]?.path.join(".") || "body"}: ${parsed.error.issues[0]?.message ?? ""}`,
+      });
+    const { unit, template, period } = parsed.data;
+    if (!deps.templates.get(template)) return reply.status(404).send({ error: "unknown-template" });
+    if (!(await getUnit(db, unit))) return reply.status(404).send({ error: "unknown-unit" });
+    if (token.role !== "collector" || !(await deps.mayRead(token, unit)))
+      return reply.status(403).send({ error: "forbidden" });
+    const at = new Date().toISOString();
+    const allowed = await db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom("locks")
+        .select(["unit", "locked_by"])
+        .where("unit", "=", unit)
+        .where("template", "=", template)
+        .where("period", "=", period)
+        .executeTakeFirst();
+      const locker = existing ? await lockingUnit(trx, existing) : null;
+      if (locking) {
+        if (!existing)
+          await trx
+            .insertInto("locks")
+            .values({ unit, template, period, locked_by: token.id, locked_at: at })
+            .onConflict((oc) => oc.columns(["unit", "template", "period"]).doNothing())
+            .execute();
+        else if (locker !== token.unit && (await atOrAbove(trx, token.unit, locker!)))
+          await trx
+            .updateTable("locks")
+            .set({ locked_by: token.id, locked_at: at })
+            .where("unit", "=", unit)
+            .where("template", "=", template)
+            .where("period", "=", period)
+            .execute();
+      } else {
+        if (locker && !(await atOrAbove(trx, token.unit, locker))) return false;
+        await trx
+          .deleteFrom("locks")
+          .where("unit", "=", unit)
+          .where("template", "=", template)
+          .where("period", "=", period)
+          .execute();
+      }
+      await audit(trx, {
+        action: locking ? "period.locked" : "period.unlocked",
+        tokenId: token.id,
+        unit,
+        remoteAddr: deps.remoteAddr(req),
+        detail: { template, period },
+      });
+      return true;
+    });
+    if (!allowed) return reply.status(403).send({ error: "forbidden" });
+    return { unit, template, period, locked: locking };
+  };
+}

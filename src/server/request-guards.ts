@@ -1,0 +1,66 @@
+import { PassThrough } from "node:stream";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Kysely } from "kysely";
+import type { Database } from "./db/schema";
+import { authenticate } from "./tokens";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** A route anyone may call without a token (health, templates, OpenAPI). */
+    public?: boolean;
+  }
+}
+
+/** How long a body may take to arrive once its headers are in (api.md: 30 s). */
+export const BODY_TIMEOUT_MS = 30_000;
+
+const bearer = (req: FastifyRequest): string | null => {
+  const h = req.headers.authorization;
+  return h && h.startsWith("Bearer ") ? h.slice(7).trim() : null;
+};
+
+const hasBody = (req: FastifyRequest): boolean =>
+  req.headers["transfer-encoding"] !== undefined ||
+  (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
+
+/**
+ * The token is checked when the headers are in, before a byte of the body is read: a request
+ * without a valid token is answered 401 at once and, when a body follows, the connection is
+ * closed rather than the body drained. It runs as the first step after the onRequest hooks, so
+ * the rate limit (an onRequest hook of every route) counts refused tokens too.
+ */
+export function requireTokenFirst(api: FastifyInstance, db: Kysely<Database>): void {
+  api.addHook("preParsing", async (req: FastifyRequest, reply: FastifyReply, payload) => {
+    const t = bearer(req);
+    req.token = t ? await authenticate(db, t) : null;
+    if (req.token || req.routeOptions.config.public) return payload;
+    if (hasBody(req)) reply.header("connection", "close");
+    await reply.status(401).send({ error: "unauthorized" });
+    return payload;
+  });
+}
+
+/**
+ * A body that has not fully arrived `ms` after its headers is cut off: the parser gets an error
+ * with status 408 (answered as `request-timeout`), so a slow sender cannot hold a connection.
+ */
+export function limitBodyTime(app: FastifyInstance, ms: number): void {
+  app.addHook("preParsing", async (req, reply, payload) => {
+    if (!hasBody(req)) return payload;
+    const body = new PassThrough();
+    const timer = setTimeout(() => {
+      payload.unpipe(body);
+      body.destroy(Object.assign(new Error("the body arrived too slowly"), { statusCode: 408 }));
+    }, ms);
+    const done = (): void => clearTimeout(timer);
+    payload.once("end", done);
+    payload.once("close", done);
+    payload.once("error", done);
+    // Answered before the body was read (401, 413, 415): nobody waits for it any more.
+    reply.raw.once("close", done);
+    // The parser listens when it reads the body; this keeps an unread one from crashing the process.
+    body.on("error", () => undefined);
+    payload.pipe(body);
+    return body;
+  });
+}
