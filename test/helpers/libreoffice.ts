@@ -76,14 +76,10 @@ export function printedPixelsOfColor(
 ): number {
   const pdf = convertXlsx(xlsx, "pdf");
   const dir = dirname(pdf);
-  execFileSync(
-    "pdftoppm",
-    ["-r", "60", "-f", "1", "-l", "1", pdf, join(dir, "page")],
-    {
-      stdio: "pipe",
-      timeout: 60000,
-    }
-  );
+  execFileSync("pdftoppm", ["-r", "60", "-f", "1", "-l", "1", pdf, join(dir, "page")], {
+    stdio: "pipe",
+    timeout: 60000,
+  });
   const ppm = readFileSync(join(dir, "page-1.ppm"));
   // P6 header: magic, width, height, max value, each followed by whitespace.
   const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.subarray(0, 64).toString("latin1"))!;

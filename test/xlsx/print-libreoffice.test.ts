@@ -32,9 +32,9 @@ function stat1With60Units(): SheetDocument {
 
 const ledgerSeed = (): SheetDocument =>
   (
-    JSON.parse(
-      readFileSync(join(__dirname, "..", "fixtures", "ledger-seed-004.json"), "utf8")
-    ) as { document: SheetDocument }
+    JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "ledger-seed-004.json"), "utf8")) as {
+      document: SheetDocument;
+    }
   ).document;
 
 interface Printed {
@@ -64,7 +64,7 @@ const CASES: [string, () => SheetDocument | null, string, string][] = [
   ["stat-1", stat1With60Units, "合计", "附件1"],
   ["stat-2", () => null, "总计", "附件2"],
   ["stat-3", () => null, "合计", "附件3"],
-  ["ledger", ledgerSeed, "医疗服务", "附表"],
+  ["ledger", ledgerSeed, "乱收行为", "附表"],
 ];
 
 describe("printing every template with LibreOffice", () => {
@@ -95,20 +95,22 @@ describe("printing every template with LibreOffice", () => {
 
   it.each([
     ["stat-1", "合计"],
-    ["ledger", "医疗服务"],
-  ])("%s runs to several pages, one page wide, its column header repeated on each", (id, firstBody) => {
-    const { pages } = printed.get(id)!;
-    expect(pages.length).toBeGreaterThanOrEqual(2);
-    const words = headerLines(pages[0]!, firstBody)
-      .flatMap((l) => l.split(/\s+/))
-      .filter(Boolean);
-    const last = reg.get(id)!.columns.at(-1)!.label;
-    for (const p of pages.slice(1)) {
-      const top = p.lines.slice(0, 12).join("\n");
-      for (const w of words) expect(top).toContain(w);
-      expect(top).toContain(last);
+    ["ledger", "乱收行为"],
+  ])(
+    "%s runs to several pages, one page wide, its column header repeated on each",
+    (id, firstBody) => {
+      const { pages } = printed.get(id)!;
+      expect(pages.length).toBeGreaterThanOrEqual(2);
+      const words = headerLines(pages[0]!, firstBody)
+        .flatMap((l) => l.split(/\s+/))
+        .filter(Boolean);
+      // Page 1's header words include the last column's: every page shows the whole width.
+      for (const p of pages.slice(1)) {
+        const top = p.lines.slice(0, 12).join("\n");
+        for (const w of words) expect(top).toContain(w);
+      }
     }
-  });
+  );
 
   it("the blank stat-3 prints no 0: its subtotals stay blank", () => {
     const { pages } = printed.get("stat-3")!;
