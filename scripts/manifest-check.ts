@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import {
   getXmlAttributeValue,
@@ -13,6 +12,7 @@ import {
 // only the top-level fields, and the resources live under VersionOverrides.
 import { ManifestHandlerXml } from "office-addin-manifest/lib/manifestHandler/manifestHandlerXml";
 import { validateXML } from "xmllint-wasm";
+import { withManifestFile } from "../src/cli/manifest";
 
 /**
  * Checks an add-in manifest offline. Microsoft's manifest XSDs (patched copies in test/manifest-xsd)
@@ -183,17 +183,12 @@ function urlErrors(officeApp: Xml, info: ManifestInfo, resources: Resource[]): s
 }
 
 /** Reads a manifest with office-addin-manifest: the fields Office reads, and the whole XML tree. */
-export async function readManifest(xml: string): Promise<{ info: ManifestInfo; officeApp: Xml }> {
-  const dir = mkdtempSync(join(tmpdir(), "tianbao-manifest-"));
-  const file = join(dir, "manifest.xml");
-  try {
-    writeFileSync(file, xml);
+export function readManifest(xml: string): Promise<{ info: ManifestInfo; officeApp: Xml }> {
+  return withManifestFile(xml, async (file) => {
     const info = await OfficeAddinManifest.readManifestFile(file);
     const tree = (await new ManifestHandlerXml(file).parseXmlAsync()) as { OfficeApp?: Xml };
     return { info, officeApp: tree.OfficeApp };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function checkManifest(xml: string): Promise<ManifestReport> {

@@ -6,16 +6,23 @@ import { CliExit } from "./io";
 
 const ROOT = join(__dirname, "..", "..");
 
-/** A manifest as office-addin-manifest reads it (offline: it parses the file, nothing more). */
-async function readManifest(xml: string): Promise<ManifestInfo> {
+/** office-addin-manifest reads files: runs `read` on a temporary copy of the manifest's text. */
+export async function withManifestFile<T>(
+  xml: string,
+  read: (file: string) => Promise<T>
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "tianbao-manifest-"));
   try {
     writeFileSync(join(dir, "manifest.xml"), xml);
-    return await OfficeAddinManifest.readManifestFile(join(dir, "manifest.xml"));
+    return await read(join(dir, "manifest.xml"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A manifest as office-addin-manifest reads it (offline: it parses the file, nothing more). */
+const readManifest = (xml: string): Promise<ManifestInfo> =>
+  withManifestFile(xml, (file) => OfficeAddinManifest.readManifestFile(file));
 
 /** Every address Office loads from: the task pane, the icons, the help page, the app domains. */
 const addressesOf = (m: ManifestInfo): (string | undefined)[] => [
