@@ -18,6 +18,9 @@ module.exports = {
   moduleFileExtensions: ["ts", "tsx", "js", "json"],
   testTimeout: 60000,
   globalSetup: "<rootDir>/test/global-setup.js",
-  // cookie and content-disposition (under fastify's deps) ship ESM only; jest on Node 20 needs it transformed.
-  transformIgnorePatterns: ["^(?!.*/node_modules/(cookie|content-disposition)/).*/node_modules/"],
+  // cookie and content-disposition (under fastify's deps), uuid and strip-bom (under office-addin-manifest's)
+  // ship ESM only; jest on Node 20 needs them transformed.
+  transformIgnorePatterns: [
+    "^(?!.*/node_modules/(cookie|content-disposition|uuid|strip-bom)/).*/node_modules/",
+  ],
 };

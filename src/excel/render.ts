@@ -1,6 +1,7 @@
 import { a1, areaA1, colName, rectangles, type Area } from "../core/layout/address";
 import { CELL_STYLES, charsToPoints, FONT_NAME, SEVERITY_COLORS } from "../core/layout/styles";
 import type { DataValidationSpec, LayoutPlan, PlanCell } from "../core/layout/types";
+import { queuePrintSetup } from "./print";
 
 /**
  * Queues the official table of a layout plan onto a worksheet: values and formulas as one 2-D
@@ -151,6 +152,7 @@ export function queueRender(
     cf.custom.format.font.color = `#${SEVERITY_COLORS[f.severity].font}`;
   }
 
+  queuePrintSetup(sheet, plan.print);
   sheet.freezePanes.freezeRows(plan.headerRows[1] + 1);
   sheet.protection.protect(PROTECTION);
 }

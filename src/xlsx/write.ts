@@ -1,8 +1,10 @@
 import ExcelJS from "exceljs";
 import { areaA1, a1 } from "../core/layout/address";
+import { hideZero } from "../core/layout/print";
 import { CELL_STYLES, FONT_NAME, SEVERITY_COLORS, type CellStyle } from "../core/layout/styles";
 import type { CellKind, DataValidationSpec, LayoutPlan, PlanCell } from "../core/layout/types";
 import type { SheetDocument } from "../core/schema/document";
+import { fitRowsToText, xlsxFooter, xlsxPageSetup } from "./page-setup";
 
 /** The name of the very hidden sheet that binds a workbook to (template, version, period, unit). */
 export const BINDING_SHEET = "_tianbao";
@@ -114,24 +116,23 @@ export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promi
   wb.creator = "填报 Tianbao";
   wb.created = new Date();
   const ws = wb.addWorksheet(plan.sheetName, {
-    pageSetup: {
-      orientation: "landscape",
-      paperSize: 9,
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-    },
+    pageSetup: xlsxPageSetup(plan.print),
+    headerFooter: xlsxFooter(plan.print),
     views: [{ state: "frozen", ySplit: plan.headerRows[1] + 1, xSplit: 0 }],
   });
   plan.columnWidths.forEach((w, c) => (ws.getColumn(c + 1).width = w));
   for (const [r, h] of Object.entries(plan.rowHeights)) ws.getRow(Number(r) + 1).height = h;
 
   const rows = new Map((opts.doc?.rows ?? []).map((r) => [r.key, r.cells]));
+  // A blank table is printed to be filled by hand: its subtotals print blank, not 0.
+  const blank = !opts.doc;
   for (const cell of plan.cells) {
     const x = ws.getCell(cell.r + 1, cell.c + 1);
     x.value = cellValue(cell, opts.doc, rows);
     x.style = { ...STYLE[cell.kind], protection: { locked: cell.locked } };
-    if (cell.numberFormat) x.numFmt = cell.numberFormat;
+    if (cell.numberFormat)
+      x.numFmt =
+        blank && cell.kind === "computed" ? hideZero(cell.numberFormat) : cell.numberFormat;
     if (cell.validation)
       x.dataValidation = dataValidation(
         cell.validation.rule,
@@ -139,6 +140,7 @@ export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promi
         cell.validation.error
       );
   }
+  fitRowsToText(ws, plan);
   // Borders on the whole table, empty cells and merged areas included.
   const { table } = plan;
   for (let r = table.r1; r <= table.r2; r++)

@@ -209,8 +209,9 @@ describe("cli: template xlsx and manifest --host", () => {
     await wb.xlsx.readFile(out);
     const ws = wb.worksheets[0]!;
     expect(ws.name).toBe("表三 2022-03");
-    expect(ws.getCell("A1").value).toBe("2022年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
-    expect(ws.getCell("C2").value).toBe("示例县人民医院");
+    expect(ws.getCell("A1").value).toBe("附件3");
+    expect(ws.getCell("A2").value).toBe("2022年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
+    expect(ws.getCell("C3").value).toBe("示例县人民医院");
     expect(
       (await run(["template", "xlsx", "--template", "stat-9", "--period", "2022-03", "--out", out]))
         .code

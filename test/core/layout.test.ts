@@ -118,3 +118,44 @@ describe("layout plan", () => {
     expect(a.fingerprint).toBe(c.fingerprint);
   });
 });
+
+describe("layout plan for print and for people", () => {
+  it("names a column in its data-validation error box with its group (培训班（人）, never a bare （人）)", () => {
+    const plan = layoutPlan(t("stat-3"), { period: "2021-07" });
+    const errorAt = (row: string, col: string): string | undefined =>
+      plan.cells.find((c) => c.bind?.row === row && c.bind.col === col)?.validation?.error;
+    expect(errorAt("public.g2", "c3")).toBe("培训班（人）：请填写0到1000000之间的整数，没有请填0");
+    expect(errorAt("public.g2", "c10")).toMatch(/^查处收受回扣案件·涉案金额（万元）：/);
+    expect(errorAt("public.g2", "c1")).toMatch(/^警示教育活动（次）：/);
+  });
+
+  it.each([
+    ["stat-1", "附件1"],
+    ["stat-2", "附件2"],
+    ["stat-3", "附件3"],
+    ["ledger", "附表"],
+  ])("%s: the seed's label %s stands above the title", (id, label) => {
+    const plan = layoutPlan(t(id), { period: "2021-07" });
+    const labelCell = plan.cells.find((c) => c.value === label);
+    const titleCell = plan.cells.find((c) => c.kind === "title");
+    expect(labelCell).toMatchObject({ r: 0, c: 0, locked: true });
+    expect(titleCell).toMatchObject({ r: 1, value: plan.title });
+  });
+
+  it.each(["stat-1", "stat-2", "stat-3", "ledger"])(
+    "%s: prints on A4 landscape, one page wide, the column header repeated on every page",
+    (id) => {
+      const plan = layoutPlan(t(id), { period: "2021-07" });
+      expect(plan.print).toMatchObject({
+        paper: "A4",
+        orientation: "landscape",
+        fitToPagesWide: 1,
+        titleRows: plan.headerRows,
+      });
+      // The binding edge (top of a landscape table, GB/T 9704) is wider than the others.
+      const m = plan.print.margins;
+      expect(m.top).toBeGreaterThan(m.bottom);
+      expect(m.top).toBeGreaterThanOrEqual(2.5);
+    }
+  );
+});

@@ -1,4 +1,5 @@
 import { apiNotFound, HostError, notLoaded, protectedSheet } from "./errors";
+import { HostPageLayout } from "./page-layout";
 import {
   areaAddress,
   parseAddress,
@@ -434,6 +435,12 @@ export class HostWorksheet
   /** ExcelApi 1.1 */
   get charts(): HostChartCollection {
     return new HostChartCollection(this.context, () => this.target());
+  }
+
+  /** ExcelApi 1.9 */
+  get pageLayout(): HostPageLayout {
+    this.context.requireSet("Worksheet.pageLayout", "1.9");
+    return new HostPageLayout(this.context, () => this.target());
   }
 
   /** ExcelApi 1.12 */

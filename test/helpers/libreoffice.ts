@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { csvRows } from "../../src/cli/commands/server";
 
 /**
@@ -29,7 +29,11 @@ export function sofficePath(): string {
   );
 }
 
-export function recalcToCsv(xlsx: Buffer, name = "sheet"): string[][] {
+/**
+ * Converts an .xlsx with LibreOffice headless (formulas recalculated by the profile) into another
+ * format, e.g. "pdf" or a CSV filter; returns the path of the converted file.
+ */
+export function convertXlsx(xlsx: Buffer, target: string, name = "sheet"): string {
   const dir = mkdtempSync(join(tmpdir(), "tianbao-lo-"));
   const profile = join(dir, "profile");
   mkdirSync(join(profile, "user"), { recursive: true });
@@ -43,14 +47,19 @@ export function recalcToCsv(xlsx: Buffer, name = "sheet"): string[][] {
       "--headless",
       "--norestore",
       "--convert-to",
-      "csv:Text - txt - csv (StarCalc):44,34,76,1",
+      target,
       "--outdir",
       dir,
       file,
     ],
     { stdio: "pipe", timeout: 120000 }
   );
-  return parseCsv(readFileSync(join(dir, `${name}.csv`), "utf8"));
+  return join(dir, `${name}.${target.split(":")[0]}`);
+}
+
+export function recalcToCsv(xlsx: Buffer, name = "sheet"): string[][] {
+  const csv = convertXlsx(xlsx, "csv:Text - txt - csv (StarCalc):44,34,76,1", name);
+  return parseCsv(readFileSync(csv, "utf8"));
 }
 
 export const parseCsv = (text: string): string[][] =>
@@ -65,34 +74,12 @@ export function printedPixelsOfColor(
   rgb: [number, number, number],
   tolerance = 6
 ): number {
-  const dir = mkdtempSync(join(tmpdir(), "tianbao-lo-pdf-"));
-  const profile = join(dir, "profile");
-  mkdirSync(join(profile, "user"), { recursive: true });
-  writeFileSync(join(profile, "user", "registrymodifications.xcu"), PROFILE_XCU);
-  const file = join(dir, "sheet.xlsx");
-  writeFileSync(file, xlsx);
-  execFileSync(
-    sofficePath(),
-    [
-      `-env:UserInstallation=file://${profile}`,
-      "--headless",
-      "--norestore",
-      "--convert-to",
-      "pdf",
-      "--outdir",
-      dir,
-      file,
-    ],
-    { stdio: "pipe", timeout: 120000 }
-  );
-  execFileSync(
-    "pdftoppm",
-    ["-r", "60", "-f", "1", "-l", "1", join(dir, "sheet.pdf"), join(dir, "page")],
-    {
-      stdio: "pipe",
-      timeout: 60000,
-    }
-  );
+  const pdf = convertXlsx(xlsx, "pdf");
+  const dir = dirname(pdf);
+  execFileSync("pdftoppm", ["-r", "60", "-f", "1", "-l", "1", pdf, join(dir, "page")], {
+    stdio: "pipe",
+    timeout: 60000,
+  });
   const ppm = readFileSync(join(dir, "page-1.ppm"));
   // P6 header: magic, width, height, max value, each followed by whitespace.
   const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.subarray(0, 64).toString("latin1"))!;

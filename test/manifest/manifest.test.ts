@@ -57,6 +57,24 @@ describe("manifest.xml (checked offline against the add-in manifest XSDs)", () =
         ),
       /is not https/,
     ],
+    [
+      "an icon served from another origin than the task pane",
+      (x: string) =>
+        x.replace(
+          '<IconUrl DefaultValue="https://localhost:3000/',
+          '<IconUrl DefaultValue="https://cdn.example.com/'
+        ),
+      /IconUrl https:\/\/cdn\.example\.com\/addin\/assets\/icon-32\.png is not on the task pane's origin https:\/\/localhost:3000/,
+    ],
+    [
+      "a command button's URL on another origin than the task pane",
+      (x: string) =>
+        x.replace(
+          '<bt:Url id="Taskpane.Url" DefaultValue="https://localhost:3000/',
+          '<bt:Url id="Taskpane.Url" DefaultValue="https://other.example/'
+        ),
+      /resource Taskpane.Url https:\/\/other\.example\/.* is not on the task pane's origin/,
+    ],
   ])("rejects %s", async (_what, mutate, re) => {
     const mutated = mutate(manifest);
     expect(mutated).not.toBe(manifest);

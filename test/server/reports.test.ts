@@ -299,7 +299,8 @@ describe.each(["sqlite", "postgres"] as const)("status and consolidation on %s",
     expect(r.headers["content-type"]).toMatch(/spreadsheetml/);
     const csv = recalcToCsv(r.rawPayload, `consolidated-${kind}`);
     const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD });
-    expect(csv[0]![0]).toBe("2021年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
+    expect(csv[0]![0]).toBe("附件3");
+    expect(csv[1]![0]).toBe("2021年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
     expect(csv.some((row) => row.includes("示例县卫生健康局"))).toBe(true);
     const inCty = generated.filter((g) => g.county === "CTY");
     for (let k = 1; k <= 13; k++) {

@@ -70,9 +70,10 @@ describe(".xlsx written from the layout plan, recalculated by LibreOffice", () =
       const csv = recalcToCsv(xlsx, id);
       const at = (r: number, c: number): string => csv[r]?.[c] ?? "";
       expect(at(plan.rowCount + 1, 0)).toBe("42"); // the sentinel was recalculated
-      expect(at(0, 0)).toBe(plan.title);
+      const titleRow = plan.cells.find((c) => c.kind === "title")!.r;
+      expect(at(titleRow, 0)).toBe(plan.title);
       if (id === "stat-3")
-        expect(at(0, 0)).toBe("2022年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
+        expect(at(titleRow, 0)).toBe("2022年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
       for (const col of t.columns) {
         const c = plan.colIndex[col.key]!;
         const headerText = csv
@@ -157,7 +158,7 @@ describe(".xlsx written from the layout plan, recalculated by LibreOffice", () =
     const ws = wb.worksheets[0]!;
     expect(ws.name).toBe("表三 2021-07");
     const sub = ws.getCell(plan.rowIndex.public! + 1, plan.colIndex.c1! + 1);
-    expect((sub.value as ExcelJS.CellFormulaValue).formula).toBe("D8+D9+D10");
+    expect((sub.value as ExcelJS.CellFormulaValue).formula).toBe("D9+D10+D11");
     // Locked is the OOXML default (absent = locked); an input cell says unlocked explicitly.
     expect(sub.protection?.locked ?? true).toBe(true);
     const input = ws.getCell(plan.rowIndex["public.g2"]! + 1, plan.colIndex.c1! + 1);

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { layoutPlan } from "../../core/layout/plan";
 import { periodSchema } from "../../core/schema/document";
@@ -11,29 +10,7 @@ import { readXlsx } from "../../xlsx/read";
 import { writeXlsx } from "../../xlsx/write";
 import { submit } from "../../server/submissions";
 import { CliExit, type CliIO } from "../io";
-
-const ROOT = join(__dirname, "..", "..", "..");
-
-/** manifest.xml with every https://localhost:3000 replaced by another host (scheme and port included). */
-export function manifestForHost(host: string): string {
-  let url: URL;
-  try {
-    url = new URL(host);
-  } catch {
-    throw new CliExit(
-      2,
-      `--host must be a URL such as https://tianbao.example.gov.cn, not "${host}"`
-    );
-  }
-  if (url.protocol !== "https:")
-    throw new CliExit(2, "--host must be https: Office loads add-ins over HTTPS only");
-  if (url.pathname !== "/" || url.search || url.hash)
-    throw new CliExit(2, "--host is an origin (scheme, host, port), without a path");
-  return readFileSync(join(ROOT, "manifest.xml"), "utf8").replaceAll(
-    "https://localhost:3000",
-    url.origin
-  );
-}
+import { manifestForHost } from "../manifest";
 
 async function importXlsx(
   file: string,
@@ -110,8 +87,8 @@ export function registerFiles(program: Command, io: CliIO): void {
     .description("writes a manifest.xml pointing at another host")
     .requiredOption("--host <url>", "the server's origin, e.g. https://tianbao.example.gov.cn")
     .option("--out <file>", "write to a file instead of stdout")
-    .action((flags: { host: string; out?: string }) => {
-      const xml = manifestForHost(flags.host);
+    .action(async (flags: { host: string; out?: string }) => {
+      const xml = await manifestForHost(flags.host);
       if (flags.out) writeFileSync(flags.out, xml);
       else io.out(xml);
     });

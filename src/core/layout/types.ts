@@ -4,6 +4,7 @@ import type { Area } from "./address";
 
 /** What a cell of the official sheet is; renderers map each kind to its formatting. */
 export type CellKind =
+  | "attachment"
   | "title"
   | "meta-label"
   | "meta-value"
@@ -50,6 +51,28 @@ export interface ConditionalFormatSpec {
   formula: string;
 }
 
+/** The page setup every official table prints with (see print.ts). */
+export interface PrintSetup {
+  paper: "A4";
+  orientation: "landscape";
+  /** The whole width on one page; as many pages down as the rows need. */
+  fitToPagesWide: 1;
+  /** Sheet rows (first, last) printed again at the top of every page: the column header. */
+  titleRows: [number, number];
+  /** In centimetres. */
+  margins: {
+    top: number;
+    bottom: number;
+    left: number;
+    right: number;
+    header: number;
+    footer: number;
+  };
+  centerHorizontally: boolean;
+  /** The centre footer, in Excel's header/footer codes (&P page, &N pages). */
+  pageNumbers: string;
+}
+
 export interface LayoutPlan {
   templateId: string;
   templateVersion: number;
@@ -75,6 +98,7 @@ export interface LayoutPlan {
   listRowKeys: string[];
   /** The cell holding each header field. */
   header: Record<HeaderField, { r: number; c: number }>;
+  print: PrintSetup;
   conditionalFormats: ConditionalFormatSpec[];
   /** Rule ids whose breaks the sheet paints by itself; the others only appear in the task pane. */
   paintedRules: string[];

@@ -87,6 +87,8 @@ export const templateSchema = z
     version: z.number().int().positive(),
     shortName: localizedSchema,
     title: z.string().min(1),
+    /** The seed's label printed above the title (附件1, 附表): which attachment of its document the table is. */
+    attachmentLabel: z.string().min(1).optional(),
     parameters: z.record(z.string(), z.string()).optional(),
     reporters: z.array(z.enum(["bureau", "department", "hospital"])).min(1),
     dueDay: z.number().int().min(1).max(28),
