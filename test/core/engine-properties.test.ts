@@ -99,6 +99,23 @@ describe("subtotals", () => {
 });
 
 describe("the engine never throws", () => {
+  it("on a cell holding an object with no usable toString (found by the property below): cell.type", () => {
+    const doc = {
+      template: "stat-1",
+      templateVersion: 1,
+      period: "2021-01",
+      unit: "U",
+      header: {},
+      rows: [{ key: "U", cells: { name: "甲", c1: { toString: null }, c2: { valueOf: null } } }],
+    };
+    const r = validateDocument(JSON.parse(JSON.stringify(doc)), reg, { phase: "fill" });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.issues.map((i) => `${i.rule}@${i.row}.${i.col}`).sort()).toEqual([
+      "cell.type@U.c1",
+      "cell.type@U.c2",
+    ]);
+  });
+
   it("on any JSON value given as a document: a non-document is a clear error", () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
