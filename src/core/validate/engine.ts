@@ -295,7 +295,9 @@ function readRow(
     }
     grid.kind[base + i] = INVALID;
     for (const rule of state.rules) {
-      const text = typeof raw === "string" ? raw : String(raw);
+      // Only text and numbers have a length that means anything; String() of an arbitrary JSON
+      // object may throw (an own toString of null).
+      const text = typeof raw === "string" ? raw : typeof raw === "number" ? String(raw) : "";
       push(
         ctx,
         rule,
