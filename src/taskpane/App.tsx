@@ -22,7 +22,7 @@ import {
 import { useEffect, useState, type ReactElement } from "react";
 import type { Locale } from "../core/i18n";
 import type { WorkbookSession } from "../excel/session";
-import { describeFailure } from "../client/api";
+import { describeFailure } from "../client/failure";
 import { CollectorPanel } from "./components/CollectorPanel";
 import { InsertForm } from "./components/InsertForm";
 import { QueuePanel } from "./components/QueuePanel";

@@ -14,7 +14,8 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useState, type ReactElement } from "react";
-import { describeFailure, type ApiClient } from "../client/api";
+import type { ApiClient } from "../client/api";
+import { describeFailure } from "../client/failure";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import type { LayoutPlan } from "../core/layout/types";
 import { defaultPeriod } from "../core/periods";
