@@ -152,6 +152,6 @@ it("speaks English with ?lang=en-US, messages of the engine included", async () 
   await typeCell(cell("public.g2", "c10"), "2");
   const issue = page.locator('[data-rule="stat-3.c10-needs-c8"]');
   await issue.waitFor();
-  expect(await issue.textContent()).toContain("amount reported but no case");
+  expect(await issue.textContent()).toContain("amount reported but the number of cases is 0");
   expect(await page.getByRole("heading", { name: /Errors/ }).count()).toBe(1);
 }, 60_000);
