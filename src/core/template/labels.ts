@@ -68,3 +68,8 @@ export function officialTitle(
   };
   return def.title.replace(/\{(\w+)\}/g, (whole, k: string) => params[k] ?? whole);
 }
+
+/** What a column counts, from the bracket its label ends with: "培训班（人）" → "人", "涉案金额（万元）" → "万元". */
+export function columnUnit(col: Pick<ColumnDef, "label">): string {
+  return /[（(]([^（）()]+)[)）]\s*$/.exec(col.label)?.[1] ?? "";
+}
