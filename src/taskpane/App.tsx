@@ -128,6 +128,7 @@ function Ready({ session, locale }: { session: WorkbookSession; locale: Locale }
         <SignIn t={t} locale={locale} connection={connection} onChange={setConnection} />
         <QueuePanel
           t={t}
+          locale={locale}
           pending={submissions.pending}
           busy={submissions.busy}
           onRetry={submissions.retry}

@@ -61,8 +61,7 @@ export const STRINGS = {
       `已报送 · 第 ${v} 版 · ${at}${onTime === undefined ? "" : onTime ? " · 按时" : " · 逾期"}`,
     wrongUnit: "工作表的填报单位与登录单位不同，不能报送。",
     queueSection: "待发送",
-    queueItem: (template: string, period: string, attempts: number) =>
-      `${template} ${period} · 已尝试 ${attempts} 次`,
+    queueItem: (report: string, attempts: number) => `${report} · 已尝试 ${attempts} 次`,
     retryNow: "立即重试",
     waiting: "等待联网后自动重发",
     collectorSection: "汇总（本单位及下级）",
@@ -145,8 +144,7 @@ export const STRINGS = {
       `Submitted · version ${v} · ${at}${onTime === undefined ? "" : onTime ? " · on time" : " · late"}`,
     wrongUnit: "The sheet belongs to another unit than the one signed in.",
     queueSection: "Waiting to be sent",
-    queueItem: (template: string, period: string, attempts: number) =>
-      `${template} ${period} · ${attempts} attempts`,
+    queueItem: (report: string, attempts: number) => `${report} · ${attempts} attempts`,
     retryNow: "Retry now",
     waiting: "will be sent when the server is reachable",
     collectorSection: "Consolidation (your unit and below)",
