@@ -24,6 +24,11 @@ export const STRINGS = {
     unitsNeeded: "表一至少需要一个单位",
     insert: "插入报表",
     inserting: "正在插入…",
+    alreadyInserted: "本工作簿已有这张表",
+    alreadyInsertedBody: (sheet: string) =>
+      `同一单位、同一月份的这张表已在工作表“${sheet}”中。转到该表继续填写，或确需另做一份时再插入新表。`,
+    goToSheet: "转到该表",
+    insertAnyway: "仍要插入新表",
     sheetsSection: "本工作簿的报表",
     noSheets: "本工作簿中还没有填报表。选择统计表和月份，点击“插入报表”。",
     sheet: "工作表",
@@ -103,6 +108,11 @@ export const STRINGS = {
     unitsNeeded: "Table 1 needs at least one unit",
     insert: "Insert table",
     inserting: "Inserting…",
+    alreadyInserted: "This table is already in the workbook",
+    alreadyInsertedBody: (sheet: string) =>
+      `The same table for the same unit and month is on sheet "${sheet}". Go there, or insert a second copy only if you need one.`,
+    goToSheet: "Go to the sheet",
+    insertAnyway: "Insert another",
     sheetsSection: "Tables in this workbook",
     noSheets: "No table in this workbook yet. Choose a table and a month, then Insert table.",
     sheet: "Sheet",

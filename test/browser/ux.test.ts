@@ -30,7 +30,7 @@ beforeAll(async () => {
   await server.start(true);
   tokens = server.tokens();
   browser = await launchChromium();
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
