@@ -1,6 +1,5 @@
 import { ApiError } from "../../src/client/api";
 import { describeFailure, fileMismatchOf, forgetsToken } from "../../src/client/failure";
-import { parseMonth } from "../../src/core/template/labels";
 
 /**
  * What a failure says depends on what happened to the report: the pane keeps it in its queue,
@@ -78,17 +77,4 @@ it("reads the server's file-mismatch answer: what was asked for and what the fil
   });
   expect(fileMismatchOf(http(422, "unreadable-file"))).toBeNull();
   expect(fileMismatchOf(offline)).toBeNull();
-});
-
-it("a month typed as people write it", () => {
-  expect(parseMonth("2026-09")).toBe("2026-09");
-  expect(parseMonth("2026-9")).toBe("2026-09");
-  expect(parseMonth(" 2026年9月 ")).toBe("2026-09");
-  expect(parseMonth("2026年11月")).toBe("2026-11");
-  expect(parseMonth("2026.9")).toBe("2026-09");
-  expect(parseMonth("2026/09")).toBe("2026-09");
-  expect(parseMonth("2026-13")).toBeNull();
-  expect(parseMonth("2026年0月")).toBeNull();
-  expect(parseMonth("九月")).toBeNull();
-  expect(parseMonth("")).toBeNull();
 });
