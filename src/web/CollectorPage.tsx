@@ -89,7 +89,7 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
 
   return (
     <section className={s.section} aria-labelledby="collector-heading">
-      <Subtitle2 as="h2" id="collector-heading" block>
+      <Subtitle2 as="h2" id="collector-heading" block style={{ margin: 0 }}>
         汇总（{unit.name}及下级）
       </Subtitle2>
       <div className={s.row}>

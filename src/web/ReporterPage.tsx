@@ -35,6 +35,8 @@ const useStyles = makeStyles({
   picker: { minWidth: "min(100%, 320px)", maxWidth: "100%" },
   block: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0 },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  // Headings and paragraphs keep their distance by the section's gap, not by browser margins.
+  flat: { margin: 0 },
 });
 
 type Checked = {
@@ -134,7 +136,7 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
 
   return (
     <section className={s.section} aria-labelledby="reporter-heading">
-      <Subtitle2 as="h2" id="reporter-heading" block>
+      <Subtitle2 as="h2" id="reporter-heading" block className={s.flat}>
         填报（{unit.name}）
       </Subtitle2>
       <div className={s.row}>
@@ -225,7 +227,7 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
             {checked.file.name}
           </Text>
           {checked.issues.length === 0 ? (
-            <Text as="p" block data-testid="web-no-issues">
+            <Text as="p" block className={s.flat} data-testid="web-no-issues">
               没有发现问题，请核对下面读到的内容后报送。
             </Text>
           ) : (
@@ -270,11 +272,11 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
       )}
       {period && (
         <div className={s.block}>
-          <Subtitle2 as="h3" block data-testid="history-heading">
+          <Subtitle2 as="h3" block className={s.flat} data-testid="history-heading">
             {reportTitle(t.def, period)}已报送的版本
           </Subtitle2>
           {history.length === 0 ? (
-            <Text as="p" block>
+            <Text as="p" block className={s.flat}>
               该月还没有报送。
             </Text>
           ) : (

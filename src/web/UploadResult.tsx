@@ -56,7 +56,7 @@ export function ReadSummary({
   ];
   return (
     <section className={s.box} aria-labelledby="read-heading" data-testid="read-summary">
-      <Subtitle2 as="h3" id="read-heading" block>
+      <Subtitle2 as="h3" id="read-heading" block style={{ margin: 0 }}>
         文件中读到的内容
       </Subtitle2>
       <dl className={s.facts}>

@@ -93,6 +93,8 @@ it("the upload page: a wrong month is refused with a switch, what was read is sh
   expect(await codesOnScreen(page)).toEqual([]);
 
   // The month is picked as people write it; the due date and the history follow it.
+  await page.getByTestId("web-template").click();
+  await page.getByRole("option", { name: /表三/ }).click();
   await page
     .getByTestId("web-period")
     .fill(`${THIS_MONTH.slice(0, 4)}年${Number(THIS_MONTH.slice(5))}月`);

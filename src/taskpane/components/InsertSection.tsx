@@ -81,7 +81,7 @@ export function InsertSection(props: {
           {t.insertSection}
         </Button>
       </h2>
-      <div id={panelId} hidden={!shown} className={s.section}>
+      <div id={panelId} hidden={!shown} className={shown ? s.section : undefined}>
         {offer && (
           <MessageBar intent="warning" layout="multiline" data-testid="existing-sheet">
             <MessageBarBody>
