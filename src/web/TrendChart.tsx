@@ -48,7 +48,7 @@ export function TrendChart({
   const legendRows = Math.ceil(trend.tiers.length / 3);
   const fmt = (v: number) => String(Number(v.toFixed(2)));
   return (
-    <figure style={{ margin: 0, maxWidth: "100%", overflowX: "auto" }}>
+    <figure style={{ margin: 0, maxWidth: "760px", overflowX: "auto" }}>
       <figcaption style={{ fontWeight: 600 }}>{title}</figcaption>
       <svg
         viewBox={`0 0 ${width} ${height + 12 + legendRows * 16}`}
@@ -56,7 +56,7 @@ export function TrendChart({
         role="img"
         aria-label={title}
         data-testid="trend-chart"
-        style={{ minWidth: 360 }}
+        style={{ minWidth: 520 }}
       >
         <text x={4} y={14} fontSize="11" data-testid="trend-axis-title">
           {`单位：${unit}`}

@@ -23,6 +23,7 @@ const useStyles = makeStyles({
   },
   // Short columns (单元格, 类别, values) never break inside their word, whatever the width.
   nowrap: { whiteSpace: "nowrap" },
+  narrow: { maxWidth: "640px" },
   number: { textAlign: "right", whiteSpace: "nowrap" },
   facts: {
     display: "grid",
@@ -71,7 +72,7 @@ export function ReadSummary({
       </dl>
       {totalRow && (
         <div className={s.scroll}>
-          <table className={s.table} data-testid="read-totals">
+          <table className={`${s.table} ${s.narrow}`} data-testid="read-totals">
             <caption style={{ textAlign: "left" }}>
               <Caption1>{rowTitle(totalRow)}（请与纸质表核对）</Caption1>
             </caption>

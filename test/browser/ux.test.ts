@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { addMonths } from "../../src/core/periods";
 import { periodTitle } from "../../src/core/template/labels";
 import { CliServer, freePort } from "../helpers/cli-server";
-import { buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
+import { BUILD_TIMEOUT_MS, buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
 import { fillStat3, THIS_MONTH } from "./stat3-file";
 
 /**
@@ -30,7 +30,7 @@ beforeAll(async () => {
   await server.start(true);
   tokens = server.tokens();
   browser = await launchChromium();
-}, 600_000);
+}, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { printedPixelsOfColor } from "../helpers/libreoffice";
 import { CliServer, freePort } from "../helpers/cli-server";
-import { buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
+import { BUILD_TIMEOUT_MS, buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
 import { fillStat3, stat3At, stat3Plan, THIS_MONTH } from "./stat3-file";
 
 /**
@@ -28,7 +28,7 @@ beforeAll(async () => {
   server = new CliServer(await freePort(), `sqlite:${join(dir, "t.sqlite")}`, join(BUILD, "addin"));
   await server.start(true);
   browser = await launchChromium();
-}, 240_000);
+}, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();
