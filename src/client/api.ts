@@ -14,7 +14,6 @@ import {
   type Receipt,
   type Status,
 } from "../core/schema/api";
-import type { Locale } from "../core/i18n";
 import { issueSchema, sheetDocumentSchema } from "../core/schema/document";
 import type { SheetDocument } from "../core/schema/document";
 import { previousPeriod } from "../core/periods";
@@ -22,7 +21,7 @@ import { previousPeriod } from "../core/periods";
 /** Why a request did not give its answer. */
 export type ApiFailure =
   | { kind: "offline"; detail: string }
-  | { kind: "http"; status: number; body: ApiErrorBody }
+  | { kind: "http"; status: number; body: ApiErrorBody; raw?: unknown }
   | { kind: "bad-answer"; detail: string };
 
 export class ApiError extends Error {
@@ -102,6 +101,8 @@ export class ApiClient {
         kind: "http",
         status: res.status,
         body: parsed.success ? parsed.data : { error: `http-${res.status}` },
+        // Some refusals carry more than the common shape (file-mismatch: expected, found).
+        raw: json,
       });
     }
     const parsed = schema.safeParse(json);
@@ -134,11 +135,13 @@ export class ApiClient {
     return res.blob();
   }
 
-  /** Checks a filled .xlsx (stores nothing): the document read from it and its issues by cell. */
-  upload(period: string, file: Blob): Promise<z.infer<typeof uploadSchema>> {
-    return this.call("POST", `/uploads?${new URLSearchParams({ period })}`, uploadSchema, file, {
-      "content-type": XLSX_TYPE,
-    });
+  /**
+   * Checks a filled .xlsx (stores nothing): the document read from it and its issues by cell.
+   * The table and month asked for go along, so a file of another month or table is refused.
+   */
+  upload(template: string, period: string, file: Blob): Promise<z.infer<typeof uploadSchema>> {
+    const q = new URLSearchParams({ template, period });
+    return this.call("POST", `/uploads?${q}`, uploadSchema, file, { "content-type": XLSX_TYPE });
   }
 
   submissions(unit: string, template: string, period: string) {
@@ -210,59 +213,5 @@ export class ApiClient {
   async previousOf(unit: string, template: string, period: string): Promise<SheetDocument | null> {
     if (period.endsWith("-01")) return null;
     return this.latest(unit, template, previousPeriod(period));
-  }
-}
-
-/** A failure in words the user can act on. */
-export function describeFailure(e: unknown, locale: Locale): string {
-  const zh = locale === "zh-CN";
-  if (!(e instanceof ApiError)) return (e as Error)?.message ?? String(e);
-  const f = e.failure;
-  if (f.kind === "offline")
-    return zh
-      ? "无法连接服务器。报表已保存在待发送队列中，联网后会自动重发，不会重复报送。"
-      : "The server cannot be reached. The report waits in the queue and is sent again, once, when the connection is back.";
-  if (f.kind === "bad-answer")
-    return zh
-      ? `服务器的应答无法识别（${f.detail}），请联系管理员。`
-      : `The server's answer was not understood (${f.detail}).`;
-  const code = f.body.error;
-  switch (f.status) {
-    case 401:
-      return zh
-        ? "登录已失效或令牌无效，请重新登录。"
-        : "The token is not valid any more: sign in again.";
-    case 403:
-      return zh
-        ? "当前令牌无权为该单位报送或查看，请确认工作表的填报单位与登录单位一致。"
-        : "This token may not submit or read for that unit.";
-    case 404:
-      return zh
-        ? "服务器上没有该单位或统计表，请联系县卫生健康局核对单位代码。"
-        : "The server does not know that unit or table.";
-    case 409:
-      return code === "locked"
-        ? zh
-          ? "本期报表已被上级锁定，不能再报送。如需修改，请联系县卫生健康局解锁。"
-          : "This period is locked by the bureau; ask them to unlock it."
-        : zh
-          ? "上一次报送仍在处理中，稍后会自动重试。"
-          : "The previous submission is still being processed; it will be retried.";
-    case 413:
-      return zh ? "报表太大，服务器拒收。" : "The report is too large for the server.";
-    case 422:
-      return code === "validation"
-        ? zh
-          ? "服务器校验未通过，问题已在表中标出。"
-          : "The server found errors; they are listed and marked."
-        : zh
-          ? `服务器拒收（${code}）。`
-          : `Refused by the server (${code}).`;
-    case 429:
-      return zh ? "请求过于频繁，请稍后再试。" : "Too many requests: try again shortly.";
-    default:
-      return zh
-        ? `服务器出错（${f.status}），报表已保存在待发送队列中，会自动重试。`
-        : `The server failed (${f.status}); the report waits in the queue and will be retried.`;
   }
 }

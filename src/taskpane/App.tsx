@@ -22,9 +22,9 @@ import {
 import { useEffect, useState, type ReactElement } from "react";
 import type { Locale } from "../core/i18n";
 import type { WorkbookSession } from "../excel/session";
-import { describeFailure } from "../client/api";
+import { describeFailure } from "../client/failure";
 import { CollectorPanel } from "./components/CollectorPanel";
-import { InsertForm } from "./components/InsertForm";
+import { InsertSection } from "./components/InsertSection";
 import { QueuePanel } from "./components/QueuePanel";
 import { SignIn } from "./components/SignIn";
 import { connect, loadConnection, type Connection } from "./connection";
@@ -117,63 +117,12 @@ function Ready({ session, locale }: { session: WorkbookSession; locale: Locale }
   const submissions = useSubmissions({ session, connection, locale, t, notify });
   const reporter = connection?.me.role === "reporter" ? connection : null;
 
+  // The bound sheet and its issues come first: they are what the clerk works on. Inserting
+  // folds under its heading once a sheet exists; the connection and the collector follow.
   return (
     <main className={s.root}>
       <Title3 as="h1">{t.appName}</Title3>
       <Toaster toasterId={toasterId} position="bottom" />
-      <section className={s.section} aria-labelledby="server-heading">
-        <Subtitle2 as="h2" id="server-heading" className={s.heading}>
-          {t.signInSection}
-        </Subtitle2>
-        <SignIn t={t} locale={locale} connection={connection} onChange={setConnection} />
-        <QueuePanel
-          t={t}
-          pending={submissions.pending}
-          busy={submissions.busy}
-          onRetry={submissions.retry}
-        />
-      </section>
-      {connection?.me.role === "collector" && connection.me.unit && (
-        <section className={s.section} aria-labelledby="collector-heading">
-          <Subtitle2 as="h2" id="collector-heading" className={s.heading}>
-            {t.collectorSection}
-          </Subtitle2>
-          <CollectorPanel
-            t={t}
-            locale={locale}
-            connection={connection}
-            session={session}
-            onNotice={(text) => notify("success", text)}
-            onError={(e) => notify("error", describeFailure(e, locale))}
-            onInserted={(id) => setCurrentId(id)}
-          />
-        </section>
-      )}
-      <Divider />
-      <section className={s.section} aria-labelledby="insert-heading">
-        <Subtitle2 as="h2" id="insert-heading" className={s.heading}>
-          {t.insertSection}
-        </Subtitle2>
-        <InsertForm
-          locale={locale}
-          t={t}
-          signedIn={reporter}
-          onInsert={async (req, fromLastMonth) => {
-            try {
-              const t3 = session.templates.get(req.templateId);
-              const previous =
-                reporter && fromLastMonth && t3?.def.cumulative && req.unit
-                  ? await reporter.client.previousOf(req.unit.code, req.templateId, req.period)
-                  : null;
-              const live = await session.insert({ ...req, prefill: previous, previous });
-              setCurrentId(live.sheetId);
-            } catch (e) {
-              notify("error", describeFailure(e, locale));
-            }
-          }}
-        />
-      </section>
-      <Divider />
       <section className={s.section} aria-labelledby="sheets-heading">
         <Subtitle2 as="h2" id="sheets-heading" className={s.heading}>
           {t.sheetsSection}
@@ -221,7 +170,46 @@ function Ready({ session, locale }: { session: WorkbookSession; locale: Locale }
             />
           </>
         )}
+        <QueuePanel
+          t={t}
+          locale={locale}
+          pending={submissions.pending}
+          busy={submissions.busy}
+          onRetry={submissions.retry}
+        />
       </section>
+      <Divider />
+      <InsertSection
+        session={session}
+        locale={locale}
+        t={t}
+        reporter={reporter}
+        onCurrent={setCurrentId}
+        notify={notify}
+      />
+      <Divider />
+      <section className={s.section} aria-labelledby="server-heading">
+        <Subtitle2 as="h2" id="server-heading" className={s.heading}>
+          {t.signInSection}
+        </Subtitle2>
+        <SignIn t={t} locale={locale} connection={connection} onChange={setConnection} />
+      </section>
+      {connection?.me.role === "collector" && connection.me.unit && (
+        <section className={s.section} aria-labelledby="collector-heading">
+          <Subtitle2 as="h2" id="collector-heading" className={s.heading}>
+            {t.collectorSection}
+          </Subtitle2>
+          <CollectorPanel
+            t={t}
+            locale={locale}
+            connection={connection}
+            session={session}
+            onNotice={(text) => notify("success", text)}
+            onError={(e) => notify("error", describeFailure(e, locale))}
+            onInserted={(id) => setCurrentId(id)}
+          />
+        </section>
+      )}
     </main>
   );
 }

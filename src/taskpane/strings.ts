@@ -24,6 +24,11 @@ export const STRINGS = {
     unitsNeeded: "表一至少需要一个单位",
     insert: "插入报表",
     inserting: "正在插入…",
+    alreadyInserted: "本工作簿已有这张表",
+    alreadyInsertedBody: (sheet: string) =>
+      `同一单位、同一月份的这张表已在工作表“${sheet}”中。转到该表继续填写，或确需另做一份时再插入新表。`,
+    goToSheet: "转到该表",
+    insertAnyway: "仍要插入新表",
     sheetsSection: "本工作簿的报表",
     noSheets: "本工作簿中还没有填报表。选择统计表和月份，点击“插入报表”。",
     sheet: "工作表",
@@ -61,8 +66,7 @@ export const STRINGS = {
       `已报送 · 第 ${v} 版 · ${at}${onTime === undefined ? "" : onTime ? " · 按时" : " · 逾期"}`,
     wrongUnit: "工作表的填报单位与登录单位不同，不能报送。",
     queueSection: "待发送",
-    queueItem: (template: string, period: string, attempts: number) =>
-      `${template} ${period} · 已尝试 ${attempts} 次`,
+    queueItem: (report: string, attempts: number) => `${report} · 已尝试 ${attempts} 次`,
     retryNow: "立即重试",
     waiting: "等待联网后自动重发",
     collectorSection: "汇总（本单位及下级）",
@@ -104,6 +108,11 @@ export const STRINGS = {
     unitsNeeded: "Table 1 needs at least one unit",
     insert: "Insert table",
     inserting: "Inserting…",
+    alreadyInserted: "This table is already in the workbook",
+    alreadyInsertedBody: (sheet: string) =>
+      `The same table for the same unit and month is on sheet "${sheet}". Go there, or insert a second copy only if you need one.`,
+    goToSheet: "Go to the sheet",
+    insertAnyway: "Insert another",
     sheetsSection: "Tables in this workbook",
     noSheets: "No table in this workbook yet. Choose a table and a month, then Insert table.",
     sheet: "Sheet",
@@ -145,8 +154,7 @@ export const STRINGS = {
       `Submitted · version ${v} · ${at}${onTime === undefined ? "" : onTime ? " · on time" : " · late"}`,
     wrongUnit: "The sheet belongs to another unit than the one signed in.",
     queueSection: "Waiting to be sent",
-    queueItem: (template: string, period: string, attempts: number) =>
-      `${template} ${period} · ${attempts} attempts`,
+    queueItem: (report: string, attempts: number) => `${report} · ${attempts} attempts`,
     retryNow: "Retry now",
     waiting: "will be sent when the server is reachable",
     collectorSection: "Consolidation (your unit and below)",

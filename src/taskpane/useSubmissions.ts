@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { describeFailure } from "../client/api";
+import { describeFailure } from "../client/failure";
 import { newIdempotencyKey, type FlushResult, type Pending } from "../client/queue";
 import type { Locale } from "../core/i18n";
 import type { LiveSheet } from "../excel/live";
@@ -43,7 +43,7 @@ export function useSubmissions(opts: {
           const f = r.error.failure;
           const live = session.sheets().find((x) => x.binding.id === r.entry.bindingId);
           if (live && f.kind === "http" && f.body.issues) live.setServerIssues(f.body.issues);
-          notifyRef.current("error", describeFailure(r.error, locale));
+          notifyRef.current("error", describeFailure(r.error, locale, "queued"));
         }
       }
       setPending([...queue.list()]);
@@ -92,7 +92,7 @@ export function useSubmissions(opts: {
         const results = await flush(true);
         const mine = results.find((r) => r.entry.key === key);
         if (mine && !mine.ok && !mine.final)
-          notifyRef.current("warning", describeFailure(mine.error, locale));
+          notifyRef.current("warning", describeFailure(mine.error, locale, "queued"));
       } catch (e) {
         notifyRef.current("error", describeFailure(e, locale));
       }

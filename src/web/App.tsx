@@ -3,17 +3,18 @@ import {
   Field,
   Input,
   MessageBar,
+  MessageBarActions,
   MessageBarBody,
   Spinner,
-  Text,
-  Title3,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useEffect, useState, type ReactElement } from "react";
-import { ApiClient, describeFailure } from "../client/api";
+import { useEffect, useMemo, useState, type ReactElement } from "react";
+import { ApiClient } from "../client/api";
+import { describeFailure, forgetsToken } from "../client/failure";
 import type { Me } from "../core/schema/api";
 import { CollectorPage } from "./CollectorPage";
+import { PageHeader } from "./PageHeader";
 import { ReporterPage } from "./ReporterPage";
 
 const useStyles = makeStyles({
@@ -25,12 +26,6 @@ const useStyles = makeStyles({
     flexDirection: "column",
     gap: tokens.spacingVerticalXL,
     boxSizing: "border-box",
-  },
-  header: {
-    display: "flex",
-    flexWrap: "wrap",
-    alignItems: "center",
-    gap: tokens.spacingHorizontalM,
   },
   form: {
     display: "flex",
@@ -50,7 +45,11 @@ export function App(): ReactElement {
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
-  const client = token ? new ApiClient(window.location.origin, token) : null;
+  const [attempt, setAttempt] = useState(0);
+  const client = useMemo(
+    () => (token ? new ApiClient(window.location.origin, token) : null),
+    [token]
+  );
 
   useEffect(() => {
     if (!token) return;
@@ -63,34 +62,36 @@ export function App(): ReactElement {
       })
       .catch((e: unknown) => {
         setError(describeFailure(e, "zh-CN"));
-        localStorage.removeItem(KEY);
-        setToken(null);
+        // Only the server's 401 ends the sign-in: a network blip keeps the saved token.
+        if (forgetsToken(e)) {
+          localStorage.removeItem(KEY);
+          setToken(null);
+        }
       })
       .finally(() => setChecking(false));
-  }, [token]);
+  }, [token, attempt]);
+
+  const signOut = (): void => {
+    localStorage.removeItem(KEY);
+    setToken(null);
+    setMe(null);
+    setError(null);
+  };
 
   return (
     <main className={s.root}>
-      <header className={s.header}>
-        <Title3 as="h1">填报</Title3>
-        {me?.unit && (
-          <>
-            <Text data-testid="web-signed-in">
-              {me.unit.name}（{me.role === "collector" ? "汇总" : "填报"}）
-            </Text>
-            <Button
-              size="small"
-              onClick={() => {
-                localStorage.removeItem(KEY);
-                setToken(null);
-                setMe(null);
-              }}
-            >
-              退出登录
+      <PageHeader me={me} onSignOut={signOut} />
+      {token && !me && !checking && error && (
+        <MessageBar intent="error" layout="multiline">
+          <MessageBarBody data-testid="web-error">{error}令牌仍保存在本浏览器中。</MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => setAttempt((n) => n + 1)} data-testid="web-retry">
+              重试
             </Button>
-          </>
-        )}
-      </header>
+            <Button onClick={signOut}>换一个令牌</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
       {checking && <Spinner label="正在登录…" />}
       {!token && (
         <form

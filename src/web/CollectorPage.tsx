@@ -4,7 +4,6 @@ import {
   Caption1,
   Dropdown,
   Field,
-  Input,
   MessageBar,
   MessageBarBody,
   Option,
@@ -14,16 +13,18 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useState, type ReactElement } from "react";
-import { describeFailure, type ApiClient } from "../client/api";
+import type { ApiClient } from "../client/api";
+import { describeFailure } from "../client/failure";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import type { LayoutPlan } from "../core/layout/types";
 import { defaultPeriod } from "../core/periods";
 import type { Me, Status } from "../core/schema/api";
-import { periodSchema, type SheetDocument } from "../core/schema/document";
+import type { SheetDocument } from "../core/schema/document";
+import { columnTitle, columnUnit, officialTitle, reportTitle } from "../core/template/labels";
 import { monthlyIncrements, type TrendTable } from "../core/trend";
-import { columnLabel } from "../core/validate/engine";
 import { templates } from "../templates";
 import { save } from "./download";
+import { MonthField } from "./MonthField";
 import { PlanView } from "./PlanView";
 import { TrendChart } from "./TrendChart";
 
@@ -36,7 +37,10 @@ const useStyles = makeStyles({
     padding: "4px 6px",
     textAlign: "left",
   },
-  scroll: { overflowX: "auto" },
+  scroll: { overflowX: "auto", maxWidth: "100%" },
+  picker: { minWidth: "min(100%, 320px)", maxWidth: "100%" },
+  nowrap: { whiteSpace: "nowrap" },
+  badge: { whiteSpace: "nowrap", flexShrink: 0 },
 });
 
 const COLORS = { submitted: "success", late: "warning", missing: "danger" } as const;
@@ -48,25 +52,28 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
   const unit = me.unit!;
   const pack = templates().list();
   const [templateId, setTemplateId] = useState("stat-3");
-  const [period, setPeriod] = useState(() => defaultPeriod(new Date()));
+  const [period, setPeriod] = useState<string | null>(() => defaultPeriod(new Date()));
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [status, setStatus] = useState<Status | null>(null);
   const [view, setView] = useState<{ plan: LayoutPlan; doc: SheetDocument } | null>(null);
   const [col, setCol] = useState("c1");
-  const [trend, setTrend] = useState<{ table: TrendTable; title: string } | null>(null);
-  const ok = periodSchema.safeParse(period).success;
+  const [trend, setTrend] = useState<{ table: TrendTable; title: string; unit: string } | null>(
+    null
+  );
+  const ok = period !== null;
   const t = templates().get(templateId)!;
   const numeric = t.columns.filter((c) => c.numeric);
   const column = numeric.find((c) => c.key === col) ?? numeric[0];
 
-  const act = async (name: string, fn: () => Promise<void>) => {
+  const act = async (name: string, fn: (period: string) => Promise<void>) => {
+    if (!period) return;
     setBusy(name);
     setError(null);
     setNotice(null);
     try {
-      await fn();
+      await fn(period);
     } catch (e) {
       setError(describeFailure(e, "zh-CN"));
     } finally {
@@ -82,11 +89,11 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
 
   return (
     <section className={s.section} aria-labelledby="collector-heading">
-      <Subtitle2 as="h2" id="collector-heading">
+      <Subtitle2 as="h2" id="collector-heading" block style={{ margin: 0 }}>
         汇总（{unit.name}及下级）
       </Subtitle2>
       <div className={s.row}>
-        <Field label="统计表">
+        <Field label="统计表" className={s.picker}>
           <Dropdown
             value={t.def.shortName["zh-CN"]}
             selectedOptions={[templateId]}
@@ -100,25 +107,19 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
           >
             {pack.map((x) => (
               <Option key={x.id} value={x.id} text={x.def.shortName["zh-CN"]}>
-                {x.def.shortName["zh-CN"]}
+                {`${x.def.shortName["zh-CN"]} · ${officialTitle(x.def, period ?? defaultPeriod(new Date()))}`}
               </Option>
             ))}
           </Dropdown>
         </Field>
-        <Field label="月份" validationState={ok ? "none" : "error"}>
-          <Input
-            value={period}
-            onChange={(_e, d) => setPeriod(d.value.trim())}
-            data-testid="board-period"
-          />
-        </Field>
+        <MonthField period={period} onChange={setPeriod} testId="board-period" />
         <Button
           appearance="primary"
           disabled={!ok || busy !== null}
           icon={spin("load")}
           data-testid="board-load"
           onClick={() =>
-            void act("load", async () => {
+            void act("load", async (period) => {
               const [st, c] = await Promise.all([
                 client.status(templateId, period, unit.code),
                 client.consolidated(templateId, period, unit.code),
@@ -142,11 +143,11 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
           icon={spin("xlsx")}
           data-testid="board-xlsx"
           onClick={() =>
-            void act("xlsx", async () => {
+            void act("xlsx", async (period) => {
               const blob = await client.download(
                 `/consolidated?${new URLSearchParams({ template: templateId, period, unit: unit.code, format: "xlsx" })}`
               );
-              save(blob, `${unit.name}-${t.def.shortName["zh-CN"]} ${period} 汇总.xlsx`);
+              save(blob, `${unit.name}-${reportTitle(t.def, period)} 汇总.xlsx`);
             })
           }
         >
@@ -156,7 +157,7 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
           disabled={!ok || busy !== null}
           icon={spin("lock")}
           onClick={() =>
-            void act("lock", async () => {
+            void act("lock", async (period) => {
               await client.setLock(unit.code, templateId, period, true);
               setNotice("已锁定本期，下级不能再报送。");
             })
@@ -168,7 +169,7 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
           disabled={!ok || busy !== null}
           icon={spin("unlock")}
           onClick={() =>
-            void act("unlock", async () => {
+            void act("unlock", async (period) => {
               await client.setLock(unit.code, templateId, period, false);
               setNotice("已解锁本期。");
             })
@@ -189,29 +190,30 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
       )}
       {status && counts && (
         <div className={s.scroll}>
-          <Caption1>
-            截止 {status.dueDate} · 已报送 {counts[0]} · 逾期 {counts[1]} · 未报送 {counts[2]}
+          <Caption1 block>
+            {reportTitle(t.def, status.period)} · 截止 {status.dueDate} · 已报送 {counts[0]} · 逾期{" "}
+            {counts[1]} · 未报送 {counts[2]}
           </Caption1>
           <table className={s.table} data-testid="board">
             <thead>
               <tr>
                 <th className={s.cell}>单位</th>
-                <th className={s.cell}>状态</th>
-                <th className={s.cell}>版本</th>
-                <th className={s.cell}>报送时间</th>
+                <th className={`${s.cell} ${s.nowrap}`}>状态</th>
+                <th className={`${s.cell} ${s.nowrap}`}>版本</th>
+                <th className={`${s.cell} ${s.nowrap}`}>报送时间</th>
               </tr>
             </thead>
             <tbody>
               {status.entries.map((e) => (
                 <tr key={e.unit} data-unit={e.unit} data-status={e.status}>
                   <td className={s.cell}>{e.name}</td>
-                  <td className={s.cell}>
-                    <Badge appearance="tint" color={COLORS[e.status]}>
+                  <td className={`${s.cell} ${s.nowrap}`}>
+                    <Badge appearance="tint" color={COLORS[e.status]} className={s.badge}>
                       {NAMES[e.status]}
                     </Badge>
                   </td>
                   <td className={s.cell}>{e.version ?? "—"}</td>
-                  <td className={s.cell}>
+                  <td className={`${s.cell} ${s.nowrap}`}>
                     {e.receivedAt
                       ? new Date(e.receivedAt).toLocaleString("zh-CN", { hour12: false })
                       : "—"}
@@ -227,13 +229,14 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
         <div className={s.row}>
           <Field label="趋势图的指标">
             <Dropdown
-              value={`${column.key} ${columnLabel(column)}`}
+              value={columnTitle(column)}
               selectedOptions={[column.key]}
               onOptionSelect={(_e, d) => d.optionValue && setCol(d.optionValue)}
+              data-testid="board-trend-column"
             >
               {numeric.map((c) => (
-                <Option key={c.key} value={c.key} text={`${c.key} ${columnLabel(c)}`}>
-                  {`${c.key} ${columnLabel(c)}`}
+                <Option key={c.key} value={c.key} text={columnTitle(c)}>
+                  {columnTitle(c)}
                 </Option>
               ))}
             </Dropdown>
@@ -243,12 +246,13 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
             icon={spin("trend")}
             data-testid="board-trend"
             onClick={() =>
-              void act("trend", async () => {
+              void act("trend", async (period) => {
                 const year = Number(period.slice(0, 4));
                 const docs = await client.consolidatedYear(templateId, period, unit.code);
                 setTrend({
                   table: monthlyIncrements(t, year, docs, column.key),
-                  title: `${year}年 ${columnLabel(column)} 按月新增（分级）`,
+                  title: `${year}年 ${columnTitle(column)} 按月新增（分级）`,
+                  unit: columnUnit(column) || "数值",
                 });
               })
             }
@@ -257,7 +261,7 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
           </Button>
         </div>
       )}
-      {trend && <TrendChart trend={trend.table} title={trend.title} />}
+      {trend && <TrendChart trend={trend.table} title={trend.title} unit={trend.unit} />}
     </section>
   );
 }

@@ -13,6 +13,8 @@ const useStyles = makeStyles({
     textAlign: "center",
     verticalAlign: "middle",
   },
+  // Row labels (合计, 小计, 一级及以下) stay whole on a phone; the table scrolls in its box instead.
+  stub: { whiteSpace: "nowrap" },
   label: { backgroundColor: tokens.colorNeutralBackground3, fontWeight: tokens.fontWeightSemibold },
   computed: {
     backgroundColor: tokens.colorNeutralBackground4,
@@ -51,7 +53,7 @@ export function PlanView({ plan, doc }: { plan: LayoutPlan; doc: SheetDocument }
       tds.push(
         <td
           key={c}
-          className={`${s.cell} ${cls ?? ""}`}
+          className={`${s.cell} ${cls ?? ""} ${cell?.kind === "stub" ? s.stub : ""}`}
           rowSpan={m ? m.r2 - m.r1 + 1 : undefined}
           colSpan={m ? m.c2 - m.c1 + 1 : undefined}
           data-address={a1(r, c)}

@@ -3,9 +3,9 @@ import {
   Caption1,
   Dropdown,
   Field,
-  Input,
   MessageBar,
   MessageBarBody,
+  MessageBarTitle,
   Option,
   Spinner,
   Subtitle2,
@@ -14,26 +14,41 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useCallback, useEffect, useState, type ReactElement } from "react";
-import { describeFailure, type ApiClient } from "../client/api";
+import type { ApiClient } from "../client/api";
+import { describeFailure, fileMismatchOf } from "../client/failure";
 import { newIdempotencyKey } from "../client/queue";
-import type { Me, Receipt } from "../core/schema/api";
-import { defaultPeriod } from "../core/periods";
-import { periodSchema, type Issue, type SheetDocument } from "../core/schema/document";
+import type { FileFacts, Me, Receipt } from "../core/schema/api";
+import { defaultPeriod, dueDate, dueInstant } from "../core/periods";
+import type { Issue, SheetDocument } from "../core/schema/document";
+import { officialTitle, reportTitle } from "../core/template/labels";
 import { templates } from "../templates";
 import { save } from "./download";
+import { FilePicker } from "./FilePicker";
+import { MismatchBar } from "./MismatchBar";
+import { MonthField } from "./MonthField";
+import { ResubmitDialog } from "./ResubmitDialog";
+import { IssueTable, ReadSummary } from "./UploadResult";
 
 const useStyles = makeStyles({
-  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, minWidth: 0 },
   row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "end" },
-  table: { borderCollapse: "collapse", width: "100%" },
-  cell: {
-    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
-    padding: "4px 6px",
-    textAlign: "left",
-  },
+  picker: { minWidth: "min(100%, 320px)", maxWidth: "100%" },
+  block: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0 },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  // Headings and paragraphs keep their distance by the section's gap, not by browser margins.
+  flat: { margin: 0 },
 });
 
-type Checked = { doc: SheetDocument; issues: (Issue & { address: string | null })[]; file: string };
+type Checked = {
+  doc: SheetDocument;
+  issues: (Issue & { address: string | null })[];
+  file: File;
+  /** The receipt of this very document, once sent: a second 报送 asks first. */
+  sent: Receipt | null;
+};
+type History = { version: number; receivedAt: string; onTime: boolean }[];
+
+const when = (iso: string): string => new Date(iso).toLocaleString("zh-CN", { hour12: false });
 
 /** For a unit without the add-in: the blank table, the check of a filled one, submission, history. */
 export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): ReactElement {
@@ -43,89 +58,125 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
     .list()
     .filter((t) => t.def.reporters.includes(unit.kind));
   const [templateId, setTemplateId] = useState(mine[0]?.id ?? "stat-3");
-  const [period, setPeriod] = useState(() => defaultPeriod(new Date()));
+  const [period, setPeriod] = useState<string | null>(() => defaultPeriod(new Date()));
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [mismatch, setMismatch] = useState<{
+    expected: Required<FileFacts>;
+    found: FileFacts;
+    file: File;
+  } | null>(null);
   const [checked, setChecked] = useState<Checked | null>(null);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
-  const [history, setHistory] = useState<
-    { version: number; receivedAt: string; onTime: boolean }[]
-  >([]);
-  const ok = periodSchema.safeParse(period).success;
+  const [asking, setAsking] = useState(false);
+  const [history, setHistory] = useState<History>([]);
+  const ok = period !== null;
   const t = templates().get(templateId)!;
   const errors = checked?.issues.filter((i) => i.severity === "error") ?? [];
+  const due = period ? dueDate(period, t.def.dueDay) : null;
+  const overdue = period ? Date.now() > dueInstant(period, t.def.dueDay).getTime() : false;
 
   const refresh = useCallback(async () => {
-    if (!ok) return;
+    if (!period) return;
     try {
       const list = await client.submissions(unit.code, templateId, period);
       setHistory(list.submissions);
     } catch {
       setHistory([]);
     }
-  }, [client, unit.code, templateId, period, ok]);
+  }, [client, unit.code, templateId, period]);
   useEffect(() => {
     void refresh();
   }, [refresh]);
 
-  const act = async (name: string, fn: () => Promise<void>) => {
+  const reset = (): void => {
+    setChecked(null);
+    setReceipt(null);
+    setMismatch(null);
+    setError(null);
+  };
+
+  const act = async (name: string, fn: () => Promise<void>, sending = false) => {
     setBusy(name);
     setError(null);
     try {
       await fn();
     } catch (e) {
-      setError(describeFailure(e, "zh-CN"));
+      // Nothing on this page keeps a report to send later: a failed 报送 is 未发送.
+      setError(describeFailure(e, "zh-CN", sending ? "unsent" : undefined));
     } finally {
       setBusy(null);
     }
   };
 
+  const check = (file: File, template: string, month: string): Promise<void> =>
+    act("upload", async () => {
+      reset();
+      try {
+        const r = await client.upload(template, month, file);
+        setChecked({ doc: r.document, issues: r.issues, file, sent: null });
+      } catch (e) {
+        const m = fileMismatchOf(e);
+        if (!m) throw e;
+        setMismatch({ ...m, file });
+      }
+    });
+
+  const submit = (c: Checked): Promise<void> =>
+    act(
+      "submit",
+      async () => {
+        const r = await client.submit(c.doc, newIdempotencyKey());
+        setReceipt(r);
+        setChecked({ ...c, sent: r });
+        await refresh();
+      },
+      true
+    );
+
   return (
     <section className={s.section} aria-labelledby="reporter-heading">
-      <Subtitle2 as="h2" id="reporter-heading">
+      <Subtitle2 as="h2" id="reporter-heading" block className={s.flat}>
         填报（{unit.name}）
       </Subtitle2>
       <div className={s.row}>
-        <Field label="统计表">
+        <Field label="统计表" className={s.picker}>
           <Dropdown
             value={t.def.shortName["zh-CN"]}
             selectedOptions={[templateId]}
             onOptionSelect={(_e, d) => {
               if (d.optionValue) setTemplateId(d.optionValue);
-              setChecked(null);
-              setReceipt(null);
+              reset();
             }}
             data-testid="web-template"
           >
             {mine.map((x) => (
               <Option key={x.id} value={x.id} text={x.def.shortName["zh-CN"]}>
-                {x.def.shortName["zh-CN"]}
+                {`${x.def.shortName["zh-CN"]} · ${officialTitle(x.def, period ?? defaultPeriod(new Date()))}`}
               </Option>
             ))}
           </Dropdown>
         </Field>
-        <Field
-          label="月份"
-          validationState={ok ? "none" : "error"}
-          validationMessage={ok ? undefined : "请按 YYYY-MM 填写"}
-        >
-          <Input
-            value={period}
-            onChange={(_e, d) => setPeriod(d.value.trim())}
-            data-testid="web-period"
-          />
-        </Field>
+        <MonthField
+          period={period}
+          onChange={(p) => {
+            setPeriod(p);
+            reset();
+          }}
+          testId="web-period"
+        />
         <Button
           disabled={!ok || busy !== null}
           icon={busy === "download" ? <Spinner size="tiny" /> : undefined}
           data-testid="download-template"
           onClick={() =>
+            period &&
             void act("download", async () =>
               save(
                 await client.download(
                   `/template.xlsx?${new URLSearchParams({ template: templateId, period })}`
                 ),
-                `${unit.name}-${t.def.shortName["zh-CN"]} ${period}.xlsx`
+                `${unit.name}-${reportTitle(t.def, period)}.xlsx`
               )
             )
           }
@@ -133,73 +184,63 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
           下载空白表（.xlsx）
         </Button>
       </div>
-      <Caption1>
+      {period && due && (
+        <Text data-testid="web-due" weight={overdue ? "semibold" : "regular"}>
+          {reportTitle(t.def, period)}的报送截止日期：{due}
+          {overdue ? "（已过截止日期，现在报送记为逾期）" : ""}
+        </Text>
+      )}
+      <Caption1 block>
         空白表带有数据验证、自动小计和标红规则，可在 WPS、Excel 或 LibreOffice
         中填写，填好后在此上传。
       </Caption1>
-      <Field label="上传填好的表">
-        <input
-          type="file"
-          accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          disabled={!ok || busy !== null}
-          data-testid="upload"
-          onChange={(e) => {
-            const file = e.currentTarget.files?.[0];
-            e.currentTarget.value = "";
-            if (!file) return;
-            void act("upload", async () => {
-              setReceipt(null);
-              const r = await client.upload(period, file);
-              setChecked({ doc: r.document, issues: r.issues, file: file.name });
-            });
-          }}
-        />
-      </Field>
+      <FilePicker
+        label="上传填好的表"
+        hint="只接受 .xlsx；上传只做检查，点击“报送”后才发送。"
+        accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        disabled={!ok || busy !== null}
+        fileName={checked?.file.name ?? mismatch?.file.name ?? null}
+        onPick={(file) => period && void check(file, templateId, period)}
+        testId="upload"
+      />
       {busy === "upload" && <Spinner size="small" label="正在检查…" />}
       {error && (
         <MessageBar intent="error" layout="multiline">
           <MessageBarBody data-testid="web-error">{error}</MessageBarBody>
         </MessageBar>
       )}
+      {mismatch && (
+        <MismatchBar
+          expected={mismatch.expected}
+          found={mismatch.found}
+          onSwitch={(template, month) => {
+            if (!mine.some((x) => x.id === template)) return;
+            setTemplateId(template);
+            setPeriod(month);
+            void check(mismatch.file, template, month);
+          }}
+        />
+      )}
       {checked && (
-        <div aria-live="polite">
-          <Text weight="semibold">{checked.file}</Text>
+        <div className={s.block} aria-live="polite">
+          <Text weight="semibold" block>
+            {checked.file.name}
+          </Text>
           {checked.issues.length === 0 ? (
-            <Text as="p" data-testid="web-no-issues">
-              没有发现问题，可以报送。
+            <Text as="p" block className={s.flat} data-testid="web-no-issues">
+              没有发现问题，请核对下面读到的内容后报送。
             </Text>
           ) : (
-            <table className={s.table} data-testid="web-issues">
-              <thead>
-                <tr>
-                  <th className={s.cell}>单元格</th>
-                  <th className={s.cell}>类别</th>
-                  <th className={s.cell}>问题</th>
-                </tr>
-              </thead>
-              <tbody>
-                {checked.issues.map((i, k) => (
-                  <tr key={k} data-rule={i.rule} data-address={i.address ?? ""}>
-                    <td className={s.cell}>{i.address ?? "—"}</td>
-                    <td className={s.cell}>{i.severity === "error" ? "错误" : "提醒"}</td>
-                    <td className={s.cell}>{i.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <IssueTable issues={checked.issues} />
           )}
+          <ReadSummary doc={checked.doc} unitName={unit.name} />
           <div className={s.row}>
             <Button
               appearance="primary"
               disabled={errors.length > 0 || busy !== null}
               icon={busy === "submit" ? <Spinner size="tiny" /> : undefined}
               data-testid="web-submit"
-              onClick={() =>
-                void act("submit", async () => {
-                  setReceipt(await client.submit(checked.doc, newIdempotencyKey()));
-                  await refresh();
-                })
-              }
+              onClick={() => (checked.sent ? setAsking(true) : void submit(checked))}
             >
               报送
             </Button>
@@ -207,33 +248,48 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
               <Caption1>有 {errors.length} 个错误，请在表中修改后重新上传。</Caption1>
             )}
           </div>
+          <ResubmitDialog
+            open={asking && !!checked.sent}
+            version={checked.sent?.version ?? 0}
+            onCancel={() => setAsking(false)}
+            onConfirm={() => {
+              setAsking(false);
+              void submit(checked);
+            }}
+          />
         </div>
       )}
       {receipt && (
-        <MessageBar intent="success">
+        <MessageBar intent={receipt.onTime ? "success" : "warning"} layout="multiline">
           <MessageBarBody data-testid="web-receipt">
-            已报送，第 {receipt.version} 版（
-            {new Date(receipt.receivedAt).toLocaleString("zh-CN", { hour12: false })}
-            {receipt.onTime ? "，按时" : "，逾期"}）
+            <MessageBarTitle>
+              已报送，第 {receipt.version} 版{receipt.onTime ? "" : "（逾期）"}
+            </MessageBarTitle>
+            服务器于 {when(receipt.receivedAt)} 收到
+            {receipt.onTime ? "，按时报送。" : `，已过截止日期 ${due ?? ""}，记为逾期报送。`}
           </MessageBarBody>
         </MessageBar>
       )}
-      <div>
-        <Subtitle2 as="h3">本月已报送的版本</Subtitle2>
-        {history.length === 0 ? (
-          <Caption1 as="p">还没有报送。</Caption1>
-        ) : (
-          <ul data-testid="web-history">
-            {history.map((h) => (
-              <li key={h.version}>
-                第 {h.version} 版 ·{" "}
-                {new Date(h.receivedAt).toLocaleString("zh-CN", { hour12: false })} ·{" "}
-                {h.onTime ? "按时" : "逾期"}
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
+      {period && (
+        <div className={s.block}>
+          <Subtitle2 as="h3" block className={s.flat} data-testid="history-heading">
+            {reportTitle(t.def, period)}已报送的版本
+          </Subtitle2>
+          {history.length === 0 ? (
+            <Text as="p" block className={s.flat}>
+              该月还没有报送。
+            </Text>
+          ) : (
+            <ul className={s.list} data-testid="web-history">
+              {history.map((h) => (
+                <li key={h.version}>
+                  第 {h.version} 版 · {when(h.receivedAt)} · {h.onTime ? "按时" : "逾期"}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
     </section>
   );
 }

@@ -5,62 +5,136 @@ import { TIER_LABELS } from "../core/validate/messages";
 
 const COLORS = ["#0f6cbd", "#5b9bd5", "#9dc3e6", "#c55a11", "#f4b183", "#fbe5d6"];
 
-/** Monthly increments by tier as grouped bars (SVG): the web page's counterpart of Excel's chart. */
-export function TrendChart({ trend, title }: { trend: TrendTable; title: string }): ReactElement {
+/** Round steps (1, 2, 5 × 10ⁿ) from min to max: the value axis a reader expects. */
+export function axisTicks(min: number, max: number, count = 5): number[] {
+  const span = Math.max(1, max - min);
+  const raw = span / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const ticks: number[] = [];
+  for (let v = Math.floor(min / step) * step; v <= max + step / 2; v += step)
+    ticks.push(Number(v.toFixed(6)));
+  if (ticks[ticks.length - 1]! < max) ticks.push(ticks[ticks.length - 1]! + step);
+  return ticks;
+}
+
+/**
+ * Monthly increments by tier as grouped bars (SVG) with a value axis, gridlines, a value over
+ * each bar and the months under them: the web page's counterpart of Excel's chart.
+ */
+export function TrendChart({
+  trend,
+  title,
+  unit,
+}: {
+  trend: TrendTable;
+  title: string;
+  /** What the values count, for the axis title ("次", "人", "万元"). */
+  unit: string;
+}): ReactElement {
   const values = trend.months.flatMap((m) => m.values.map((v) => v ?? 0));
-  const max = Math.max(1, ...values);
-  const min = Math.min(0, ...values);
+  const ticks = axisTicks(Math.min(0, ...values), Math.max(1, ...values));
+  const lo = ticks[0]!;
+  const hi = ticks[ticks.length - 1]!;
   const width = 640;
-  const height = 220;
-  const pad = 28;
-  const group = (width - pad * 2) / Math.max(1, trend.months.length);
-  const bar = Math.max(2, (group - 6) / trend.tiers.length);
-  const y = (v: number) => pad + ((max - v) / (max - min)) * (height - pad * 2);
+  const height = 240;
+  const left = 48;
+  const right = 12;
+  const top = 28;
+  const bottom = 28;
+  const group = (width - left - right) / Math.max(1, trend.months.length);
+  const bar = Math.max(2, (group - 8) / trend.tiers.length);
+  const y = (v: number) => top + ((hi - v) / (hi - lo)) * (height - top - bottom);
+  const legendRows = Math.ceil(trend.tiers.length / 3);
+  const fmt = (v: number) => String(Number(v.toFixed(2)));
   return (
-    <figure style={{ margin: 0, maxWidth: "100%", overflowX: "auto" }}>
+    <figure style={{ margin: 0, maxWidth: "760px", overflowX: "auto" }}>
       <figcaption style={{ fontWeight: 600 }}>{title}</figcaption>
       <svg
-        viewBox={`0 0 ${width} ${height + 56}`}
+        viewBox={`0 0 ${width} ${height + 12 + legendRows * 16}`}
         width="100%"
         role="img"
         aria-label={title}
         data-testid="trend-chart"
+        style={{ minWidth: 520 }}
       >
-        <line x1={pad} x2={width - pad} y1={y(0)} y2={y(0)} stroke={tokens.colorNeutralStroke1} />
+        <text x={4} y={14} fontSize="11" data-testid="trend-axis-title">
+          {`单位：${unit}`}
+        </text>
+        {ticks.map((v) => (
+          <g key={v} data-testid="trend-tick">
+            <line
+              x1={left}
+              x2={width - right}
+              y1={y(v)}
+              y2={y(v)}
+              stroke={v === 0 ? tokens.colorNeutralStroke1 : tokens.colorNeutralStroke3}
+            />
+            <text x={left - 6} y={y(v) + 4} fontSize="11" textAnchor="end">
+              {fmt(v)}
+            </text>
+          </g>
+        ))}
+        <line
+          x1={left}
+          x2={left}
+          y1={top}
+          y2={height - bottom}
+          stroke={tokens.colorNeutralStroke1}
+        />
         {trend.months.map((m, i) => (
           <g key={m.period}>
-            {m.values.map((v, k) =>
-              v === null ? null : (
-                <rect
-                  key={k}
-                  x={pad + i * group + 3 + k * bar}
-                  y={Math.min(y(v), y(0))}
-                  width={bar - 1}
-                  height={Math.abs(y(v) - y(0))}
-                  fill={COLORS[k % COLORS.length]}
-                >
-                  <title>{`${m.period} ${TIER_LABELS[trend.tiers[k]!]!["zh-CN"]}：${v}`}</title>
-                </rect>
-              )
-            )}
-            <text x={pad + i * group + group / 2} y={height - 8} fontSize="10" textAnchor="middle">
-              {m.period.slice(5)}月
+            {m.values.map((v, k) => {
+              if (v === null) return null;
+              const x = left + i * group + 4 + k * bar;
+              return (
+                <g key={k}>
+                  <rect
+                    x={x}
+                    y={Math.min(y(v), y(0))}
+                    width={bar - 1}
+                    height={Math.abs(y(v) - y(0))}
+                    fill={COLORS[k % COLORS.length]}
+                  >
+                    <title>{`${Number(m.period.slice(5))}月 ${TIER_LABELS[trend.tiers[k]!]!["zh-CN"]}：${fmt(v)}`}</title>
+                  </rect>
+                  {v !== 0 && (
+                    <text
+                      x={x + (bar - 1) / 2}
+                      y={v > 0 ? y(v) - 3 : y(v) + 11}
+                      fontSize="9"
+                      textAnchor="middle"
+                      data-testid="trend-value"
+                    >
+                      {fmt(v)}
+                    </text>
+                  )}
+                </g>
+              );
+            })}
+            <text
+              x={left + i * group + group / 2}
+              y={height - 10}
+              fontSize="11"
+              textAnchor="middle"
+            >
+              {Number(m.period.slice(5))}月
             </text>
           </g>
         ))}
         {trend.tiers.map((t, k) => (
           <g key={t}>
             <rect
-              x={pad + (k % 3) * 180}
-              y={height + 8 + Math.floor(k / 3) * 16}
+              x={left + (k % 3) * 190}
+              y={height + 2 + Math.floor(k / 3) * 16}
               width={10}
               height={10}
               fill={COLORS[k]}
             />
             <text
-              x={pad + (k % 3) * 180 + 14}
-              y={height + 17 + Math.floor(k / 3) * 16}
-              fontSize="10"
+              x={left + (k % 3) * 190 + 14}
+              y={height + 11 + Math.floor(k / 3) * 16}
+              fontSize="11"
             >
               {TIER_LABELS[t]!["zh-CN"]}
             </text>

@@ -36,3 +36,6 @@ export async function launchChromium(): Promise<Browser> {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
 }
+
+/** A development build of three entries takes minutes when the machine's cores are shared. */
+export const BUILD_TIMEOUT_MS = 600_000;

@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
-import { buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
+import { BUILD_TIMEOUT_MS, buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
 
 /**
  * The add-in in a real browser: the harness page (the real task pane beside the emulated
@@ -45,7 +45,7 @@ beforeAll(async () => {
   server = await serve();
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchChromium();
-}, 180_000);
+}, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();
@@ -152,6 +152,6 @@ it("speaks English with ?lang=en-US, messages of the engine included", async () 
   await typeCell(cell("public.g2", "c10"), "2");
   const issue = page.locator('[data-rule="stat-3.c10-needs-c8"]');
   await issue.waitFor();
-  expect(await issue.textContent()).toContain("amount reported but no case");
+  expect(await issue.textContent()).toContain("amount reported but the number of cases is 0");
   expect(await page.getByRole("heading", { name: /Errors/ }).count()).toBe(1);
 }, 60_000);

@@ -7,7 +7,7 @@ import { layoutPlan } from "../../src/core/layout/plan";
 import { shanghaiDate } from "../../src/core/periods";
 import { templates } from "../../src/templates";
 import { CliServer, freePort } from "../helpers/cli-server";
-import { buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
+import { BUILD_TIMEOUT_MS, buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
 
 /**
  * The loop users live in, in Chromium against a real server process with its own SQLite file: a
@@ -32,7 +32,7 @@ beforeAll(async () => {
   await server.start(true);
   tokens = server.tokens();
   browser = await launchChromium();
-}, 240_000);
+}, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();

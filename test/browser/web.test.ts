@@ -1,15 +1,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
 import type { Browser } from "playwright-core";
-import { a1 } from "../../src/core/layout/address";
-import { layoutPlan } from "../../src/core/layout/plan";
-import { shanghaiDate } from "../../src/core/periods";
-import { templates } from "../../src/templates";
 import { printedPixelsOfColor } from "../helpers/libreoffice";
 import { CliServer, freePort } from "../helpers/cli-server";
-import { buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
+import { BUILD_TIMEOUT_MS, buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
+import { fillStat3, stat3At, stat3Plan, THIS_MONTH } from "./stat3-file";
 
 /**
  * The server's own pages in Chromium against the real CLI server: a hospital without the add-in
@@ -17,10 +13,9 @@ import { buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
  * on its cell, fixes it and submits; the county bureau sees the board and the consolidated table.
  */
 const BUILD = join(ROOT, "test-artifacts", "harness-build-web");
-const PERIOD = shanghaiDate(new Date()).slice(0, 7);
-const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD, tier: "public.g2" });
-const at = (row: string, col: string): string => a1(plan.rowIndex[row]!, plan.colIndex[col]!);
-const head = (f: keyof typeof plan.header): string => a1(plan.header[f].r, plan.header[f].c);
+const PERIOD = THIS_MONTH;
+const plan = stat3Plan;
+const at = stat3At;
 
 let server: CliServer;
 let browser: Browser;
@@ -33,24 +28,12 @@ beforeAll(async () => {
   server = new CliServer(await freePort(), `sqlite:${join(dir, "t.sqlite")}`, join(BUILD, "addin"));
   await server.start(true);
   browser = await launchChromium();
-}, 240_000);
+}, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function fill(file: Buffer, extra: Record<string, number>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(file as unknown as ArrayBuffer);
-  const ws = wb.worksheets.find((w) => w.state === "visible")!;
-  for (let i = 1; i <= 13; i++) ws.getCell(at("public.g2", `c${i}`)).value = extra[`c${i}`] ?? 0;
-  ws.getCell(head("filledOn")).value = new Date(`${shanghaiDate(new Date())}T00:00:00Z`);
-  ws.getCell(head("head")).value = "张某";
-  ws.getCell(head("preparer")).value = "李某";
-  ws.getCell(head("phone")).value = "0772-6815093";
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 it("download, fill outside Excel, upload, see the issue on its cell, fix, submit; the bureau's board and consolidated table", async () => {
   const tokens = server.tokens();
@@ -74,7 +57,7 @@ it("download, fill outside Excel, upload, see the issue on its cell, fix, submit
   ]);
   const blank = readFileSync((await download.path())!);
 
-  const broken = await fill(blank, { c1: 3, c10: 1.5 });
+  const broken = await fillStat3(blank, { c1: 3, c10: 1.5 });
   const brokenFile = join(dir, "broken.xlsx");
   writeFileSync(brokenFile, broken);
   await page.getByTestId("upload").setInputFiles(brokenFile);
@@ -85,7 +68,7 @@ it("download, fill outside Excel, upload, see the issue on its cell, fix, submit
   await page.screenshot({ path: join(SHOTS, "web-upload-issue.png"), fullPage: true });
 
   const fixedFile = join(dir, "fixed.xlsx");
-  writeFileSync(fixedFile, await fill(blank, { c1: 3, c8: 1, c9: 1, c10: 1.5 }));
+  writeFileSync(fixedFile, await fillStat3(blank, { c1: 3, c8: 1, c9: 1, c10: 1.5 }));
   await page.getByTestId("upload").setInputFiles(fixedFile);
   await page.getByTestId("web-no-issues").waitFor();
   await page.getByTestId("web-submit").click();

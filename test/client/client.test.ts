@@ -1,4 +1,5 @@
-import { ApiClient, ApiError, describeFailure } from "../../src/client/api";
+import { ApiClient, ApiError } from "../../src/client/api";
+import { describeFailure } from "../../src/client/failure";
 import { SubmissionQueue, newIdempotencyKey, type QueueStorage } from "../../src/client/queue";
 import type { SheetDocument } from "../../src/core/schema/document";
 import { hospitalDoc } from "../helpers/documents";
@@ -76,7 +77,9 @@ describe("the offline queue", () => {
     const r1 = await queue.flush(offline);
     expect(r1.map((r) => [r.ok, !r.ok && r.final])).toEqual([[false, false]]);
     expect(queue.list()).toMatchObject([{ key, attempts: 1 }]);
-    expect(describeFailure(!r1[0]!.ok ? r1[0]!.error : null, "zh-CN")).toContain("待发送队列");
+    expect(describeFailure(!r1[0]!.ok ? r1[0]!.error : null, "zh-CN", "queued")).toContain(
+      "待发送队列"
+    );
     // Not due yet: nothing is tried.
     expect(await queue.flush(offline)).toEqual([]);
 

@@ -61,7 +61,7 @@ it("a unit without the add-in: download, fill, upload, see the broken rule on it
   expect(issues.map((i) => [i.rule, i.address])).toEqual([
     ["stat-3.c10-needs-c8", at("public.g2", "c10")],
   ]);
-  expect(issues[0]!.message).toBe("查处收受回扣案件涉案金额大于0，但（起）为0");
+  expect(issues[0]!.message).toBe("查处收受回扣案件涉案金额大于0，但案件起数为0");
 
   const fixed = await upload(s.tokens.H1, await fill(blank, filled({ c10: 1.5, c8: 1, c9: 1 })));
   expect(fixed.json().issues).toEqual([]);

@@ -80,3 +80,20 @@ export const lockSchema = z.object({
   period: periodSchema,
   locked: z.boolean(),
 });
+
+/** What an uploaded file is, as far as its binding sheet or its title tells. */
+export const fileFactsSchema = z.object({
+  template: z.string().optional(),
+  period: z.string().optional(),
+  unit: z.string().optional(),
+});
+export type FileFacts = z.infer<typeof fileFactsSchema>;
+
+/** 422 of POST /uploads: the file is of another table, month or unit than the one asked for. */
+export const fileMismatchSchema = z.object({
+  error: z.literal("file-mismatch"),
+  expected: fileFactsSchema.required(),
+  found: fileFactsSchema,
+  message: z.string().optional(),
+});
+export type FileMismatch = z.infer<typeof fileMismatchSchema>;

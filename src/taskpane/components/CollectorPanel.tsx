@@ -16,7 +16,7 @@ import type { Status } from "../../core/schema/api";
 import type { Locale } from "../../core/i18n";
 import { defaultPeriod } from "../../core/periods";
 import { periodSchema } from "../../core/schema/document";
-import { columnLabel } from "../../core/validate/engine";
+import { columnTitle } from "../../core/template/labels";
 import type { WorkbookSession } from "../../excel/session";
 import { templates } from "../../templates";
 import type { Connection } from "../connection";
@@ -172,14 +172,14 @@ export function CollectorPanel(props: {
         <div className={s.actions}>
           <Dropdown
             aria-label={t.chartColumn}
-            value={`${chartColumn.key} ${columnLabel(chartColumn)}`}
+            value={columnTitle(chartColumn)}
             selectedOptions={[chartColumn.key]}
             onOptionSelect={(_e, d) => d.optionValue && setChartCol(d.optionValue)}
             data-testid="chart-column"
           >
             {numeric.map((c) => (
-              <Option key={c.key} value={c.key} text={`${c.key} ${columnLabel(c)}`}>
-                {`${c.key} ${columnLabel(c)}`}
+              <Option key={c.key} value={c.key} text={columnTitle(c)}>
+                {columnTitle(c)}
               </Option>
             ))}
           </Dropdown>

@@ -1,6 +1,9 @@
 import { Button, Caption1, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
 import type { ReactElement } from "react";
 import type { Pending } from "../../client/queue";
+import type { Locale } from "../../core/i18n";
+import { reportTitle } from "../../core/template/labels";
+import { templates } from "../../templates";
 import type { Strings } from "../strings";
 
 const useStyles = makeStyles({
@@ -8,9 +11,18 @@ const useStyles = makeStyles({
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
 });
 
+/** "表三 2026年11月" for a queued report; a table this add-in no longer knows keeps its month. */
+function queuedTitle(template: string, period: string, locale: Locale): string {
+  const t = templates().get(template);
+  return t
+    ? reportTitle(t.def, period, locale)
+    : reportTitle({ shortName: { "zh-CN": "报表", "en-US": "Report" } }, period, locale);
+}
+
 /** Submissions that wait for the server, kept with their keys; retried in the background. */
 export function QueuePanel(props: {
   t: Strings;
+  locale: Locale;
   pending: readonly Pending[];
   busy: boolean;
   onRetry: () => void;
@@ -27,7 +39,7 @@ export function QueuePanel(props: {
         {props.pending.map((p) => (
           <li key={p.key} data-testid="queued">
             <Caption1>
-              {t.queueItem(p.doc.template, p.doc.period, p.attempts)}
+              {t.queueItem(queuedTitle(p.doc.template, p.doc.period, props.locale), p.attempts)}
               {` · ${t.waiting}`}
             </Caption1>
           </li>

@@ -15,6 +15,7 @@ import type { Locale } from "../../core/i18n";
 import type { Issue } from "../../core/schema/document";
 import type { LiveSheet } from "../../excel/live";
 import type { WorkbookSession } from "../../excel/session";
+import { reportTitle } from "../../core/template/labels";
 import type { Strings } from "../strings";
 import { IssueList } from "./IssueList";
 
@@ -70,7 +71,7 @@ export function SheetPanel(props: {
         <Text weight="semibold">{live.name}</Text>
         <br />
         <Caption1>
-          {live.template.def.shortName[props.locale]} · {live.binding.period}
+          {reportTitle(live.template.def, live.binding.period, props.locale)}
           {live.binding.unit?.name ? ` · ${live.binding.unit.name}` : ""}
         </Caption1>
       </div>

@@ -10,7 +10,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useState, type ReactElement } from "react";
-import { describeFailure } from "../../client/api";
+import { describeFailure } from "../../client/failure";
 import type { Locale } from "../../core/i18n";
 import { connect, defaultServerUrl, saveConnection, type Connection } from "../connection";
 import type { Strings } from "../strings";
