@@ -5,6 +5,7 @@ import { templates } from "../../src/templates";
 import { readXlsx } from "../../src/xlsx/read";
 import { writeXlsx } from "../../src/xlsx/write";
 import { loadFixtures } from "../helpers/fixtures";
+import { lyingZipBomb, manyRows } from "../helpers/hostile-xlsx";
 
 const reg = templates();
 const inputRows = (doc: SheetDocument, id: string) => {
@@ -44,7 +45,7 @@ describe("reading a filled official .xlsx", () => {
       period: doc.period,
       unitCodeByName: names,
     });
-    if (!r.ok) throw new Error(r.error);
+    if (!r.ok) throw new Error(r.message);
     expect(r.template.id).toBe(doc.template);
     expect(inputRows(r.doc, doc.template)).toEqual(inputRows(doc, doc.template));
     for (const f of ["reportingUnit", "filledOn", "preparer", "phone"] as const)
@@ -85,7 +86,7 @@ describe("reading a filled official .xlsx", () => {
       unit: { code: "DEMO-H08", name: "仁和医院" },
       period: "2021-07",
     });
-    if (!r.ok) throw new Error(r.error);
+    if (!r.ok) throw new Error(r.message);
     expect(r.doc.template).toBe("stat-3");
     expect(r.doc.header).toEqual({
       reportingUnit: "仁和医院",
@@ -111,18 +112,47 @@ describe("reading a filled official .xlsx", () => {
     const opts = { templates: reg, unit: { code: "U", name: "u" }, period: "2021-07" };
     expect(await readXlsx(Buffer.from("plain text, not a spreadsheet"), opts)).toEqual({
       ok: false,
-      error: expect.stringMatching(/not an .xlsx/),
+      error: "unreadable-file",
+      message: "这不是 .xlsx 文件（旧版 Excel 的 .xls 文件请先用 Excel 或 WPS 另存为 .xlsx）",
     });
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet("x").getCell("A1").value = "随便一个表";
     expect(await readXlsx(Buffer.from(await wb.xlsx.writeBuffer()), opts)).toEqual({
       ok: false,
-      error: expect.stringMatching(/no official table title/),
+      error: "unreadable-file",
+      message: expect.stringMatching(/^没有找到统计表的标题/),
     });
     const truncated = (
       await writeXlsx(layoutPlan(reg.get("stat-3")!, { period: "2021-07" }))
     ).subarray(0, 2000);
     const r = await readXlsx(truncated, opts);
     expect(r.ok).toBe(false);
+  });
+
+  it("refuses a file whose zip lies about a part's size, stopping where the lie starts", async () => {
+    const r = await readXlsx(await lyingZipBomb(64 * 2 ** 20), {
+      templates: reg,
+      unit: { code: "H1", name: "示例县人民医院" },
+      period: "2021-07",
+    });
+    expect(r).toEqual({
+      ok: false,
+      error: "unreadable-file",
+      message:
+        "文件不可信：压缩包中“xl/worksheets/sheet1.xml”声明解压后为 4000 字节，实际更大（疑似压缩炸弹），已拒收",
+    });
+  });
+
+  it("refuses a sheet with more rows than any table before parsing it", async () => {
+    const r = await readXlsx(await manyRows(6000), {
+      templates: reg,
+      unit: { code: "H1", name: "示例县人民医院" },
+      period: "2021-07",
+    });
+    expect(r).toEqual({
+      ok: false,
+      error: "unreadable-file",
+      message: "工作表有 6001 行，超过统计表最多的 5000 行，文件未读取",
+    });
   });
 });
