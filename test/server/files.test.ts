@@ -117,6 +117,64 @@ describe.each(["sqlite", "postgres"] as const)("files on %s", (kind) => {
     expect(texts).toEqual(expect.arrayContaining(["党建办", "示例县人民医院", "仁和医院"]));
   });
 
+  it("an input cell holding a formula is cell.formula on that cell; its cached result is not taken", async () => {
+    const blank = await download(s.tokens.H1);
+    const file = await fill(blank, {
+      ...filled({}),
+      [at("public.g2", "c2")]: { formula: "0*1", result: 85 },
+      [at("public.g2", "c14")]: {
+        formula: 'HYPERLINK("http://example.com","已整改")',
+        result: "已整改",
+      },
+    });
+    const r = await upload(s.tokens.H1, file);
+    expect(r.statusCode).toBe(200);
+    const formulaIssues = (r.json().issues as { rule: string }[]).filter(
+      (i) => i.rule === "cell.formula"
+    );
+    expect(formulaIssues).toEqual([
+      {
+        rule: "cell.formula",
+        severity: "error",
+        row: "public.g2",
+        col: "c2",
+        message: "输入单元格不能含公式，请直接填写数值",
+        address: at("public.g2", "c2"),
+      },
+      {
+        rule: "cell.formula",
+        severity: "error",
+        row: "public.g2",
+        col: "c14",
+        message: "输入单元格不能含公式，请直接填写数值",
+        address: at("public.g2", "c14"),
+      },
+    ]);
+    const row = (
+      r.json().document as { rows: { key: string; cells: Record<string, unknown> }[] }
+    ).rows.find((x) => x.key === "public.g2")!;
+    expect(row.cells.c2).toBeUndefined();
+    expect(row.cells.c14).toBeUndefined();
+    expect(row.cells.c1).toBe(0);
+  });
+
+  it.each([
+    ["an indexed external book", "[1]Sheet1!A1"],
+    ["a named external book", "'[预算.xlsx]Sheet1'!A1"],
+  ])("a formula referring to %s is 422 external-links", async (_name, formula) => {
+    const blank = await download(s.tokens.H1);
+    const file = await fill(blank, {
+      ...filled({}),
+      [at("public.g2", "c2")]: { formula, result: 7 },
+    });
+    const r = await upload(s.tokens.H1, file);
+    expect(r.statusCode).toBe(422);
+    expect(r.json()).toEqual({
+      error: "external-links",
+      message: expect.stringMatching(/外部链接/),
+    });
+  });
+
   it("a 100,000-row upload is refused by its row count, before the sheet is parsed", async () => {
     const r = await upload(s.tokens.H1, await manyRows(100_000));
     expect(r.statusCode).toBe(422);

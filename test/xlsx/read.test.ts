@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { a1 } from "../../src/core/layout/address";
 import { layoutPlan, listRowsOf } from "../../src/core/layout/plan";
 import type { SheetDocument } from "../../src/core/schema/document";
 import { templates } from "../../src/templates";
@@ -127,6 +128,34 @@ describe("reading a filled official .xlsx", () => {
     ).subarray(0, 2000);
     const r = await readXlsx(truncated, opts);
     expect(r.ok).toBe(false);
+  });
+
+  it("takes no formula's cached result for an input cell: cell.formula instead", async () => {
+    const t = reg.get("stat-3")!;
+    const plan = layoutPlan(t, { period: "2021-07", tier: "public.g2" });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await writeXlsx(plan)) as unknown as ArrayBuffer);
+    const ws = wb.worksheets.find((w) => w.state === "visible")!;
+    const cell = (row: string, col: string) =>
+      ws.getCell(a1(plan.rowIndex[row]!, plan.colIndex[col]!));
+    cell("public.g2", "c1").value = 3;
+    cell("public.g2", "c2").value = { formula: "0*1", result: 85 };
+    // A shared formula: the cell holds no text of its own, only the master's.
+    cell("public.g3", "c3").value = { formula: "1+1", result: 2 };
+    cell("public.g2", "c3").value = { sharedFormula: cell("public.g3", "c3").address, result: 2 };
+    const r = await readXlsx(Buffer.from(await wb.xlsx.writeBuffer()), {
+      templates: reg,
+      unit: { code: "H1", name: "示例县人民医院" },
+      period: "2021-07",
+    });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.formulaIssues.map((i) => [i.rule, i.severity, i.row, i.col, i.message])).toEqual([
+      ["cell.formula", "error", "public.g3", "c3", "输入单元格不能含公式，请直接填写数值"],
+      ["cell.formula", "error", "public.g2", "c2", "输入单元格不能含公式，请直接填写数值"],
+      ["cell.formula", "error", "public.g2", "c3", "输入单元格不能含公式，请直接填写数值"],
+    ]);
+    const g2 = r.doc.rows.find((x) => x.key === "public.g2")!.cells;
+    expect(g2).toEqual({ c1: 3 });
   });
 
   it("refuses a file whose zip lies about a part's size, stopping where the lie starts", async () => {
