@@ -122,6 +122,11 @@ const cases: [string, () => Promise<Buffer>, RegExp][] = [
     () => manyRows(6000),
     /工作表有 6001 行，超过统计表最多的 5000 行/,
   ],
+  [
+    "a file of another month",
+    async () => writeXlsx(layoutPlan(templates().get("stat-3")!, { period: "2021-10" })),
+    /这是表三 2021年10月的文件，但您选择的是 2021年7月/,
+  ],
 ];
 
 it.each(cases)(

@@ -175,6 +175,44 @@ describe.each(["sqlite", "postgres"] as const)("files on %s", (kind) => {
     });
   });
 
+  it("a file of another month, table or unit is 422 file-mismatch with what it is", async () => {
+    const october = await fill(await download(s.tokens.H1, "2021-10"), filled({}));
+    const month = await upload(s.tokens.H1, october, XLSX, "period=2021-09&template=stat-3");
+    expect(month.statusCode).toBe(422);
+    expect(month.json()).toEqual({
+      error: "file-mismatch",
+      expected: { template: "stat-3", period: "2021-09", unit: "H1" },
+      found: { template: "stat-3", period: "2021-10", unit: "H1" },
+      message: "这是表三 2021年10月的文件，但您选择的是 2021年9月",
+    });
+    const table = await upload(s.tokens.H1, october, XLSX, "period=2021-10&template=stat-1");
+    expect([table.statusCode, table.json().error, table.json().message]).toEqual([
+      422,
+      "file-mismatch",
+      "这是表三 2021年10月的文件，但您选择的是 表一 2021年10月",
+    ]);
+    const unit = await upload(s.tokens.H2, october, XLSX, "period=2021-10");
+    expect(unit.statusCode).toBe(422);
+    expect(unit.json()).toMatchObject({
+      error: "file-mismatch",
+      expected: { template: "stat-3", period: "2021-10", unit: "H2" },
+      found: { template: "stat-3", period: "2021-10", unit: "H1" },
+    });
+    expect(unit.json().message).toMatch(/示例县人民医院.*仁和医院/);
+    // A file made by someone else says only its title's table and year.
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Sheet1").getCell("A1").value =
+      "2020年深入整治医疗领域腐败和作风问题工作情况统计表（三）";
+    const other = await upload(s.tokens.H1, Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(other.json()).toMatchObject({
+      error: "file-mismatch",
+      found: { template: "stat-3", year: 2020 },
+      message: "这是表三 2020年的文件，但您选择的是 2021年7月",
+    });
+    const right = await upload(s.tokens.H1, october, XLSX, "period=2021-10&template=stat-3");
+    expect(right.statusCode).toBe(200);
+  });
+
   it("a 100,000-row upload is refused by its row count, before the sheet is parsed", async () => {
     const r = await upload(s.tokens.H1, await manyRows(100_000));
     expect(r.statusCode).toBe(422);
