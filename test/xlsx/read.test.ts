@@ -9,6 +9,8 @@ import { loadFixtures } from "../helpers/fixtures";
 import { lyingZipBomb, manyRows } from "../helpers/hostile-xlsx";
 
 const reg = templates();
+/** A hospital's July: what the hostile and formula files are read as. */
+const H1_JULY = { templates: reg, unit: { code: "H1", name: "示例县人民医院" }, period: "2021-07" };
 const inputRows = (doc: SheetDocument, id: string) => {
   const t = reg.get(id)!;
   return doc.rows
@@ -143,11 +145,7 @@ describe("reading a filled official .xlsx", () => {
     // A shared formula: the cell holds no text of its own, only the master's.
     cell("public.g3", "c3").value = { formula: "1+1", result: 2 };
     cell("public.g2", "c3").value = { sharedFormula: cell("public.g3", "c3").address, result: 2 };
-    const r = await readXlsx(Buffer.from(await wb.xlsx.writeBuffer()), {
-      templates: reg,
-      unit: { code: "H1", name: "示例县人民医院" },
-      period: "2021-07",
-    });
+    const r = await readXlsx(Buffer.from(await wb.xlsx.writeBuffer()), H1_JULY);
     if (!r.ok) throw new Error(r.message);
     expect(r.formulaIssues.map((i) => [i.rule, i.severity, i.row, i.col, i.message])).toEqual([
       ["cell.formula", "error", "public.g3", "c3", "输入单元格不能含公式，请直接填写数值"],
@@ -159,11 +157,7 @@ describe("reading a filled official .xlsx", () => {
   });
 
   it("refuses a file whose zip lies about a part's size, stopping where the lie starts", async () => {
-    const r = await readXlsx(await lyingZipBomb(64 * 2 ** 20), {
-      templates: reg,
-      unit: { code: "H1", name: "示例县人民医院" },
-      period: "2021-07",
-    });
+    const r = await readXlsx(await lyingZipBomb(64 * 2 ** 20), H1_JULY);
     expect(r).toEqual({
       ok: false,
       error: "unreadable-file",
@@ -173,11 +167,7 @@ describe("reading a filled official .xlsx", () => {
   });
 
   it("refuses a sheet with more rows than any table before parsing it", async () => {
-    const r = await readXlsx(await manyRows(6000), {
-      templates: reg,
-      unit: { code: "H1", name: "示例县人民医院" },
-      period: "2021-07",
-    });
+    const r = await readXlsx(await manyRows(6000), H1_JULY);
     expect(r).toEqual({
       ok: false,
       error: "unreadable-file",
