@@ -144,3 +144,20 @@ it.each(cases)(
   },
   180_000
 );
+
+it("input cells holding formulas: refused with cell.formula on each, exit 1, nothing stored", async () => {
+  const t = templates().get("stat-3")!;
+  const plan = layoutPlan(t, { period: "2021-07", tier: "public.g2" });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await blankTemplate()) as unknown as ArrayBuffer);
+  const ws = wb.worksheets.find((w) => w.state === "visible")!;
+  const row = plan.rowIndex["public.g2"]! + 1;
+  for (let k = 1; k <= 13; k++) ws.getCell(row, plan.colIndex[`c${k}`]! + 1).value = 0;
+  ws.getCell(row, plan.colIndex.c2! + 1).value = { formula: "0*1", result: 85 };
+  const file = join(dir, "formula.xlsx");
+  writeFileSync(file, Buffer.from(await wb.xlsx.writeBuffer()));
+  const r = importFile(file);
+  expect([r.signal, r.status, r.stdout]).toEqual([null, 1, ""]);
+  expect(r.stderr).toMatch(/\[public\.g2\.c2\] 输入单元格不能含公式，请直接填写数值/);
+  expect(await storedCount()).toBe(0);
+}, 180_000);
