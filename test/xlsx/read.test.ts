@@ -125,6 +125,14 @@ describe("reading a filled official .xlsx", () => {
       error: "unreadable-file",
       message: expect.stringMatching(/^没有找到统计表的标题/),
     });
+    const titled = new ExcelJS.Workbook();
+    titled.addWorksheet("x").getCell("A1").value =
+      "2021年深入整治医疗领域腐败和作风问题工作情况统计表（三）";
+    expect(await readXlsx(Buffer.from(await titled.xlsx.writeBuffer()), opts)).toEqual({
+      ok: false,
+      error: "unreadable-file",
+      message: "没有找到表三的各栏（栏次号那一行或表头文字），请保留表头后再上传",
+    });
     const truncated = (
       await writeXlsx(layoutPlan(reg.get("stat-3")!, { period: "2021-07" }))
     ).subarray(0, 2000);

@@ -147,7 +147,7 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
   if (!found)
     return {
       ok: false,
-      error: `the columns of ${t.def.shortName["zh-CN"]} were not found (the column-number row or header labels)`,
+      error: `没有找到${t.def.shortName["zh-CN"]}的各栏（栏次号那一行或表头文字），请保留表头后再上传`,
     };
   const firstDataCol = Math.min(...found.cols.values());
 
