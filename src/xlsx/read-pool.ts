@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Issue, SheetDocument } from "../core/schema/document";
 import type { TemplateRegistry } from "../core/template/registry";
-import type { ReadFailure, ReadResult } from "./read";
+import { unreadable, type ReadFailure, type ReadResult } from "./read";
 
 /**
  * Parses uploaded .xlsx files off the event loop: a few worker threads, each with its own heap
@@ -64,12 +64,6 @@ interface Slot {
   crash?: Error;
 }
 
-const failure = (message: string): ReadFailure => ({
-  ok: false,
-  error: "unreadable-file",
-  message,
-});
-
 export class XlsxReadPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Pending[] = [];
@@ -112,7 +106,7 @@ export class XlsxReadPool {
       const next = this.waiting.shift()!;
       slot.current = next;
       slot.timer = setTimeout(() => {
-        slot!.ending = failure("文件处理超时，请检查文件是否为一张正常的统计表");
+        slot!.ending = unreadable("文件处理超时，请检查文件是否为一张正常的统计表");
         void slot!.worker.terminate();
       }, this.options.timeoutMs);
       slot.worker.ref();
@@ -138,7 +132,7 @@ export class XlsxReadPool {
     });
     worker.on("error", (e: Error & { code?: string }) => {
       if (e.code === "ERR_WORKER_OUT_OF_MEMORY")
-        slot.ending ??= failure("文件过大，读取时超出了内存限制，一张统计表不需要这么大");
+        slot.ending ??= unreadable("文件过大，读取时超出了内存限制，一张统计表不需要这么大");
       else slot.crash = e;
     });
     worker.on("exit", () => {

@@ -10,7 +10,7 @@ import {
 import type { CompiledTemplate } from "../core/template/compile";
 import type { TemplateRegistry } from "../core/template/registry";
 import { builtinMessage } from "../core/validate/messages";
-import { fileMismatch, type FileFound } from "./file-identity";
+import { fileMismatch, type FileFound, type FileMismatch } from "./file-identity";
 import { countRowsAndCells, hasExternalLinkParts, refersOutside } from "./sheet-scan";
 import { BINDING_SHEET } from "./write";
 import { storedZip, unzipBounded, type UnzipLimits } from "./zip-guard";
@@ -37,14 +37,7 @@ export interface ReadOptions {
 }
 
 export type ReadFailure =
-  | { ok: false; error: "unreadable-file" | "external-links"; message: string }
-  | {
-      ok: false;
-      error: "file-mismatch";
-      message: string;
-      expected: { template: string; period: string; unit: string };
-      found: FileFound;
-    };
+  { ok: false; error: "unreadable-file" | "external-links"; message: string } | FileMismatch;
 
 export type ReadResult =
   | {
@@ -69,7 +62,7 @@ export const XLSX_LIMITS: UnzipLimits = {
 export const MAX_SHEET_ROWS = 5000;
 export const MAX_SHEET_CELLS = 200_000;
 
-const unreadable = (message: string): ReadFailure => ({
+export const unreadable = (message: string): ReadFailure => ({
   ok: false,
   error: "unreadable-file",
   message,
