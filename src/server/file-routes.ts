@@ -5,7 +5,9 @@ import { a1 } from "../core/layout/address";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { periodSchema } from "../core/schema/document";
 import type { TemplateRegistry } from "../core/template/registry";
-import { readXlsx } from "../xlsx/read";
+import type { Issue } from "../core/schema/document";
+import type { ReadFailure } from "../xlsx/read";
+import { XlsxReadPool } from "../xlsx/read-pool";
 import { writeXlsx } from "../xlsx/write";
 import type { Database } from "./db/schema";
 import { loadTree } from "./reports";
@@ -19,7 +21,25 @@ const UPLOAD_LIMIT = 5 * 1024 * 1024;
 const LEDGER_BLANK_ROWS = 20;
 
 const query = z.object({ template: z.string().min(1), period: periodSchema });
-const uploadQuery = z.object({ period: periodSchema });
+const uploadQuery = z.object({ period: periodSchema, template: z.string().min(1).optional() });
+
+/** The 422 body of a file that is refused (`detail`: what unreadable files said before `message`). */
+function refusal(read: ReadFailure): Record<string, unknown> {
+  if (read.error === "file-mismatch")
+    return { error: read.error, message: read.message, expected: read.expected, found: read.found };
+  if (read.error === "unreadable-file")
+    return { error: read.error, message: read.message, detail: read.message };
+  return { error: read.error, message: read.message };
+}
+
+/** A blank input cell that held a formula is that formula's issue, not also a blank one. */
+function withFormulaIssues(formula: Issue[], issues: Issue[]): Issue[] {
+  const at = new Set(formula.map((i) => `${i.row}\u0000${i.col}`));
+  return [
+    ...formula,
+    ...issues.filter((i) => !(i.rule === "cell.required" && at.has(`${i.row}\u0000${i.col}`))),
+  ];
+}
 
 /**
  * For units without the add-in: the blank official table of the token's unit as .xlsx, and the
@@ -34,6 +54,8 @@ export function registerFileRoutes(
   }
 ): void {
   const { db, templates } = deps;
+  const reader = new XlsxReadPool(templates);
+  api.addHook("onClose", () => reader.close());
   api.addContentTypeParser(
     XLSX_TYPE,
     { parseAs: "buffer", bodyLimit: UPLOAD_LIMIT },
@@ -85,16 +107,23 @@ export function registerFileRoutes(
       return reply
         .status(415)
         .send({ error: "unsupported-media-type", detail: `send ${XLSX_TYPE}` });
+    if (q.data.template && !templates.get(q.data.template))
+      return reply.status(404).send({ error: "unknown-template" });
     const unit = await getUnit(db, token.unit);
     if (!unit) return reply.status(404).send({ error: "unknown-unit" });
     const all = await db.selectFrom("units").select(["code", "name"]).execute();
-    const read = await readXlsx(req.body, {
-      templates,
+    const read = await reader.read({
+      file: req.body,
       unit: { code: unit.code, name: unit.name },
       period: q.data.period,
-      unitCodeByName: new Map(all.map((u) => [u.name, u.code])),
+      template: q.data.template,
+      unitCodeByName: all.map((u) => [u.name, u.code]),
     });
-    if (!read.ok) return reply.status(422).send({ error: "unreadable-file", detail: read.error });
+    if (!read.ok) {
+      if (read.error === "busy")
+        return reply.status(429).send({ error: "busy", message: read.message });
+      return reply.status(422).send(refusal(read));
+    }
     const checked = await serverIssues(db, templates, read.doc, "submit");
     if ("status" in checked) return reply.status(checked.status).send(checked.body);
     // Where each issue is in the official layout (the downloaded template's cells).
@@ -114,7 +143,10 @@ export function registerFileRoutes(
     };
     return {
       document: checked.doc,
-      issues: checked.issues.map((i) => ({ ...i, address: at(i.row, i.col) })),
+      issues: withFormulaIssues(read.formulaIssues, checked.issues).map((i) => ({
+        ...i,
+        address: at(i.row, i.col),
+      })),
     };
   });
 }

@@ -1,37 +1,72 @@
 import ExcelJS from "exceljs";
+import type { Issue, SheetDocument } from "../core/schema/document";
 import {
   readTable,
   templateByTitle,
+  titleYear,
   type GridValue,
   type TableGrid,
-  type TableRead,
 } from "../core/sheet/recover";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { TemplateRegistry } from "../core/template/registry";
+import { builtinMessage } from "../core/validate/messages";
+import { fileMismatch, type FileFound, type FileMismatch } from "./file-identity";
+import { countRowsAndCells, hasExternalLinkParts, refersOutside } from "./sheet-scan";
 import { BINDING_SHEET } from "./write";
-import { zipSummary } from "./zip-guard";
+import { storedZip, unzipBounded, type UnzipLimits } from "./zip-guard";
 
 /**
  * Reads a filled official table into a sheet document, whoever made the file: the template is
  * known from our binding sheet or from the title; columns are found by the printed column numbers
  * (or the header labels), rows by the 项目 labels, header fields by their labels (填报单位：…).
+ * Nothing reaches the spreadsheet parser before the zip has been unpacked under fixed caps and
+ * its sheets' rows counted.
  */
-export type ReadResult = TableRead;
-
 export interface ReadOptions {
   templates: TemplateRegistry;
   unit: { code: string; name: string };
   period: string;
+  /** The table the user chose; a file of another table is refused (file-mismatch). */
+  template?: string;
   /** stat-1 rows are keyed by unit code: names found in the file are looked up here. */
   unitCodeByName?: Map<string, string>;
   /** Refuse larger files before unzipping anything. */
   maxBytes?: number;
-  /** Refuse workbooks that unpack to more than this (a zip bomb, a sheet of 200,000 rows). */
-  maxUnpackedBytes?: number;
+  /** Caps while unpacking (per entry, per file). */
+  limits?: UnzipLimits;
 }
 
-/** A filled official table is well under 1 MB unpacked; 40 MB leaves room for any honest file. */
-export const MAX_UNPACKED_BYTES = 40 * 2 ** 20;
+export type ReadFailure =
+  { ok: false; error: "unreadable-file" | "external-links"; message: string } | FileMismatch;
+
+export type ReadResult =
+  | {
+      ok: true;
+      doc: SheetDocument;
+      template: CompiledTemplate;
+      /** `cell.formula` on every input cell that held a formula (its value was not taken). */
+      formulaIssues: Issue[];
+    }
+  | ReadFailure;
+
+/**
+ * A filled official table is well under 1 MB unpacked; these caps leave room for any honest
+ * file (a ledger of thousands of cases) and bound what a hostile one can cost.
+ */
+export const XLSX_LIMITS: UnzipLimits = {
+  entryBytes: 16 * 2 ** 20,
+  totalBytes: 32 * 2 ** 20,
+  entries: 1000,
+};
+/** No official table comes near these (the longest is a ledger or a province's stat-1). */
+export const MAX_SHEET_ROWS = 5000;
+export const MAX_SHEET_CELLS = 200_000;
+
+export const unreadable = (message: string): ReadFailure => ({
+  ok: false,
+  error: "unreadable-file",
+  message,
+});
 
 /** Dates become ISO text, rich text and formula results their text and result. */
 function gridValue(v: ExcelJS.CellValue): GridValue {
@@ -46,65 +81,113 @@ function gridValue(v: ExcelJS.CellValue): GridValue {
   return v;
 }
 
-function detectTemplate(
+const isFormula = (v: ExcelJS.CellValue): boolean =>
+  typeof v === "object" && v !== null && ("formula" in v || "sharedFormula" in v);
+
+/** Unpacks under the caps, refuses external links and oversized sheets, gives a zip to parse. */
+function unpack(file: Buffer, opts: ReadOptions): { ok: true; zip: Buffer } | ReadFailure {
+  const maxBytes = opts.maxBytes ?? 20 * 2 ** 20;
+  if (file.length > maxBytes)
+    return unreadable(`文件大于 ${Math.round(maxBytes / 2 ** 20)} MB，一张统计表用不了这么大`);
+  if (file.length < 4 || file.readUInt32LE(0) !== 0x04034b50)
+    return unreadable(
+      "这不是 .xlsx 文件（旧版 Excel 的 .xls 文件请先用 Excel 或 WPS 另存为 .xlsx）"
+    );
+  const unzipped = unzipBounded(file, opts.limits ?? XLSX_LIMITS);
+  if (!unzipped.ok) return unreadable(unzipped.error);
+  if (hasExternalLinkParts(unzipped.entries)) return externalLinks();
+  for (const e of unzipped.entries) {
+    if (!/^xl\/worksheets\/[^/]+\.xml$/.test(e.name)) continue;
+    const { rows, cells } = countRowsAndCells(e.data);
+    if (rows > MAX_SHEET_ROWS)
+      return unreadable(`工作表有 ${rows} 行，超过统计表最多的 ${MAX_SHEET_ROWS} 行，文件未读取`);
+    if (cells > MAX_SHEET_CELLS)
+      return unreadable(
+        `工作表有 ${cells} 个单元格，超过统计表最多的 ${MAX_SHEET_CELLS} 个，文件未读取`
+      );
+  }
+  return { ok: true, zip: storedZip(unzipped.entries) };
+}
+
+const externalLinks = (): ReadFailure => ({
+  ok: false,
+  error: "external-links",
+  message: "文件中有链接到其他工作簿的公式或外部链接，请删除外部链接、只保留数值后再上传",
+});
+
+/** What the file says it is: our binding sheet, or the title (table and year). */
+function identify(
   wb: ExcelJS.Workbook,
   ws: ExcelJS.Worksheet,
   templates: TemplateRegistry
-): CompiledTemplate | null {
+): { template: CompiledTemplate; found: FileFound } | null {
   const binding = wb.getWorksheet(BINDING_SHEET);
   if (binding) {
-    const id = String(gridValue(binding.getCell("B1").value) ?? "");
-    const version = Number(gridValue(binding.getCell("B2").value));
-    const t = templates.get(id, version) ?? templates.get(id);
-    if (t) return t;
+    const cell = (a: string): string => String(gridValue(binding.getCell(a).value) ?? "");
+    const t = templates.get(cell("B1"), Number(cell("B2"))) ?? templates.get(cell("B1"));
+    if (t) {
+      const found: FileFound = { template: t.id };
+      if (/^\d{4}-\d{2}$/.test(cell("B3"))) found.period = cell("B3");
+      if (cell("B4")) found.unit = cell("B4");
+      return { template: t, found };
+    }
   }
   const titles: string[] = [];
   for (let r = 1; r <= Math.min(6, ws.rowCount); r++)
     ws.getRow(r).eachCell((c) => titles.push(String(gridValue(c.value) ?? "")));
-  return templateByTitle(titles, templates);
+  const t = templateByTitle(titles, templates);
+  if (!t) return null;
+  const year = titleYear(titles, t);
+  return { template: t, found: { template: t.id, ...(year ? { year } : {}) } };
 }
 
 export async function readXlsx(file: Buffer, opts: ReadOptions): Promise<ReadResult> {
-  if (file.length > (opts.maxBytes ?? 20 * 1024 * 1024))
-    return { ok: false, error: "the file is larger than 20 MB" };
-  if (file.length < 4 || file.readUInt32LE(0) !== 0x04034b50)
-    return {
-      ok: false,
-      error: "not an .xlsx file (an .xls from old Excel must be saved as .xlsx first)",
-    };
-  const zip = zipSummary(file);
-  if ("error" in zip) return { ok: false, error: `the .xlsx cannot be read: ${zip.error}` };
-  const limit = opts.maxUnpackedBytes ?? MAX_UNPACKED_BYTES;
-  if (zip.unpackedBytes > limit)
-    return {
-      ok: false,
-      error: `the workbook unpacks to ${Math.round(zip.unpackedBytes / 2 ** 20)} MB, more than the ${Math.round(limit / 2 ** 20)} MB an official table can need`,
-    };
+  const unpacked = unpack(file, opts);
+  if (!unpacked.ok) return unpacked;
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(file as unknown as ArrayBuffer);
-  } catch (e) {
-    return { ok: false, error: `the .xlsx cannot be read: ${(e as Error).message}` };
+    await wb.xlsx.load(unpacked.zip as unknown as ArrayBuffer);
+  } catch {
+    return unreadable(
+      "文件内容无法解析为 Excel 工作簿，请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
+    );
   }
+  if (refersOutside(wb)) return externalLinks();
   const ws = wb.worksheets.find((w) => w.name !== BINDING_SHEET && w.state === "visible");
-  if (!ws) return { ok: false, error: "the workbook has no sheet" };
-  const t = detectTemplate(wb, ws, opts.templates);
-  if (!t)
-    return {
-      ok: false,
-      error: `no official table title found (${opts.templates
+  if (!ws) return unreadable("工作簿中没有可见的工作表");
+  const id = identify(wb, ws, opts.templates);
+  if (!id)
+    return unreadable(
+      `没有找到统计表的标题（${opts.templates
         .list()
-        .map((x) => x.def.title.replace("{year}", "YYYY"))
-        .join(" / ")})`,
-    };
+        .map((x) => x.def.title.replace("{year}", "YYYY").replace("{campaign}", "……"))
+        .join("、")}）`
+    );
+  const mismatch = fileMismatch(id.template, id.found, opts);
+  if (mismatch) return mismatch;
   const g: TableGrid = {
-    rows: Math.min(ws.rowCount, 5000),
+    rows: Math.min(ws.rowCount, MAX_SHEET_ROWS),
     cols: Math.min(ws.columnCount, 200),
     at: (r, c) => gridValue(ws.getCell(r, c).value),
     master: (r, c) => {
       const m = ws.getCell(r, c).master;
       return `${Number(m.row)},${Number(m.col)}`;
     },
+    formula: (r, c) => isFormula(ws.getCell(r, c).value),
   };
-  return readTable(t, g, opts);
+  const read = readTable(id.template, g, opts);
+  if (!read.ok) return unreadable(read.error);
+  const message = builtinMessage("cell.formula", "zh-CN", {});
+  return {
+    ok: true,
+    doc: read.doc,
+    template: read.template,
+    formulaIssues: read.formulaCells.map(({ row, col }) => ({
+      rule: "cell.formula",
+      severity: "error",
+      row,
+      col,
+      message,
+    })),
+  };
 }

@@ -16,7 +16,8 @@ export async function freePort(): Promise<number> {
 
 /**
  * `tianbao serve` (the real CLI) in a child process, on its own database; with `addinDir`, it
- * serves that build of the add-in (the browser tests serve the harness page).
+ * serves that build of the add-in (the browser tests serve the harness page). `entry` is how it
+ * is started: as `npm start` does (`node --import tsx src/cli/index.ts`) or through the bin.
  */
 export class CliServer {
   private child: ChildProcess | null = null;
@@ -25,15 +26,26 @@ export class CliServer {
   constructor(
     readonly port: number,
     private readonly db: string,
-    private readonly addinDir?: string
+    private readonly addinDir?: string,
+    private readonly entry: "tsx" | "bin" = "tsx"
   ) {}
+
+  /** The server's process id, while it runs. */
+  get pid(): number | undefined {
+    const c = this.child;
+    return c && c.exitCode === null && c.signalCode === null ? c.pid : undefined;
+  }
 
   get base(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
   async start(demo: boolean): Promise<void> {
-    const args = ["--import", "tsx", "src/cli/index.ts", "serve", "--http"];
+    const args = [
+      ...(this.entry === "bin" ? ["bin/tianbao.js"] : ["--import", "tsx", "src/cli/index.ts"]),
+      "serve",
+      "--http",
+    ];
     args.push("--port", String(this.port), "--db", this.db, ...(demo ? ["--demo"] : []));
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
@@ -67,7 +79,7 @@ export class CliServer {
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once("exit", () => resolve());
       child.kill(signal);

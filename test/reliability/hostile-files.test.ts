@@ -8,6 +8,7 @@ import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
 import { writeXlsx } from "../../src/xlsx/write";
 import { runCommand } from "../helpers/cli";
+import { lyingZipBomb, manyRows } from "../helpers/hostile-xlsx";
 
 /**
  * Files nobody should send, given to `import xlsx` in a child process whose heap is capped at
@@ -77,13 +78,13 @@ async function storedCount(): Promise<number> {
 }
 
 const cases: [string, () => Promise<Buffer>, RegExp][] = [
-  ["not an xlsx (text)", async () => Buffer.from("单位,警示教育\nH1,3\n"), /not an \.xlsx file/],
+  ["not an xlsx (text)", async () => Buffer.from("单位,警示教育\nH1,3\n"), /这不是 \.xlsx 文件/],
   [
     "an old .xls (OLE compound file)",
     async () => Buffer.concat([Buffer.from("d0cf11e0a1b11ae1", "hex"), Buffer.alloc(4096)]),
-    /not an \.xlsx file.*\.xls/,
+    /这不是 \.xlsx 文件.*\.xls/,
   ],
-  ["a truncated .xlsx", async () => (await blankTemplate()).subarray(0, 3000), /cannot be read/],
+  ["a truncated .xlsx", async () => (await blankTemplate()).subarray(0, 3000), /不完整或已损坏/],
   [
     "a zip bomb (150 MB of zeros in 150 kB)",
     async () => {
@@ -92,7 +93,12 @@ const cases: [string, () => Promise<Buffer>, RegExp][] = [
       zip.file("xl/worksheets/sheet1.xml", Buffer.alloc(150 * 2 ** 20));
       return zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
     },
-    /unpacks to 150 MB/,
+    /文件解压后超过 16 MB/,
+  ],
+  [
+    "a lying zip bomb (says 4,000 bytes, inflates to 1.5 GB)",
+    () => lyingZipBomb(1536 * 2 ** 20),
+    /压缩包中“xl\/worksheets\/sheet1\.xml”声明解压后为 4000 字节，实际更大/,
   ],
   [
     "a sheet of 200,000 rows",
@@ -109,7 +115,17 @@ const cases: [string, () => Promise<Buffer>, RegExp][] = [
       const { readFileSync } = await import("node:fs");
       return readFileSync(file);
     },
-    /unpacks to \d+ MB, more than the 40 MB/,
+    /文件解压后超过 16 MB/,
+  ],
+  [
+    "a sheet of 6,000 short rows",
+    () => manyRows(6000),
+    /工作表有 6001 行，超过统计表最多的 5000 行/,
+  ],
+  [
+    "a file of another month",
+    async () => writeXlsx(layoutPlan(templates().get("stat-3")!, { period: "2021-10" })),
+    /这是表三 2021年10月的文件，但您选择的是 2021年7月/,
   ],
 ];
 
@@ -122,9 +138,26 @@ it.each(cases)(
     expect(r.signal).toBeNull();
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stderr.trim().split("\n")).toHaveLength(1); // one clear line, no stack trace
     expect(r.stdout).toBe("");
     expect(await storedCount()).toBe(0);
   },
   180_000
 );
+
+it("input cells holding formulas: refused with cell.formula on each, exit 1, nothing stored", async () => {
+  const t = templates().get("stat-3")!;
+  const plan = layoutPlan(t, { period: "2021-07", tier: "public.g2" });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await blankTemplate()) as unknown as ArrayBuffer);
+  const ws = wb.worksheets.find((w) => w.state === "visible")!;
+  const row = plan.rowIndex["public.g2"]! + 1;
+  for (let k = 1; k <= 13; k++) ws.getCell(row, plan.colIndex[`c${k}`]! + 1).value = 0;
+  ws.getCell(row, plan.colIndex.c2! + 1).value = { formula: "0*1", result: 85 };
+  const file = join(dir, "formula.xlsx");
+  writeFileSync(file, Buffer.from(await wb.xlsx.writeBuffer()));
+  const r = importFile(file);
+  expect([r.signal, r.status, r.stdout]).toEqual([null, 1, ""]);
+  expect(r.stderr).toMatch(/\[public\.g2\.c2\] 输入单元格不能含公式，请直接填写数值/);
+  expect(await storedCount()).toBe(0);
+}, 180_000);

@@ -2,24 +2,20 @@ import ExcelJS from "exceljs";
 import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
-import type { TestServer } from "../helpers/server";
-import { useTestServer } from "../helpers/server-hooks";
+import { manyRows } from "../helpers/hostile-xlsx";
+import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const current = useTestServer();
 let s: TestServer;
-beforeEach(() => {
-  s = current();
-});
 
 const plan = layoutPlan(templates().get("stat-3")!, { period: "2021-07", tier: "public.g2" });
 const at = (row: string, col: string) => a1(plan.rowIndex[row]!, plan.colIndex[col]!);
 const head = (f: keyof typeof plan.header) => a1(plan.header[f].r, plan.header[f].c);
 
-async function download(token: string): Promise<Buffer> {
+async function download(token: string, period = "2021-07"): Promise<Buffer> {
   const r = await s.app.inject({
     method: "GET",
-    url: "/api/v1/template.xlsx?template=stat-3&period=2021-07",
+    url: `/api/v1/template.xlsx?template=stat-3&period=${period}`,
     headers: { authorization: `Bearer ${token}` },
   });
   expect(r.statusCode).toBe(200);
@@ -28,7 +24,7 @@ async function download(token: string): Promise<Buffer> {
 }
 
 /** Fills the downloaded template as a user would in WPS or LibreOffice. */
-async function fill(file: Buffer, values: Record<string, string | number | Date>): Promise<Buffer> {
+async function fill(file: Buffer, values: Record<string, ExcelJS.CellValue>): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(file as unknown as ArrayBuffer);
   const ws = wb.worksheets.find((w) => w.state === "visible")!;
@@ -36,10 +32,10 @@ async function fill(file: Buffer, values: Record<string, string | number | Date>
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const upload = (token: string, body: Buffer | string, type = XLSX) =>
+const upload = (token: string, body: Buffer | string, type = XLSX, query = "period=2021-07") =>
   s.app.inject({
     method: "POST",
-    url: "/api/v1/uploads?period=2021-07",
+    url: `/api/v1/uploads?${query}`,
     headers: { authorization: `Bearer ${token}`, "content-type": type },
     payload: body,
   });
@@ -53,59 +49,177 @@ const filled = (extra: Record<string, number>) => ({
   [head("phone")]: "0772-6815093",
 });
 
-it("a unit without the add-in: download, fill, upload, see the broken rule on its cell, fix it", async () => {
-  const blank = await download(s.tokens.H1);
-  const broken = await upload(s.tokens.H1, await fill(blank, filled({ c10: 1.5 })));
-  expect(broken.statusCode).toBe(200);
-  const issues = broken.json().issues as { rule: string; address: string; message: string }[];
-  expect(issues.map((i) => [i.rule, i.address])).toEqual([
-    ["stat-3.c10-needs-c8", at("public.g2", "c10")],
-  ]);
-  expect(issues[0]!.message).toBe("查处收受回扣案件涉案金额大于0，但案件起数为0");
-
-  const fixed = await upload(s.tokens.H1, await fill(blank, filled({ c10: 1.5, c8: 1, c9: 1 })));
-  expect(fixed.json().issues).toEqual([]);
-  const doc = fixed.json().document as {
-    unit: string;
-    rows: { key: string; cells: Record<string, unknown> }[];
-  };
-  expect(doc.unit).toBe("H1");
-  expect(doc.rows.find((r) => r.key === "public.g2")!.cells).toMatchObject({
-    c8: 1,
-    c9: 1,
-    c10: 1.5,
+describe.each(["sqlite", "postgres"] as const)("files on %s", (kind) => {
+  let db: TestDb;
+  beforeEach(async () => {
+    db = await createTestDb(kind);
+    s = await startTestServer(db.url);
   });
-});
-
-it("refusals are precise and store nothing", async () => {
-  expect((await upload("nope", Buffer.from("x"))).statusCode).toBe(401);
-  const text = await upload(s.tokens.H1, Buffer.from("单位,警示教育"));
-  expect([text.statusCode, text.json().error]).toEqual([422, "unreadable-file"]);
-  const wrongType = await upload(s.tokens.H1, "{}", "application/json");
-  expect(wrongType.statusCode).toBe(415);
-  const noPeriod = await s.app.inject({
-    method: "POST",
-    url: "/api/v1/uploads",
-    headers: { authorization: `Bearer ${s.tokens.H1}`, "content-type": XLSX },
-    payload: Buffer.from("x"),
+  afterEach(async () => {
+    await s.close();
+    await db.drop();
   });
-  expect(noPeriod.statusCode).toBe(400);
-  const n = await s.store.db
-    .selectFrom("submissions")
-    .select((eb) => eb.fn.countAll().as("n"))
-    .executeTakeFirstOrThrow();
-  expect(Number(n.n)).toBe(0);
-});
 
-it("a county's stat-1 template lists the units below it", async () => {
-  const r = await s.app.inject({
-    method: "GET",
-    url: "/api/v1/template.xlsx?template=stat-1&period=2021-07",
-    headers: { authorization: `Bearer ${s.tokens.CTY}` },
+  it("a unit without the add-in: download, fill, upload, see the broken rule on its cell, fix it", async () => {
+    const blank = await download(s.tokens.H1);
+    const broken = await upload(s.tokens.H1, await fill(blank, filled({ c10: 1.5 })));
+    expect(broken.statusCode).toBe(200);
+    const issues = broken.json().issues as { rule: string; address: string; message: string }[];
+    expect(issues.map((i) => [i.rule, i.address])).toEqual([
+      ["stat-3.c10-needs-c8", at("public.g2", "c10")],
+    ]);
+    expect(issues[0]!.message).toBe("查处收受回扣案件涉案金额大于0，但案件起数为0");
+
+    const fixed = await upload(s.tokens.H1, await fill(blank, filled({ c10: 1.5, c8: 1, c9: 1 })));
+    expect(fixed.json().issues).toEqual([]);
+    const doc = fixed.json().document as {
+      unit: string;
+      rows: { key: string; cells: Record<string, unknown> }[];
+    };
+    expect(doc.unit).toBe("H1");
+    expect(doc.rows.find((r) => r.key === "public.g2")!.cells).toMatchObject({
+      c8: 1,
+      c9: 1,
+      c10: 1.5,
+    });
   });
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
-  const texts: string[] = [];
-  wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => texts.push(String(c.value))));
-  expect(texts).toEqual(expect.arrayContaining(["党建办", "示例县人民医院", "仁和医院"]));
+
+  it("refusals are precise and store nothing", async () => {
+    expect((await upload("nope", Buffer.from("x"))).statusCode).toBe(401);
+    const text = await upload(s.tokens.H1, Buffer.from("单位,警示教育"));
+    expect([text.statusCode, text.json().error]).toEqual([422, "unreadable-file"]);
+    const wrongType = await upload(s.tokens.H1, "{}", "application/json");
+    expect(wrongType.statusCode).toBe(415);
+    const noPeriod = await s.app.inject({
+      method: "POST",
+      url: "/api/v1/uploads",
+      headers: { authorization: `Bearer ${s.tokens.H1}`, "content-type": XLSX },
+      payload: Buffer.from("x"),
+    });
+    expect(noPeriod.statusCode).toBe(400);
+    const n = await s.store.db
+      .selectFrom("submissions")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(0);
+  });
+
+  it("a county's stat-1 template lists the units below it", async () => {
+    const r = await s.app.inject({
+      method: "GET",
+      url: "/api/v1/template.xlsx?template=stat-1&period=2021-07",
+      headers: { authorization: `Bearer ${s.tokens.CTY}` },
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+    const texts: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => texts.push(String(c.value))));
+    expect(texts).toEqual(expect.arrayContaining(["党建办", "示例县人民医院", "仁和医院"]));
+  });
+
+  it("an input cell holding a formula is cell.formula on that cell; its cached result is not taken", async () => {
+    const blank = await download(s.tokens.H1);
+    const file = await fill(blank, {
+      ...filled({}),
+      [at("public.g2", "c2")]: { formula: "0*1", result: 85 },
+      [at("public.g2", "c14")]: {
+        formula: 'HYPERLINK("http://example.com","已整改")',
+        result: "已整改",
+      },
+    });
+    const r = await upload(s.tokens.H1, file);
+    expect(r.statusCode).toBe(200);
+    const formulaIssues = (r.json().issues as { rule: string }[]).filter(
+      (i) => i.rule === "cell.formula"
+    );
+    expect(formulaIssues).toEqual([
+      {
+        rule: "cell.formula",
+        severity: "error",
+        row: "public.g2",
+        col: "c2",
+        message: "输入单元格不能含公式，请直接填写数值",
+        address: at("public.g2", "c2"),
+      },
+      {
+        rule: "cell.formula",
+        severity: "error",
+        row: "public.g2",
+        col: "c14",
+        message: "输入单元格不能含公式，请直接填写数值",
+        address: at("public.g2", "c14"),
+      },
+    ]);
+    const row = (
+      r.json().document as { rows: { key: string; cells: Record<string, unknown> }[] }
+    ).rows.find((x) => x.key === "public.g2")!;
+    expect(row.cells.c2).toBeUndefined();
+    expect(row.cells.c14).toBeUndefined();
+    expect(row.cells.c1).toBe(0);
+  });
+
+  it.each([
+    ["an indexed external book", "[1]Sheet1!A1"],
+    ["a named external book", "'[预算.xlsx]Sheet1'!A1"],
+  ])("a formula referring to %s is 422 external-links", async (_name, formula) => {
+    const blank = await download(s.tokens.H1);
+    const file = await fill(blank, {
+      ...filled({}),
+      [at("public.g2", "c2")]: { formula, result: 7 },
+    });
+    const r = await upload(s.tokens.H1, file);
+    expect(r.statusCode).toBe(422);
+    expect(r.json()).toEqual({
+      error: "external-links",
+      message: expect.stringMatching(/外部链接/),
+    });
+  });
+
+  it("a file of another month, table or unit is 422 file-mismatch with what it is", async () => {
+    const october = await fill(await download(s.tokens.H1, "2021-10"), filled({}));
+    const month = await upload(s.tokens.H1, october, XLSX, "period=2021-09&template=stat-3");
+    expect(month.statusCode).toBe(422);
+    expect(month.json()).toEqual({
+      error: "file-mismatch",
+      expected: { template: "stat-3", period: "2021-09", unit: "H1" },
+      found: { template: "stat-3", period: "2021-10", unit: "H1" },
+      message: "这是表三 2021年10月的文件，但您选择的是 2021年9月",
+    });
+    const table = await upload(s.tokens.H1, october, XLSX, "period=2021-10&template=stat-1");
+    expect([table.statusCode, table.json().error, table.json().message]).toEqual([
+      422,
+      "file-mismatch",
+      "这是表三 2021年10月的文件，但您选择的是 表一 2021年10月",
+    ]);
+    const unit = await upload(s.tokens.H2, october, XLSX, "period=2021-10");
+    expect(unit.statusCode).toBe(422);
+    expect(unit.json()).toMatchObject({
+      error: "file-mismatch",
+      expected: { template: "stat-3", period: "2021-10", unit: "H2" },
+      found: { template: "stat-3", period: "2021-10", unit: "H1" },
+    });
+    expect(unit.json().message).toMatch(/示例县人民医院.*仁和医院/);
+    // A file made by someone else says only its title's table and year.
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Sheet1").getCell("A1").value =
+      "2020年深入整治医疗领域腐败和作风问题工作情况统计表（三）";
+    const other = await upload(s.tokens.H1, Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(other.json()).toMatchObject({
+      error: "file-mismatch",
+      found: { template: "stat-3", year: 2020 },
+      message: "这是表三 2020年的文件，但您选择的是 2021年7月",
+    });
+    const right = await upload(s.tokens.H1, october, XLSX, "period=2021-10&template=stat-3");
+    expect(right.statusCode).toBe(200);
+  });
+
+  it("a 100,000-row upload is refused by its row count, before the sheet is parsed", async () => {
+    const r = await upload(s.tokens.H1, await manyRows(100_000));
+    expect(r.statusCode).toBe(422);
+    expect(r.json()).toEqual({
+      error: "unreadable-file",
+      message: "工作表有 100001 行，超过统计表最多的 5000 行，文件未读取",
+      detail: "工作表有 100001 行，超过统计表最多的 5000 行，文件未读取",
+    });
+  });
 });

@@ -1,12 +1,16 @@
 import ExcelJS from "exceljs";
+import { a1 } from "../../src/core/layout/address";
 import { layoutPlan, listRowsOf } from "../../src/core/layout/plan";
 import type { SheetDocument } from "../../src/core/schema/document";
 import { templates } from "../../src/templates";
 import { readXlsx } from "../../src/xlsx/read";
 import { writeXlsx } from "../../src/xlsx/write";
 import { loadFixtures } from "../helpers/fixtures";
+import { lyingZipBomb, manyRows } from "../helpers/hostile-xlsx";
 
 const reg = templates();
+/** A hospital's July: what the hostile and formula files are read as. */
+const H1_JULY = { templates: reg, unit: { code: "H1", name: "示例县人民医院" }, period: "2021-07" };
 const inputRows = (doc: SheetDocument, id: string) => {
   const t = reg.get(id)!;
   return doc.rows
@@ -44,7 +48,7 @@ describe("reading a filled official .xlsx", () => {
       period: doc.period,
       unitCodeByName: names,
     });
-    if (!r.ok) throw new Error(r.error);
+    if (!r.ok) throw new Error(r.message);
     expect(r.template.id).toBe(doc.template);
     expect(inputRows(r.doc, doc.template)).toEqual(inputRows(doc, doc.template));
     for (const f of ["reportingUnit", "filledOn", "preparer", "phone"] as const)
@@ -85,7 +89,7 @@ describe("reading a filled official .xlsx", () => {
       unit: { code: "DEMO-H08", name: "仁和医院" },
       period: "2021-07",
     });
-    if (!r.ok) throw new Error(r.error);
+    if (!r.ok) throw new Error(r.message);
     expect(r.doc.template).toBe("stat-3");
     expect(r.doc.header).toEqual({
       reportingUnit: "仁和医院",
@@ -111,18 +115,71 @@ describe("reading a filled official .xlsx", () => {
     const opts = { templates: reg, unit: { code: "U", name: "u" }, period: "2021-07" };
     expect(await readXlsx(Buffer.from("plain text, not a spreadsheet"), opts)).toEqual({
       ok: false,
-      error: expect.stringMatching(/not an .xlsx/),
+      error: "unreadable-file",
+      message: "这不是 .xlsx 文件（旧版 Excel 的 .xls 文件请先用 Excel 或 WPS 另存为 .xlsx）",
     });
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet("x").getCell("A1").value = "随便一个表";
     expect(await readXlsx(Buffer.from(await wb.xlsx.writeBuffer()), opts)).toEqual({
       ok: false,
-      error: expect.stringMatching(/no official table title/),
+      error: "unreadable-file",
+      message: expect.stringMatching(/^没有找到统计表的标题/),
+    });
+    const titled = new ExcelJS.Workbook();
+    titled.addWorksheet("x").getCell("A1").value =
+      "2021年深入整治医疗领域腐败和作风问题工作情况统计表（三）";
+    expect(await readXlsx(Buffer.from(await titled.xlsx.writeBuffer()), opts)).toEqual({
+      ok: false,
+      error: "unreadable-file",
+      message: "没有找到表三的各栏（栏次号那一行或表头文字），请保留表头后再上传",
     });
     const truncated = (
       await writeXlsx(layoutPlan(reg.get("stat-3")!, { period: "2021-07" }))
     ).subarray(0, 2000);
     const r = await readXlsx(truncated, opts);
     expect(r.ok).toBe(false);
+  });
+
+  it("takes no formula's cached result for an input cell: cell.formula instead", async () => {
+    const t = reg.get("stat-3")!;
+    const plan = layoutPlan(t, { period: "2021-07", tier: "public.g2" });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await writeXlsx(plan)) as unknown as ArrayBuffer);
+    const ws = wb.worksheets.find((w) => w.state === "visible")!;
+    const cell = (row: string, col: string) =>
+      ws.getCell(a1(plan.rowIndex[row]!, plan.colIndex[col]!));
+    cell("public.g2", "c1").value = 3;
+    cell("public.g2", "c2").value = { formula: "0*1", result: 85 };
+    // A shared formula: the cell holds no text of its own, only the master's.
+    cell("public.g3", "c3").value = { formula: "1+1", result: 2 };
+    cell("public.g2", "c3").value = { sharedFormula: cell("public.g3", "c3").address, result: 2 };
+    const r = await readXlsx(Buffer.from(await wb.xlsx.writeBuffer()), H1_JULY);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.formulaIssues.map((i) => [i.rule, i.severity, i.row, i.col, i.message])).toEqual([
+      ["cell.formula", "error", "public.g3", "c3", "输入单元格不能含公式，请直接填写数值"],
+      ["cell.formula", "error", "public.g2", "c2", "输入单元格不能含公式，请直接填写数值"],
+      ["cell.formula", "error", "public.g2", "c3", "输入单元格不能含公式，请直接填写数值"],
+    ]);
+    const g2 = r.doc.rows.find((x) => x.key === "public.g2")!.cells;
+    expect(g2).toEqual({ c1: 3 });
+  });
+
+  it("refuses a file whose zip lies about a part's size, stopping where the lie starts", async () => {
+    const r = await readXlsx(await lyingZipBomb(64 * 2 ** 20), H1_JULY);
+    expect(r).toEqual({
+      ok: false,
+      error: "unreadable-file",
+      message:
+        "文件不可信：压缩包中“xl/worksheets/sheet1.xml”声明解压后为 4000 字节，实际更大（疑似压缩炸弹），已拒收",
+    });
+  });
+
+  it("refuses a sheet with more rows than any table before parsing it", async () => {
+    const r = await readXlsx(await manyRows(6000), H1_JULY);
+    expect(r).toEqual({
+      ok: false,
+      error: "unreadable-file",
+      message: "工作表有 6001 行，超过统计表最多的 5000 行，文件未读取",
+    });
   });
 });

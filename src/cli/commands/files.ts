@@ -14,7 +14,7 @@ import { manifestForHost } from "../manifest";
 
 async function importXlsx(
   file: string,
-  flags: { unit: string; period: string; db?: string },
+  flags: { unit: string; period: string; template?: string; db?: string },
   io: CliIO
 ): Promise<void> {
   if (!periodSchema.safeParse(flags.period).success)
@@ -34,9 +34,18 @@ async function importXlsx(
       templates: templates(),
       unit: { code: unit.code, name: unit.name },
       period: flags.period,
+      template: flags.template,
       unitCodeByName: new Map(all.map((u) => [u.name, u.code])),
     });
-    if (!read.ok) throw new CliExit(2, `${file}: ${read.error}`);
+    if (!read.ok) throw new CliExit(2, `${file}: ${read.message}`);
+    if (read.formulaIssues.length)
+      throw new CliExit(
+        1,
+        [
+          `${file}: refused (input cells hold formulas)`,
+          ...read.formulaIssues.map((i) => `  ${i.severity} [${i.row}.${i.col}] ${i.message}`),
+        ].join("\n")
+      );
     // The file's hash is the idempotency key: importing the same file twice makes one version.
     const key = `xlsx-${createHash("sha256").update(bytes).digest("hex").slice(0, 40)}`;
     const reply = await submit({
@@ -77,9 +86,11 @@ export function registerFiles(program: Command, io: CliIO): void {
     .argument("<file>")
     .requiredOption("--unit <code>")
     .requiredOption("--period <YYYY-MM>")
+    .option("--template <id>", "the table the file must be (a file of another table is refused)")
     .option("--db <url>")
-    .action((file: string, flags: { unit: string; period: string; db?: string }) =>
-      importXlsx(file, flags, io)
+    .action(
+      (file: string, flags: { unit: string; period: string; template?: string; db?: string }) =>
+        importXlsx(file, flags, io)
     );
 
   program

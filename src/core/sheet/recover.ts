@@ -20,10 +20,19 @@ export interface TableGrid {
   at(r: number, c: number): GridValue;
   /** The address of the merged area's top-left cell (the cell's own address when not merged). */
   master(r: number, c: number): string;
+  /** Whether the cell holds a formula, where the grid knows it (a file; not Office.js values). */
+  formula?(r: number, c: number): boolean;
 }
 
 export type TableRead =
-  { ok: true; doc: SheetDocument; template: CompiledTemplate } | { ok: false; error: string };
+  | {
+      ok: true;
+      doc: SheetDocument;
+      template: CompiledTemplate;
+      /** Input cells that held a formula: their cached results are not taken as values. */
+      formulaCells: { row: string; col: string }[];
+    }
+  | { ok: false; error: string };
 
 export interface TableReadOptions {
   unit: { code: string; name: string };
@@ -47,27 +56,37 @@ function value(v: GridValue, numeric: boolean): unknown {
 
 const squash = (s: string): string => s.replace(/\s+/g, "");
 
+/** A template's title in any year, whitespace squashed; the year is the first group. */
+function titleRegex(t: CompiledTemplate): RegExp {
+  const pattern = squash(t.def.title)
+    .split(/(\{[a-zA-Z]+\})/)
+    .map((part) =>
+      part === "{year}"
+        ? "(\\d{4})"
+        : /^\{[a-zA-Z]+\}$/.test(part)
+          ? ".+"
+          : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    )
+    .join("");
+  return new RegExp(`^${pattern}$`);
+}
+
 /** The template whose title (any year) is among the first rows' texts. */
 export function templateByTitle(
   titles: readonly string[],
   templates: TemplateRegistry
 ): CompiledTemplate | null {
-  const squashed = titles.map(squash);
-  for (const t of templates.list()) {
-    const pattern = squash(t.def.title)
-      .split(/(\{[a-zA-Z]+\})/)
-      .map((part) =>
-        part === "{year}"
-          ? "\\d{4}"
-          : /^\{[a-zA-Z]+\}$/.test(part)
-            ? ".+"
-            : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-      )
-      .join("");
-    const re = new RegExp(`^${pattern}$`);
-    if (squashed.some((s) => re.test(s))) return t;
+  return templates.list().find((t) => titleYear(titles, t) !== undefined) ?? null;
+}
+
+/** The year printed in the template's title among these texts (NaN for a title without one). */
+export function titleYear(titles: readonly string[], t: CompiledTemplate): number | undefined {
+  const re = titleRegex(t);
+  for (const s of titles) {
+    const m = re.exec(squash(s));
+    if (m) return Number(m[1]);
   }
-  return null;
+  return undefined;
 }
 
 function findColumns(
@@ -128,7 +147,7 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
   if (!found)
     return {
       ok: false,
-      error: `the columns of ${t.def.shortName["zh-CN"]} were not found (the column-number row or header labels)`,
+      error: `没有找到${t.def.shortName["zh-CN"]}的各栏（栏次号那一行或表头文字），请保留表头后再上传`,
     };
   const firstDataCol = Math.min(...found.cols.values());
 
@@ -174,10 +193,13 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
 
   let serial = 0;
   const above: string[] = [];
+  const formulaCells: { row: string; col: string }[] = [];
   for (let r = found.headerEnd + 1; r < footerRow; r++) {
     const cells: Record<string, unknown> = {};
+    const formulas: string[] = [];
     for (const [key, c] of found.cols) {
       const col = t.column.get(key)!;
+      if (!col.computed && g.formula?.(r, c)) formulas.push(key);
       const v = value(g.at(r, c), col.numeric);
       if (v !== undefined)
         cells[key] =
@@ -192,35 +214,45 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
         if (p.trim()) above[i] = p;
         else if (i < parts.length - 1) parts[i] = above[i] ?? "";
       });
-    if (Object.values(cells).every((v) => v === undefined)) continue;
+    if (Object.values(cells).every((v) => v === undefined) && !formulas.length) continue;
+    // A formula's cached result is whatever the file says it is: an input cell's value is only
+    // what was typed. Computed rows keep theirs (they are recomputed and compared).
+    const push = (key: string, rowCells: Record<string, unknown>): void => {
+      if (t.row.get(key)?.computed) {
+        if (Object.keys(rowCells).length) rows.push({ key, cells: rowCells });
+        return;
+      }
+      for (const col of formulas) {
+        delete rowCells[col];
+        formulaCells.push({ row: key, col });
+      }
+      rows.push({ key, cells: rowCells });
+    };
     const stub = parts.join("");
     if (t.def.rowMode === "fixed") {
       const key = fixedRowKey(t, stub);
-      if (key && !rows.some((x) => x.key === key)) rows.push({ key, cells });
+      if (key && !rows.some((x) => x.key === key)) push(key, cells);
       continue;
     }
     const name = typeof cells.name === "string" ? cells.name : "";
     const fixed = t.rows.find((x) => Object.values(x.fixedCells ?? {}).includes(name));
     if (fixed) {
-      rows.push({
-        key: fixed.key,
-        cells: Object.fromEntries(Object.entries(cells).filter(([k]) => k !== "name")),
-      });
+      push(fixed.key, Object.fromEntries(Object.entries(cells).filter(([k]) => k !== "name")));
       continue;
     }
-    if (t.def.listKey === "serial") rows.push({ key: String(++serial), cells });
+    if (t.def.listKey === "serial") push(String(++serial), cells);
     else
-      rows.push({
-        key:
-          name === opts.unit.name
-            ? opts.unit.code
-            : (opts.unitCodeByName?.get(name) ?? (name || `row${r}`)),
-        cells,
-      });
+      push(
+        name === opts.unit.name
+          ? opts.unit.code
+          : (opts.unitCodeByName?.get(name) ?? (name || `row${r}`)),
+        cells
+      );
   }
   return {
     ok: true,
     template: t,
+    formulaCells,
     doc: {
       template: t.id,
       templateVersion: t.version,

@@ -36,6 +36,10 @@ export const BUILTIN_MESSAGES: Messages = {
     "zh-CN": "{col}应为日期，写作 2021-08-31（现为“{value}”）",
     "en-US": '{col} must be a date written 2021-08-31 (not "{value}")',
   },
+  "cell.formula": {
+    "zh-CN": "输入单元格不能含公式，请直接填写数值",
+    "en-US": "An input cell cannot hold a formula: type the number itself",
+  },
   "cell.required": { "zh-CN": "{col}未填写{hint}", "en-US": "{col} is empty{hint}" },
   "computed.mismatch": {
     "zh-CN": "{col}是自动计算的，应为{expected}，表中为{value}",

@@ -1,0 +1,84 @@
+import { constants, deflateRawSync } from "node:zlib";
+import ExcelJS from "exceljs";
+import JSZip from "jszip";
+import { layoutPlan } from "../../src/core/layout/plan";
+import { templates } from "../../src/templates";
+import { writeXlsx } from "../../src/xlsx/write";
+import { crc32, writeZip, type ZipPart } from "../../src/xlsx/zip-guard";
+
+/** Files made to hurt the reader: built here, byte by byte, so nothing checks them on the way. */
+
+const SHEET = "xl/worksheets/sheet1.xml";
+
+const honest = (name: string, data: Buffer): ZipPart => ({
+  name,
+  stored: deflateRawSync(data),
+  method: 8,
+  crc: crc32(data),
+  size: data.length,
+});
+
+/** The parts of an .xlsx, `replace` giving some of them instead. */
+async function partsOf(file: Buffer, replace: Record<string, ZipPart>): Promise<ZipPart[]> {
+  const zip = await JSZip.loadAsync(file);
+  const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
+  return Promise.all(
+    names.map(
+      async (name) => replace[name] ?? honest(name, await zip.files[name]!.async("nodebuffer"))
+    )
+  );
+}
+
+/**
+ * A raw deflate stream of `bytes` zeros (rounded up to 16 MiB), made without the zeros ever
+ * existing: one 16 MiB block ended by a full flush (which resets the dictionary, so the block
+ * stands alone) repeated, then an empty final block.
+ */
+function deflatedZeros(bytes: number): Buffer {
+  const block = deflateRawSync(Buffer.alloc(2 ** 24), {
+    level: 9,
+    finishFlush: constants.Z_FULL_FLUSH,
+  });
+  const blocks = Array.from({ length: Math.ceil(bytes / 2 ** 24) }, () => block);
+  return Buffer.concat([...blocks, deflateRawSync(Buffer.alloc(0))]);
+}
+
+/**
+ * Our own blank stat-3 file whose sheet part is `realBytes` of zeros while the zip's directory
+ * and local header claim `claimedBytes`: 1.5 MB on the wire for 1.5 GB inflated.
+ */
+export async function lyingZipBomb(realBytes: number, claimedBytes = 4000): Promise<Buffer> {
+  const blank = await writeXlsx(
+    layoutPlan(templates().get("stat-3")!, { period: "2021-07", tier: "public.g2" })
+  );
+  const bomb: ZipPart = {
+    name: SHEET,
+    stored: deflatedZeros(realBytes),
+    method: 8,
+    crc: 0,
+    size: claimedBytes,
+  };
+  return writeZip(await partsOf(blank, { [SHEET]: bomb }));
+}
+
+/**
+ * A sheet of `rows` rows of three numbers under stat-3's title (a file made by someone else),
+ * its XML written directly: exceljs takes many seconds to write 100,000 rows.
+ */
+export async function manyRows(rows: number): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet("表三").getCell("A1").value = 1;
+  const file = Buffer.from(await wb.xlsx.writeBuffer());
+  const title = "2021年深入整治医疗领域腐败和作风问题工作情况统计表（三）";
+  const xml = [
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+    `<row r="1"><c r="A1" t="inlineStr"><is><t>${title}</t></is></c></row>`,
+  ];
+  for (let r = 2; r <= rows + 1; r++)
+    xml.push(
+      `<row r="${r}"><c r="A${r}"><v>${r}</v></c><c r="B${r}"><v>1</v></c><c r="C${r}"><v>2</v></c></row>`
+    );
+  xml.push("</sheetData></worksheet>");
+  return writeZip(await partsOf(file, { [SHEET]: honest(SHEET, Buffer.from(xml.join(""))) }));
+}
