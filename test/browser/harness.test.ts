@@ -6,13 +6,14 @@ import type { Browser, Page } from "playwright-core";
 import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
-import { BUILD_TIMEOUT_MS, buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
+import { BUILD_TIMEOUT_MS, sharedHarness, launchChromium, SHOTS } from "./harness-build";
 
 /**
  * The add-in in a real browser: the harness page (the real task pane beside the emulated
  * workbook) built by webpack, served on loopback, driven in Debian's Chromium.
  */
-const BUILD = join(ROOT, "test-artifacts", "harness-build");
+/** The shared harness build of this run (see sharedHarness). */
+let BUILD = "";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -41,7 +42,7 @@ let base: string;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  await buildHarness(BUILD);
+  BUILD = await sharedHarness();
   server = await serve();
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchChromium();

@@ -7,7 +7,7 @@ import { layoutPlan } from "../../src/core/layout/plan";
 import { shanghaiDate } from "../../src/core/periods";
 import { templates } from "../../src/templates";
 import { CliServer, freePort } from "../helpers/cli-server";
-import { BUILD_TIMEOUT_MS, buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
+import { BUILD_TIMEOUT_MS, sharedHarness, launchChromium, SHOTS } from "./harness-build";
 
 /**
  * The loop users live in, in Chromium against a real server process with its own SQLite file: a
@@ -15,7 +15,8 @@ import { BUILD_TIMEOUT_MS, buildHarness, launchChromium, ROOT, SHOTS } from "./h
  * and after the server is back the queue sends it exactly once; the county bureau then sees who
  * reported and inserts the consolidated table.
  */
-const BUILD = join(ROOT, "test-artifacts", "harness-build-server");
+/** The shared harness build of this run (see sharedHarness). */
+let BUILD = "";
 let server: CliServer;
 let tokens: { reporter: string; collector: string };
 let browser: Browser;
@@ -23,7 +24,7 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), "tianbao-browser-"));
-  await buildHarness(BUILD);
+  BUILD = await sharedHarness();
   server = new CliServer(
     await freePort(),
     `sqlite:${join(dataDir, "tianbao.sqlite")}`,

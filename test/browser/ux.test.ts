@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { addMonths } from "../../src/core/periods";
 import { periodTitle } from "../../src/core/template/labels";
 import { CliServer, freePort } from "../helpers/cli-server";
-import { BUILD_TIMEOUT_MS, buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
+import { BUILD_TIMEOUT_MS, sharedHarness, launchChromium, SHOTS } from "./harness-build";
 import { fillStat3, THIS_MONTH } from "./stat3-file";
 
 /**
@@ -13,7 +13,8 @@ import { fillStat3, THIS_MONTH } from "./stat3-file";
  * and 390 px: messages that say only what is true, no second version or second sheet without
  * asking, no internal code on screen, nothing wider than a phone, and the pane's issues in view.
  */
-const BUILD = join(ROOT, "test-artifacts", "harness-build-ux");
+/** The shared harness build of this run (see sharedHarness). */
+let BUILD = "";
 const LAST_MONTH = addMonths(THIS_MONTH, -1);
 const TOKEN_KEY = "tianbao.web.token";
 
@@ -25,7 +26,7 @@ let dir: string;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), "tianbao-ux-"));
-  await buildHarness(BUILD);
+  BUILD = await sharedHarness();
   server = new CliServer(await freePort(), `sqlite:${join(dir, "t.sqlite")}`, join(BUILD, "addin"));
   await server.start(true);
   tokens = server.tokens();

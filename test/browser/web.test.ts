@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { printedPixelsOfColor } from "../helpers/libreoffice";
 import { CliServer, freePort } from "../helpers/cli-server";
-import { BUILD_TIMEOUT_MS, buildHarness, launchChromium, ROOT, SHOTS } from "./harness-build";
+import { BUILD_TIMEOUT_MS, sharedHarness, launchChromium, SHOTS } from "./harness-build";
 import { fillStat3, stat3At, stat3Plan, THIS_MONTH } from "./stat3-file";
 
 /**
@@ -12,7 +12,8 @@ import { fillStat3, stat3At, stat3Plan, THIS_MONTH } from "./stat3-file";
  * downloads the blank table, fills it outside Excel (exceljs here), uploads it, sees the broken rule
  * on its cell, fixes it and submits; the county bureau sees the board and the consolidated table.
  */
-const BUILD = join(ROOT, "test-artifacts", "harness-build-web");
+/** The shared harness build of this run (see sharedHarness). */
+let BUILD = "";
 const PERIOD = THIS_MONTH;
 const plan = stat3Plan;
 const at = stat3At;
@@ -24,7 +25,7 @@ let dir: string;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), "tianbao-web-"));
-  await buildHarness(BUILD);
+  BUILD = await sharedHarness();
   server = new CliServer(await freePort(), `sqlite:${join(dir, "t.sqlite")}`, join(BUILD, "addin"));
   await server.start(true);
   browser = await launchChromium();
