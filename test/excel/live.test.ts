@@ -209,3 +209,49 @@ it("a scripted session of 200 mixed edits at ExcelApi 1.9: at most 0.2 sync per 
   expect(m.syncs / 200).toBeLessThanOrEqual(0.2);
   expect(host.user.canUndo).toBe(true);
 });
+
+describe.each(LEVELS)("ExcelApi %s: 200 edits with cell-edit mode interleaved", (level) => {
+  it("the user starts typing in the next cell while a read is pending; the model ends equal to the sheet", async () => {
+    const { host, live } = await stat1(level, 30);
+    const inputs = live.plan.cells.filter((c) => c.kind === "input" && c.bind?.col !== "name");
+    let seed = 11;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let i = 0; i < 200; i++) {
+      const cell = inputs[rnd(inputs.length)]!;
+      const next = inputs[rnd(inputs.length)]!;
+      const kind = i % 4;
+      if (kind === 0) {
+        // A paste needs a read at every level; the next cell is being typed into meanwhile.
+        await host.user.paste(
+          live.name,
+          a1(cell.r, cell.c),
+          [[rnd(9)]].concat(cell.r + 1 < live.plan.rowIndex.U30! ? [[rnd(9)]] : []),
+          { settle: false }
+        );
+        host.user.beginEdit(live.name, a1(next.r, next.c));
+        await new Promise((r) => setTimeout(r, 1));
+        await host.user.commitEdit(rnd(9));
+      } else if (kind === 1) {
+        await host.user.typeInto(live.name, a1(cell.r, cell.c), rnd(9), { settle: false });
+        host.user.beginEdit(live.name, a1(next.r, next.c));
+        await new Promise((r) => setTimeout(r, 1));
+        if (rnd(2)) await host.user.commitEdit(rnd(9));
+        else host.user.cancelEdit();
+      } else if (kind === 2) await host.user.clear(live.name, a1(cell.r, cell.c));
+      else await host.user.typeInto(live.name, a1(cell.r, cell.c), rnd(9));
+    }
+    await host.settle();
+    expect(host.handlerErrors).toEqual([]);
+    const sheet = host.workbook.sheet(live.name)!;
+    for (const c of inputs) {
+      const v = host.workbook.value(sheet, c.r, c.c);
+      const inModel = live.model.document().rows.find((r) => r.key === c.bind!.row)?.cells[
+        c.bind!.col
+      ];
+      expect([a1(c.r, c.c), inModel ?? ""]).toEqual([a1(c.r, c.c), v]);
+    }
+  });
+});
