@@ -20,6 +20,37 @@ function quiet(context: Excel.RequestContext, caps: Capabilities, on: boolean): 
   if (!caps.triggerSource) context.runtime.enableEvents = on; // ExcelApi 1.8
 }
 
+/**
+ * Runs a batch that switches events off (below 1.14) and on again at its end. Runtime.enableEvents
+ * is runtime-wide: if the batch fails after the switch-off, its switch-on never runs and live
+ * validation would stop on every sheet. So the events are turned back on in a `finally`, with a
+ * request of its own (the failed context is not reused).
+ */
+async function runQuietly<T>(
+  caps: Capabilities,
+  batch: (context: Excel.RequestContext) => Promise<T>
+): Promise<T> {
+  let done = false;
+  try {
+    const result = await Excel.run(batch);
+    done = true;
+    return result;
+  } finally {
+    if (!done && !caps.triggerSource) await eventsOn();
+  }
+}
+
+async function eventsOn(): Promise<void> {
+  try {
+    await Excel.run(async (context) => {
+      context.runtime.enableEvents = true; // ExcelApi 1.8
+      await context.sync();
+    });
+  } catch {
+    // Nothing more can be done; the first error is the one to report.
+  }
+}
+
 export interface CreatedSheet {
   sheetId: string;
   name: string;
@@ -87,7 +118,7 @@ async function addBoundSheet(
 ): Promise<CreatedSheet> {
   const name = uniqueSheetName(plan.sheetName, taken);
   const firstInput = plan.cells.find((c) => c.kind === "input") ?? plan.cells[0]!;
-  return Excel.run(async (context) => {
+  return runQuietly(caps, async (context) => {
     quiet(context, caps, false);
     const sheet = context.workbook.worksheets.add(name);
     queueRender(sheet, plan, matrixWith(plan, doc));
@@ -101,12 +132,7 @@ async function addBoundSheet(
       await context.sync();
     } catch (e) {
       // A taken name fails before anything is made; any later failure leaves our sheet half-made.
-      if (errorCode(e) !== "ItemAlreadyExists") await discardHalfMadeSheet(name, caps);
-      else if (!caps.triggerSource)
-        await Excel.run(async (c) => {
-          c.runtime.enableEvents = true;
-          await c.sync();
-        });
+      if (errorCode(e) !== "ItemAlreadyExists") await discardHalfMadeSheet(name);
       throw e;
     }
     if (!caps.customProperties) {
@@ -122,7 +148,7 @@ async function addBoundSheet(
 }
 
 /** Excel on the web can fail half-way through a large batch: a half-made sheet of ours is removed. */
-async function discardHalfMadeSheet(name: string, caps: Capabilities): Promise<void> {
+async function discardHalfMadeSheet(name: string): Promise<void> {
   try {
     await Excel.run(async (context) => {
       const sheet = context.workbook.worksheets.getItemOrNullObject(name);
@@ -131,7 +157,6 @@ async function discardHalfMadeSheet(name: string, caps: Capabilities): Promise<v
         sheet.protection.unprotect();
         sheet.delete();
       }
-      quiet(context, caps, true);
       await context.sync();
     });
   } catch {
@@ -185,7 +210,7 @@ export async function writeInputs(
   unmark: { r: number; c: number }[] = []
 ): Promise<void> {
   if (!cells.length) return;
-  await Excel.run(async (context) => {
+  await runQuietly(caps, async (context) => {
     quiet(context, caps, false);
     const sheet = context.workbook.worksheets.getItem(sheetId);
     if (unmark.length) {
