@@ -23,15 +23,23 @@ const MESSAGES: Record<string, Record<Locale, string>> = {
     "zh-CN": "已有同名工作表。",
     "en-US": "A sheet with that name already exists.",
   },
+  // Excel.ErrorCodes.invalidOperationInCellEditMode: a request while the user edits a cell.
+  InvalidOperationInCellEditMode: {
+    "zh-CN": "Excel 正处于单元格编辑状态：请先按 Enter 或 Esc 结束单元格编辑，再重试。",
+    "en-US": "Excel is editing a cell: press Enter or Esc to finish editing, then try again.",
+  },
   RequestPayloadSizeLimitExceeded: {
     "zh-CN": "表格太大，Excel 网页版一次无法写入。",
     "en-US": "The table is too large for one request to Excel on the web.",
   },
 };
 
+export const errorCode = (e: unknown): string =>
+  typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
+
 export function explain(e: unknown, locale: Locale): ExcelActionError {
-  const code =
-    typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
+  if (e instanceof ExcelActionError) return e;
+  const code = errorCode(e);
   const known = MESSAGES[code]?.[locale];
   const detail = e instanceof Error ? e.message : String(e);
   return new ExcelActionError(

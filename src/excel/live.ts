@@ -7,6 +7,10 @@ import type { SheetValue } from "../core/sheet/grid";
 import { SheetModel, type ModelOptions } from "../core/sheet/model";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { Capabilities } from "./capabilities";
+import { errorCode, explain } from "./errors";
+
+/** Waits between tries of a read that met cell-edit mode (an Excel that ignores delayForCellEdit). */
+const CELL_EDIT_RETRY_MS = [50, 100, 200, 400, 800];
 
 /**
  * One bound sheet as the task pane sees it: the shadow model of its cells, fed by
@@ -21,6 +25,10 @@ export class LiveSheet {
   serverIssues: Issue[] = [];
   /** Cells marked by the last "校验" (rules a formula cannot paint). */
   marked: { r: number; c: number; severity: "error" | "warning" }[] = [];
+  /** Why the model may be behind the sheet (a read that could not be made), for the pane to show. */
+  notice: string | null = null;
+  /** A change could not be read: the next event reads the whole sheet again. */
+  private stale = false;
   private readonly listeners = new Set<() => void>();
   /** Set when the sheet is set aside: its events no longer concern the pane. */
   private detached = false;
@@ -34,7 +42,7 @@ export class LiveSheet {
     readonly template: CompiledTemplate,
     readonly plan: LayoutPlan,
     private readonly caps: Capabilities,
-    opts: ModelOptions
+    private readonly opts: ModelOptions
   ) {
     this.model = new SheetModel(template, plan, opts);
     this.fixed = new Set(
@@ -66,6 +74,8 @@ export class LiveSheet {
   /** Takes a full read of the sheet: values for the model, formulas for the layout check. */
   load(values: SheetValue[][], formulas: SheetValue[][] | null): void {
     this.model.apply(0, 0, values);
+    this.stale = false;
+    this.notice = null;
     if (formulas) this.problems = layoutProblems(this.plan, (r, c) => formulas[r]?.[c] ?? "");
     this.notify();
   }
@@ -82,10 +92,21 @@ export class LiveSheet {
     // Our own writes update the model directly; below 1.14 events are off while we write.
     if (this.detached) return;
     if (this.caps.triggerSource && ev.triggerSource === "ThisLocalAddin") return;
+    try {
+      await this.take(ev);
+    } catch (e) {
+      // Excel swallows a handler's failure: the pane says so and reads everything next time.
+      this.stale = true;
+      this.notice = explain(e, this.opts.locale ?? "zh-CN").message;
+      this.notify();
+    }
+  };
+
+  private async take(ev: Excel.WorksheetChangedEventArgs): Promise<void> {
     const area = parseArea(ev.address);
     if (!area) return;
     const structural = ev.changeType !== "RangeEdited";
-    if (structural || this.touchesLayout(area)) {
+    if (this.stale || structural || this.touchesLayout(area)) {
       await this.refresh();
       return;
     }
@@ -98,7 +119,7 @@ export class LiveSheet {
     if (area.r1 >= this.plan.rowCount || area.c1 >= this.plan.colCount) return;
     const rows = Math.min(area.r2, this.plan.rowCount - 1) - area.r1 + 1;
     const cols = Math.min(area.c2, this.plan.colCount - 1) - area.c1 + 1;
-    const values = await Excel.run(async (context) => {
+    const values = await this.readLive(async (context) => {
       const range = context.workbook.worksheets
         .getItem(this.sheetId)
         .getRangeByIndexes(area.r1, area.c1, rows, cols) // ExcelApi 1.7
@@ -107,7 +128,25 @@ export class LiveSheet {
       return range.values as SheetValue[][];
     });
     if (this.model.apply(area.r1, area.c1, values)) this.changed();
-  };
+  }
+
+  /**
+   * A read prompted by the user's own edit: the user is often already typing the next cell, and a
+   * request made in cell-edit mode fails unless it asks to wait (RunOptions.delayForCellEdit; the
+   * default is to fail, office-js #625, #3388). It asks to wait, and is tried again a few times
+   * where Excel refused anyway (office-js #3019).
+   */
+  private async readLive<T>(batch: (context: Excel.RequestContext) => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await Excel.run({ delayForCellEdit: true }, batch);
+      } catch (e) {
+        if (errorCode(e) !== "InvalidOperationInCellEditMode" || i >= CELL_EDIT_RETRY_MS.length)
+          throw e;
+        await new Promise((resolve) => setTimeout(resolve, CELL_EDIT_RETRY_MS[i]));
+      }
+    }
+  }
 
   /** A user edit: the server's old verdict no longer describes the sheet. */
   private changed(): void {
@@ -117,7 +156,7 @@ export class LiveSheet {
 
   /** Reads the whole sheet again (one round trip): after rows were inserted or a label typed over. */
   async refresh(): Promise<void> {
-    const { values, formulas } = await Excel.run(async (context) => {
+    const { values, formulas } = await this.readLive(async (context) => {
       const range = context.workbook.worksheets
         .getItem(this.sheetId)
         .getRangeByIndexes(0, 0, this.plan.rowCount, this.plan.colCount)

@@ -8,6 +8,7 @@ import type { SheetDocument } from "../core/schema/document";
 import { isoToSerial } from "../core/sheet/serial";
 import { queueBinding, uniqueSheetName } from "./bindings";
 import type { Capabilities } from "./capabilities";
+import { errorCode } from "./errors";
 import { formulaMatrix, PROTECTION, queueRender } from "./render";
 
 /**
@@ -104,9 +105,6 @@ export async function createSheet(
     return addBoundSheet(plan, binding, caps, names, onChanged, doc);
   }
 }
-
-const errorCode = (e: unknown): string =>
-  typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
 
 async function addBoundSheet(
   plan: LayoutPlan,

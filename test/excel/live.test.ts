@@ -255,3 +255,31 @@ describe.each(LEVELS)("ExcelApi %s: 200 edits with cell-edit mode interleaved", 
     }
   });
 });
+
+describe.each(LEVELS)(
+  "ExcelApi %s: an Excel that fails reads in cell-edit mode anyway (office-js #3019)",
+  (level) => {
+    it("the read is tried again until the edit ends; if it never does in time, the pane says why and reads all next time", async () => {
+      const { host, live } = await openStat3(level);
+      host.ignoreDelayForCellEdit = true;
+      const c1 = at(live, "public.g2", "c1");
+      await host.user.paste(live.name, c1, [[4, 3]], { settle: false });
+      host.user.beginEdit(live.name, at(live, "public.g2", "c10"));
+      await new Promise((r) => setTimeout(r, 80)); // a retry or two while the user types
+      await host.user.commitEdit(1.5);
+      expect(live.notice).toBeNull();
+      expect(live.model.document().rows[0]!.cells).toEqual({ c1: 4, c2: 3, c10: 1.5 });
+
+      // The user keeps the cell open past every retry: the change is missed, and the pane says so.
+      await host.user.paste(live.name, c1, [[6, 5]], { settle: false });
+      host.user.beginEdit(live.name, at(live, "public.g2", "c11"));
+      await new Promise((r) => setTimeout(r, 1700));
+      expect(live.notice).toContain("请先按 Enter 或 Esc 结束单元格编辑");
+      expect(live.model.document().rows[0]!.cells.c1).toBe(4);
+      // The next change reads the whole sheet: the model catches up and the notice goes.
+      await host.user.commitEdit(2);
+      expect(live.notice).toBeNull();
+      expect(live.model.document().rows[0]!.cells).toEqual({ c1: 6, c2: 5, c10: 1.5, c11: 2 });
+    });
+  }
+);
