@@ -11,10 +11,6 @@ export class ExcelActionError extends Error {
 }
 
 const MESSAGES: Record<string, Record<Locale, string>> = {
-  AccessDenied: {
-    "zh-CN": "工作表受保护，无法写入。请勿手动保护或更改表样。",
-    "en-US": "The sheet is protected and cannot be written to.",
-  },
   ItemNotFound: {
     "zh-CN": "找不到该工作表，可能已被删除或重命名。",
     "en-US": "The sheet was not found; it may have been deleted.",
@@ -42,6 +38,15 @@ export function explain(e: unknown, locale: Locale): ExcelActionError {
   const code = errorCode(e);
   const known = MESSAGES[code]?.[locale];
   const detail = e instanceof Error ? e.message : String(e);
+  // AccessDenied comes from a protected sheet, a shared or read-only workbook, or an
+  // administrator's policy: the pane repeats what Excel said instead of guessing which.
+  if (code === "AccessDenied")
+    return new ExcelActionError(
+      code,
+      locale === "zh-CN"
+        ? `Excel 拒绝了这次修改（无权限）。Excel 的说明：${detail}`
+        : `Excel denied the change. Excel said: ${detail}`
+    );
   return new ExcelActionError(
     code || "Unknown",
     known ?? (locale === "zh-CN" ? `Excel 操作失败：${detail}` : `Excel refused: ${detail}`)
