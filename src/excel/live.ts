@@ -8,6 +8,7 @@ import { SheetModel, type ModelOptions } from "../core/sheet/model";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { Capabilities } from "./capabilities";
 import { errorCode, explain } from "./errors";
+import type { SheetListeners } from "./sheet-io";
 
 /** Waits between tries of a read that met cell-edit mode (an Excel that ignores delayForCellEdit). */
 const CELL_EDIT_RETRY_MS = [50, 100, 200, 400, 800];
@@ -85,6 +86,11 @@ export class LiveSheet {
       for (let c = a.c1; c <= Math.min(a.c2, this.plan.colCount - 1); c++)
         if (this.fixed.has(r * this.plan.colCount + c)) return true;
     return false;
+  }
+
+  /** The handlers the sheet registers in Excel. */
+  handlers(): SheetListeners {
+    return { onChanged: this.onChanged };
   }
 
   /** The Worksheet.onChanged handler (ExcelApi 1.7; getRange 1.8, details 1.9, triggerSource 1.14). */

@@ -158,6 +158,18 @@ describe.each(LEVELS)("ExcelApi %s", (level) => {
     void live;
   });
 
+  it("6. a closed session leaves no handler behind; a new one listens once and alone", async () => {
+    const { host, session, live } = await openStat3(level);
+    expect(host.handlerCount(live.sheetId)).toBe(1);
+    await session.close();
+    expect(host.handlerCount(live.sheetId)).toBe(0);
+    const next = await WorkbookSession.open(templates(), "zh-CN");
+    expect(host.handlerCount(live.sheetId)).toBe(1);
+    await host.user.typeInto(live.name, at(live, "public.g2", "c10"), 1.5);
+    expect(rules(next.sheets()[0]!)).toEqual(["stat-3.c10-needs-c8@public.g2.c10"]);
+    expect(rules(live)).toEqual([]);
+  });
+
   it("7. AccessDenied from a shared workbook or a policy says what Excel said, not 'protected sheet'", async () => {
     const { host, session } = await openHost(level);
     const said = "This workbook is read-only for you by your organization's policy.";
