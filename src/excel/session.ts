@@ -6,6 +6,7 @@ import type { Issue, SheetDocument } from "../core/schema/document";
 import type { Tier } from "../core/schema/template";
 import type { Binding } from "../core/sheet/binding";
 import { documentFromGrid, type SheetValue } from "../core/sheet/grid";
+import { layoutProblems } from "../core/sheet/check";
 import { readTable } from "../core/sheet/recover";
 import { monthlyIncrements } from "../core/trend";
 import { columnLabel } from "../core/validate/engine";
@@ -91,7 +92,16 @@ export class WorkbookSession {
   static async open(templates: TemplateRegistry, locale: Locale): Promise<WorkbookSession> {
     const s = new WorkbookSession(templates, detectCapabilities(), locale);
     try {
-      const scan = await scanWorkbook(s.caps);
+      const scan = await scanWorkbook(s.caps, (b) => {
+        const t = templates.get(b.template, b.templateVersion);
+        if (!t) return null;
+        const plan = s.planOf(t, b);
+        return {
+          rows: plan.rowCount,
+          cols: plan.colCount,
+          matches: (f) => layoutProblems(plan, (r, c) => f[r]?.[c] ?? "").length === 0,
+        };
+      });
       s.names = scan.names;
       const found: LiveSheet[] = [];
       for (const b of scan.bound) {
