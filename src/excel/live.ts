@@ -35,6 +35,10 @@ export class LiveSheet {
   private detached = false;
   /** Cells that are not data (labels, formulas): a change there means the layout was touched. */
   private readonly fixed: Set<number>;
+  /** The data rows and columns of drop-down list cells (the ledger's categories and states). */
+  private readonly lists: { r1: number; r2: number; cols: number[] } | null;
+  /** Whether the selection is on a drop-down list cell (a pick there raises no onChanged). */
+  private onList = false;
 
   constructor(
     public sheetId: string,
@@ -51,6 +55,14 @@ export class LiveSheet {
         .filter((c) => c.formula || (c.locked && c.value !== undefined && c.value !== ""))
         .map((c) => c.r * plan.colCount + c.c)
     );
+    const listCells = plan.cells.filter((c) => c.validation?.rule.type === "list");
+    this.lists = listCells.length
+      ? {
+          r1: Math.min(...listCells.map((c) => c.r)),
+          r2: Math.max(...listCells.map((c) => c.r)),
+          cols: [...new Set(listCells.map((c) => c.c))].sort((a, b) => a - b),
+        }
+      : null;
   }
 
   subscribe(fn: () => void): () => void {
@@ -88,9 +100,58 @@ export class LiveSheet {
     return false;
   }
 
-  /** The handlers the sheet registers in Excel. */
+  /** The handlers the sheet registers in Excel (selection only where it has drop-down lists). */
   handlers(): SheetListeners {
-    return { onChanged: this.onChanged };
+    return this.lists
+      ? { onChanged: this.onChanged, onSelectionChanged: this.onSelectionChanged }
+      : { onChanged: this.onChanged };
+  }
+
+  /**
+   * Worksheet.onSelectionChanged (ExcelApi 1.7). A value picked from a data-validation drop-down
+   * may raise no onChanged (office-js #420 on Windows, #3888 and #4066 on the web), so when the
+   * selection leaves a list cell the list columns are read again (one round trip).
+   */
+  readonly onSelectionChanged = async (
+    ev: Excel.WorksheetSelectionChangedEventArgs
+  ): Promise<void> => {
+    if (this.detached || !this.lists) return;
+    const lists = this.lists;
+    const area = parseArea(ev.address);
+    const wasOnList = this.onList;
+    this.onList =
+      !!area &&
+      area.r1 <= lists.r2 &&
+      area.r2 >= lists.r1 &&
+      lists.cols.some((c) => c >= area.c1 && c <= area.c2);
+    if (!wasOnList) return;
+    try {
+      await this.readLists();
+    } catch (e) {
+      this.stale = true;
+      this.notice = explain(e, this.opts.locale ?? "zh-CN").message;
+      this.notify();
+    }
+  };
+
+  /** The drop-down list columns' data cells, read again (one round trip). */
+  async readLists(): Promise<void> {
+    const lists = this.lists;
+    if (!lists) return;
+    const rows = lists.r2 - lists.r1 + 1;
+    const columns = await this.readLive(async (context) => {
+      const sheet = context.workbook.worksheets.getItem(this.sheetId);
+      const ranges = lists.cols.map(
+        (c) => sheet.getRangeByIndexes(lists.r1, c, rows, 1).load("values") // ExcelApi 1.7
+      );
+      await context.sync();
+      return ranges.map((r) => r.values as SheetValue[][]);
+    });
+    let changed = false;
+    lists.cols.forEach((c, i) => {
+      changed = this.model.apply(lists.r1, c, columns[i]!) || changed;
+    });
+    if (changed) this.changed();
   }
 
   /** The Worksheet.onChanged handler (ExcelApi 1.7; getRange 1.8, details 1.9, triggerSource 1.14). */

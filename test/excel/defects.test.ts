@@ -112,6 +112,10 @@ describe.each(LEVELS)("ExcelApi %s", (level) => {
     await host.user.select(live.name, at(live, "1", "problem"));
     expect(live.model.document().rows.find((r) => r.key === "1")?.cells.status).toBe("整改中");
     expect(modelDocument(live)).toEqual(sheetDocument(host, live));
+    // A pick followed straight by 校验 (no move): its read takes the value too.
+    await host.user.pickFromList(live.name, at(live, "2", "category"), "医疗服务");
+    await session.validateAll(live.sheetId);
+    expect(live.model.document().rows.find((r) => r.key === "2")?.cells.category).toBe("医疗服务");
   });
 
   it("5. made in an Excel without sheet custom properties, reopened: each binding finds its own sheet", async () => {
