@@ -1,7 +1,7 @@
 import { a1, areaA1 } from "../../src/core/layout/address";
 import type { LiveSheet } from "../../src/excel/live";
 import { HIGHEST_LEVEL, LOWEST_LEVEL } from "../excel-host/host";
-import { LEVELS, openHost, openStat3 } from "./setup";
+import { atLeast, LEVELS, openHost, openStat3 } from "./setup";
 
 const at = (l: LiveSheet, row: string, col: string): string =>
   a1(l.plan.rowIndex[row]!, l.plan.colIndex[col]!);
@@ -283,3 +283,21 @@ describe.each(LEVELS)(
     });
   }
 );
+
+describe.each(LEVELS)("ExcelApi %s: undo as today's Excel keeps it", (level) => {
+  it("typing never writes and stays undoable; 空白填 0 is one undo step above it; the insertion's protection clears the stack", async () => {
+    const { host, session, live } = await openStat3(level);
+    // Inserting protects the sheet, an API without undo support: nothing before it can be undone
+    // (below 1.12 the binding's second request, a settings write, is a step of its own).
+    const base = host.user.undoSteps;
+    expect(base).toBe(atLeast(level, "1.12") ? 0 : 1);
+    await host.user.typeInto(live.name, at(live, "public.g2", "c1"), 2);
+    expect(host.user.undoSteps).toBe(base + 1);
+    const m = await host.measure(() => session.fillBlanksWithZero(live.sheetId));
+    expect([m.syncs, host.user.undoSteps]).toEqual([1, base + 2]);
+    expect(host.user.canUndoOwnEdit).toBe(true);
+    // Ctrl+Z takes the zeros back in one step; the pane's model follows Excel's change event.
+    await host.user.undo();
+    expect(live.model.document().rows[0]!.cells).toEqual({ c1: 2 });
+  });
+});
