@@ -4,7 +4,16 @@ import {
   parseBinding,
   type Binding,
 } from "../core/sheet/binding";
+import type { SheetValue } from "../core/sheet/grid";
 import type { Capabilities } from "./capabilities";
+
+/** How to confirm that a sheet holds a binding's layout: the plan's size and its check. */
+export interface LayoutCheck {
+  rows: number;
+  cols: number;
+  /** Whether the sheet's formulas (labels, subtotals) are those of the binding's layout. */
+  matches(formulas: SheetValue[][]): boolean;
+}
 
 export interface BoundSheet {
   sheetId: string;
@@ -19,11 +28,19 @@ export interface WorkbookScan {
 }
 
 /**
- * Finds the sheets this add-in made: by the sheet's custom property (ExcelApi 1.12), otherwise by
- * the sheet id, then the name, kept with the binding in the workbook's settings (ExcelApi 1.4).
- * Two round trips with custom properties, one without.
+ * Finds the sheets this add-in made. The sheet's custom property (ExcelApi 1.12) is the primary
+ * key. A binding found only in the workbook's settings (ExcelApi 1.4; a file made in an Excel
+ * without custom properties) names a sheet id and a name, and neither is proof: a sheet id is
+ * "constant within a single session" only (office-js #1390, office-js-docs #297: reopened, the
+ * sheets are numbered anew, so an old id may name another sheet), and a name can be reused. Such a
+ * candidate is claimed only once its layout is confirmed against the binding's (one more read);
+ * failing that, the sheet of the same name is taken, never a sheet found by id alone.
+ * One round trip, two with custom properties, one more when settings-only bindings need proof.
  */
-export async function scanWorkbook(caps: Capabilities): Promise<WorkbookScan> {
+export async function scanWorkbook(
+  caps: Capabilities,
+  check: (b: Binding) => LayoutCheck | null = () => null
+): Promise<WorkbookScan> {
   return Excel.run(async (context) => {
     const sheets = context.workbook.worksheets.load("items/name,items/id");
     const settings = context.workbook.settings.load("items/key,items/value");
@@ -52,13 +69,35 @@ export async function scanWorkbook(caps: Capabilities): Promise<WorkbookScan> {
       for (const { sheet, prop } of props)
         if (!prop.isNullObject) claim(sheet.id, sheet.name, stored.get(prop.value));
     }
-    for (const b of stored.values()) {
-      if (claimed.has(b.id)) continue;
-      const sheet =
-        sheets.items.find((s) => b.sheetId !== undefined && s.id === b.sheetId) ??
-        sheets.items.find((s) => s.name === b.sheetName);
-      if (sheet) claim(sheet.id, sheet.name, b);
-    }
+    const free = (s: Excel.Worksheet): boolean => !bound.some((x) => x.sheetId === s.id);
+    const pending = [...stored.values()]
+      .filter((b) => !claimed.has(b.id))
+      .map((b) => {
+        const byName = sheets.items.find((s) => s.name === b.sheetName);
+        const byId = sheets.items.find((s) => b.sheetId !== undefined && s.id === b.sheetId);
+        const candidates = [...new Set([byName, byId])].filter(
+          (s): s is Excel.Worksheet => s !== undefined && free(s)
+        );
+        return { b, byName, candidates, check: check(b) };
+      })
+      .filter((x) => x.candidates.length);
+    const reads = pending.flatMap((x) =>
+      x.check
+        ? x.candidates.map((sheet) => ({
+            x,
+            sheet,
+            range: sheet
+              .getRangeByIndexes(0, 0, x.check!.rows, x.check!.cols) // ExcelApi 1.7
+              .load("formulas"),
+          }))
+        : []
+    );
+    if (reads.length) await context.sync();
+    // Confirmed layouts first, then a sheet of the binding's name; an id alone proves nothing.
+    for (const r of reads)
+      if (free(r.sheet) && r.x.check!.matches(r.range.formulas as SheetValue[][]))
+        claim(r.sheet.id, r.sheet.name, r.x.b);
+    for (const x of pending) if (x.byName && free(x.byName)) claim(x.byName.id, x.byName.name, x.b);
     return { names: sheets.items.map((s) => s.name), bound };
   });
 }

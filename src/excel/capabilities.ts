@@ -19,3 +19,16 @@ export function detectCapabilities(): Capabilities {
     triggerSource: req.isSetSupported("ExcelApi", "1.14"),
   };
 }
+
+/** The requirement set the add-in cannot work without (the manifest's minimum). */
+export const REQUIRED_SET = "1.8";
+
+/**
+ * The missing requirement set, if the running Excel lacks the core one (ExcelApi 1.8: events'
+ * getRange, data validation, Runtime.enableEvents): Office 2016 and 2019 without updates.
+ */
+export function missingRequirement(): string | null {
+  const req = typeof Office === "undefined" ? undefined : Office.context?.requirements;
+  if (!req) return null;
+  return req.isSetSupported("ExcelApi", REQUIRED_SET) ? null : `ExcelApi ${REQUIRED_SET}`;
+}

@@ -7,6 +7,11 @@ import type { SheetValue } from "../core/sheet/grid";
 import { SheetModel, type ModelOptions } from "../core/sheet/model";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { Capabilities } from "./capabilities";
+import { errorCode, explain } from "./errors";
+import type { SheetListeners } from "./sheet-io";
+
+/** Waits between tries of a read that met cell-edit mode (an Excel that ignores delayForCellEdit). */
+const CELL_EDIT_RETRY_MS = [50, 100, 200, 400, 800];
 
 /**
  * One bound sheet as the task pane sees it: the shadow model of its cells, fed by
@@ -21,11 +26,19 @@ export class LiveSheet {
   serverIssues: Issue[] = [];
   /** Cells marked by the last "校验" (rules a formula cannot paint). */
   marked: { r: number; c: number; severity: "error" | "warning" }[] = [];
+  /** Why the model may be behind the sheet (a read that could not be made), for the pane to show. */
+  notice: string | null = null;
+  /** A change could not be read: the next event reads the whole sheet again. */
+  private stale = false;
   private readonly listeners = new Set<() => void>();
   /** Set when the sheet is set aside: its events no longer concern the pane. */
   private detached = false;
   /** Cells that are not data (labels, formulas): a change there means the layout was touched. */
   private readonly fixed: Set<number>;
+  /** The data rows and columns of drop-down list cells (the ledger's categories and states). */
+  private readonly lists: { r1: number; r2: number; cols: number[] } | null;
+  /** Whether the selection is on a drop-down list cell (a pick there raises no onChanged). */
+  private onList = false;
 
   constructor(
     public sheetId: string,
@@ -34,7 +47,7 @@ export class LiveSheet {
     readonly template: CompiledTemplate,
     readonly plan: LayoutPlan,
     private readonly caps: Capabilities,
-    opts: ModelOptions
+    private readonly opts: ModelOptions
   ) {
     this.model = new SheetModel(template, plan, opts);
     this.fixed = new Set(
@@ -42,6 +55,14 @@ export class LiveSheet {
         .filter((c) => c.formula || (c.locked && c.value !== undefined && c.value !== ""))
         .map((c) => c.r * plan.colCount + c.c)
     );
+    const listCells = plan.cells.filter((c) => c.validation?.rule.type === "list");
+    this.lists = listCells.length
+      ? {
+          r1: Math.min(...listCells.map((c) => c.r)),
+          r2: Math.max(...listCells.map((c) => c.r)),
+          cols: [...new Set(listCells.map((c) => c.c))].sort((a, b) => a - b),
+        }
+      : null;
   }
 
   subscribe(fn: () => void): () => void {
@@ -66,6 +87,8 @@ export class LiveSheet {
   /** Takes a full read of the sheet: values for the model, formulas for the layout check. */
   load(values: SheetValue[][], formulas: SheetValue[][] | null): void {
     this.model.apply(0, 0, values);
+    this.stale = false;
+    this.notice = null;
     if (formulas) this.problems = layoutProblems(this.plan, (r, c) => formulas[r]?.[c] ?? "");
     this.notify();
   }
@@ -77,15 +100,80 @@ export class LiveSheet {
     return false;
   }
 
+  /** The handlers the sheet registers in Excel (selection only where it has drop-down lists). */
+  handlers(): SheetListeners {
+    return this.lists
+      ? { onChanged: this.onChanged, onSelectionChanged: this.onSelectionChanged }
+      : { onChanged: this.onChanged };
+  }
+
+  /**
+   * Worksheet.onSelectionChanged (ExcelApi 1.7). A value picked from a data-validation drop-down
+   * may raise no onChanged (office-js #420 on Windows, #3888 and #4066 on the web), so when the
+   * selection leaves a list cell the list columns are read again (one round trip).
+   */
+  readonly onSelectionChanged = async (
+    ev: Excel.WorksheetSelectionChangedEventArgs
+  ): Promise<void> => {
+    if (this.detached || !this.lists) return;
+    const lists = this.lists;
+    const area = parseArea(ev.address);
+    const wasOnList = this.onList;
+    this.onList =
+      !!area &&
+      area.r1 <= lists.r2 &&
+      area.r2 >= lists.r1 &&
+      lists.cols.some((c) => c >= area.c1 && c <= area.c2);
+    if (!wasOnList) return;
+    try {
+      await this.readLists();
+    } catch (e) {
+      this.stale = true;
+      this.notice = explain(e, this.opts.locale ?? "zh-CN").message;
+      this.notify();
+    }
+  };
+
+  /** The drop-down list columns' data cells, read again (one round trip). */
+  async readLists(): Promise<void> {
+    const lists = this.lists;
+    if (!lists) return;
+    const rows = lists.r2 - lists.r1 + 1;
+    const columns = await this.readLive(async (context) => {
+      const sheet = context.workbook.worksheets.getItem(this.sheetId);
+      const ranges = lists.cols.map(
+        (c) => sheet.getRangeByIndexes(lists.r1, c, rows, 1).load("values") // ExcelApi 1.7
+      );
+      await context.sync();
+      return ranges.map((r) => r.values as SheetValue[][]);
+    });
+    let changed = false;
+    lists.cols.forEach((c, i) => {
+      changed = this.model.apply(lists.r1, c, columns[i]!) || changed;
+    });
+    if (changed) this.changed();
+  }
+
   /** The Worksheet.onChanged handler (ExcelApi 1.7; getRange 1.8, details 1.9, triggerSource 1.14). */
   readonly onChanged = async (ev: Excel.WorksheetChangedEventArgs): Promise<void> => {
     // Our own writes update the model directly; below 1.14 events are off while we write.
     if (this.detached) return;
     if (this.caps.triggerSource && ev.triggerSource === "ThisLocalAddin") return;
+    try {
+      await this.take(ev);
+    } catch (e) {
+      // Excel swallows a handler's failure: the pane says so and reads everything next time.
+      this.stale = true;
+      this.notice = explain(e, this.opts.locale ?? "zh-CN").message;
+      this.notify();
+    }
+  };
+
+  private async take(ev: Excel.WorksheetChangedEventArgs): Promise<void> {
     const area = parseArea(ev.address);
     if (!area) return;
     const structural = ev.changeType !== "RangeEdited";
-    if (structural || this.touchesLayout(area)) {
+    if (this.stale || structural || this.touchesLayout(area)) {
       await this.refresh();
       return;
     }
@@ -98,7 +186,7 @@ export class LiveSheet {
     if (area.r1 >= this.plan.rowCount || area.c1 >= this.plan.colCount) return;
     const rows = Math.min(area.r2, this.plan.rowCount - 1) - area.r1 + 1;
     const cols = Math.min(area.c2, this.plan.colCount - 1) - area.c1 + 1;
-    const values = await Excel.run(async (context) => {
+    const values = await this.readLive(async (context) => {
       const range = context.workbook.worksheets
         .getItem(this.sheetId)
         .getRangeByIndexes(area.r1, area.c1, rows, cols) // ExcelApi 1.7
@@ -107,7 +195,25 @@ export class LiveSheet {
       return range.values as SheetValue[][];
     });
     if (this.model.apply(area.r1, area.c1, values)) this.changed();
-  };
+  }
+
+  /**
+   * A read prompted by the user's own edit: the user is often already typing the next cell, and a
+   * request made in cell-edit mode fails unless it asks to wait (RunOptions.delayForCellEdit; the
+   * default is to fail, office-js #625, #3388). It asks to wait, and is tried again a few times
+   * where Excel refused anyway (office-js #3019).
+   */
+  private async readLive<T>(batch: (context: Excel.RequestContext) => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await Excel.run({ delayForCellEdit: true }, batch);
+      } catch (e) {
+        if (errorCode(e) !== "InvalidOperationInCellEditMode" || i >= CELL_EDIT_RETRY_MS.length)
+          throw e;
+        await new Promise((resolve) => setTimeout(resolve, CELL_EDIT_RETRY_MS[i]));
+      }
+    }
+  }
 
   /** A user edit: the server's old verdict no longer describes the sheet. */
   private changed(): void {
@@ -117,7 +223,7 @@ export class LiveSheet {
 
   /** Reads the whole sheet again (one round trip): after rows were inserted or a label typed over. */
   async refresh(): Promise<void> {
-    const { values, formulas } = await Excel.run(async (context) => {
+    const { values, formulas } = await this.readLive(async (context) => {
       const range = context.workbook.worksheets
         .getItem(this.sheetId)
         .getRangeByIndexes(0, 0, this.plan.rowCount, this.plan.colCount)

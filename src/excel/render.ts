@@ -1,5 +1,6 @@
 import { a1, areaA1, colName, rectangles, type Area } from "../core/layout/address";
 import { CELL_STYLES, charsToPoints, FONT_NAME, SEVERITY_COLORS } from "../core/layout/styles";
+import { formatsByPriority } from "../core/layout/cf-order";
 import type { DataValidationSpec, LayoutPlan, PlanCell } from "../core/layout/types";
 import { queuePrintSetup } from "./print";
 
@@ -145,11 +146,17 @@ export function queueRender(
     dv.errorAlert = { showAlert: true, style: "Stop", title: "填报", message: v.error };
   }
 
-  for (const f of plan.conditionalFormats) {
+  // ConditionalFormatCollection.add puts each new format at the top priority (ExcelApi 1.6), so
+  // they are added lowest first and each is then set to priority 0 explicitly: errors end above
+  // warnings, and an error stops the formats below it (stopIfTrue, ExcelApi 1.6). The priority is
+  // set last: the docs ask to fetch the object again before changing it after a move.
+  for (const f of formatsByPriority(plan.conditionalFormats).reverse()) {
     const cf = sheet.getRange(areaA1(f.area)).conditionalFormats.add("Custom");
     cf.custom.rule.formula = f.formula;
     cf.custom.format.fill.color = `#${SEVERITY_COLORS[f.severity].fill}`;
     cf.custom.format.font.color = `#${SEVERITY_COLORS[f.severity].font}`;
+    if (f.severity === "error") cf.stopIfTrue = true;
+    cf.priority = 0;
   }
 
   queuePrintSetup(sheet, plan.print);

@@ -6,6 +6,7 @@ import type { Issue, SheetDocument } from "../core/schema/document";
 import type { Tier } from "../core/schema/template";
 import type { Binding } from "../core/sheet/binding";
 import { documentFromGrid, type SheetValue } from "../core/sheet/grid";
+import { layoutProblems } from "../core/sheet/check";
 import { readTable } from "../core/sheet/recover";
 import { monthlyIncrements } from "../core/trend";
 import { columnLabel } from "../core/validate/engine";
@@ -26,7 +27,9 @@ import {
   saveBinding,
   selectCell,
   setAside,
+  unlisten,
   writeInputs,
+  type Registration,
 } from "./sheet-io";
 
 export interface InsertRequest {
@@ -75,6 +78,9 @@ export class WorkbookSession {
   private names: string[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribe = new Map<string, () => void>();
+  /** The handlers this session added in Excel, by sheet, kept to remove them (close, restore). */
+  private readonly registrations = new Map<string, Registration[]>();
+  private closed = false;
 
   private constructor(
     readonly templates: TemplateRegistry,
@@ -86,7 +92,16 @@ export class WorkbookSession {
   static async open(templates: TemplateRegistry, locale: Locale): Promise<WorkbookSession> {
     const s = new WorkbookSession(templates, detectCapabilities(), locale);
     try {
-      const scan = await scanWorkbook(s.caps);
+      const scan = await scanWorkbook(s.caps, (b) => {
+        const t = templates.get(b.template, b.templateVersion);
+        if (!t) return null;
+        const plan = s.planOf(t, b);
+        return {
+          rows: plan.rowCount,
+          cols: plan.colCount,
+          matches: (f) => layoutProblems(plan, (r, c) => f[r]?.[c] ?? "").length === 0,
+        };
+      });
       s.names = scan.names;
       const found: LiveSheet[] = [];
       for (const b of scan.bound) {
@@ -109,10 +124,16 @@ export class WorkbookSession {
           )
         );
       }
+      const registered: Registration[] = [];
       const grids = await readSheets(
         found.map((l) => ({ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount })),
-        { formulas: true, listen: new Map(found.map((l) => [l.sheetId, l.onChanged])) }
+        {
+          formulas: true,
+          listen: new Map(found.map((l) => [l.sheetId, l.handlers()])),
+          registered,
+        }
       );
+      s.registrations.set("*", registered);
       for (const l of found) {
         const g = grids.get(l.sheetId);
         if (g) l.load(g.values, g.formulas);
@@ -125,6 +146,19 @@ export class WorkbookSession {
       throw explain(e, locale);
     }
     return s;
+  }
+
+  /**
+   * Stops listening: every handler this session added is removed with the context that added it
+   * (a pane opened again, or closed, must not leave its handlers behind to run twice).
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const all = [...this.registrations.values()].flat();
+    this.registrations.clear();
+    for (const l of this.live.values()) l.detach();
+    await unlisten(all);
   }
 
   private planOf(t: CompiledTemplate, b: Binding): LayoutPlan {
@@ -208,7 +242,15 @@ export class WorkbookSession {
       previous: req.previous ?? null,
     });
     try {
-      const made = await createSheet(plan, binding, this.caps, this.names, live.onChanged, prefill);
+      const made = await createSheet(
+        plan,
+        binding,
+        this.caps,
+        this.names,
+        live.handlers(),
+        prefill
+      );
+      this.registrations.set(made.sheetId, made.registrations);
       live.sheetId = made.sheetId;
       live.name = made.name;
       this.names.push(made.name);
@@ -424,6 +466,11 @@ export class WorkbookSession {
       this.unsubscribe.get(sheetId)?.();
       old.detach();
       this.live.delete(sheetId);
+      const oldHandlers = this.registrations.get(sheetId);
+      if (oldHandlers) {
+        this.registrations.delete(sheetId);
+        await unlisten(oldHandlers);
+      }
       const live = new LiveSheet(
         "",
         old.plan.sheetName,
@@ -438,9 +485,10 @@ export class WorkbookSession {
         old.binding,
         this.caps,
         this.names,
-        live.onChanged,
+        live.handlers(),
         doc
       );
+      this.registrations.set(made.sheetId, made.registrations);
       live.sheetId = made.sheetId;
       live.name = made.name;
       this.names.push(made.name);

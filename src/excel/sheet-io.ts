@@ -8,6 +8,7 @@ import type { SheetDocument } from "../core/schema/document";
 import { isoToSerial } from "../core/sheet/serial";
 import { queueBinding, uniqueSheetName } from "./bindings";
 import type { Capabilities } from "./capabilities";
+import { errorCode } from "./errors";
 import { formulaMatrix, PROTECTION, queueRender } from "./render";
 
 /**
@@ -20,9 +21,83 @@ function quiet(context: Excel.RequestContext, caps: Capabilities, on: boolean): 
   if (!caps.triggerSource) context.runtime.enableEvents = on; // ExcelApi 1.8
 }
 
+/**
+ * Runs a batch that switches events off (below 1.14) and on again at its end. Runtime.enableEvents
+ * is runtime-wide: if the batch fails after the switch-off, its switch-on never runs and live
+ * validation would stop on every sheet. So the events are turned back on in a `finally`, with a
+ * request of its own (the failed context is not reused).
+ */
+async function runQuietly<T>(
+  caps: Capabilities,
+  batch: (context: Excel.RequestContext) => Promise<T>
+): Promise<T> {
+  let done = false;
+  try {
+    const result = await Excel.run(batch);
+    done = true;
+    return result;
+  } finally {
+    if (!done && !caps.triggerSource) await eventsOn();
+  }
+}
+
+async function eventsOn(): Promise<void> {
+  try {
+    await Excel.run(async (context) => {
+      context.runtime.enableEvents = true; // ExcelApi 1.8
+      await context.sync();
+    });
+  } catch {
+    // Nothing more can be done; the first error is the one to report.
+  }
+}
+
 export interface CreatedSheet {
   sheetId: string;
   name: string;
+  /** The handlers added to the new sheet, to remove with the context that added them. */
+  registrations: Registration[];
+}
+
+/** What a bound sheet listens to (Worksheet.onChanged, and onSelectionChanged where it has lists). */
+export interface SheetListeners {
+  onChanged: (ev: Excel.WorksheetChangedEventArgs) => Promise<void>;
+  onSelectionChanged?: (ev: Excel.WorksheetSelectionChangedEventArgs) => Promise<void>;
+}
+
+/** An added handler (OfficeExtension.EventHandlerResult): removed only through its own context. */
+export interface Registration {
+  readonly context: OfficeExtension.ClientRequestContext;
+  remove(): void;
+}
+
+function listenTo(sheet: Excel.Worksheet, l: SheetListeners): Registration[] {
+  const out: Registration[] = [sheet.onChanged.add(l.onChanged)]; // ExcelApi 1.7
+  if (l.onSelectionChanged) out.push(sheet.onSelectionChanged.add(l.onSelectionChanged)); // ExcelApi 1.7
+  return out;
+}
+
+/**
+ * Removes handlers: "the same RequestContext object that the handler was added in must be used
+ * when removing the handler" (EventHandlerResult docs), so one request per adding context.
+ */
+export async function unlisten(registrations: readonly Registration[]): Promise<void> {
+  const byContext = new Map<OfficeExtension.ClientRequestContext, Registration[]>();
+  for (const r of registrations) {
+    const list = byContext.get(r.context);
+    if (list) list.push(r);
+    else byContext.set(r.context, [r]);
+  }
+  for (const [context, list] of byContext) {
+    try {
+      await Excel.run(context, async (ctx) => {
+        for (const r of list) r.remove();
+        await ctx.sync();
+      });
+    } catch {
+      // The sheet is gone (and its handlers with it): nothing is left to remove.
+    }
+  }
 }
 
 /** The plan's cells with a document's values in the input and header cells (restoring a layout). */
@@ -57,11 +132,11 @@ export async function createSheet(
   binding: Binding,
   caps: Capabilities,
   taken: readonly string[],
-  onChanged: (ev: Excel.WorksheetChangedEventArgs) => Promise<void>,
+  listeners: SheetListeners,
   doc: SheetDocument | null = null
 ): Promise<CreatedSheet> {
   try {
-    return await addBoundSheet(plan, binding, caps, taken, onChanged, doc);
+    return await addBoundSheet(plan, binding, caps, taken, listeners, doc);
   } catch (e) {
     // The pane's list of names was stale (a sheet added behind its back): look again, once.
     if (errorCode(e) !== "ItemAlreadyExists") throw e;
@@ -70,29 +145,26 @@ export async function createSheet(
       await context.sync();
       return sheets.items.map((s) => s.name);
     });
-    return addBoundSheet(plan, binding, caps, names, onChanged, doc);
+    return addBoundSheet(plan, binding, caps, names, listeners, doc);
   }
 }
-
-const errorCode = (e: unknown): string =>
-  typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
 
 async function addBoundSheet(
   plan: LayoutPlan,
   binding: Binding,
   caps: Capabilities,
   taken: readonly string[],
-  onChanged: (ev: Excel.WorksheetChangedEventArgs) => Promise<void>,
+  listeners: SheetListeners,
   doc: SheetDocument | null
 ): Promise<CreatedSheet> {
   const name = uniqueSheetName(plan.sheetName, taken);
   const firstInput = plan.cells.find((c) => c.kind === "input") ?? plan.cells[0]!;
-  return Excel.run(async (context) => {
+  return runQuietly(caps, async (context) => {
     quiet(context, caps, false);
     const sheet = context.workbook.worksheets.add(name);
     queueRender(sheet, plan, matrixWith(plan, doc));
     queueBinding(context, sheet, { ...binding, sheetName: name }, caps);
-    sheet.onChanged.add(onChanged); // ExcelApi 1.7
+    const registrations = listenTo(sheet, listeners);
     sheet.activate();
     sheet.getRangeByIndexes(firstInput.r, firstInput.c, 1, 1).select();
     quiet(context, caps, true);
@@ -101,12 +173,7 @@ async function addBoundSheet(
       await context.sync();
     } catch (e) {
       // A taken name fails before anything is made; any later failure leaves our sheet half-made.
-      if (errorCode(e) !== "ItemAlreadyExists") await discardHalfMadeSheet(name, caps);
-      else if (!caps.triggerSource)
-        await Excel.run(async (c) => {
-          c.runtime.enableEvents = true;
-          await c.sync();
-        });
+      if (errorCode(e) !== "ItemAlreadyExists") await discardHalfMadeSheet(name);
       throw e;
     }
     if (!caps.customProperties) {
@@ -117,12 +184,12 @@ async function addBoundSheet(
       });
       await context.sync();
     }
-    return { sheetId: sheet.id, name: sheet.name };
+    return { sheetId: sheet.id, name: sheet.name, registrations };
   });
 }
 
 /** Excel on the web can fail half-way through a large batch: a half-made sheet of ours is removed. */
-async function discardHalfMadeSheet(name: string, caps: Capabilities): Promise<void> {
+async function discardHalfMadeSheet(name: string): Promise<void> {
   try {
     await Excel.run(async (context) => {
       const sheet = context.workbook.worksheets.getItemOrNullObject(name);
@@ -131,7 +198,6 @@ async function discardHalfMadeSheet(name: string, caps: Capabilities): Promise<v
         sheet.protection.unprotect();
         sheet.delete();
       }
-      quiet(context, caps, true);
       await context.sync();
     });
   } catch {
@@ -144,15 +210,18 @@ export async function readSheets(
   targets: { sheetId: string; rows: number; cols: number }[],
   opts: {
     formulas: boolean;
-    listen?: Map<string, (ev: Excel.WorksheetChangedEventArgs) => Promise<void>>;
+    listen?: Map<string, SheetListeners>;
+    /** Receives the handlers added, to be removed later with their context. */
+    registered?: Registration[];
   }
 ): Promise<Map<string, { values: SheetValue[][]; formulas: SheetValue[][] | null }>> {
   if (!targets.length) return new Map();
   return Excel.run(async (context) => {
+    const added: Registration[] = [];
     const ranges = targets.map((t) => {
       const sheet = context.workbook.worksheets.getItem(t.sheetId);
-      const handler = opts.listen?.get(t.sheetId);
-      if (handler) sheet.onChanged.add(handler); // ExcelApi 1.7
+      const listeners = opts.listen?.get(t.sheetId);
+      if (listeners) added.push(...listenTo(sheet, listeners));
       return {
         id: t.sheetId,
         range: sheet
@@ -160,7 +229,18 @@ export async function readSheets(
           .load(opts.formulas ? "values,formulas" : "values"),
       };
     });
-    await context.sync();
+    try {
+      await context.sync();
+    } catch (e) {
+      // Handlers added before the failure stay registered in Excel: removed here, with the context
+      // that added them, so that opening again does not listen twice.
+      if (added.length) {
+        for (const r of added) r.remove();
+        await context.sync().catch(() => undefined);
+      }
+      throw e;
+    }
+    opts.registered?.push(...added);
     return new Map(
       ranges.map(({ id, range }) => [
         id,
@@ -185,7 +265,7 @@ export async function writeInputs(
   unmark: { r: number; c: number }[] = []
 ): Promise<void> {
   if (!cells.length) return;
-  await Excel.run(async (context) => {
+  await runQuietly(caps, async (context) => {
     quiet(context, caps, false);
     const sheet = context.workbook.worksheets.getItem(sheetId);
     if (unmark.length) {

@@ -32,6 +32,8 @@ import { useSubmissions } from "./useSubmissions";
 import { SheetPanel } from "./components/SheetPanel";
 import { STRINGS } from "./strings";
 import { useSessionVersion, useWorkbookSession } from "./useSession";
+import { missingRequirement } from "../excel/capabilities";
+import { RequirementNotice } from "./components/RequirementNotice";
 
 const useStyles = makeStyles({
   root: {
@@ -51,6 +53,7 @@ export function App({ locale }: { locale: Locale }): ReactElement {
   const s = useStyles();
   const t = STRINGS[locale];
   const { state, retry } = useWorkbookSession(locale);
+  if (missingRequirement()) return <RequirementNotice locale={locale} />;
   if (state.status === "opening")
     return (
       <main className={s.root}>

@@ -14,13 +14,21 @@ export function useWorkbookSession(locale: Locale): { state: SessionState; retry
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let live = true;
+    let opened: WorkbookSession | null = null;
     setState({ status: "opening" });
     WorkbookSession.open(templates(), locale).then(
-      (session) => live && setState({ status: "ready", session }),
+      (session) => {
+        // A session that arrives after its effect was cleaned up stops listening at once.
+        if (!live) return void session.close();
+        opened = session;
+        setState({ status: "ready", session });
+      },
       (e: unknown) => live && setState({ status: "failed", message: (e as Error).message })
     );
     return () => {
       live = false;
+      // A retry, a new language or the pane closing: this session's handlers leave Excel.
+      void opened?.close();
     };
   }, [locale, attempt]);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { formatsByPriority } from "../core/layout/cf-order";
 import { areaA1, a1 } from "../core/layout/address";
 import { hideZero } from "../core/layout/print";
 import { CELL_STYLES, FONT_NAME, SEVERITY_COLORS, type CellStyle } from "../core/layout/styles";
@@ -151,7 +152,11 @@ export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promi
     }
   for (const m of plan.merges) ws.mergeCells(m.r1 + 1, m.c1 + 1, m.r2 + 1, m.c2 + 1);
 
-  plan.conditionalFormats.forEach((f, i) =>
+  // The add-in's order (render.ts): errors above warnings (a lower number applies first), so a
+  // cell breaking both shows the error's colour: both rules set fill and font, and where two true
+  // rules set the same property the higher one wins. (exceljs cannot write stopIfTrue; with every
+  // property in conflict the order alone decides.)
+  formatsByPriority(plan.conditionalFormats).forEach((f, i) =>
     ws.addConditionalFormatting({
       ref: areaA1(f.area),
       rules: [

@@ -11,7 +11,11 @@ export type HostErrorCode =
   | "InvalidOperation"
   | "AccessDenied"
   | "ApiNotFound"
-  | "InvalidObjectPath";
+  | "InvalidObjectPath"
+  | "InvalidOperationInCellEditMode"
+  | "RequestPayloadSizeLimitExceeded"
+  | "RangeExceedsLimit"
+  | "UndoNotSupported";
 
 export class HostError extends Error {
   override readonly name = "RichApi.Error";
@@ -43,4 +47,11 @@ export const apiNotFound = (member: string, set: string): HostError =>
   new HostError(
     "ApiNotFound",
     `The API you are trying to use could not be found (${member}, ExcelApi ${set}). It may be available in a newer version of Excel.`
+  );
+
+/** The words of Excel.ErrorCodes.invalidOperationInCellEditMode (office-js issues 625, 3388). */
+export const cellEditMode = (): HostError =>
+  new HostError(
+    "InvalidOperationInCellEditMode",
+    "Excel is in cell-editing mode. Please exit the edit mode by pressing ENTER or TAB or selecting another cell, and then try again."
   );

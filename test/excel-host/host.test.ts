@@ -142,10 +142,9 @@ describe("change events as Excel raises them", () => {
     expect(high.events[1]!.details).toBeUndefined();
   });
 
-  it("the add-in's own writes raise events marked ThisLocalAddin, none while events are off; they clear undo", async () => {
+  it("the add-in's own writes raise events marked ThisLocalAddin, none while events are off", async () => {
     const { host, events } = await listen(HIGHEST_LEVEL);
     await host.user.typeInto("Sheet1", "C1", 1);
-    expect(host.user.canUndo).toBe(true);
     await run(host, async (context) => {
       context.workbook.worksheets.getItem("Sheet1").getRange("A1").values = [[1]];
       await context.sync();
@@ -159,6 +158,265 @@ describe("change events as Excel raises them", () => {
       ["C1", "Unknown"],
       ["A1", "ThisLocalAddin"],
     ]);
+  });
+
+  it("Runtime.enableEvents off: a user's edit raises no event either", async () => {
+    const { host, events } = await listen(LOWEST_LEVEL);
+    await run(host, async (context) => {
+      context.runtime.enableEvents = false;
+      await context.sync();
+    });
+    await host.user.typeInto("Sheet1", "B2", 1);
+    expect(events).toEqual([]);
+    await run(host, async (context) => {
+      context.runtime.enableEvents = true;
+      await context.sync();
+    });
+    await host.user.typeInto("Sheet1", "B3", 1);
+    expect(events.map((e) => e.address)).toEqual(["B3"]);
+  });
+
+  it("a handler is removed only through the context that added it", async () => {
+    const host = new ExcelHost();
+    const added = await run(host, async (context) => {
+      const result = context.workbook.worksheets.getItem("Sheet1").onChanged.add(async () => {});
+      await context.sync();
+      return result;
+    });
+    const sheetId = host.workbook.sheets[0]!.id;
+    expect(host.handlerCount(sheetId)).toBe(1);
+    await run(host, async (context) => {
+      added.remove(); // queued on the adding context: this context's sync does not carry it
+      await context.sync();
+    });
+    expect(host.handlerCount(sheetId)).toBe(1);
+    await host.excel.run(added.context, async (context) => {
+      added.remove();
+      await context.sync();
+    });
+    expect(host.handlerCount(sheetId)).toBe(0);
+  });
+
+  it("a pick from a list drop-down changes the cell and raises no onChanged; the selection event comes", async () => {
+    const { host, events } = await listen(HIGHEST_LEVEL);
+    const selections: string[] = [];
+    await run(host, async (context) => {
+      const sheet = context.workbook.worksheets.getItem("Sheet1");
+      sheet.getRange("B2").dataValidation.rule = {
+        list: { inCellDropDown: true, source: "是,否" },
+      };
+      sheet.onSelectionChanged.add(async (ev) => {
+        selections.push(ev.address);
+      });
+      await context.sync();
+    });
+    await host.user.pickFromList("Sheet1", "B2", "否");
+    expect(host.workbook.value(host.workbook.sheets[0]!, 1, 1)).toBe("否");
+    expect(events).toEqual([]);
+    expect(selections).toEqual(["B2"]);
+    expect(host.user.canUndo).toBe(true);
+  });
+});
+
+describe("cell-edit mode (RunOptions.delayForCellEdit)", () => {
+  it("a request fails while the user edits a cell, unless it asked to wait; then it runs after Enter", async () => {
+    const host = new ExcelHost({ apiLevel: LOWEST_LEVEL });
+    host.user.beginEdit("Sheet1", "A1");
+    await expect(
+      run(host, async (context) => {
+        context.workbook.worksheets.getItem("Sheet1").getRange("B1").values = [[1]];
+        await context.sync();
+      })
+    ).rejects.toMatchObject({ code: "InvalidOperationInCellEditMode" });
+    let done = false;
+    const waiting = host.excel
+      .run({ delayForCellEdit: true }, async (context) => {
+        const r = context.workbook.worksheets.getItem("Sheet1").getRange("A1").load("values");
+        await context.sync();
+        done = true;
+        return r.values[0]![0];
+      })
+      .then((v) => v);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(done).toBe(false);
+    await host.user.commitEdit(7);
+    // It ran after the edit, so it reads the typed value.
+    expect(await waiting).toBe(7);
+    expect(host.workbook.value(host.workbook.sheets[0]!, 0, 1)).toBe("");
+  });
+});
+
+describe("Excel's limits and identity", () => {
+  it("getUsedRange starts at the first used cell; a blank sheet gives A1", async () => {
+    const host = new ExcelHost();
+    const read = () =>
+      run(host, async (context) => {
+        const used = context.workbook.worksheets
+          .getItem("Sheet1")
+          .getUsedRange(true)
+          .load("address,rowIndex,columnIndex");
+        await context.sync();
+        return [used.address, used.rowIndex, used.columnIndex];
+      });
+    expect(await read()).toEqual(["Sheet1!A1", 0, 0]);
+    await host.user.typeInto("Sheet1", "C4", 1);
+    await host.user.typeInto("Sheet1", "E9", "x");
+    expect(await read()).toEqual(["Sheet1!C4:E9", 3, 2]);
+  });
+
+  it("reading more than 5,000,000 cells is RangeExceedsLimit", async () => {
+    const host = new ExcelHost();
+    await run(host, async (context) => {
+      const r = context.workbook.worksheets
+        .getItem("Sheet1")
+        .getRange("A1:E1000001")
+        .load("values");
+      await expect(context.sync()).rejects.toMatchObject({ code: "RangeExceedsLimit" });
+      void r;
+    });
+  });
+
+  it("Excel on the web refuses a request over 5 MB as a whole; the desktop takes it", async () => {
+    // 200 cells of 30,000 characters (a cell holds up to 32,767): 6 MB of JSON.
+    const big = Array.from({ length: 200 }, (_, i) => ["说".repeat(30_000), i]);
+    const write = (host: ExcelHost) =>
+      run(host, async (context) => {
+        const sheet = context.workbook.worksheets.getItem("Sheet1");
+        sheet.getRange("D1").values = [[1]];
+        sheet.getRange(`A1:B${big.length}`).values = big;
+        await context.sync();
+      });
+    const web = new ExcelHost();
+    await expect(write(web)).rejects.toMatchObject({ code: "RequestPayloadSizeLimitExceeded" });
+    // Nothing of the refused request ran.
+    expect(web.workbook.value(web.workbook.sheets[0]!, 0, 3)).toBe("");
+    const desktop = new ExcelHost({ platform: "PC" });
+    await write(desktop);
+    expect(desktop.workbook.value(desktop.workbook.sheets[0]!, 0, 3)).toBe(1);
+  });
+
+  it("reopening the file numbers the sheets anew; settings are per add-in; custom property keys ignore case", async () => {
+    const host = new ExcelHost();
+    await run(host, async (context) => {
+      context.workbook.worksheets.add("二");
+      context.workbook.settings.add("k", { a: 1 });
+      context.workbook.worksheets.getItem("Sheet1").customProperties.add("Tianbao", "x");
+      await context.sync();
+    });
+    const before = host.workbook.sheets.map((s) => s.id);
+    host.reopen();
+    const after = host.workbook.sheets.map((s) => s.id);
+    expect(after).not.toEqual(before);
+    // The id the second sheet had now names no sheet or another one: never trust it across sessions.
+    expect(after[0]).not.toBe(before[0]);
+    const other = new ExcelHost({ addinId: "someone-else", workbook: host.workbook });
+    const seen = await run(other, async (context) => {
+      const s = context.workbook.settings.load("items/key");
+      await context.sync();
+      return s.items.map((x) => x.key);
+    });
+    expect(seen).toEqual([]);
+    const value = await run(host, async (context) => {
+      const p = context.workbook.worksheets
+        .getItem("Sheet1")
+        .customProperties.getItemOrNullObject("TIANBAO")
+        .load("value");
+      await context.sync();
+      return p.isNullObject ? null : p.value;
+    });
+    expect(value).toBe("x");
+  });
+});
+
+describe("conditional formats as Excel applies them", () => {
+  it("add puts a format at the top; the higher priority wins a colour; stopIfTrue keeps lower ones off", async () => {
+    const host = new ExcelHost();
+    await run(host, async (context) => {
+      const sheet = context.workbook.worksheets.getItem("Sheet1");
+      sheet.getRange("A1:A2").values = [[5], [5]];
+      const red = sheet.getRange("A1:A2").conditionalFormats.add("Custom");
+      red.custom.rule.formula = "=A1>1";
+      red.custom.format.fill.color = "#FF0000";
+      const amber = sheet.getRange("A1:A2").conditionalFormats.add("Custom");
+      amber.custom.rule.formula = "=A1>2";
+      amber.custom.format.fill.color = "#FFFF00";
+      amber.custom.format.font.color = "#0000FF";
+      await context.sync();
+    });
+    // The format added last is on top: amber wins the fill, and red sets no font to compete.
+    expect(host.paintedCells("Sheet1")).toEqual([
+      { r: 0, c: 0, fill: "#FFFF00", fontColor: "#0000FF" },
+      { r: 1, c: 0, fill: "#FFFF00", fontColor: "#0000FF" },
+    ]);
+    await run(host, async (context) => {
+      const sheet = context.workbook.worksheets.getItem("Sheet1");
+      const bold = sheet.getRange("A1").conditionalFormats.add("Custom");
+      bold.custom.rule.formula = "=A1>0";
+      bold.custom.format.font.color = "#00FF00";
+      bold.stopIfTrue = true;
+      await context.sync();
+    });
+    // A1: the top format holds and stops the rest: only its font colour, no fill.
+    expect(host.paintedCells("Sheet1")).toEqual([
+      { r: 1, c: 0, fill: "#FFFF00", fontColor: "#0000FF" },
+    ]);
+    expect(host.workbook.sheets[0]!.conditionalFormats.map((f) => f.formula)).toEqual([
+      "=A1>0",
+      "=A1>2",
+      "=A1>1",
+    ]);
+    await run(host, async (context) => {
+      const cf = context.workbook.worksheets.getItem("Sheet1").getRange("A1").conditionalFormats;
+      void cf;
+      await context.sync();
+    });
+  });
+});
+
+describe('undo as today\'s Excel keeps it ("Undo capabilities")', () => {
+  it("an API write is an undo step and keeps the user's; protection clears the stack", async () => {
+    const host = new ExcelHost();
+    await host.user.typeInto("Sheet1", "C1", 1);
+    await run(host, async (context) => {
+      context.workbook.worksheets.getItem("Sheet1").getRange("A1").values = [[2]];
+      await context.sync();
+      context.workbook.worksheets.getItem("Sheet1").getRange("A2").values = [[3]];
+      await context.sync();
+    });
+    expect(host.user.undoSteps).toBe(3);
+    await host.user.undo();
+    expect(host.workbook.value(host.workbook.sheets[0]!, 1, 0)).toBe("");
+    expect(host.workbook.value(host.workbook.sheets[0]!, 0, 0)).toBe(2);
+    await run(host, async (context) => {
+      context.workbook.worksheets.getItem("Sheet1").protection.protect();
+      await context.sync();
+    });
     expect(host.user.canUndo).toBe(false);
+  });
+
+  it("ExcelApi 1.20: mergeUndoGroup makes a run one step, and refuses an API without undo", async () => {
+    const host = new ExcelHost({ apiLevel: "1.20" });
+    await host.excel.run({ mergeUndoGroup: true }, async (context) => {
+      context.workbook.worksheets.getItem("Sheet1").getRange("A1").values = [[2]];
+      await context.sync();
+      context.workbook.worksheets.getItem("Sheet1").getRange("A2").values = [[3]];
+      await context.sync();
+    });
+    expect(host.user.undoSteps).toBe(1);
+    await expect(
+      host.excel.run({ mergeUndoGroup: true }, async (context) => {
+        context.workbook.worksheets.getItem("Sheet1").protection.protect();
+        await context.sync();
+      })
+    ).rejects.toMatchObject({ code: "UndoNotSupported" });
+    // Below 1.20 the option is unknown to Excel and ignored: two syncs, two steps.
+    const old = new ExcelHost({ apiLevel: "1.14" });
+    await old.excel.run({ mergeUndoGroup: true }, async (context) => {
+      context.workbook.worksheets.getItem("Sheet1").getRange("A1").values = [[2]];
+      await context.sync();
+      context.workbook.worksheets.getItem("Sheet1").getRange("A2").values = [[3]];
+      await context.sync();
+    });
+    expect(old.user.undoSteps).toBe(2);
   });
 });

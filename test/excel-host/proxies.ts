@@ -1,4 +1,5 @@
-import { apiNotFound, HostError, notLoaded, protectedSheet } from "./errors";
+import type { RawCellContent } from "hyperformula";
+import { apiNotFound, HostError, notLoaded, protectedSheet, type HostErrorCode } from "./errors";
 import { HostPageLayout } from "./page-layout";
 import {
   areaAddress,
@@ -34,18 +35,87 @@ export interface HostServices {
   /** The configured ExcelApi level as a number (1.8 → 1.08 is never used: 1.8 < 1.14 holds as is). */
   supports(set: string): boolean;
   eventsEnabled: boolean;
-  register(sheetId: string, handler: ChangedHandler): () => void;
-  afterSync(stats: { ops: number; writes: number }, changes: ChangeRecord[]): void;
-  /** A failure to inject: the next sync with more than `afterOps` operations fails there. */
-  fault: { afterOps: number; code: string; message: string } | null;
+  /** The add-in whose requests these are: workbook settings are kept per add-in and file. */
+  readonly addinId: string;
+  register(
+    sheetId: string,
+    event: SheetEvent,
+    handler: ChangedHandler | SelectionHandler
+  ): () => void;
+  /** Before a request runs: cell-edit mode fails it, or makes it wait (delayForCellEdit). */
+  beforeSync(ctx: HostContext, writeApis: string[]): Promise<void>;
+  /** Whether Excel on the web's request cap applies (the desktop has none). */
+  readonly limitPayload: boolean;
+  afterSync(
+    stats: { ops: number; writes: number; apis: string[] },
+    changes: ChangeRecord[],
+    ctx: HostContext
+  ): void;
+  /**
+   * A failure to inject: the next sync with more than `afterOps` operations fails there, after
+   * `skipSyncs` syncs have passed.
+   */
+  fault: { afterOps: number; code: string; message: string; skipSyncs?: number } | null;
+  /** Every write refused with AccessDenied and this message (a shared workbook, a policy). */
+  denyWrites: string | null;
+}
+
+/** Cell contents before an API write, to undo it. */
+export interface UndoCells {
+  sheet: SheetState;
+  area: Area;
+  contents: RawCellContent[][];
 }
 
 export type ChangedHandler = (args: Excel.WorksheetChangedEventArgs) => Promise<unknown>;
+export type SelectionHandler = (args: Excel.WorksheetSelectionChangedEventArgs) => Promise<unknown>;
+export type SheetEvent = "changed" | "selection";
+
+/** Excel.RunOptions as the host honours them. */
+export interface HostRunOptions {
+  /** RunOptions.delayForCellEdit: wait for the user to leave cell-edit mode instead of failing. */
+  delayForCellEdit?: boolean;
+  /** RunOptions.mergeUndoGroup (ExcelApi 1.20): every sync of the run is one undo step. */
+  mergeUndoGroup?: boolean;
+}
 
 interface Op {
   write: boolean;
   run: () => void;
+  /** The request bytes this operation adds (values, formulas and formats travel as JSON). */
+  bytes: number;
+  /** The API's name, for the undo model ("Undo capabilities": a few APIs clear the stack). */
+  api: string;
 }
+
+/** What one operation costs in the request when it carries no data: its path and method. */
+const OP_BYTES = 120;
+
+/**
+ * APIs that "don't support undo": calling one clears the user's undo stack from that call on, and
+ * inside a mergeUndoGroup run it fails with UndoNotSupported ("Undo capabilities", Unsupported
+ * APIs; the issue's reading: protection among them). Only those the add-in calls are listed.
+ */
+export const UNDO_UNSUPPORTED = new Set([
+  "WorksheetProtection.protect",
+  "WorksheetProtection.unprotect",
+]);
+/** Excel on the web caps one request at 5 MB ("Resource limits … Excel add-ins": payload size). */
+export const REQUEST_LIMIT_BYTES = 5 * 1024 * 1024;
+
+/** A read of more than 5,000,000 cells is refused (Excel.ErrorCodes.rangeExceedsLimit). */
+export const READ_CELL_LIMIT = 5_000_000;
+
+const utf8 = new TextEncoder();
+
+/** The UTF-8 size of a value as JSON, as it travels in the request. */
+export const payloadBytes = (v: unknown): number => {
+  try {
+    return utf8.encode(JSON.stringify(v) ?? "").length;
+  } catch {
+    return 0;
+  }
+};
 
 export class HostContext {
   readonly workbook: HostWorkbook;
@@ -56,13 +126,31 @@ export class HostContext {
   ops = 0;
   writes = 0;
 
-  constructor(readonly host: HostServices) {
+  constructor(
+    readonly host: HostServices,
+    readonly options: HostRunOptions = {}
+  ) {
     this.workbook = new HostWorkbook(this);
     this.runtime = new HostRuntime(this);
   }
 
-  enqueue(run: () => void, write: boolean): void {
-    this.queue.push({ run, write });
+  /** The undo record this run's syncs merge into (RunOptions.mergeUndoGroup). */
+  undoGroup: unknown = null;
+  /** Cells as they were before this request's value writes, for the undo record. */
+  private undoCells: UndoCells[] = [];
+
+  noteUndo(cells: UndoCells): void {
+    this.undoCells.push(cells);
+  }
+
+  takeUndoCells(): UndoCells[] {
+    const out = this.undoCells;
+    this.undoCells = [];
+    return out;
+  }
+
+  enqueue(run: () => void, write: boolean, api = "", bytes = OP_BYTES): void {
+    this.queue.push({ run, write, bytes, api });
   }
 
   recordChange(change: ChangeRecord): void {
@@ -79,24 +167,45 @@ export class HostContext {
     this.queue = [];
     this.syncs++;
     let writes = 0;
-    const changes = this.changes;
-    const fault =
-      this.host.fault && queue.length > this.host.fault.afterOps ? this.host.fault : null;
-    if (fault) this.host.fault = null;
+    const apis: string[] = [];
+    let ran = 0;
     try {
+      // Cell-edit mode refuses the request, or holds it (RunOptions.delayForCellEdit).
+      await this.host.beforeSync(
+        this,
+        queue.filter((op) => op.write).map((op) => op.api)
+      );
+      // Excel on the web refuses a request over 5 MB as a whole: nothing of it runs.
+      const bytes = queue.reduce((n, op) => n + op.bytes, 0);
+      if (this.host.limitPayload && bytes > REQUEST_LIMIT_BYTES)
+        throw new HostError(
+          "RequestPayloadSizeLimitExceeded",
+          "The request payload size has exceeded the limit. Please refer to the documentation: https://docs.microsoft.com/office/dev/add-ins/concepts/resource-limits-and-performance-optimization#excel-add-ins."
+        );
+      let fault = this.host.fault;
+      if (fault?.skipSyncs) {
+        fault.skipSyncs--;
+        fault = null;
+      } else if (fault && queue.length > fault.afterOps) this.host.fault = null;
+      else fault = null;
       queue.forEach((op, i) => {
         if (fault && i === fault.afterOps)
-          throw Object.assign(new HostError("InvalidOperation", fault.message), {
-            code: fault.code,
-          });
+          throw new HostError(fault.code as HostErrorCode, fault.message);
+        if (op.write && this.host.denyWrites !== null)
+          throw new HostError("AccessDenied", this.host.denyWrites);
         op.run();
-        if (op.write) writes++;
+        ran++;
+        if (op.write) {
+          writes++;
+          apis.push(op.api);
+        }
       });
     } finally {
-      this.ops += queue.length;
+      this.ops += ran;
       this.writes += writes;
+      const changes = this.changes;
       this.changes = [];
-      this.host.afterSync({ ops: queue.length, writes }, changes);
+      this.host.afterSync({ ops: ran, writes, apis }, changes, this);
     }
     await Promise.resolve();
   }
@@ -140,8 +249,8 @@ class HostObject<T> {
     return this.loaded.get(name) as V;
   }
 
-  protected queueWrite(apply: (t: T) => void): void {
-    this.context.enqueue(() => apply(this.target()), true);
+  protected queueWrite(apply: (t: T) => void, api = "", bytes = OP_BYTES): void {
+    this.context.enqueue(() => apply(this.target()), true, api, bytes);
   }
 
   /** Items of a loaded collection arrive with their properties already read. */
@@ -242,7 +351,7 @@ export class HostWorkbook extends HostObject<WorkbookState> {
 }
 
 export class HostSetting
-  extends HostObject<{ key: string; wb: WorkbookState }>
+  extends HostObject<{ key: string; store: Map<string, string> }>
   implements Pick<Excel.Setting, "key" | "value" | "delete">
 {
   get key(): string {
@@ -254,16 +363,19 @@ export class HostSetting
   }
 
   set value(v: unknown) {
-    this.queueWrite((t) => t.wb.settings.set(t.key, JSON.stringify(v)));
+    this.queueWrite((t) => t.store.set(t.key, JSON.stringify(v)));
   }
 
   delete(): void {
-    this.queueWrite((t) => t.wb.settings.delete(t.key));
+    this.queueWrite((t) => t.store.delete(t.key));
   }
 
-  protected override snapshot(t: { key: string; wb: WorkbookState }, name: string): unknown {
+  protected override snapshot(
+    t: { key: string; store: Map<string, string> },
+    name: string
+  ): unknown {
     if (name === "key") return t.key;
-    const raw = t.wb.settings.get(t.key);
+    const raw = t.store.get(t.key);
     return raw === undefined ? undefined : JSON.parse(raw);
   }
 
@@ -281,21 +393,29 @@ export class HostSettingCollection extends HostObject<WorkbookState> {
     return this.read("items");
   }
 
+  /**
+   * "The scope is limited to per file and add-in (task-pane or content) combination"
+   * (Excel.SettingCollection docs): another add-in's settings are not ours to see.
+   */
+  private store(): Map<string, string> {
+    return this.context.host.workbook.settingsFor(this.context.host.addinId);
+  }
+
   add(key: string, value: unknown): HostSetting {
-    this.queueWrite((wb) => wb.settings.set(key, JSON.stringify(value)));
+    this.queueWrite((wb) =>
+      wb.settingsFor(this.context.host.addinId).set(key, JSON.stringify(value))
+    );
     return this.getItem(key);
   }
 
   getItem(key: string): HostSetting {
-    const wb = this.context.host.workbook;
-    return new HostSetting(this.context, () => (wb.settings.has(key) ? { key, wb } : null));
+    const store = this.store();
+    return new HostSetting(this.context, () => (store.has(key) ? { key, store } : null));
   }
 
   getItemOrNullObject(key: string): HostSetting {
-    const wb = this.context.host.workbook;
-    return new HostSetting(this.context, () =>
-      wb.settings.has(key) ? { key, wb } : null
-    ).nullable();
+    const store = this.store();
+    return new HostSetting(this.context, () => (store.has(key) ? { key, store } : null)).nullable();
   }
 
   protected override snapshot(): unknown {
@@ -306,11 +426,11 @@ export class HostSettingCollection extends HostObject<WorkbookState> {
     // "items/key,items/value" loads both properties of every item in one read.
     const names = loadNames(arg);
     const props = names.filter((n) => n.startsWith("items/")).map((n) => n.slice(6));
-    const wb = this.context.host.workbook;
+    const store = this.store();
     this.context.enqueue(() => {
-      const list = [...wb.settings.keys()].map((key) => {
-        const s = new HostSetting(this.context, () => ({ key, wb }));
-        s.fillLoaded({ key, wb }, props.length ? props : ["key", "value"]);
+      const list = [...store.keys()].map((key) => {
+        const s = new HostSetting(this.context, () => ({ key, store }));
+        s.fillLoaded({ key, store }, props.length ? props : ["key", "value"]);
         return s;
       });
       this.loaded.set("items", list);
@@ -386,6 +506,11 @@ export class HostWorksheetCollection extends HostObject<WorkbookState> {
   }
 }
 
+export interface HostEventHandlerResult {
+  readonly context: HostContext;
+  remove(): void;
+}
+
 export class HostWorksheet
   extends HostObject<SheetState>
   implements
@@ -450,15 +575,38 @@ export class HostWorksheet
   }
 
   /** ExcelApi 1.7 */
-  get onChanged(): { add(handler: ChangedHandler): { remove(): void } } {
+  get onChanged(): { add(handler: ChangedHandler): HostEventHandlerResult } {
+    return this.events("changed");
+  }
+
+  /** ExcelApi 1.7 */
+  get onSelectionChanged(): { add(handler: SelectionHandler): HostEventHandlerResult } {
+    return this.events("selection");
+  }
+
+  /**
+   * EventHandlers.add gives an EventHandlerResult whose remove() queues on the context that added
+   * the handler: "The same RequestContext object that the handler was added in must be used when
+   * removing the handler" (OfficeExtension.EventHandlerResult docs). Removing through any other
+   * context's sync leaves the handler registered, as in Excel.
+   */
+  private events(kind: SheetEvent): {
+    add(handler: ChangedHandler & SelectionHandler): HostEventHandlerResult;
+  } {
     return {
       add: (handler) => {
+        const ctx = this.context;
         let unregister: (() => void) | null = null;
-        this.context.enqueue(() => {
-          unregister = this.context.host.register(this.target().id, handler);
+        ctx.enqueue(() => {
+          unregister = ctx.host.register(this.target().id, kind, handler);
         }, false);
         return {
-          remove: () => this.context.enqueue(() => unregister?.(), false),
+          context: ctx,
+          remove: () =>
+            ctx.enqueue(() => {
+              unregister?.();
+              unregister = null;
+            }, false),
         };
       },
     };
@@ -486,16 +634,16 @@ export class HostWorksheet
     });
   }
 
-  /** ExcelApi 1.1 (valuesOnly 1.2): from A1 to the last cell holding a value; A1 when empty. */
+  /**
+   * ExcelApi 1.1 (valuesOnly 1.2): "the smallest range that encompasses any cells that have a
+   * value or formatting assigned to them" — from the first used cell, not from A1; "if the entire
+   * worksheet is blank, this function will return the top left cell" (Worksheet.getUsedRange docs).
+   */
   getUsedRange(valuesOnly?: boolean): HostRange {
-    void valuesOnly;
     return new HostRange(this.context, () => {
       const sheet = this.target();
-      const d = this.context.host.workbook.hf.getSheetDimensions(sheet.hfId);
-      return {
-        sheet,
-        area: { r1: 0, c1: 0, r2: Math.max(0, d.height - 1), c2: Math.max(0, d.width - 1) },
-      };
+      const area = this.context.host.workbook.usedArea(sheet, valuesOnly === true);
+      return { sheet, area: area ?? { r1: 0, c1: 0, r2: 0, c2: 0 } };
     });
   }
 
@@ -555,12 +703,15 @@ export class HostWorksheetProtection
         throw new HostError("InvalidOperation", "The worksheet is already protected.");
       if (password) throw new HostError("InvalidArgument", "Tianbao never sets a password.");
       s.protection = { protected: true, options: options ?? {} };
-    });
+    }, "WorksheetProtection.protect");
   }
 
   unprotect(password?: string): void {
     void password;
-    this.queueWrite((s) => (s.protection = { protected: false, options: {} }));
+    this.queueWrite(
+      (s) => (s.protection = { protected: false, options: {} }),
+      "WorksheetProtection.unprotect"
+    );
   }
 
   protected override snapshot(s: SheetState, name: string): unknown {
@@ -756,45 +907,59 @@ export class HostRange
   }
 
   set numberFormat(v: any[][]) {
-    this.queueWrite((t) => {
-      checkFormattable(t.sheet, "allowFormatCells");
-      const m = matrixFor(t, v, "numberFormat");
-      forEachCell(t.area, (r, c) => {
-        const f = m[r - t.area.r1]![c - t.area.c1];
-        if (f !== null && f !== undefined)
-          t.sheet.editFormat(r, c, (x) => (x.numberFormat = String(f)));
-      });
-    });
+    this.queueWrite(
+      (t) => {
+        checkFormattable(t.sheet, "allowFormatCells");
+        const m = matrixFor(t, v, "numberFormat");
+        forEachCell(t.area, (r, c) => {
+          const f = m[r - t.area.r1]![c - t.area.c1];
+          if (f !== null && f !== undefined)
+            t.sheet.editFormat(r, c, (x) => (x.numberFormat = String(f)));
+        });
+      },
+      "Range.numberFormat",
+      payloadBytes(v)
+    );
   }
 
   /** Values and formulas: null leaves a cell as it is; locked cells of a protected sheet refuse. */
   private writeCells(v: unknown, what: string): void {
     const wb = this.context.host.workbook;
-    this.queueWrite((t) => {
-      const m = matrixFor(t, v, what);
-      if (t.sheet.protection.protected) {
-        forEachCell(t.area, (r, c) => {
-          const x = m[r - t.area.r1]![c - t.area.c1];
-          if (x !== null && x !== undefined && t.sheet.format(r, c).locked) throw protectedSheet();
+    this.queueWrite(
+      (t) => {
+        const m = matrixFor(t, v, what);
+        if (t.sheet.protection.protected) {
+          forEachCell(t.area, (r, c) => {
+            const x = m[r - t.area.r1]![c - t.area.c1];
+            if (x !== null && x !== undefined && t.sheet.format(r, c).locked)
+              throw protectedSheet();
+          });
+        }
+        const single = rows(t.area) === 1 && cols(t.area) === 1;
+        const before = single ? wb.value(t.sheet, t.area.r1, t.area.c1) : null;
+        this.context.noteUndo({
+          sheet: t.sheet,
+          area: { ...t.area },
+          contents: wb.contents(t.sheet, t.area),
         });
-      }
-      const single = rows(t.area) === 1 && cols(t.area) === 1;
-      const before = single ? wb.value(t.sheet, t.area.r1, t.area.c1) : null;
-      wb.batch(() =>
-        forEachCell(t.area, (r, c) => {
-          const x = m[r - t.area.r1]![c - t.area.c1];
-          if (x !== null && x !== undefined) wb.write(t.sheet, r, c, x);
-        })
-      );
-      this.context.recordChange({
-        sheet: t.sheet,
-        area: t.area,
-        before,
-        after: single ? wb.value(t.sheet, t.area.r1, t.area.c1) : null,
-        source: "Local",
-        trigger: "ThisLocalAddin",
-      });
-    });
+        wb.batch(() =>
+          forEachCell(t.area, (r, c) => {
+            const x = m[r - t.area.r1]![c - t.area.c1];
+            if (x !== null && x !== undefined) wb.write(t.sheet, r, c, x);
+          })
+        );
+        this.context.recordChange({
+          sheet: t.sheet,
+          area: t.area,
+          before,
+          after: single ? wb.value(t.sheet, t.area.r1, t.area.c1) : null,
+          source: "Local",
+          trigger: "ThisLocalAddin",
+        });
+      },
+      `Range.${what}`,
+      payloadBytes(v)
+    );
   }
 
   get format(): HostRangeFormat {
@@ -867,8 +1032,13 @@ export class HostRange
   protected override snapshot(t: RangeTarget, name: string): unknown {
     const wb = this.context.host.workbook;
     const grid = (fn: (r: number, c: number) => unknown): unknown[][] => {
-      if (rows(t.area) * cols(t.area) > 5_000_000)
-        throw new HostError("InvalidArgument", "The range is too large to load.");
+      // Excel.ErrorCodes.rangeExceedsLimit: "The cell count in the range has exceeded the maximum
+      // supported number" (5,000,000 cells a read; "Read or write to a large range" docs).
+      if (rows(t.area) * cols(t.area) > READ_CELL_LIMIT)
+        throw new HostError(
+          "RangeExceedsLimit",
+          "The cell count in the range has exceeded the maximum supported number. See the documentation for more information."
+        );
       return Array.from({ length: rows(t.area) }, (_, i) =>
         Array.from({ length: cols(t.area) }, (_, j) => fn(t.area.r1 + i, t.area.c1 + j))
       );
@@ -1216,6 +1386,11 @@ export class HostDataValidation
 }
 
 export class HostConditionalFormatCollection extends HostObject<RangeTarget> {
+  /**
+   * ExcelApi 1.6. "Adds a new conditional format to the collection at the first/top priority"
+   * (ConditionalFormatCollection.add docs): the sheet's list is kept in priority order, so the
+   * format added last is the one Excel applies first.
+   */
   add(type: Excel.ConditionalFormatType | "Custom"): HostConditionalFormat {
     const holder: { entry: ConditionalFormatEntry | null } = { entry: null };
     this.queueWrite((t) => {
@@ -1225,9 +1400,9 @@ export class HostConditionalFormatCollection extends HostObject<RangeTarget> {
           "InvalidArgument",
           "The host emulates custom conditional formats only."
         );
-      holder.entry = { area: { ...t.area }, type: "Custom", formula: "" };
-      t.sheet.conditionalFormats.push(holder.entry);
-    });
+      holder.entry = { area: { ...t.area }, type: "Custom", formula: "", stopIfTrue: false };
+      t.sheet.conditionalFormats.unshift(holder.entry);
+    }, "ConditionalFormatCollection.add");
     return new HostConditionalFormat(this.context, () => holder.entry);
   }
 
@@ -1238,11 +1413,57 @@ export class HostConditionalFormatCollection extends HostObject<RangeTarget> {
       t.sheet.conditionalFormats = t.sheet.conditionalFormats.filter(
         (f) => !(f.area.r1 >= a.r1 && f.area.r2 <= a.r2 && f.area.c1 >= a.c1 && f.area.c2 <= a.c2)
       );
-    });
+    }, "ConditionalFormatCollection.clearAll");
   }
 }
 
-export class HostConditionalFormat extends HostObject<ConditionalFormatEntry> {
+export class HostConditionalFormat
+  extends HostObject<ConditionalFormatEntry>
+  implements Pick<Excel.ConditionalFormat, "priority" | "stopIfTrue">
+{
+  /**
+   * ExcelApi 1.6: "The priority (or index) within the conditional format collection … Changing
+   * this also changes other conditional formats' priorities … Use a negative priority to begin
+   * from the back. Priorities greater than the bounds will get and set to the maximum (or minimum
+   * if negative) priority." 0 is the top.
+   */
+  get priority(): number {
+    return this.read("priority");
+  }
+
+  set priority(p: number) {
+    const wb = this.context.host.workbook;
+    this.queueWrite((e) => {
+      const sheet = wb.sheets.find((s) => s.conditionalFormats.includes(e))!;
+      const list = sheet.conditionalFormats;
+      list.splice(list.indexOf(e), 1);
+      const at = p < 0 ? Math.max(0, list.length + 1 + p) : Math.min(p, list.length);
+      list.splice(at, 0, e);
+    }, "ConditionalFormat.priority");
+  }
+
+  /** ExcelApi 1.6: "If the conditions of this conditional format are met, no lower-priority formats shall take effect on that cell." */
+  get stopIfTrue(): boolean {
+    return this.read("stopIfTrue");
+  }
+
+  set stopIfTrue(v: boolean) {
+    this.queueWrite((e) => (e.stopIfTrue = v), "ConditionalFormat.stopIfTrue");
+  }
+
+  protected override snapshot(e: ConditionalFormatEntry, name: string): unknown {
+    if (name === "stopIfTrue") return e.stopIfTrue;
+    if (name === "priority")
+      return this.context.host.workbook.sheets
+        .find((s) => s.conditionalFormats.includes(e))!
+        .conditionalFormats.indexOf(e);
+    throw new HostError("InvalidArgument", `Cannot load '${name}' of a conditional format.`);
+  }
+
+  protected override scalarNames(): string[] {
+    return ["priority", "stopIfTrue"];
+  }
+
   get custom(): {
     rule: Pick<Excel.ConditionalFormatRule, "formula">;
     format: {

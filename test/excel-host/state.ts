@@ -42,6 +42,38 @@ export interface ConditionalFormatEntry {
   formula: string;
   fill?: string;
   fontColor?: string;
+  /** ConditionalFormat.stopIfTrue (ExcelApi 1.6): no lower-priority format applies where this one holds. */
+  stopIfTrue: boolean;
+}
+
+/**
+ * Worksheet custom properties: "Custom property keys are case-insensitive"
+ * (WorksheetCustomProperty.key docs). The first spelling of a key is kept, as Excel shows it.
+ */
+export class CaseInsensitiveMap extends Map<string, string> {
+  private own(key: string): string | undefined {
+    const lower = key.toLowerCase();
+    for (const k of super.keys()) if (k.toLowerCase() === lower) return k;
+    return undefined;
+  }
+
+  override get(key: string): string | undefined {
+    const k = this.own(key);
+    return k === undefined ? undefined : super.get(k);
+  }
+
+  override has(key: string): boolean {
+    return this.own(key) !== undefined;
+  }
+
+  override set(key: string, value: string): this {
+    return super.set(this.own(key) ?? key, value);
+  }
+
+  override delete(key: string): boolean {
+    const k = this.own(key);
+    return k === undefined ? false : super.delete(k);
+  }
 }
 
 export const MAX_ROWS = 1_048_576;
@@ -61,11 +93,12 @@ export class SheetState {
   charts: { type: string; area: Area; seriesBy: string; title: string; position: string }[] = [];
   readonly columnWidths = new Map<number, number>();
   readonly rowHeights = new Map<number, number>();
-  readonly customProperties = new Map<string, string>();
+  readonly customProperties = new CaseInsensitiveMap();
   visibility: "Visible" | "Hidden" | "VeryHidden" = "Visible";
 
   constructor(
-    readonly id: string,
+    /** Worksheet.id: "constant within a single session" only (office-js #1390): a reopen changes it. */
+    public id: string,
     public name: string,
     readonly hfId: number
   ) {}
@@ -140,16 +173,68 @@ export function parseAddress(address: string): { sheet: string | null; area: Are
   return { sheet, area };
 }
 
+/** The add-in id the host poses as by default (the manifest's, shortened). */
+export const TIANBAO_ADDIN = "tianbao";
+
 export class WorkbookState {
   readonly hf = HyperFormula.buildEmpty({ licenseKey: "gpl-v3" });
   readonly sheets: SheetState[] = [];
-  readonly settings = new Map<string, string>();
+  /** Workbook settings by add-in: "the scope is limited to per file and add-in" (SettingCollection docs). */
+  private readonly settingsByAddin = new Map<string, Map<string, string>>();
   activeSheetId: string | null = null;
   selection: { sheetId: string; area: Area } | null = null;
   private nextId = 1;
 
   constructor() {
     this.addSheet("Sheet1");
+  }
+
+  /** Tianbao's own settings in this file. */
+  get settings(): Map<string, string> {
+    return this.settingsFor(TIANBAO_ADDIN);
+  }
+
+  settingsFor(addinId: string): Map<string, string> {
+    let m = this.settingsByAddin.get(addinId);
+    if (!m) this.settingsByAddin.set(addinId, (m = new Map()));
+    return m;
+  }
+
+  /**
+   * The file closed and opened again: Excel on the web and other versions number the sheets anew
+   * by position (office-js #1390, office-js-docs #297: "{00000000-0001-0000-0000-000000000000}"),
+   * so an id kept from the last session may now name another sheet. Settings, custom properties
+   * and cells are in the file and stay; the selection does not.
+   */
+  reopen(): void {
+    this.sheets.forEach(
+      (s, i) => (s.id = `{00000000-0001-0000-${String(i).padStart(4, "0")}-000000000000}`)
+    );
+    this.activeSheetId = this.sheets[0]?.id ?? null;
+    this.selection = null;
+  }
+
+  /** The smallest area holding every value (and, unless valuesOnly, every formatted cell). */
+  usedArea(sheet: SheetState, valuesOnly: boolean): Area | null {
+    let a: Area | null = null;
+    const take = (r: number, c: number): void => {
+      if (!a) a = { r1: r, c1: c, r2: r, c2: c };
+      else {
+        a.r1 = Math.min(a.r1, r);
+        a.c1 = Math.min(a.c1, c);
+        a.r2 = Math.max(a.r2, r);
+        a.c2 = Math.max(a.c2, c);
+      }
+    };
+    const grid = this.hf.getSheetSerialized(sheet.hfId);
+    grid.forEach((row, r) =>
+      row.forEach((v, c) => {
+        if (v !== null && v !== undefined && v !== "") take(r, c);
+      })
+    );
+    if (!valuesOnly)
+      for (const key of sheet.formats.keys()) take(Math.floor(key / MAX_COLS), key % MAX_COLS);
+    return a;
   }
 
   addSheet(name: string): SheetState {
@@ -210,6 +295,21 @@ export class WorkbookState {
     if (serial !== null) return serial;
     // The apostrophe keeps text as text (HyperFormula would read "1:30" as a time).
     return `'${s}`;
+  }
+
+  /** What the cells of an area hold (formulas as text), to put them back on undo. */
+  contents(sheet: SheetState, area: Area): RawCellContent[][] {
+    return Array.from({ length: area.r2 - area.r1 + 1 }, (_, i) =>
+      Array.from(
+        { length: area.c2 - area.c1 + 1 },
+        (_, j) =>
+          this.hf.getCellSerialized({
+            sheet: sheet.hfId,
+            row: area.r1 + i,
+            col: area.c1 + j,
+          }) as RawCellContent
+      )
+    );
   }
 
   batch(fn: () => void): void {

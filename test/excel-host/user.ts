@@ -1,6 +1,6 @@
-import type { RawCellContent } from "hyperformula";
 import type { ExcelHost } from "./host";
-import { parseAddress, type Area, type Scalar, type SheetState } from "./state";
+import { UNDO_UNSUPPORTED, type HostContext, type UndoCells } from "./proxies";
+import { areaAddress, parseAddress, type Area, type Scalar, type SheetState } from "./state";
 
 export interface UserResult {
   accepted: boolean;
@@ -16,10 +16,15 @@ const blockArea = (at: Area, block: readonly (readonly unknown[])[]): Area => ({
   c2: at.c1 + Math.max(...block.map((r) => r.length)) - 1,
 });
 
+/** One step of Excel's undo stack: the user's edit, or an add-in's request (or merged run). */
 interface UndoEntry {
-  sheet: SheetState;
-  area: Area;
-  contents: RawCellContent[][];
+  parts: UndoCells[];
+  byApi: boolean;
+}
+
+export interface ActOptions {
+  /** false: return as soon as Excel raised the event, before the add-in's handlers ran. */
+  settle?: boolean;
 }
 
 /**
@@ -37,8 +42,43 @@ export class SimulatedUser {
     return this.undoStack.length > 0;
   }
 
+  /** The steps Ctrl+Z can take back now. */
+  get undoSteps(): number {
+    return this.undoStack.length;
+  }
+
+  /** Whether the user's own edits are still on the stack (an unsupported API clears them). */
+  get canUndoOwnEdit(): boolean {
+    return this.undoStack.some((e) => !e.byApi);
+  }
+
   forgetUndo(): void {
     this.undoStack = [];
+  }
+
+  /**
+   * An add-in request that wrote: in today's Excel it is one undo step (each sync; all syncs of a
+   * run with mergeUndoGroup at ExcelApi 1.20), unless it called an API that does not support undo,
+   * which clears the stack ("Undo capabilities"). The host treats the whole request as not
+   * undoable then — stricter than Excel, which keeps the writes after that call.
+   * Only cell contents are put back by the host's undo; formats are not modelled.
+   */
+  recordApiWrites(apis: string[], ctx: HostContext): void {
+    const parts = ctx.takeUndoCells();
+    if (!apis.length) return;
+    if (apis.some((a) => UNDO_UNSUPPORTED.has(a))) {
+      this.forgetUndo();
+      ctx.undoGroup = null;
+      return;
+    }
+    const group = ctx.undoGroup as UndoEntry | null;
+    if (ctx.options.mergeUndoGroup && group && this.undoStack.at(-1) === group) {
+      group.parts.push(...parts);
+      return;
+    }
+    const entry: UndoEntry = { parts, byApi: true };
+    this.undoStack.push(entry);
+    if (ctx.options.mergeUndoGroup) ctx.undoGroup = entry;
   }
 
   private locate(sheetName: string, address: string): { sheet: SheetState; area: Area } {
@@ -55,71 +95,138 @@ export class SimulatedUser {
     return false;
   }
 
-  private snapshot(sheet: SheetState, area: Area): RawCellContent[][] {
-    const hf = this.host.workbook.hf;
-    return Array.from({ length: area.r2 - area.r1 + 1 }, (_, i) =>
-      Array.from(
-        { length: area.c2 - area.c1 + 1 },
-        (_, j) =>
-          hf.getCellSerialized({
-            sheet: sheet.hfId,
-            row: area.r1 + i,
-            col: area.c1 + j,
-          }) as RawCellContent
-      )
-    );
-  }
-
   private async change(
     sheet: SheetState,
     area: Area,
     apply: () => void,
-    source: "Local" | "Remote" = "Local"
+    source: "Local" | "Remote" = "Local",
+    opts: ActOptions & { event?: boolean; undoable?: boolean } = {}
   ): Promise<UserResult> {
     const wb = this.host.workbook;
     const single = area.r1 === area.r2 && area.c1 === area.c2;
     const before: Scalar | null = single ? wb.value(sheet, area.r1, area.c1) : null;
-    const undo = { sheet, area, contents: this.snapshot(sheet, area) };
+    const undo: UndoEntry = {
+      parts: [{ sheet, area, contents: wb.contents(sheet, area) }],
+      byApi: false,
+    };
     wb.batch(apply);
-    if (source === "Local") this.undoStack.push(undo);
-    this.host.raise({
-      sheet,
-      area,
-      before,
-      after: single ? wb.value(sheet, area.r1, area.c1) : null,
-      source,
-      trigger: "Unknown",
-    });
+    if (source === "Local" && opts.undoable !== false) this.undoStack.push(undo);
+    if (opts.event !== false)
+      this.host.raise({
+        sheet,
+        area,
+        before,
+        after: single ? wb.value(sheet, area.r1, area.c1) : null,
+        source,
+        trigger: "Unknown",
+      });
     this.host.notify();
-    await this.host.settle();
+    if (opts.settle !== false) await this.host.settle();
     return { accepted: true };
   }
 
   /** Types a value and presses Enter: data validation with a Stop alert refuses a bad value. */
-  async typeInto(sheetName: string, address: string, value: string | number): Promise<UserResult> {
+  async typeInto(
+    sheetName: string,
+    address: string,
+    value: string | number,
+    opts: ActOptions = {}
+  ): Promise<UserResult> {
     const { sheet, area } = this.locate(sheetName, address);
     const cell = { ...area, r2: area.r1, c2: area.c1 };
     if (this.lockedIn(sheet, cell)) return { accepted: false, reason: "protected" };
     if (!this.host.workbook.accepts(sheet, cell.r1, cell.c1, value))
       return { accepted: false, reason: "validation" };
-    return this.change(sheet, cell, () => this.host.workbook.write(sheet, cell.r1, cell.c1, value));
+    return this.change(
+      sheet,
+      cell,
+      () => this.host.workbook.write(sheet, cell.r1, cell.c1, value),
+      "Local",
+      opts
+    );
+  }
+
+  /**
+   * Starts typing in a cell (or F2): Excel is in cell-edit mode until Enter or Esc, and every
+   * add-in request meanwhile fails or waits (RunOptions.delayForCellEdit).
+   */
+  beginEdit(sheetName: string, address: string): void {
+    const { sheet, area } = this.locate(sheetName, address);
+    this.host.enterEditMode(sheet, { ...area, r2: area.r1, c2: area.c1 });
+  }
+
+  /** Enter: the typed value goes in (as typeInto), then the waiting requests run. */
+  async commitEdit(value: string | number, opts: ActOptions = {}): Promise<UserResult> {
+    const editing = this.host.editing;
+    if (!editing) throw new Error("the user is not editing a cell");
+    const result = await this.typeInto(editing.sheet.name, areaAddress(editing.area), value, {
+      settle: false,
+    });
+    this.host.exitEditMode();
+    if (opts.settle !== false) await this.host.settle();
+    return result;
+  }
+
+  /** Esc: nothing changes; the waiting requests run. */
+  cancelEdit(): void {
+    this.host.exitEditMode();
+  }
+
+  /** A click on a cell: the selection moves (Worksheet.onSelectionChanged, ExcelApi 1.7). */
+  async select(sheetName: string, address: string, opts: ActOptions = {}): Promise<void> {
+    const { sheet, area } = this.locate(sheetName, address);
+    const wb = this.host.workbook;
+    wb.activeSheetId = sheet.id;
+    wb.selection = { sheetId: sheet.id, area };
+    this.host.raiseSelection(sheet, area);
+    this.host.notify();
+    if (opts.settle !== false) await this.host.settle();
+  }
+
+  /**
+   * A value picked from a data-validation list's drop-down: the cell changes and is undoable, but
+   * Excel raises no Worksheet.onChanged (office-js #420 on Windows, #3888 and #4066 on the web).
+   * The cell is selected first, as a click on its arrow does.
+   */
+  async pickFromList(sheetName: string, address: string, value: string): Promise<UserResult> {
+    const { sheet, area } = this.locate(sheetName, address);
+    const cell = { ...area, r2: area.r1, c2: area.c1 };
+    await this.select(sheetName, areaAddress(cell));
+    const dv = sheet.validationAt(cell.r1, cell.c1);
+    if (!dv?.rule.list?.inCellDropDown) throw new Error(`${address} has no drop-down list`);
+    if (!String(dv.rule.list.source).split(",").includes(value))
+      throw new Error(`${value} is not in the list of ${address}`);
+    if (this.lockedIn(sheet, cell)) return { accepted: false, reason: "protected" };
+    return this.change(
+      sheet,
+      cell,
+      () => this.host.workbook.write(sheet, cell.r1, cell.c1, value),
+      "Local",
+      { event: false }
+    );
   }
 
   /** Ctrl+V of a block of values: data validation does not look at pasted values. */
   async paste(
     sheetName: string,
     topLeft: string,
-    block: readonly (readonly (string | number | boolean | null)[])[]
+    block: readonly (readonly (string | number | boolean | null)[])[],
+    opts: ActOptions = {}
   ): Promise<UserResult> {
     const { sheet, area } = this.locate(sheetName, topLeft);
     const target = blockArea(area, block);
     if (this.lockedIn(sheet, target)) return { accepted: false, reason: "protected" };
-    return this.change(sheet, target, () =>
-      block.forEach((row, i) =>
-        row.forEach((v, j) =>
-          this.host.workbook.write(sheet, target.r1 + i, target.c1 + j, v ?? "")
-        )
-      )
+    return this.change(
+      sheet,
+      target,
+      () =>
+        block.forEach((row, i) =>
+          row.forEach((v, j) =>
+            this.host.workbook.write(sheet, target.r1 + i, target.c1 + j, v ?? "")
+          )
+        ),
+      "Local",
+      opts
     );
   }
 
@@ -152,14 +259,21 @@ export class SimulatedUser {
     const entry = this.undoStack.pop();
     if (!entry) return { accepted: false };
     const hf = this.host.workbook.hf;
-    const result = await this.change(entry.sheet, entry.area, () =>
-      hf.setCellContents(
-        { sheet: entry.sheet.hfId, row: entry.area.r1, col: entry.area.c1 },
-        entry.contents
-      )
-    );
-    this.undoStack.pop(); // the undo itself is not undoable here
-    return result;
+    for (const part of entry.parts)
+      if (this.host.workbook.sheets.includes(part.sheet))
+        await this.change(
+          part.sheet,
+          part.area,
+          () =>
+            hf.setCellContents(
+              { sheet: part.sheet.hfId, row: part.area.r1, col: part.area.c1 },
+              part.contents
+            ),
+          "Local",
+          { undoable: false, settle: false }
+        );
+    await this.host.settle();
+    return { accepted: true };
   }
 
   /** A co-author's edit arriving through co-authoring: source Remote. */

@@ -5,7 +5,7 @@ import { WorkbookSession } from "../../src/excel/session";
 import { templates } from "../../src/templates";
 import type { ExcelHost } from "../excel-host/host";
 import { HIGHEST_LEVEL, LOWEST_LEVEL } from "../excel-host/host";
-import { LEVELS, openHost } from "./setup";
+import { atLeast, LEVELS, openHost } from "./setup";
 
 const UNIT = { code: "DEMO-H02", name: "示例县人民医院" };
 const STAT1_UNITS = [
@@ -47,9 +47,9 @@ function expectSheetIsPlan(host: ExcelHost, name: string, plan: LayoutPlan): voi
   const order = (a: { r1: number; c1: number }, b: { r1: number; c1: number }) =>
     a.r1 - b.r1 || a.c1 - b.c1;
   expect([...sheet.merges].sort(order)).toEqual([...plan.merges].sort(order));
-  expect(sheet.conditionalFormats.map((f) => [areaA1(f.area), f.formula])).toEqual(
-    plan.conditionalFormats.map((f) => [areaA1(f.area), f.formula])
-  );
+  const cf = (x: { area: Parameters<typeof areaA1>[0]; formula: string }): string =>
+    `${areaA1(x.area)} ${x.formula}`;
+  expect(sheet.conditionalFormats.map(cf).sort()).toEqual(plan.conditionalFormats.map(cf).sort());
   expect(sheet.protection.protected).toBe(true);
   expect(sheet.protection.options.allowFormatCells).toBe(false);
   expect(sheet.frozenRows).toBe(plan.headerRows[1] + 1);
@@ -62,7 +62,7 @@ describe.each(LEVELS)("insert at ExcelApi %s", (level) => {
       const { host, session } = await openHost(level);
       const m = await host.measure(() => session.insert(request(id)));
       // One round trip; below 1.12 a second one stores the binding under the new sheet's id.
-      expect(m.syncs).toBe(level === HIGHEST_LEVEL ? 1 : 2);
+      expect(m.syncs).toBe(atLeast(level, "1.12") ? 1 : 2);
       expect(m.runs).toBe(1);
       expect(host.handlerErrors).toEqual([]);
       const live = m.result;
@@ -128,7 +128,7 @@ it.each(LEVELS)(
     const m = await host.measure(() => session.insert(request("stat-3")));
     expect(m.result.name).toBe("表三 2021-07 (2)");
     // The refused batch, the names, the batch again (and the settings below 1.12; events back on).
-    expect(m.syncs).toBe(level === HIGHEST_LEVEL ? 3 : 5);
+    expect(m.syncs).toBe(atLeast(level, "1.12") ? 3 : 5);
     expect(host.workbook.sheets.map((s) => s.name)).toEqual([
       "Sheet1",
       "表三 2021-07",

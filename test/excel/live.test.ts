@@ -1,7 +1,7 @@
 import { a1, areaA1 } from "../../src/core/layout/address";
 import type { LiveSheet } from "../../src/excel/live";
 import { HIGHEST_LEVEL, LOWEST_LEVEL } from "../excel-host/host";
-import { LEVELS, openHost, openStat3 } from "./setup";
+import { atLeast, LEVELS, openHost, openStat3 } from "./setup";
 
 const at = (l: LiveSheet, row: string, col: string): string =>
   a1(l.plan.rowIndex[row]!, l.plan.colIndex[col]!);
@@ -208,4 +208,96 @@ it("a scripted session of 200 mixed edits at ExcelApi 1.9: at most 0.2 sync per 
   expect(m.writes).toBe(0);
   expect(m.syncs / 200).toBeLessThanOrEqual(0.2);
   expect(host.user.canUndo).toBe(true);
+});
+
+describe.each(LEVELS)("ExcelApi %s: 200 edits with cell-edit mode interleaved", (level) => {
+  it("the user starts typing in the next cell while a read is pending; the model ends equal to the sheet", async () => {
+    const { host, live } = await stat1(level, 30);
+    const inputs = live.plan.cells.filter((c) => c.kind === "input" && c.bind?.col !== "name");
+    let seed = 11;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let i = 0; i < 200; i++) {
+      const cell = inputs[rnd(inputs.length)]!;
+      const next = inputs[rnd(inputs.length)]!;
+      const kind = i % 4;
+      if (kind === 0) {
+        // A paste needs a read at every level; the next cell is being typed into meanwhile.
+        await host.user.paste(
+          live.name,
+          a1(cell.r, cell.c),
+          [[rnd(9)]].concat(cell.r + 1 < live.plan.rowIndex.U30! ? [[rnd(9)]] : []),
+          { settle: false }
+        );
+        host.user.beginEdit(live.name, a1(next.r, next.c));
+        await new Promise((r) => setTimeout(r, 1));
+        await host.user.commitEdit(rnd(9));
+      } else if (kind === 1) {
+        await host.user.typeInto(live.name, a1(cell.r, cell.c), rnd(9), { settle: false });
+        host.user.beginEdit(live.name, a1(next.r, next.c));
+        await new Promise((r) => setTimeout(r, 1));
+        if (rnd(2)) await host.user.commitEdit(rnd(9));
+        else host.user.cancelEdit();
+      } else if (kind === 2) await host.user.clear(live.name, a1(cell.r, cell.c));
+      else await host.user.typeInto(live.name, a1(cell.r, cell.c), rnd(9));
+    }
+    await host.settle();
+    expect(host.handlerErrors).toEqual([]);
+    const sheet = host.workbook.sheet(live.name)!;
+    for (const c of inputs) {
+      const v = host.workbook.value(sheet, c.r, c.c);
+      const inModel = live.model.document().rows.find((r) => r.key === c.bind!.row)?.cells[
+        c.bind!.col
+      ];
+      expect([a1(c.r, c.c), inModel ?? ""]).toEqual([a1(c.r, c.c), v]);
+    }
+  });
+});
+
+describe.each(LEVELS)(
+  "ExcelApi %s: an Excel that fails reads in cell-edit mode anyway (office-js #3019)",
+  (level) => {
+    it("the read is tried again until the edit ends; if it never does in time, the pane says why and reads all next time", async () => {
+      const { host, live } = await openStat3(level);
+      host.ignoreDelayForCellEdit = true;
+      const c1 = at(live, "public.g2", "c1");
+      await host.user.paste(live.name, c1, [[4, 3]], { settle: false });
+      host.user.beginEdit(live.name, at(live, "public.g2", "c10"));
+      await new Promise((r) => setTimeout(r, 80)); // a retry or two while the user types
+      await host.user.commitEdit(1.5);
+      expect(live.notice).toBeNull();
+      expect(live.model.document().rows[0]!.cells).toEqual({ c1: 4, c2: 3, c10: 1.5 });
+
+      // The user keeps the cell open past every retry: the change is missed, and the pane says so.
+      await host.user.paste(live.name, c1, [[6, 5]], { settle: false });
+      host.user.beginEdit(live.name, at(live, "public.g2", "c11"));
+      await new Promise((r) => setTimeout(r, 1700));
+      expect(live.notice).toContain("请先按 Enter 或 Esc 结束单元格编辑");
+      expect(live.model.document().rows[0]!.cells.c1).toBe(4);
+      // The next change reads the whole sheet: the model catches up and the notice goes.
+      await host.user.commitEdit(2);
+      expect(live.notice).toBeNull();
+      expect(live.model.document().rows[0]!.cells).toEqual({ c1: 6, c2: 5, c10: 1.5, c11: 2 });
+    });
+  }
+);
+
+describe.each(LEVELS)("ExcelApi %s: undo as today's Excel keeps it", (level) => {
+  it("typing never writes and stays undoable; 空白填 0 is one undo step above it; the insertion's protection clears the stack", async () => {
+    const { host, session, live } = await openStat3(level);
+    // Inserting protects the sheet, an API without undo support: nothing before it can be undone
+    // (below 1.12 the binding's second request, a settings write, is a step of its own).
+    const base = host.user.undoSteps;
+    expect(base).toBe(atLeast(level, "1.12") ? 0 : 1);
+    await host.user.typeInto(live.name, at(live, "public.g2", "c1"), 2);
+    expect(host.user.undoSteps).toBe(base + 1);
+    const m = await host.measure(() => session.fillBlanksWithZero(live.sheetId));
+    expect([m.syncs, host.user.undoSteps]).toEqual([1, base + 2]);
+    expect(host.user.canUndoOwnEdit).toBe(true);
+    // Ctrl+Z takes the zeros back in one step; the pane's model follows Excel's change event.
+    await host.user.undo();
+    expect(live.model.document().rows[0]!.cells).toEqual({ c1: 2 });
+  });
 });

@@ -3,9 +3,19 @@ import type { LiveSheet } from "../../src/excel/live";
 import { WorkbookSession } from "../../src/excel/session";
 import type { FixtureCase } from "../helpers/fixtures";
 import { templates } from "../../src/templates";
-import { ExcelHost, HIGHEST_LEVEL, LOWEST_LEVEL } from "../excel-host/host";
+import { ALL_LEVELS, ExcelHost, HIGHEST_LEVEL } from "../excel-host/host";
 
-export const LEVELS = [LOWEST_LEVEL, HIGHEST_LEVEL] as const;
+/** 1.8 (the manifest's minimum), 1.9 (details), 1.14 (triggerSource), 1.20 (mergeUndoGroup). */
+export const LEVELS = ALL_LEVELS;
+
+/** Whether a level has a requirement set: atLeast("1.14", "1.12"). */
+export const atLeast = (level: string, set: string): boolean => {
+  const n = (v: string): number => {
+    const [a, b] = v.split(".").map(Number) as [number, number];
+    return a * 1000 + b;
+  };
+  return n(level) >= n(set);
+};
 
 const installed: (() => void)[] = [];
 afterEach(() => {

@@ -85,11 +85,9 @@ function Grid(props: {
   const dims = wb.hf.getSheetDimensions(sheet.hfId);
   const rows = Math.max(dims.height, 12);
   const cols = Math.max(dims.width, 8);
-  const painted = new Map<string, string>();
-  for (const p of host.paintedCells(sheet.name)) {
-    const key = `${p.r},${p.c}`;
-    if (painted.get(key) !== "#FFC7CE") painted.set(key, p.fill);
-  }
+  // The host applies the conditional formats as Excel does (priority order, stopIfTrue): one
+  // colour per cell, with no rule of the harness's own about which severity wins.
+  const painted = new Map(host.paintedCells(sheet.name).map((p) => [`${p.r},${p.c}`, p.fill]));
   const sel = wb.selection?.sheetId === sheet.id ? wb.selection.area : null;
 
   const commit = async (address: string, text: string): Promise<void> => {
