@@ -1,5 +1,5 @@
 import type { Locale } from "../core/i18n";
-import { fileMismatchSchema, type FileFacts } from "../core/schema/api";
+import { fileMismatchSchema, type FileFacts, type FileMismatch } from "../core/schema/api";
 import { ApiError } from "./api";
 
 /**
@@ -139,6 +139,9 @@ export function describeFailure(e: unknown, locale: Locale, outcome?: Outcome): 
       zh: "服务器校验未通过，问题已在表中标出。",
       en: "The server found errors; they are listed and marked.",
     });
+  // A refusal the server already words in Chinese (what the file is, which cell) is said as is.
+  const said = serverMessage(f.raw);
+  if (zh && said) return notSent({ zh: said, en: said });
   if (code === "unreadable-file") return notSent(unreadable(f.body.detail));
   const known = REFUSALS[code];
   if (known) return notSent(known);
@@ -146,6 +149,12 @@ export function describeFailure(e: unknown, locale: Locale, outcome?: Outcome): 
     zh: `服务器拒收（${f.status}），请联系县卫生健康局。`,
     en: `Refused by the server (${f.status}).`,
   });
+}
+
+/** The `message` of a refusal when the server wrote it for people (in Chinese), else null. */
+function serverMessage(raw: unknown): string | null {
+  const m = (raw as { message?: unknown } | null)?.message;
+  return typeof m === "string" && /[\u4e00-\u9fff]/.test(m) ? m.replace(/[。.]?$/, "。") : null;
 }
 
 /** Only the server saying the token is not valid ends a sign-in; a network blip does not. */
@@ -156,7 +165,7 @@ export function forgetsToken(e: unknown): boolean {
 /** The expected and found facts of a 422 file-mismatch, or null for any other failure. */
 export function fileMismatchOf(
   e: unknown
-): { expected: Required<FileFacts>; found: FileFacts } | null {
+): { expected: FileMismatch["expected"]; found: FileFacts } | null {
   if (!(e instanceof ApiError) || e.failure.kind !== "http") return null;
   const parsed = fileMismatchSchema.safeParse(e.failure.raw);
   return parsed.success ? { expected: parsed.data.expected, found: parsed.data.found } : null;

@@ -6,7 +6,7 @@ import {
   MessageBarTitle,
 } from "@fluentui/react-components";
 import type { ReactElement } from "react";
-import type { FileFacts } from "../core/schema/api";
+import type { FileFacts, FileMismatch } from "../core/schema/api";
 import { periodSchema } from "../core/schema/document";
 import { periodTitle, reportTitle } from "../core/template/labels";
 import { templates } from "../templates";
@@ -17,8 +17,9 @@ function describe(facts: FileFacts): string {
   const month =
     facts.period && periodSchema.safeParse(facts.period).success ? facts.period : undefined;
   if (t && month) return reportTitle(t.def, month);
-  if (t) return t.def.shortName["zh-CN"];
-  return month ? periodTitle(month) : "";
+  if (t)
+    return facts.year ? `${t.def.shortName["zh-CN"]} ${facts.year}年` : t.def.shortName["zh-CN"];
+  return month ? periodTitle(month) : facts.year ? `${facts.year}年` : "";
 }
 
 /**
@@ -26,7 +27,7 @@ function describe(facts: FileFacts): string {
  * to check it as that (another unit's file is refused, never switched to).
  */
 export function MismatchBar(props: {
-  expected: Required<FileFacts>;
+  expected: FileMismatch["expected"];
   found: FileFacts;
   /** The table and month the file is, when this unit may report them. */
   onSwitch: ((template: string, period: string) => void) | null;
@@ -37,7 +38,10 @@ export function MismatchBar(props: {
     template: found.template ?? expected.template,
     period: found.period ?? expected.period,
   };
+  // A file that says only its year names no month to switch to.
+  const monthUnknown = !found.period && found.year !== undefined;
   const switchable =
+    !monthUnknown &&
     !otherUnit &&
     !!templates().get(target.template) &&
     periodSchema.safeParse(target.period).success;
@@ -47,7 +51,7 @@ export function MismatchBar(props: {
         <MessageBarTitle>文件与所选不一致，未检查</MessageBarTitle>
         {otherUnit
           ? "这个文件是其他单位的表，不能以本单位的名义报送。请使用本单位下载的空白表。"
-          : `这个文件是 ${describe({ ...target })} 的表，所选的是 ${describe(expected)}。`}
+          : `这个文件是 ${describe(monthUnknown ? found : target)} 的表，所选的是 ${describe(expected)}。`}
       </MessageBarBody>
       {switchable && props.onSwitch && (
         <MessageBarActions>

@@ -17,7 +17,7 @@ import { useCallback, useEffect, useState, type ReactElement } from "react";
 import type { ApiClient } from "../client/api";
 import { describeFailure, fileMismatchOf } from "../client/failure";
 import { newIdempotencyKey } from "../client/queue";
-import type { FileFacts, Me, Receipt } from "../core/schema/api";
+import type { FileFacts, FileMismatch, Me, Receipt } from "../core/schema/api";
 import { defaultPeriod, dueDate, dueInstant } from "../core/periods";
 import type { Issue, SheetDocument } from "../core/schema/document";
 import { officialTitle, reportTitle } from "../core/template/labels";
@@ -62,7 +62,7 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [mismatch, setMismatch] = useState<{
-    expected: Required<FileFacts>;
+    expected: FileMismatch["expected"];
     found: FileFacts;
     file: File;
   } | null>(null);

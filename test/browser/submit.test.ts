@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { shanghaiDate } from "../../src/core/periods";
 import { templates } from "../../src/templates";
-import { CliServer, freePort } from "../helpers/cli-server";
-import { BUILD_TIMEOUT_MS, sharedHarness, launchChromium, SHOTS } from "./harness-build";
+import type { CliServer } from "../helpers/cli-server";
+import { SHOTS } from "./harness-build";
+import { useRealServer } from "./real-server";
 
 /**
  * The loop users live in, in Chromium against a real server process with its own SQLite file: a
@@ -15,29 +14,13 @@ import { BUILD_TIMEOUT_MS, sharedHarness, launchChromium, SHOTS } from "./harnes
  * and after the server is back the queue sends it exactly once; the county bureau then sees who
  * reported and inserts the consolidated table.
  */
-/** The shared harness build of this run (see sharedHarness). */
-let BUILD = "";
+const suite = useRealServer();
 let server: CliServer;
 let tokens: { reporter: string; collector: string };
 let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  const dataDir = mkdtempSync(join(tmpdir(), "tianbao-browser-"));
-  BUILD = await sharedHarness();
-  server = new CliServer(
-    await freePort(),
-    `sqlite:${join(dataDir, "tianbao.sqlite")}`,
-    join(BUILD, "addin")
-  );
-  await server.start(true);
+beforeAll(() => {
+  ({ server, browser } = suite);
   tokens = server.tokens();
-  browser = await launchChromium();
-}, BUILD_TIMEOUT_MS);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 // This month's report: due next month, so a submission today is on time.

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { addMonths } from "../../src/core/periods";
 import { periodTitle } from "../../src/core/template/labels";
-import { CliServer, freePort } from "../helpers/cli-server";
-import { BUILD_TIMEOUT_MS, sharedHarness, launchChromium, SHOTS } from "./harness-build";
+import type { CliServer } from "../helpers/cli-server";
+import { SHOTS } from "./harness-build";
+import { useRealServer } from "./real-server";
 import { fillStat3, THIS_MONTH } from "./stat3-file";
 
 /**
@@ -13,29 +13,17 @@ import { fillStat3, THIS_MONTH } from "./stat3-file";
  * and 390 px: messages that say only what is true, no second version or second sheet without
  * asking, no internal code on screen, nothing wider than a phone, and the pane's issues in view.
  */
-/** The shared harness build of this run (see sharedHarness). */
-let BUILD = "";
 const LAST_MONTH = addMonths(THIS_MONTH, -1);
 const TOKEN_KEY = "tianbao.web.token";
 
+const suite = useRealServer();
 let server: CliServer;
 let tokens: { reporter: string; collector: string };
 let browser: Browser;
 let dir: string;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), "tianbao-ux-"));
-  BUILD = await sharedHarness();
-  server = new CliServer(await freePort(), `sqlite:${join(dir, "t.sqlite")}`, join(BUILD, "addin"));
-  await server.start(true);
+beforeAll(() => {
+  ({ server, browser, dir } = suite);
   tokens = server.tokens();
-  browser = await launchChromium();
-}, BUILD_TIMEOUT_MS);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 /**

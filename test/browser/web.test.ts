@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { printedPixelsOfColor } from "../helpers/libreoffice";
-import { CliServer, freePort } from "../helpers/cli-server";
-import { BUILD_TIMEOUT_MS, sharedHarness, launchChromium, SHOTS } from "./harness-build";
+import type { CliServer } from "../helpers/cli-server";
+import { SHOTS } from "./harness-build";
+import { useRealServer } from "./real-server";
 import { fillStat3, stat3At, stat3Plan, THIS_MONTH } from "./stat3-file";
 
 /**
@@ -12,29 +12,15 @@ import { fillStat3, stat3At, stat3Plan, THIS_MONTH } from "./stat3-file";
  * downloads the blank table, fills it outside Excel (exceljs here), uploads it, sees the broken rule
  * on its cell, fixes it and submits; the county bureau sees the board and the consolidated table.
  */
-/** The shared harness build of this run (see sharedHarness). */
-let BUILD = "";
 const PERIOD = THIS_MONTH;
 const plan = stat3Plan;
 const at = stat3At;
 
+const suite = useRealServer();
 let server: CliServer;
 let browser: Browser;
 let dir: string;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), "tianbao-web-"));
-  BUILD = await sharedHarness();
-  server = new CliServer(await freePort(), `sqlite:${join(dir, "t.sqlite")}`, join(BUILD, "addin"));
-  await server.start(true);
-  browser = await launchChromium();
-}, BUILD_TIMEOUT_MS);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+beforeAll(() => ({ server, browser, dir } = suite));
 
 it("download, fill outside Excel, upload, see the issue on its cell, fix, submit; the bureau's board and consolidated table", async () => {
   const tokens = server.tokens();

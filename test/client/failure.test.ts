@@ -78,3 +78,25 @@ it("reads the server's file-mismatch answer: what was asked for and what the fil
   expect(fileMismatchOf(http(422, "unreadable-file"))).toBeNull();
   expect(fileMismatchOf(offline)).toBeNull();
 });
+
+it("a refusal the server words in Chinese is said as is, behind 未发送 when nothing was sent", () => {
+  const said =
+    "这是示例县人民医院的表三 2026年10月文件，但您报送的单位是示例县中医医院，请上传本单位下载的文件";
+  const e = http(422, "file-mismatch", {
+    expected: { template: "stat-3", period: "2026-10", unit: "DEMO-H02" },
+    found: { template: "stat-3", period: "2026-10", unit: "DEMO-H01" },
+    message: said,
+  });
+  expect(describeFailure(e, "zh-CN")).toBe(`${said}。`);
+  expect(describeFailure(e, "zh-CN", "unsent")).toBe(`未发送：${said}。`);
+  // A title's year without a month is kept, so the page can say it and offer no month.
+  expect(
+    fileMismatchOf(
+      http(422, "file-mismatch", {
+        expected: { template: "stat-3", period: "2026-10", unit: "DEMO-H02" },
+        found: { template: "stat-3", year: 2025 },
+        message: said,
+      })
+    )?.found
+  ).toEqual({ template: "stat-3", year: 2025 });
+});

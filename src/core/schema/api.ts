@@ -86,13 +86,15 @@ export const fileFactsSchema = z.object({
   template: z.string().optional(),
   period: z.string().optional(),
   unit: z.string().optional(),
+  /** The year of the title, when the file carries no month. */
+  year: z.number().int().optional(),
 });
 export type FileFacts = z.infer<typeof fileFactsSchema>;
 
 /** 422 of POST /uploads: the file is of another table, month or unit than the one asked for. */
 export const fileMismatchSchema = z.object({
   error: z.literal("file-mismatch"),
-  expected: fileFactsSchema.required(),
+  expected: z.object({ template: z.string(), period: z.string(), unit: z.string() }),
   found: fileFactsSchema,
   message: z.string().optional(),
 });
