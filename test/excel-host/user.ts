@@ -216,17 +216,16 @@ export class SimulatedUser {
     const { sheet, area } = this.locate(sheetName, topLeft);
     const target = blockArea(area, block);
     if (this.lockedIn(sheet, target)) return { accepted: false, reason: "protected" };
-    return this.change(
-      sheet,
-      target,
-      () =>
-        block.forEach((row, i) =>
-          row.forEach((v, j) =>
-            this.host.workbook.write(sheet, target.r1 + i, target.c1 + j, v ?? "")
-          )
-        ),
-      "Local",
-      opts
+    return this.change(sheet, target, () => this.writeBlock(sheet, target, block), "Local", opts);
+  }
+
+  private writeBlock(
+    sheet: SheetState,
+    target: Area,
+    block: readonly (readonly (string | number | boolean | null)[])[]
+  ): void {
+    block.forEach((row, i) =>
+      row.forEach((v, j) => this.host.workbook.write(sheet, target.r1 + i, target.c1 + j, v ?? ""))
     );
   }
 
@@ -284,17 +283,7 @@ export class SimulatedUser {
   ): Promise<UserResult> {
     const { sheet, area } = this.locate(sheetName, topLeft);
     const target = blockArea(area, block);
-    return this.change(
-      sheet,
-      target,
-      () =>
-        block.forEach((row, i) =>
-          row.forEach((v, j) =>
-            this.host.workbook.write(sheet, target.r1 + i, target.c1 + j, v ?? "")
-          )
-        ),
-      "Remote"
-    );
+    return this.change(sheet, target, () => this.writeBlock(sheet, target, block), "Remote");
   }
 
   /** Review > Unprotect Sheet (no password is set). */
