@@ -73,6 +73,17 @@ describe("serving the add-in and the web pages", () => {
     checkPolicy(web.headers.get("content-security-policy"));
   });
 
+  it("lets Excel on the web frame the task pane, while the web page keeps its frame guard", async () => {
+    // Excel on the web shows the pane in an iframe of its own origin: X-Frame-Options SAMEORIGIN
+    // (helmet's default) would leave the pane blank there.
+    for (const path of ["/addin/taskpane.html", "/addin/taskpane.1234abcd.js"]) {
+      const r = await fetch(`${base}${path}`);
+      expect([path, r.headers.get("x-frame-options")]).toEqual([path, null]);
+    }
+    const web = await fetch(`${base}/addin/web.html`);
+    expect(web.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  });
+
   it("never serves source maps or dotfiles", async () => {
     for (const path of [
       "/addin/taskpane.1234abcd.js.map",
