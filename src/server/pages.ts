@@ -25,6 +25,12 @@ const isPage = (url: string): boolean => {
   return path === "/" || path === "/web" || path.startsWith("/addin/");
 };
 
+/** The web page may keep its frame guard; the pane and its assets are framed by Excel on the web. */
+const framedByExcel = (url: string): boolean => {
+  const path = url.split("?")[0]!;
+  return path.startsWith("/addin/") && path !== "/addin/web.html";
+};
+
 /** Source maps (they carry our sources and build paths) and anything under a dot-named folder or file. */
 const hidden = (path: string): boolean =>
   path.endsWith(".map") || path.split("/").some((segment) => segment.startsWith("."));
@@ -33,6 +39,9 @@ const hidden = (path: string): boolean =>
 export async function registerPages(app: FastifyInstance, addinDir: string | null): Promise<void> {
   app.addHook("onSend", async (req, reply, payload) => {
     if (isPage(req.url)) reply.header("content-security-policy", CONTENT_SECURITY_POLICY);
+    // helmet sends X-Frame-Options: SAMEORIGIN everywhere; Excel on the web shows the task pane in
+    // a frame of Microsoft's origin, where that header leaves the pane blank.
+    if (framedByExcel(req.url)) reply.removeHeader("x-frame-options");
     return payload;
   });
   if (addinDir)
