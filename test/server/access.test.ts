@@ -37,6 +37,28 @@ const doc = (unit: string) => ({
 type Who = "none" | "otherReporter" | "siblingCollector" | "parentCollector" | "admin";
 const MATRIX: { name: string; codes: Record<Who, number> }[] = [
   {
+    // Template definitions hold no unit's data: open to anyone, a token or none (api.md).
+    name: "GET /templates/:id (stat-3)",
+    codes: {
+      none: 200,
+      otherReporter: 200,
+      siblingCollector: 200,
+      parentCollector: 200,
+      admin: 200,
+    },
+  },
+  {
+    // An unknown table is the same 404 for every caller.
+    name: "GET /templates/:id (unknown)",
+    codes: {
+      none: 404,
+      otherReporter: 404,
+      siblingCollector: 404,
+      parentCollector: 404,
+      admin: 404,
+    },
+  },
+  {
     name: "GET /me",
     codes: {
       none: 401,
@@ -201,6 +223,10 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     const lock = { unit: "CTY", template: "stat-3", period: "2021-01" };
     switch (name) {
+      case "GET /templates/:id (stat-3)":
+        return s.app.inject({ method: "GET", url: "/api/v1/templates/stat-3", headers });
+      case "GET /templates/:id (unknown)":
+        return s.app.inject({ method: "GET", url: "/api/v1/templates/no-such-table", headers });
       case "GET /me":
         return s.app.inject({ method: "GET", url: "/api/v1/me", headers });
       case "POST /validate":
