@@ -9,7 +9,7 @@ import { documentFromGrid, type SheetValue } from "../core/sheet/grid";
 import { layoutProblems } from "../core/sheet/check";
 import { readTable } from "../core/sheet/recover";
 import { monthlyIncrements } from "../core/trend";
-import { columnLabel } from "../core/validate/engine";
+import { columnTitle } from "../core/template/labels";
 import { TIER_LABELS } from "../core/validate/messages";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { TemplateRegistry } from "../core/template/registry";
@@ -353,7 +353,7 @@ export class WorkbookSession {
     const column = t?.column.get(col);
     if (!t || !column) throw new Error(`unknown column ${templateId}.${col}`);
     const trend = monthlyIncrements(t, year, docs, col);
-    const label = columnLabel(column);
+    const label = columnTitle(column);
     const header = [
       this.locale === "zh-CN" ? "月份" : "Month",
       ...trend.tiers.map((x) => TIER_LABELS[x]![this.locale]),

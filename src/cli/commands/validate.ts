@@ -4,7 +4,8 @@ import { isLocale, type Locale } from "../../core/i18n";
 import type { Issue, SheetDocument } from "../../core/schema/document";
 import { tierSchema, type Tier } from "../../core/schema/template";
 import { parseSheetDocument } from "../../core/validate/document";
-import { columnLabel, rowLabel, validateParsed, type Phase } from "../../core/validate/engine";
+import { rowLabel, validateParsed, type Phase } from "../../core/validate/engine";
+import { columnTitle } from "../../core/template/labels";
 import { HEADER_LABELS } from "../../core/validate/messages";
 import { templates } from "../../templates";
 import { CliExit, type CliIO } from "../io";
@@ -103,7 +104,7 @@ function humanReport(issues: Issue[], doc: SheetDocument, locale: Locale): strin
     const where =
       i.row === "header"
         ? (HEADER_LABELS[i.col]?.[locale] ?? i.col)
-        : `${t ? rowLabel(t, i.row, cells.get(i.row), locale) : i.row} / ${col ? columnLabel(col) : i.col}`;
+        : `${t ? rowLabel(t, i.row, cells.get(i.row), locale) : i.row} / ${col ? columnTitle(col) : i.col}`;
     lines.push(`  ${text[i.severity]}  [${i.row}.${i.col}] ${where}: ${i.message}  (${i.rule})`);
   }
   return lines.join("\n");

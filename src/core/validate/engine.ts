@@ -42,9 +42,6 @@ export function rowLabel(
   return locale === "zh-CN" ? `第${rowKey}行` : `row ${rowKey}`;
 }
 
-/** The column as messages name it; the name stays for the views that import it from here. */
-export const columnLabel = columnTitle;
-
 // Per-cell state, kept in typed arrays indexed by column: the engine's hot path allocates
 // three arrays per row instead of an object per cell.
 const BLANK = 0;
