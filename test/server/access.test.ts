@@ -352,6 +352,31 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
     });
   });
 
+  describe("every route that names a unit: an unknown unit is the same 403 as another county's", () => {
+    const ask = (token: string, unit: string) => {
+      const q = `template=stat-3&period=2021-06&unit=${unit}`;
+      const auth = { authorization: `Bearer ${token}` };
+      const lockBody = { unit, template: "stat-3", period: "2021-06" };
+      return Promise.all([
+        s.app.inject({ method: "GET", url: `/api/v1/status?${q}`, headers: auth }),
+        s.app.inject({ method: "GET", url: `/api/v1/consolidated?${q}`, headers: auth }),
+        s.app.inject({ method: "GET", url: `/api/v1/submissions?unit=${unit}`, headers: auth }),
+        s.app.inject({ method: "POST", url: "/api/v1/locks", headers: auth, payload: lockBody }),
+        s.app.inject({ method: "DELETE", url: "/api/v1/locks", headers: auth, payload: lockBody }),
+      ]);
+    };
+    it.each(["CTY", "CITY", "H1", "ADMIN"] as const)("asked with %s's token", async (who) => {
+      const unknown = await ask(s.tokens[who]!, "NOPE");
+      expect(unknown.map((r) => r.statusCode)).toEqual([403, 403, 403, 403, 403]);
+      expect(unknown.map((r) => r.json())).toEqual(Array(5).fill({ error: "forbidden" }));
+      // CITY may read every test unit; the others are refused H3 exactly as they are NOPE.
+      if (who !== "CITY") {
+        const other = await ask(s.tokens[who]!, "H3");
+        expect(other.map((r) => r.json())).toEqual(unknown.map((r) => r.json()));
+      }
+    });
+  });
+
   describe("DELETE /locks: only the locking unit's collectors and those above it", () => {
     const lockCall = (method: "POST" | "DELETE", token: string, unit: string, period: string) =>
       s.app.inject({
