@@ -189,9 +189,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           });
         const t = opts.templates.get(q.data.template);
         if (!t) return void reply.status(404).send({ error: "unknown-template" });
+        // An unknown unit answers as a forbidden one: unit codes are not enumerable.
         const unit = await getUnit(db, q.data.unit);
-        if (!unit) return void reply.status(404).send({ error: "unknown-unit" });
-        if (token.role !== "collector" || !(await mayRead(token, unit.code)))
+        if (!unit || token.role !== "collector" || !(await mayRead(token, unit.code)))
           return void reply.status(403).send({ error: "forbidden" });
         return { t, unit, period: q.data.period, format: q.data.format };
       };
@@ -253,8 +253,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           const { unit, template, period } = req.query;
           if (!unit)
             return reply.status(400).send({ error: "bad-request", detail: "unit is required" });
-          if (!(await getUnit(db, unit))) return reply.status(404).send({ error: "unknown-unit" });
-          if (!(await mayRead(token, unit))) return reply.status(403).send({ error: "forbidden" });
+          if (!(await getUnit(db, unit)) || !(await mayRead(token, unit)))
+            return reply.status(403).send({ error: "forbidden" });
           let q = db
             .selectFrom("submissions")
             .select(["id", "unit", "template", "period", "version", "received_at", "on_time"])

@@ -59,8 +59,12 @@ export function lockRoute(deps: LockDeps, locking: boolean) {
       });
     const { unit, template, period } = parsed.data;
     if (!deps.templates.get(template)) return reply.status(404).send({ error: "unknown-template" });
-    if (!(await getUnit(db, unit))) return reply.status(404).send({ error: "unknown-unit" });
-    if (token.role !== "collector" || !(await deps.mayRead(token, unit)))
+    // An unknown unit answers as a forbidden one: unit codes are not enumerable.
+    if (
+      !(await getUnit(db, unit)) ||
+      token.role !== "collector" ||
+      !(await deps.mayRead(token, unit))
+    )
       return reply.status(403).send({ error: "forbidden" });
     const at = new Date().toISOString();
     const allowed = await db.transaction().execute(async (trx) => {
