@@ -287,6 +287,14 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
   /** This month in Asia/Shanghai: the month after the default (last) one. */
   const thisMonth = addMonths(defaultPeriod(new Date()), 1);
 
+  it.each(["/submissions/%E0%A4%A", "/submissions/%zz", "/templates/%"])(
+    "a path %s that cannot be percent-decoded is our own 400 bad-request, not the framework's body",
+    async (path) => {
+      const r = await call("GET", path, server().tokens.H1);
+      expect([r.statusCode, r.json()]).toEqual([400, { error: "bad-request" }]);
+    }
+  );
+
   it.each(["9999-12", "0000-01", "1899-12", "1999-12", addMonths(thisMonth, 2)])(
     "period %s is a 400 in queries and bodies, and stores nothing",
     async (period) => {
