@@ -74,6 +74,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       : false,
     // X-Forwarded-For is believed only from the proxies named; anyone else could forge it.
     trustProxy: opts.trustProxy ?? false,
+    // A path that cannot be percent-decoded (or a bad constraint) is the client's fault: our own
+    // 400 body, not the framework's code and message.
+    frameworkErrors: (_err, _req, reply) => {
+      void (reply as FastifyReply).status(400).send({ error: "bad-request" });
+    },
     ...(opts.https ? { https: opts.https } : {}),
   });
   registerJsonParser(app);
