@@ -32,6 +32,8 @@ export const STRINGS = {
     sheetsSection: "本工作簿的报表",
     noSheets: "本工作簿中还没有填报表。选择统计表和月份，点击“插入报表”。",
     sheet: "工作表",
+    liveMissed: "有改动未能读取",
+    liveMissedBody: "下次改动或点击“校验”时会重新读取整张表。",
     layoutBroken: "表样已被改动",
     layoutBrokenBody: "有行、列或标题与官方表样不一致，校验结果可能不准确。",
     restore: "恢复表样",
@@ -116,6 +118,8 @@ export const STRINGS = {
     sheetsSection: "Tables in this workbook",
     noSheets: "No table in this workbook yet. Choose a table and a month, then Insert table.",
     sheet: "Sheet",
+    liveMissed: "A change could not be read",
+    liveMissedBody: "The whole sheet is read again at the next change or when you click Check.",
     layoutBroken: "The layout was changed",
     layoutBrokenBody:
       "Rows, columns or labels differ from the official layout; checks may be wrong.",

@@ -75,6 +75,14 @@ export function SheetPanel(props: {
           {live.binding.unit?.name ? ` · ${live.binding.unit.name}` : ""}
         </Caption1>
       </div>
+      {live.notice && (
+        <MessageBar intent="warning" layout="multiline" data-testid="live-notice">
+          <MessageBarBody>
+            <MessageBarTitle>{t.liveMissed}</MessageBarTitle>
+            {live.notice} {t.liveMissedBody}
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {live.problems.length > 0 && (
         <MessageBar intent="warning" layout="multiline" data-testid="layout-broken">
           <MessageBarBody>
