@@ -268,6 +268,30 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
     }
   });
 
+  it("the reporter reads its own report's state and the reason of a return, and nothing of others", async () => {
+    const period = "2019-01";
+    expect((await submit(stat3("H1", "public.g2", period))).statusCode).toBe(201);
+    const reason = "第 3 列与台账不符";
+    expect(
+      (await review(s.tokens.CTY, { unit: "H1", period, decision: "return", reason })).statusCode
+    ).toBe(200);
+    const own = await call("GET", `/status?template=stat-3&period=${period}&unit=H1`, s.tokens.H1);
+    expect(own.statusCode).toBe(200);
+    expect(own.json().entries).toEqual([
+      expect.objectContaining({ unit: "H1", state: "returned", version: 1, reason }),
+    ]);
+    expect(own.json().lock).toEqual({ locked: false, by: null, byName: null, at: null });
+    // Another hospital, the county's board and an unknown unit stay closed to a reporter.
+    for (const unit of ["H2", "CTY", "NOPE"]) {
+      const r = await call(
+        "GET",
+        `/status?template=stat-3&period=${period}&unit=${unit}`,
+        s.tokens.H1
+      );
+      expect([unit, r.statusCode]).toEqual([unit, 403]);
+    }
+  });
+
   describe("who may review: a collector of a unit above, nobody else", () => {
     const P = "2014-01";
     beforeAll(async () => {
