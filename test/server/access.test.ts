@@ -120,6 +120,17 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
     },
   },
   {
+    // H1's own report: its reporter (tested in review.test.ts) and the collectors above it.
+    name: "GET /status?unit=H1",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 200,
+      admin: 403,
+    },
+  },
+  {
     name: "GET /consolidated?unit=CTY",
     codes: {
       none: 401,
@@ -158,6 +169,39 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
       otherReporter: 200,
       siblingCollector: 422,
       parentCollector: 422,
+      admin: 403,
+    },
+  },
+  {
+    // A collector of a unit above H1 reviews (here: returns with a reason); nobody else.
+    name: "POST /reviews (H1's report)",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 200,
+      admin: 403,
+    },
+  },
+  {
+    // Units at, above or below H1 may see whether its report is locked.
+    name: "GET /locks?unit=H1",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 200,
+      admin: 403,
+    },
+  },
+  {
+    // The same access as GET /submissions/:id.
+    name: "GET /submissions/:id/diff (H1's)",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 200,
       admin: 403,
     },
   },
@@ -253,6 +297,12 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
           url: "/api/v1/status?template=stat-3&period=2021-06&unit=CTY",
           headers,
         });
+      case "GET /status?unit=H1":
+        return s.app.inject({
+          method: "GET",
+          url: "/api/v1/status?template=stat-3&period=2021-06&unit=H1",
+          headers,
+        });
       case "GET /consolidated?unit=CTY":
         return s.app.inject({
           method: "GET",
@@ -274,6 +324,31 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
             "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           },
           payload: blankXlsx,
+        });
+      case "POST /reviews (H1's report)":
+        return s.app.inject({
+          method: "POST",
+          url: "/api/v1/reviews",
+          headers,
+          payload: {
+            unit: "H1",
+            template: "stat-3",
+            period: "2021-06",
+            decision: "return",
+            reason: "请核实",
+          },
+        });
+      case "GET /locks?unit=H1":
+        return s.app.inject({
+          method: "GET",
+          url: "/api/v1/locks?template=stat-3&period=2021-06&unit=H1",
+          headers,
+        });
+      case "GET /submissions/:id/diff (H1's)":
+        return s.app.inject({
+          method: "GET",
+          url: `/api/v1/submissions/${h1Submission}/diff`,
+          headers,
         });
       case "POST /locks (CTY)":
         return s.app.inject({ method: "POST", url: "/api/v1/locks", headers, payload: lock });
