@@ -90,7 +90,9 @@ describe("two server processes on one PostgreSQL database", () => {
     const key = randomUUID();
     const body = doc("2021-04", 7);
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => post(servers[i % 2]!, "/submissions", reporter, body, key))
+      Array.from({ length: 20 }, (_, i) =>
+        post(servers[i % 2]!, "/submissions", reporter, body, key)
+      )
     );
     // A replay that arrives while the first is still being stored is told so (409 in-flight); every
     // other answer is the first one's receipt.
