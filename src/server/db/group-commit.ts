@@ -65,7 +65,9 @@ export class GroupCommit<J, R> {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      while (this.queue.length) {
+      // A full group goes at once; a partial one waits maxWaitMs for company (below), so the
+      // requests read while this group was committing get their turn to be validated and join.
+      do {
         const group = this.queue.splice(0, this.opts.maxBatch);
         let outcomes: Outcome<R>[];
         try {
@@ -79,9 +81,11 @@ export class GroupCommit<J, R> {
         }
         this.opts.onCommit?.(group.length);
         outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.value) : group[i]!.reject(o.error)));
-      }
+      } while (this.queue.length >= this.opts.maxBatch);
     } finally {
       this.flushing = false;
+      if (this.queue.length)
+        this.timer ??= setTimeout(() => void this.flush(), this.opts.maxWaitMs);
     }
   }
 }
