@@ -7,6 +7,7 @@ import { issueToken } from "../src/server/tokens";
 import { buildApp } from "../src/server/app";
 import { openStore } from "../src/server/db/connect";
 import { GroupCommit } from "../src/server/db/group-commit";
+import { writerOf } from "../src/server/db/submission-writer";
 import { upsertUnits } from "../src/server/units";
 import { templates } from "../src/templates";
 import { TEST_UNITS } from "../test/helpers/server";
@@ -80,6 +81,10 @@ async function main(): Promise<void> {
     `${JSON.stringify({ ours: port(app), bare: port(bare), durable: port(durable.app), token })}\n`
   );
   process.on("SIGTERM", () => {
+    const { jobs, transactions } = writerOf(store.db).stats();
+    process.stderr.write(
+      `ingest server (${store.kind}): ${jobs} submissions stored in ${transactions} transactions\n`
+    );
     void Promise.all([app.close(), bare.close(), durable.app.close()])
       .then(() => Promise.all([store.close(), durable.close()]))
       .then(() => process.exit(0));

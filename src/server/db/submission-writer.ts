@@ -175,35 +175,100 @@ export function sqliteWriter(sqlite: SQLite.Database, db: Kysely<Database>): Sub
 }
 
 /**
- * PostgreSQL: one round trip per submission, the store step being the function tianbao_submit
- * (migration 0004-perf), run as one statement and so as one transaction. Its server commits many
- * connections' transactions with one WAL flush by itself.
+ * PostgreSQL: the store step is the function tianbao_submit (migration 0004-perf), one round trip
+ * per submission. Submissions that arrive together are stored in one transaction: each version of
+ * a report waits for its head row, so a commit (a WAL flush) per submission would serialise them.
+ * One group is in flight per process; a job the function could not store (its error caught in the
+ * function's own subtransaction, a deadlock with another process included) is tried again alone.
+ * The queue holds only promises: a process that dies leaves its callers unanswered, and they retry.
  */
-export function postgresWriter(db: Kysely<Database>): SubmissionWriter {
+export function postgresWriter(
+  db: Kysely<Database>,
+  opts: { maxBatch: number; maxWaitMs: number } = { maxBatch: 64, maxWaitMs: 2 }
+): SubmissionWriter {
+  type Row = { out_status: number; out_response: string };
+  const call = async (executor: Kysely<Database>, job: SubmissionJob): Promise<Row> => {
+    const c = "candidate" in job.outcome ? job.outcome.candidate : null;
+    const refusal = "refusal" in job.outcome ? job.outcome.refusal : null;
+    const { rows } = await sql<Row>`
+      SELECT out_status, out_response FROM tianbao_submit(
+        ${job.unit}, ${job.key}, ${job.requestHash}, ${job.createdAt}, ${job.tokenId}, ${job.remoteAddr},
+        ${refusal?.status ?? null}::int, ${refusal ? JSON.stringify(refusal.body) : null}::text,
+        ${c?.chain ?? null}::text[], ${c?.template ?? null}::text, ${c?.templateVersion ?? null}::int,
+        ${c?.period ?? null}::text, ${c?.dueAt ?? null}::text, ${c?.id ?? null}::text,
+        ${c?.document ?? null}::text, ${c?.issues ?? null}::text,
+        ${c?.invalid?.status ?? null}::int, ${c?.invalid ? JSON.stringify(c.invalid.body) : null}::text,
+        ${c?.receiptHead ?? null}::text, ${c?.auditId ?? null}::text, ${c?.auditAt ?? null}::text)`.execute(
+      executor
+    );
+    return rows[0]!;
+  };
+  const reply = (row: Row): Reply => ({
+    status: row.out_status,
+    body: JSON.parse(row.out_response) as Record<string, unknown>,
+  });
+
   let jobs = 0;
+  let transactions = 0;
+  const queue: { job: SubmissionJob; resolve: (r: Reply) => void; reject: (e: unknown) => void }[] =
+    [];
+  let timer: NodeJS.Timeout | null = null;
+  let flushing = false;
+
+  const alone = async (job: SubmissionJob): Promise<Reply> => {
+    const row = await call(db, job);
+    transactions++;
+    jobs++;
+    if (row.out_status === -1)
+      throw new Error(`the submission was not stored: ${row.out_response}`);
+    return reply(row);
+  };
+
+  const flush = async (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (flushing) return;
+    flushing = true;
+    try {
+      do {
+        const group = queue.splice(0, opts.maxBatch);
+        let rows: Row[];
+        try {
+          rows = await db.transaction().execute(async (trx) => {
+            const out: Row[] = [];
+            for (const w of group) out.push(await call(trx, w.job));
+            return out;
+          });
+        } catch (error) {
+          for (const w of group) w.reject(error);
+          continue;
+        }
+        transactions++;
+        const retry: typeof group = [];
+        rows.forEach((row, i) => {
+          if (row.out_status === -1) retry.push(group[i]!);
+          else {
+            jobs++;
+            group[i]!.resolve(reply(row));
+          }
+        });
+        for (const w of retry) await alone(w.job).then(w.resolve, w.reject);
+      } while (queue.length >= opts.maxBatch);
+    } finally {
+      flushing = false;
+      if (queue.length) timer ??= setTimeout(() => void flush(), opts.maxWaitMs);
+    }
+  };
+
   return {
-    stats: () => ({ jobs, transactions: jobs }),
-    async store(job) {
-      const c = "candidate" in job.outcome ? job.outcome.candidate : null;
-      const refusal = "refusal" in job.outcome ? job.outcome.refusal : null;
-      const { rows } = await sql<{ out_status: number; out_response: string }>`
-        SELECT out_status, out_response FROM tianbao_submit(
-          ${job.unit}, ${job.key}, ${job.requestHash}, ${job.createdAt}, ${job.tokenId}, ${job.remoteAddr},
-          ${refusal?.status ?? null}::int, ${refusal ? JSON.stringify(refusal.body) : null}::text,
-          ${c?.chain ?? null}::text[], ${c?.template ?? null}::text, ${c?.templateVersion ?? null}::int,
-          ${c?.period ?? null}::text, ${c?.dueAt ?? null}::text, ${c?.id ?? null}::text,
-          ${c?.document ?? null}::text, ${c?.issues ?? null}::text,
-          ${c?.invalid?.status ?? null}::int, ${c?.invalid ? JSON.stringify(c.invalid.body) : null}::text,
-          ${c?.receiptHead ?? null}::text, ${c?.auditId ?? null}::text, ${c?.auditAt ?? null}::text)`.execute(
-        db
-      );
-      jobs++;
-      const row = rows[0]!;
-      return {
-        status: row.out_status,
-        body: JSON.parse(row.out_response) as Record<string, unknown>,
-      };
-    },
+    stats: () => ({ jobs, transactions }),
+    store: (job) =>
+      new Promise<Reply>((resolve, reject) => {
+        queue.push({ job, resolve, reject });
+        if (flushing) return;
+        if (queue.length >= opts.maxBatch) void flush();
+        else timer ??= setTimeout(() => void flush(), opts.maxWaitMs);
+      }),
   };
 }
 
@@ -225,6 +290,9 @@ DECLARE
   v_status int;
   v_response text;
 BEGIN
+  -- Any error rolls back this submission alone (the block is a subtransaction) and is answered
+  -- -1, so the caller can store the others of its group and try this one again by itself.
+  BEGIN
   INSERT INTO idempotency (unit, key, request_hash, status_code, response, created_at)
   VALUES (p_unit, p_key, p_hash, 0, '', p_created_at)
   ON CONFLICT (unit, key) DO NOTHING;
@@ -274,6 +342,9 @@ BEGIN
   UPDATE idempotency SET status_code = v_status, response = v_response
   WHERE unit = p_unit AND key = p_key;
   RETURN QUERY SELECT v_status, v_response;
+  EXCEPTION WHEN OTHERS THEN
+    RETURN QUERY SELECT -1, SQLERRM;
+  END;
 END
 $fn$`;
 
