@@ -57,8 +57,9 @@ async function main(): Promise<void> {
     stat1_1000: "≤ 3",
     stat1_10000: "≤ 3",
     stat3_x1000: "≤ 3",
-    linear_10000_over_1000: "≤ 12",
+    linear_10000_over_1000: "(context; judged through linearRatioToJson)",
     json_linear_10000_over_1000: "(context)",
+    linearRatioToJson: "≤ 1.25",
     us_per_row_1000: "(context)",
     us_per_row_10000: "(context)",
   };
