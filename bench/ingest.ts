@@ -10,7 +10,8 @@ import { round } from "./timing";
 
 /**
  * Ingest: autocannon on loopback, 32 connections, POST /submissions with a distinct idempotency key
- * per request, against a bare Fastify route answering 201 to the same body in the same run. The
+ * per request. The anchor is the disk: a bare route storing the same body as durably (see
+ * ingest-server.ts), in the same run; a bare route storing nothing is printed as context. The
  * server runs in its own process, so the load generator does not share its event loop.
  */
 const BODY = JSON.stringify(hospitalDoc({ rest: (i) => i }));
@@ -48,29 +49,33 @@ async function one(dbUrl: string, seconds: number) {
       stdio: ["ignore", "pipe", "inherit"],
     }
   );
-  const ports = await new Promise<{ ours: number; bare: number; token: string }>(
-    (resolve, reject) => {
-      let out = "";
-      child.stdout!.on("data", (b: Buffer) => {
-        out += b.toString();
-        const line = out.split("\n").find((l) => l.startsWith("{"));
-        if (line) resolve(JSON.parse(line) as { ours: number; bare: number; token: string });
-      });
-      child.once("exit", (code) => reject(new Error(`ingest server exited ${code}`)));
-    }
-  );
+  type Ports = { ours: number; bare: number; durable: number; token: string };
+  const ports = await new Promise<Ports>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (b: Buffer) => {
+      out += b.toString();
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve(JSON.parse(line) as Ports);
+    });
+    child.once("exit", (code) => reject(new Error(`ingest server exited ${code}`)));
+  });
   try {
     const bare = await load(`http://127.0.0.1:${ports.bare}/bare`, ports.token, seconds);
+    const durable = await load(`http://127.0.0.1:${ports.durable}/durable`, ports.token, seconds);
     const ours = await load(
       `http://127.0.0.1:${ports.ours}/api/v1/submissions`,
       ports.token,
       seconds
     );
-    if (ours.non2xx || ours.errors)
-      throw new Error(`ingest: ${ours.non2xx} non-2xx, ${ours.errors} errors`);
+    for (const [name, r] of Object.entries({ ours, durable }))
+      if (r.non2xx || r.errors)
+        throw new Error(`ingest (${name}): ${r.non2xx} non-2xx, ${r.errors} errors`);
     return {
       reqPerSec: round(ours.reqPerSec, 0),
       p99ms: ours.p99ms,
+      durableBareReqPerSec: round(durable.reqPerSec, 0),
+      durableBareP99ms: durable.p99ms,
+      ratioToDurableBare: round(ours.reqPerSec / durable.reqPerSec),
       bareReqPerSec: round(bare.reqPerSec, 0),
       ratioToBare: round(ours.reqPerSec / bare.reqPerSec),
     };

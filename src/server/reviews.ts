@@ -74,40 +74,6 @@ export async function reviewStates(
   return out;
 }
 
-/**
- * For POST /submissions, inside its transaction: 409 accepted while the latest version is
- * accepted. The report's head row is taken first (a no-op update), so a review committing
- * meanwhile is waited for and seen; a report without a head has no review. In SQL, for a
- * writer that does not go through Kysely: refused when
- *   EXISTS (SELECT 1 FROM reviews r JOIN report_heads h USING (unit, template, period)
- *           WHERE r.unit = ? AND r.template = ? AND r.period = ?
- *             AND r.state = 'accepted' AND r.version = h.last_version)
- * read after the head row is locked, before the head is incremented.
- */
-export async function refusalWhileAccepted(
-  trx: Transaction<Database>,
-  doc: { unit: string; template: string; period: string }
-): Promise<{ status: number; body: Record<string, unknown> } | null> {
-  const head = await takeHead(trx, doc.unit, doc.template, doc.period);
-  if (head === null) return null;
-  const review = await trx
-    .selectFrom("reviews")
-    .select(["state", "version"])
-    .where("unit", "=", doc.unit)
-    .where("template", "=", doc.template)
-    .where("period", "=", doc.period)
-    .executeTakeFirst();
-  if (review?.state !== "accepted" || review.version !== head) return null;
-  return {
-    status: 409,
-    body: {
-      error: "accepted",
-      version: head,
-      message: "已审核，如需修改请联系上级退回",
-    },
-  };
-}
-
 /** Locks the report's head row for the transaction and returns its last version, or null. */
 async function takeHead(
   trx: Transaction<Database>,

@@ -1,21 +1,18 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
-import { cumulativeBase, isOnTime } from "../core/periods";
+import { cumulativeBase, dueInstant } from "../core/periods";
 import type { Issue, SheetDocument } from "../core/schema/document";
 import { parseSheetDocument, type TemplateLookup } from "../core/validate/document";
 import { validateParsed } from "../core/validate/engine";
-import { audit } from "./audit";
 import { foreignRowIssues, templateNotReported } from "./ownership";
-import { refusalWhileAccepted } from "./reviews";
 import { badTextMessage, badTextPath, periodProblem } from "./input-checks";
 import type { Database } from "./db/schema";
-import { ancestry, getUnit, tierOf } from "./units";
+import { hotReadsOf, unitChain } from "./db/hot-reads";
+import { writerOf, type Reply, type SubmissionJob } from "./db/submission-writer";
+import { getUnit, tierOf } from "./units";
 import type { TokenInfo } from "./tokens";
 
-export interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-}
+export type { Reply };
 
 export interface Receipt {
   id: string;
@@ -48,6 +45,11 @@ export async function latestDocument(
   template: string,
   period: string
 ): Promise<SheetDocument | null> {
+  const fast = hotReadsOf(db);
+  if (fast) {
+    const document = fast.latestDocument(unit, template, period);
+    return document === undefined ? null : (JSON.parse(document) as SheetDocument);
+  }
   const row = await db
     .selectFrom("submissions")
     .select("document")
@@ -121,10 +123,13 @@ export interface SubmitContext {
 }
 
 /**
- * POST /submissions, in one transaction: the idempotency key is claimed first (a concurrent
- * replay of the same key waits on it and then gets the first answer), then the lock, the
- * validation, the next version from the report's head row (the row concurrent submissions of
- * one report queue on, so versions are 1, 2, 3… with no gap), the submission and the audit.
+ * POST /submissions. Everything that only reads is done first, outside the write transaction:
+ * the request checks, the validation and the unit's chain of bureaus. What is left is one job for
+ * the database's writer (src/server/db/submission-writer.ts), whose store step claims the
+ * idempotency key (a replay gets the first answer), checks the locks, takes the report's next
+ * version from its head row (so versions are 1, 2, 3… with no gap) and writes the submission,
+ * the audit line and the answer kept for replays, in one transaction. On SQLite submissions that
+ * arrive together share that transaction; each is answered after its commit.
  */
 export async function submit(ctx: SubmitContext): Promise<Reply> {
   const { db, templates, token } = ctx;
@@ -143,144 +148,62 @@ export async function submit(ctx: SubmitContext): Promise<Reply> {
       body: { error: "forbidden", detail: "the token's unit is not the document's unit" },
     };
 
-  const requestHash = sha256(canonicalJson(ctx.body));
-  const key = ctx.key;
   const now = (ctx.now ?? (() => new Date()))();
-  return db.transaction().execute(async (trx) => {
-    const claimed = await trx
-      .insertInto("idempotency")
-      .values({
-        unit: token.unit,
-        key,
-        request_hash: requestHash,
-        status_code: 0,
-        response: "",
-        created_at: now.toISOString(),
-      })
-      .onConflict((oc) => oc.columns(["unit", "key"]).doNothing())
-      .returning("key")
-      .executeTakeFirst();
-    if (!claimed) {
-      const prior = await trx
-        .selectFrom("idempotency")
-        .selectAll()
-        .where("unit", "=", token.unit)
-        .where("key", "=", key)
-        .executeTakeFirstOrThrow();
-      if (prior.request_hash !== requestHash)
-        return { status: 422, body: { error: "idempotency-mismatch" } };
-      if (prior.status_code === 0) return { status: 409, body: { error: "in-flight" } };
-      return {
-        status: prior.status_code,
-        body: JSON.parse(prior.response) as Record<string, unknown>,
-      };
-    }
-    const reply = await accept(trx, templates, token, ctx.body, ctx.remoteAddr, now);
-    await trx
-      .updateTable("idempotency")
-      .set({ status_code: reply.status, response: JSON.stringify(reply.body) })
-      .where("unit", "=", token.unit)
-      .where("key", "=", key)
-      .execute();
-    return reply;
+  const outcome = await prepare(db, templates, token, ctx.body, now);
+  return writerOf(db).store({
+    unit: token.unit,
+    key: ctx.key,
+    requestHash: sha256(canonicalJson(ctx.body)),
+    createdAt: now.toISOString(),
+    tokenId: token.id,
+    remoteAddr: ctx.remoteAddr,
+    outcome,
   });
 }
 
-async function accept(
-  trx: Transaction<Database>,
+/** The validation of a submission, before the write transaction: a refusal, or a candidate. */
+async function prepare(
+  db: Kysely<Database>,
   templates: TemplateLookup,
   token: TokenInfo,
   body: unknown,
-  remoteAddr: string,
   now: Date
-): Promise<Reply> {
-  const checked = await serverIssues(trx, templates, body, "submit", now);
-  if ("status" in checked) return checked;
-  // The document's unit is the token's: submit() refused any other before claiming the key.
+): Promise<SubmissionJob["outcome"]> {
+  const checked = await serverIssues(db, templates, body, "submit", now);
+  if ("status" in checked) return { refusal: checked };
+  // The document's unit is the token's: submit() refused any other before this.
   const { doc, issues } = checked;
-
-  const chain = (await ancestry(trx, doc.unit)).map((u) => u.code);
-  const lock = await trx
-    .selectFrom("locks")
-    .select("unit")
-    .where("unit", "in", chain)
-    .where("template", "=", doc.template)
-    .where("period", "=", doc.period)
-    .executeTakeFirst();
-  if (lock)
-    return {
-      status: 409,
-      body: { error: "locked", detail: `${doc.template} ${doc.period} is locked by ${lock.unit}` },
-    };
-
-  // An accepted report takes no new version until a collector returns it (review.md).
-  const accepted = await refusalWhileAccepted(trx, doc);
-  if (accepted) return accepted;
-
-  if (issues.some((i) => i.severity === "error"))
-    return { status: 422, body: { error: "validation", issues } };
-
-  const receivedAt = now.toISOString();
-  const head = await trx
-    .insertInto("report_heads")
-    .values({
-      unit: doc.unit,
-      template: doc.template,
-      period: doc.period,
-      last_version: 1,
-      first_received_at: receivedAt,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(["unit", "template", "period"])
-        .doUpdateSet((eb) => ({ last_version: eb("report_heads.last_version", "+", 1) }))
-    )
-    .returning(["last_version", "first_received_at"])
-    .executeTakeFirstOrThrow();
   const template = templates.get(doc.template, doc.templateVersion)!;
-  // On time is a property of the report: its first accepted version arrived by the due day.
-  const onTime = isOnTime(new Date(head.first_received_at), doc.period, template.def.dueDay);
+  const chain = await unitChain(db, doc.unit);
   const id = randomUUID();
+  const receivedAt = now.toISOString();
   const warnings = issues.filter((i) => i.severity === "warning");
-  await trx
-    .insertInto("submissions")
-    .values({
-      id,
-      unit: doc.unit,
-      template: doc.template,
-      template_version: doc.templateVersion,
-      period: doc.period,
-      version: head.last_version,
-      received_at: receivedAt,
-      on_time: onTime ? 1 : 0,
-      document: JSON.stringify(doc),
-      issues: JSON.stringify(issues),
-      token_id: token.id,
-      remote_addr: remoteAddr,
-    })
-    .execute();
-  await audit(trx, {
-    action: "submission.accepted",
-    tokenId: token.id,
-    unit: doc.unit,
-    remoteAddr,
-    detail: {
-      id,
-      by: token.unit,
-      template: doc.template,
-      period: doc.period,
-      version: head.last_version,
-    },
-  });
-  const receipt: Receipt = {
+  const head = JSON.stringify({
     id,
     unit: doc.unit,
     template: doc.template,
     period: doc.period,
-    version: head.last_version,
     receivedAt,
-    onTime,
     warnings,
+  });
+  return {
+    candidate: {
+      template: doc.template,
+      templateVersion: doc.templateVersion,
+      period: doc.period,
+      chain,
+      // On time is a property of the report: its first accepted version arrived by the due day.
+      dueAt: dueInstant(doc.period, template.def.dueDay).toISOString(),
+      id,
+      document: JSON.stringify(doc),
+      issues: JSON.stringify(issues),
+      invalid: issues.some((i) => i.severity === "error")
+        ? { status: 422, body: { error: "validation", issues } }
+        : null,
+      // The store step closes the receipt with the version and the on-time flag it decides.
+      receiptHead: head.slice(0, -1),
+      auditId: randomUUID(),
+      auditAt: new Date().toISOString(),
+    },
   };
-  return { status: 201, body: receipt as unknown as Record<string, unknown> };
 }

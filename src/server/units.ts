@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Tier } from "../core/schema/template";
 import { audit } from "./audit";
+import { hotReadsOf } from "./db/hot-reads";
 import type { Database, UnitsTable } from "./db/schema";
 
 /** A unit of the registry as imported (CSV header `code,name,kind,parent,ownership,grade`, or JSON). */
@@ -92,6 +93,11 @@ export const tierOf = (u: Unit): Tier | null =>
   u.kind === "hospital" && u.ownership && u.grade ? (`${u.ownership}.g${u.grade}` as Tier) : null;
 
 export async function getUnit(db: Kysely<Database>, code: string): Promise<Unit | null> {
+  const fast = hotReadsOf(db);
+  if (fast) {
+    const hit = fast.unit(code);
+    return hit ? toUnit(hit) : null;
+  }
   const row = await db.selectFrom("units").selectAll().where("code", "=", code).executeTakeFirst();
   return row ? toUnit(row) : null;
 }

@@ -19,11 +19,10 @@ import {
   useId,
   useToastController,
 } from "@fluentui/react-components";
-import { useEffect, useState, type ReactElement } from "react";
+import { lazy, Suspense, useEffect, useState, type ReactElement } from "react";
 import type { Locale } from "../core/i18n";
 import type { WorkbookSession } from "../excel/session";
 import { describeFailure } from "../client/failure";
-import { CollectorPanel } from "./components/CollectorPanel";
 import { InsertSection } from "./components/InsertSection";
 import { QueuePanel } from "./components/QueuePanel";
 import { SignIn } from "./components/SignIn";
@@ -34,6 +33,13 @@ import { STRINGS } from "./strings";
 import { useSessionVersion, useWorkbookSession } from "./useSession";
 import { missingRequirement } from "../excel/capabilities";
 import { RequirementNotice } from "./components/RequirementNotice";
+
+// A reporter never opens the collector's panel: it is fetched when a collector signs in.
+const CollectorPanel = lazy(() =>
+  import(/* webpackChunkName: "collector-panel" */ "./components/CollectorPanel").then((m) => ({
+    default: m.CollectorPanel,
+  }))
+);
 
 const useStyles = makeStyles({
   root: {
@@ -202,15 +208,17 @@ function Ready({ session, locale }: { session: WorkbookSession; locale: Locale }
           <Subtitle2 as="h2" id="collector-heading" className={s.heading}>
             {t.collectorSection}
           </Subtitle2>
-          <CollectorPanel
-            t={t}
-            locale={locale}
-            connection={connection}
-            session={session}
-            onNotice={(text) => notify("success", text)}
-            onError={(e) => notify("error", describeFailure(e, locale))}
-            onInserted={(id) => setCurrentId(id)}
-          />
+          <Suspense fallback={<Spinner size="tiny" />}>
+            <CollectorPanel
+              t={t}
+              locale={locale}
+              connection={connection}
+              session={session}
+              onNotice={(text) => notify("success", text)}
+              onError={(e) => notify("error", describeFailure(e, locale))}
+              onInserted={(id) => setCurrentId(id)}
+            />
+          </Suspense>
         </section>
       )}
     </main>

@@ -9,13 +9,19 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useEffect, useMemo, useState, type ReactElement } from "react";
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactElement } from "react";
 import { ApiClient } from "../client/api";
 import { describeFailure, forgetsToken } from "../client/failure";
 import type { Me } from "../core/schema/api";
-import { CollectorPage } from "./CollectorPage";
 import { PageHeader } from "./PageHeader";
 import { ReporterPage } from "./ReporterPage";
+
+// The collector's page (its table of units, the trend chart) is fetched only for a collector.
+const CollectorPage = lazy(() =>
+  import(/* webpackChunkName: "collector-page" */ "./CollectorPage").then((m) => ({
+    default: m.CollectorPage,
+  }))
+);
 
 const useStyles = makeStyles({
   root: {
@@ -127,7 +133,11 @@ export function App(): ReactElement {
         </MessageBar>
       )}
       {client && me?.unit && me.role !== "admin" && <ReporterPage client={client} me={me} />}
-      {client && me?.unit && me.role === "collector" && <CollectorPage client={client} me={me} />}
+      {client && me?.unit && me.role === "collector" && (
+        <Suspense fallback={<Spinner size="tiny" />}>
+          <CollectorPage client={client} me={me} />
+        </Suspense>
+      )}
     </main>
   );
 }

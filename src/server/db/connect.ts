@@ -3,8 +3,10 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
+import { registerHotReads, sqliteHotReads } from "./hot-reads";
 import { migrate } from "./migrations";
 import type { Database } from "./schema";
+import { postgresWriter, registerWriter, sqliteWriter } from "./submission-writer";
 
 export type DbKind = "sqlite" | "postgres";
 
@@ -40,6 +42,7 @@ export async function openStore(
     );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db as Kysely<unknown>);
+    registerWriter(db, postgresWriter(db));
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
@@ -52,5 +55,17 @@ export async function openStore(
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db as Kysely<unknown>);
-  return { db, kind: "sqlite", close: () => db.destroy() };
+  registerWriter(db, sqliteWriter(sqlite, db));
+  // A second connection reads what is committed without waiting for the writer (WAL); an
+  // in-memory database has no second connection to it.
+  const reads = file === ":memory:" ? null : sqliteHotReads(file);
+  if (reads) registerHotReads(db, reads);
+  return {
+    db,
+    kind: "sqlite",
+    close: async () => {
+      reads?.close();
+      await db.destroy();
+    },
+  };
 }

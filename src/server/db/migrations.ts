@@ -1,4 +1,12 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import {
+  Migrator,
+  PostgresAdapter,
+  sql,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from "kysely";
+import { TIANBAO_SUBMIT_FUNCTION } from "./submission-writer";
 
 /** One set of migrations for SQLite and PostgreSQL, run at start. Append new ones; never edit old ones. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -116,6 +124,13 @@ const MIGRATIONS: Record<string, Migration> = {
         .on("reviews")
         .columns(["template", "period"])
         .execute();
+    },
+  },
+  // PostgreSQL stores a submission in one round trip through this function; SQLite needs nothing.
+  "0004-perf": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      if (db.getExecutor().adapter instanceof PostgresAdapter)
+        await sql.raw(TIANBAO_SUBMIT_FUNCTION).execute(db);
     },
   },
 };

@@ -1,0 +1,88 @@
+import SQLite from "better-sqlite3";
+import { sql, type Kysely } from "kysely";
+import type { Database, TokensTable, UnitsTable } from "./schema";
+
+/**
+ * The reads every submission makes (its token, its unit and the bureaus above), as prepared
+ * statements on a second, read-only SQLite connection: in WAL mode it sees exactly what is
+ * committed, never waits for the writer, and builds no query per request.
+ */
+export interface HotReads {
+  token(hash: string): Pick<TokensTable, "id" | "unit" | "role"> | undefined;
+  unit(code: string): UnitsTable | undefined;
+  /** The unit and its ancestors, nearest first (at most 32, as ancestry()). */
+  chain(code: string): UnitsTable[];
+  /** The document of a report's latest version (its JSON), if any. */
+  latestDocument(unit: string, template: string, period: string): string | undefined;
+  close(): void;
+}
+
+const CHAIN = `
+  WITH RECURSIVE chain (code, parent, depth) AS (
+    SELECT code, parent, 0 FROM units WHERE code = ?
+    UNION ALL
+    SELECT u.code, u.parent, chain.depth + 1 FROM units u JOIN chain ON u.code = chain.parent
+    WHERE chain.depth < 31
+  )
+  SELECT units.* FROM chain JOIN units ON units.code = chain.code ORDER BY chain.depth`;
+
+export function sqliteHotReads(file: string): HotReads {
+  const reader = new SQLite(file, { readonly: true, fileMustExist: true });
+  reader.pragma("busy_timeout = 5000");
+  const token = reader.prepare<[string], Pick<TokensTable, "id" | "unit" | "role">>(
+    "SELECT id, unit, role FROM tokens WHERE token_hash = ? AND revoked_at IS NULL"
+  );
+  const unit = reader.prepare<[string], UnitsTable>("SELECT * FROM units WHERE code = ?");
+  const chain = reader.prepare<[string], UnitsTable>(CHAIN);
+  const latest = reader
+    .prepare<[string, string, string], string>(
+      `SELECT document FROM submissions WHERE unit = ? AND template = ? AND period = ?
+       ORDER BY version DESC LIMIT 1`
+    )
+    .pluck();
+  return {
+    token: (hash) => token.get(hash),
+    unit: (code) => unit.get(code),
+    chain: (code) => dedupe(chain.all(code)),
+    latestDocument: (u, t, p) => latest.get(u, t, p),
+    close: () => reader.close(),
+  };
+}
+
+/** A cycle in the registry stops the chain where ancestry() stops it: at the first repeat. */
+function dedupe(rows: UnitsTable[]): UnitsTable[] {
+  const seen = new Set<string>();
+  const out: UnitsTable[] = [];
+  for (const r of rows) {
+    if (seen.has(r.code)) break;
+    seen.add(r.code);
+    out.push(r);
+  }
+  return out;
+}
+
+const hot = new WeakMap<Kysely<Database>, HotReads>();
+
+export function registerHotReads(db: Kysely<Database>, reads: HotReads): void {
+  hot.set(db, reads);
+}
+
+/** The hot reads of a database opened by openStore on a SQLite file; undefined otherwise. */
+export function hotReadsOf(db: unknown): HotReads | undefined {
+  return hot.get(db as Kysely<Database>);
+}
+
+/** The unit's chain of codes, nearest first: one prepared read on SQLite, one query on PostgreSQL. */
+export async function unitChain(db: Kysely<Database>, code: string): Promise<string[]> {
+  const fast = hotReadsOf(db);
+  if (fast) return fast.chain(code).map((u) => u.code);
+  const { rows } = await sql<{ code: string }>`
+    WITH RECURSIVE chain (code, parent, depth) AS (
+      SELECT code, parent, 0 FROM units WHERE code = ${code}
+      UNION ALL
+      SELECT u.code, u.parent, chain.depth + 1 FROM units u JOIN chain ON u.code = chain.parent
+      WHERE chain.depth < 31
+    )
+    SELECT code FROM chain ORDER BY depth`.execute(db);
+  return dedupe(rows as UnitsTable[]).map((u) => u.code);
+}

@@ -1,0 +1,393 @@
+import type SQLite from "better-sqlite3";
+import { sql, type Kysely } from "kysely";
+import { GroupCommit } from "./group-commit";
+import type { Database } from "./schema";
+
+export interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** A submission whose document passed validation, ready to be given the report's next version. */
+export interface Candidate {
+  template: string;
+  templateVersion: number;
+  period: string;
+  /** The unit and its ancestors: a lock set on any of them refuses the submission. */
+  chain: string[];
+  /** The report is on time when its first version arrived before this instant (ISO, UTC). */
+  dueAt: string;
+  id: string;
+  document: string;
+  issues: string;
+  /** The 422 answer when the document has errors (given only when no lock refuses it first). */
+  invalid: Reply | null;
+  /** The receipt's JSON without its version and on-time flag, which only the store step knows. */
+  receiptHead: string;
+  auditId: string;
+  auditAt: string;
+}
+
+/**
+ * What one POST /submissions asks the database to do, everything decided outside the write
+ * transaction: claim the idempotency key, then either keep the refusal found by validation or
+ * take the next version of the report.
+ */
+export interface SubmissionJob {
+  unit: string;
+  key: string;
+  requestHash: string;
+  createdAt: string;
+  tokenId: string;
+  remoteAddr: string;
+  outcome: { refusal: Reply } | { candidate: Candidate };
+}
+
+export interface SubmissionWriter {
+  store(job: SubmissionJob): Promise<Reply>;
+  /** Jobs stored and transactions used so far (tests and the benchmark read them). */
+  stats(): { jobs: number; transactions: number };
+}
+
+const MISMATCH: Reply = { status: 422, body: { error: "idempotency-mismatch" } };
+const IN_FLIGHT: Reply = { status: 409, body: { error: "in-flight" } };
+
+const lockedReply = (template: string, period: string, by: string): Reply => ({
+  status: 409,
+  body: { error: "locked", detail: `${template} ${period} is locked by ${by}` },
+});
+
+const receiptJson = (head: string, version: number, onTime: boolean): string =>
+  `${head},"version":${version},"onTime":${onTime}}`;
+
+const auditDetail = (c: Candidate, by: string, version: number): string =>
+  JSON.stringify({ id: c.id, by, template: c.template, period: c.period, version });
+
+/** While the latest version is accepted, no new one until a collector returns it (review.md). */
+const acceptedReply = (version: number): Reply => ({
+  status: 409,
+  body: { error: "accepted", version, message: "已审核，如需修改请联系上级退回" },
+});
+
+/**
+ * SQLite: prepared statements (nothing is built per request) run synchronously inside a group
+ * commit. The statements are the per-submission store step; its order is the contract: key,
+ * lock, errors, version, submission, audit, answer.
+ */
+export function sqliteWriter(sqlite: SQLite.Database, db: Kysely<Database>): SubmissionWriter {
+  const st = {
+    claim: sqlite.prepare(
+      `INSERT INTO idempotency (unit, key, request_hash, status_code, response, created_at)
+       VALUES (?, ?, ?, 0, '', ?) ON CONFLICT (unit, key) DO NOTHING`
+    ),
+    prior: sqlite.prepare<
+      [string, string],
+      { request_hash: string; status_code: number; response: string }
+    >(`SELECT request_hash, status_code, response FROM idempotency WHERE unit = ? AND key = ?`),
+    lock: sqlite.prepare<[string, string, string], { unit: string }>(
+      `SELECT unit FROM locks
+       WHERE template = ? AND period = ? AND unit IN (SELECT value FROM json_each(?)) LIMIT 1`
+    ),
+    accepted: sqlite.prepare<[string, string, string], { version: number }>(
+      `SELECT r.version FROM reviews r JOIN report_heads h
+         ON h.unit = r.unit AND h.template = r.template AND h.period = r.period
+       WHERE r.unit = ? AND r.template = ? AND r.period = ?
+         AND r.state = 'accepted' AND r.version = h.last_version`
+    ),
+    head: sqlite.prepare<
+      [string, string, string, string],
+      { last_version: number; first_received_at: string }
+    >(
+      `INSERT INTO report_heads (unit, template, period, last_version, first_received_at)
+       VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT (unit, template, period) DO UPDATE SET last_version = report_heads.last_version + 1
+       RETURNING last_version, first_received_at`
+    ),
+    submission: sqlite.prepare(
+      `INSERT INTO submissions (id, unit, template, template_version, period, version, received_at,
+         on_time, document, issues, token_id, remote_addr)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    ),
+    audit: sqlite.prepare(
+      `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
+       VALUES (?, ?, ?, ?, ?, 'submission.accepted', ?)`
+    ),
+    answer: sqlite.prepare(
+      `UPDATE idempotency SET status_code = ?, response = ? WHERE unit = ? AND key = ?`
+    ),
+  };
+
+  const decide = (job: SubmissionJob): { status: number; response: string } => {
+    if ("refusal" in job.outcome)
+      return {
+        status: job.outcome.refusal.status,
+        response: JSON.stringify(job.outcome.refusal.body),
+      };
+    const c = job.outcome.candidate;
+    const lock = st.lock.get(c.template, c.period, JSON.stringify(c.chain));
+    const accepted = lock ? undefined : st.accepted.get(job.unit, c.template, c.period);
+    const refused = lock
+      ? lockedReply(c.template, c.period, lock.unit)
+      : accepted
+        ? acceptedReply(accepted.version)
+        : c.invalid;
+    if (refused) return { status: refused.status, response: JSON.stringify(refused.body) };
+    const head = st.head.get(job.unit, c.template, c.period, job.createdAt)!;
+    const onTime = head.first_received_at < c.dueAt;
+    st.submission.run(
+      c.id,
+      job.unit,
+      c.template,
+      c.templateVersion,
+      c.period,
+      head.last_version,
+      job.createdAt,
+      onTime ? 1 : 0,
+      c.document,
+      c.issues,
+      job.tokenId,
+      job.remoteAddr
+    );
+    st.audit.run(
+      c.auditId,
+      c.auditAt,
+      job.tokenId,
+      job.unit,
+      job.remoteAddr,
+      auditDetail(c, job.unit, head.last_version)
+    );
+    return { status: 201, response: receiptJson(c.receiptHead, head.last_version, onTime) };
+  };
+
+  const storeOne = (job: SubmissionJob): Reply => {
+    if (st.claim.run(job.unit, job.key, job.requestHash, job.createdAt).changes === 0) {
+      const prior = st.prior.get(job.unit, job.key)!;
+      if (prior.request_hash !== job.requestHash) return MISMATCH;
+      if (prior.status_code === 0) return IN_FLIGHT;
+      return {
+        status: prior.status_code,
+        body: JSON.parse(prior.response) as Record<string, unknown>,
+      };
+    }
+    const { status, response } = decide(job);
+    st.answer.run(status, response, job.unit, job.key);
+    return { status, body: JSON.parse(response) as Record<string, unknown> };
+  };
+
+  let jobs = 0;
+  let transactions = 0;
+  const group = new GroupCommit<SubmissionJob, Reply>({
+    sqlite,
+    // Kysely's SQLite driver lends its one connection to one caller at a time.
+    exclusive: (fn) => db.connection().execute(async () => fn()),
+    storeOne,
+    maxBatch: 64,
+    maxWaitMs: 2,
+    onCommit: (size) => {
+      jobs += size;
+      transactions++;
+    },
+  });
+  return { store: (job) => group.submit(job), stats: () => ({ jobs, transactions }) };
+}
+
+/**
+ * PostgreSQL: the store step is the function tianbao_submit (migration 0004-perf), one round trip
+ * per submission. Submissions that arrive together are stored in one transaction: each version of
+ * a report waits for its head row, so a commit (a WAL flush) per submission would serialise them.
+ * One group is in flight per process; a job the function could not store (its error caught in the
+ * function's own subtransaction, a deadlock with another process included) is tried again alone.
+ * The queue holds only promises: a process that dies leaves its callers unanswered, and they retry.
+ */
+export function postgresWriter(
+  db: Kysely<Database>,
+  opts: { maxBatch: number; maxWaitMs: number } = { maxBatch: 64, maxWaitMs: 2 }
+): SubmissionWriter {
+  type Row = { out_status: number; out_response: string };
+  const call = async (executor: Kysely<Database>, job: SubmissionJob): Promise<Row> => {
+    const c = "candidate" in job.outcome ? job.outcome.candidate : null;
+    const refusal = "refusal" in job.outcome ? job.outcome.refusal : null;
+    const { rows } = await sql<Row>`
+      SELECT out_status, out_response FROM tianbao_submit(
+        ${job.unit}, ${job.key}, ${job.requestHash}, ${job.createdAt}, ${job.tokenId}, ${job.remoteAddr},
+        ${refusal?.status ?? null}::int, ${refusal ? JSON.stringify(refusal.body) : null}::text,
+        ${c?.chain ?? null}::text[], ${c?.template ?? null}::text, ${c?.templateVersion ?? null}::int,
+        ${c?.period ?? null}::text, ${c?.dueAt ?? null}::text, ${c?.id ?? null}::text,
+        ${c?.document ?? null}::text, ${c?.issues ?? null}::text,
+        ${c?.invalid?.status ?? null}::int, ${c?.invalid ? JSON.stringify(c.invalid.body) : null}::text,
+        ${c?.receiptHead ?? null}::text, ${c?.auditId ?? null}::text, ${c?.auditAt ?? null}::text)`.execute(
+      executor
+    );
+    return rows[0]!;
+  };
+  const reply = (row: Row): Reply => ({
+    status: row.out_status,
+    body: JSON.parse(row.out_response) as Record<string, unknown>,
+  });
+
+  let jobs = 0;
+  let transactions = 0;
+  const queue: { job: SubmissionJob; resolve: (r: Reply) => void; reject: (e: unknown) => void }[] =
+    [];
+  let timer: NodeJS.Timeout | null = null;
+  let flushing = false;
+
+  const alone = async (job: SubmissionJob): Promise<Reply> => {
+    const row = await call(db, job);
+    transactions++;
+    jobs++;
+    if (row.out_status === -1)
+      throw new Error(`the submission was not stored: ${row.out_response}`);
+    return reply(row);
+  };
+
+  const flush = async (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (flushing) return;
+    flushing = true;
+    try {
+      do {
+        const group = queue.splice(0, opts.maxBatch);
+        let rows: Row[];
+        try {
+          rows = await db.transaction().execute(async (trx) => {
+            const out: Row[] = [];
+            for (const w of group) out.push(await call(trx, w.job));
+            return out;
+          });
+        } catch (error) {
+          for (const w of group) w.reject(error);
+          continue;
+        }
+        transactions++;
+        const retry: typeof group = [];
+        rows.forEach((row, i) => {
+          if (row.out_status === -1) retry.push(group[i]!);
+          else {
+            jobs++;
+            group[i]!.resolve(reply(row));
+          }
+        });
+        for (const w of retry) await alone(w.job).then(w.resolve, w.reject);
+      } while (queue.length >= opts.maxBatch);
+    } finally {
+      flushing = false;
+      if (queue.length) timer ??= setTimeout(() => void flush(), opts.maxWaitMs);
+    }
+  };
+
+  return {
+    stats: () => ({ jobs, transactions }),
+    store: (job) =>
+      new Promise<Reply>((resolve, reject) => {
+        queue.push({ job, resolve, reject });
+        if (flushing) return;
+        if (queue.length >= opts.maxBatch) void flush();
+        else timer ??= setTimeout(() => void flush(), opts.maxWaitMs);
+      }),
+  };
+}
+
+/** The function behind postgresWriter; its steps and answers are sqliteWriter's, in SQL. */
+export const TIANBAO_SUBMIT_FUNCTION = `
+CREATE OR REPLACE FUNCTION tianbao_submit(
+  p_unit text, p_key text, p_hash text, p_created_at text, p_token_id text, p_remote_addr text,
+  p_refusal_status int, p_refusal text,
+  p_chain text[], p_template text, p_template_version int, p_period text, p_due_at text,
+  p_id text, p_document text, p_issues text, p_invalid_status int, p_invalid text,
+  p_receipt_head text, p_audit_id text, p_audit_at text
+) RETURNS TABLE (out_status int, out_response text) LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_prior record;
+  v_lock text;
+  v_accepted int;
+  v_version int;
+  v_first text;
+  v_on_time boolean;
+  v_status int;
+  v_response text;
+BEGIN
+  -- Any error rolls back this submission alone (the block is a subtransaction) and is answered
+  -- -1, so the caller can store the others of its group and try this one again by itself.
+  BEGIN
+  INSERT INTO idempotency (unit, key, request_hash, status_code, response, created_at)
+  VALUES (p_unit, p_key, p_hash, 0, '', p_created_at)
+  ON CONFLICT (unit, key) DO NOTHING;
+  IF NOT FOUND THEN
+    SELECT i.request_hash, i.status_code, i.response INTO v_prior
+    FROM idempotency i WHERE i.unit = p_unit AND i.key = p_key;
+    IF v_prior.request_hash <> p_hash THEN
+      RETURN QUERY SELECT 422, '{"error":"idempotency-mismatch"}'::text; RETURN;
+    END IF;
+    IF v_prior.status_code = 0 THEN
+      RETURN QUERY SELECT 409, '{"error":"in-flight"}'::text; RETURN;
+    END IF;
+    RETURN QUERY SELECT v_prior.status_code, v_prior.response; RETURN;
+  END IF;
+
+  IF p_refusal_status IS NOT NULL THEN
+    v_status := p_refusal_status; v_response := p_refusal;
+  ELSE
+    SELECT l.unit INTO v_lock FROM locks l
+    WHERE l.unit = ANY (p_chain) AND l.template = p_template AND l.period = p_period LIMIT 1;
+    IF v_lock IS NULL THEN
+      -- The head row is taken first, so a review committing meanwhile is waited for and seen.
+      PERFORM 1 FROM report_heads h
+      WHERE h.unit = p_unit AND h.template = p_template AND h.period = p_period FOR UPDATE;
+      SELECT r.version INTO v_accepted FROM reviews r JOIN report_heads h
+        ON h.unit = r.unit AND h.template = r.template AND h.period = r.period
+      WHERE r.unit = p_unit AND r.template = p_template AND r.period = p_period
+        AND r.state = 'accepted' AND r.version = h.last_version;
+    END IF;
+    IF v_lock IS NOT NULL THEN
+      v_status := 409;
+      v_response := '{"error":"locked","detail":'
+        || to_json(p_template || ' ' || p_period || ' is locked by ' || v_lock)::text || '}';
+    ELSIF v_accepted IS NOT NULL THEN
+      v_status := 409;
+      v_response := '{"error":"accepted","version":' || v_accepted
+        || ',"message":"已审核，如需修改请联系上级退回"}';
+    ELSIF p_invalid_status IS NOT NULL THEN
+      v_status := p_invalid_status; v_response := p_invalid;
+    ELSE
+      INSERT INTO report_heads AS h (unit, template, period, last_version, first_received_at)
+      VALUES (p_unit, p_template, p_period, 1, p_created_at)
+      ON CONFLICT (unit, template, period) DO UPDATE SET last_version = h.last_version + 1
+      RETURNING h.last_version, h.first_received_at INTO v_version, v_first;
+      -- ISO instants compare as byte strings, whatever the database's collation.
+      v_on_time := v_first COLLATE "C" < p_due_at COLLATE "C";
+      INSERT INTO submissions (id, unit, template, template_version, period, version, received_at,
+        on_time, document, issues, token_id, remote_addr)
+      VALUES (p_id, p_unit, p_template, p_template_version, p_period, v_version, p_created_at,
+        CASE WHEN v_on_time THEN 1 ELSE 0 END, p_document, p_issues, p_token_id, p_remote_addr);
+      INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
+      VALUES (p_audit_id, p_audit_at, p_token_id, p_unit, p_remote_addr, 'submission.accepted',
+        '{"id":' || to_json(p_id)::text || ',"by":' || to_json(p_unit)::text || ',"template":' || to_json(p_template)::text
+        || ',"period":' || to_json(p_period)::text || ',"version":' || v_version || '}');
+      v_status := 201;
+      v_response := p_receipt_head || ',"version":' || v_version || ',"onTime":'
+        || CASE WHEN v_on_time THEN 'true' ELSE 'false' END || '}';
+    END IF;
+  END IF;
+  UPDATE idempotency SET status_code = v_status, response = v_response
+  WHERE unit = p_unit AND key = p_key;
+  RETURN QUERY SELECT v_status, v_response;
+  EXCEPTION WHEN OTHERS THEN
+    RETURN QUERY SELECT -1, SQLERRM;
+  END;
+END
+$fn$`;
+
+const writers = new WeakMap<Kysely<Database>, SubmissionWriter>();
+
+/** openStore registers the writer of each database it opens. */
+export function registerWriter(db: Kysely<Database>, writer: SubmissionWriter): void {
+  writers.set(db, writer);
+}
+
+export function writerOf(db: Kysely<Database>): SubmissionWriter {
+  const w = writers.get(db);
+  if (!w) throw new Error("no submission writer: the database was not opened with openStore");
+  return w;
+}

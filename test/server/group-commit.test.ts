@@ -1,0 +1,99 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import { GroupCommit } from "../../src/server/db/group-commit";
+
+/**
+ * The SQLite group commit: what is handed in together is committed in one transaction, each
+ * caller answered only after that commit; one job's failure is rolled back alone.
+ */
+function database(): SQLite.Database {
+  const sqlite = new SQLite(join(mkdtempSync(join(tmpdir(), "tianbao-gc-")), "gc.sqlite"));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.exec("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
+  return sqlite;
+}
+
+const exclusive = <T>(fn: () => T): Promise<T> => Promise.resolve().then(fn);
+
+describe("GroupCommit", () => {
+  it("commits jobs handed in together in one transaction and answers each", async () => {
+    const sqlite = database();
+    const insert = sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    let transactions = 0;
+    const group = new GroupCommit<number, string>({
+      sqlite,
+      exclusive,
+      storeOne: (n) => (insert.run(`k${n}`, n), `stored ${n}`),
+      maxBatch: 64,
+      maxWaitMs: 1,
+      onCommit: () => transactions++,
+    });
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => group.submit(n)));
+    expect(answers).toEqual(["stored 1", "stored 2", "stored 3", "stored 4", "stored 5"]);
+    expect(transactions).toBe(1);
+    expect(sqlite.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 5 });
+  });
+
+  it("splits a long queue into groups of at most maxBatch", async () => {
+    const sqlite = database();
+    const insert = sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const sizes: number[] = [];
+    const group = new GroupCommit<number, number>({
+      sqlite,
+      exclusive,
+      storeOne: (n) => (insert.run(`k${n}`, n), n),
+      maxBatch: 4,
+      maxWaitMs: 1,
+      onCommit: (size) => sizes.push(size),
+    });
+    await Promise.all(Array.from({ length: 10 }, (_, n) => group.submit(n)));
+    expect(sizes).toEqual([4, 4, 2]);
+  });
+
+  it("rolls back a failing job alone: the others of its group are committed", async () => {
+    const sqlite = database();
+    const insert = sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const group = new GroupCommit<number, number>({
+      sqlite,
+      exclusive,
+      storeOne: (n) => {
+        insert.run(`k${n}`, n);
+        if (n === 3) throw new Error("job 3 fails after its write");
+        return n;
+      },
+      maxBatch: 64,
+      maxWaitMs: 1,
+    });
+    const settled = await Promise.allSettled([1, 2, 3, 4].map((n) => group.submit(n)));
+    expect(settled.map((s) => s.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+    ]);
+    expect(sqlite.prepare("SELECT k FROM t ORDER BY k").all()).toEqual([
+      { k: "k1" },
+      { k: "k2" },
+      { k: "k4" },
+    ]);
+  });
+
+  it("answers nobody before the group's commit: a failed commit fails the whole group", async () => {
+    const sqlite = database();
+    const insert = sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const group = new GroupCommit<number, number>({
+      sqlite,
+      // The connection cannot be had (the database is gone): nobody is told their job was stored.
+      exclusive: () => Promise.reject(new Error("no connection")),
+      storeOne: (n) => (insert.run(`k${n}`, n), n),
+      maxBatch: 64,
+      maxWaitMs: 1,
+    });
+    const settled = await Promise.allSettled([1, 2].map((n) => group.submit(n)));
+    expect(settled.map((s) => s.status)).toEqual(["rejected", "rejected"]);
+    expect(sqlite.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 0 });
+  });
+});
