@@ -128,8 +128,9 @@ export interface SubmitContext {
  * the database's writer (src/server/db/submission-writer.ts), whose store step claims the
  * idempotency key (a replay gets the first answer), checks the locks, takes the report's next
  * version from its head row (so versions are 1, 2, 3… with no gap) and writes the submission,
- * the audit line and the answer kept for replays, in one transaction. On SQLite submissions that
- * arrive together share that transaction; each is answered after its commit.
+ * the audit line and the answer kept for replays, in one transaction. Submissions that arrive
+ * together share that transaction (one disk flush), on SQLite and PostgreSQL; each is answered
+ * after its commit.
  */
 export async function submit(ctx: SubmitContext): Promise<Reply> {
   const { db, templates, token } = ctx;
