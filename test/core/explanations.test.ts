@@ -10,7 +10,11 @@ const reg = templates();
 const stat3 = reg.get("stat-3")!;
 const ROW = "public.g2";
 
-function doc(period: string, cells: Record<string, number>, explanations?: Explanation[]): SheetDocument {
+function doc(
+  period: string,
+  cells: Record<string, number>,
+  explanations?: Explanation[]
+): SheetDocument {
   return {
     template: "stat-3",
     templateVersion: 1,
@@ -45,9 +49,9 @@ describe("the template data marks which warnings need an explanation at submissi
   });
 
   it("the compiler refuses a marking of a rule that is unknown or not a warning", () => {
-    expect(() =>
-      compileTemplate({ ...stat3Def, explanationRequired: ["cell.required"] })
-    ).toThrow(TemplateError);
+    expect(() => compileTemplate({ ...stat3Def, explanationRequired: ["cell.required"] })).toThrow(
+      TemplateError
+    );
     expect(() =>
       compileTemplate({ ...stat3Def, explanationRequired: ["stat-3.no-such-rule"] })
     ).toThrow(/explanationRequired/);
@@ -112,8 +116,7 @@ describe("explanation.required", () => {
 
 describe("explanations in the sheet document", () => {
   const base = doc("2026-03", { c1: 7 });
-  const parse = (explanations: unknown) =>
-    parseSheetDocument({ ...base, explanations }, reg);
+  const parse = (explanations: unknown) => parseSheetDocument({ ...base, explanations }, reg);
 
   it("are read with the document", () => {
     const r = parse([explain("period.cumulative-decrease", "c1")]);
@@ -124,7 +127,10 @@ describe("explanations in the sheet document", () => {
   it("a text of 1 to 500 characters; anything else is refused with its path", () => {
     expect(parse([explain("period.cumulative-decrease", "c1", "说".repeat(500))]).ok).toBe(true);
     const long = parse([explain("period.cumulative-decrease", "c1", "说".repeat(501))]);
-    expect(long).toMatchObject({ ok: false, error: { code: "not-a-document", path: "explanations.0.text" } });
+    expect(long).toMatchObject({
+      ok: false,
+      error: { code: "not-a-document", path: "explanations.0.text" },
+    });
     const blank = parse([explain("period.cumulative-decrease", "c1", "  ")]);
     expect(blank).toMatchObject({ ok: false, error: { path: "explanations.0.text" } });
     const noCol = parse([{ rule: "period.cumulative-decrease", row: ROW, text: "x" }]);
