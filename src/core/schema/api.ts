@@ -37,6 +37,8 @@ export const statusEntrySchema = z.object({
   dueDate: z.string(),
   version: z.number().int().nullable(),
   receivedAt: z.string().nullable(),
+  /** Explanations (说明) the latest version carries (review.md); absent from older servers. */
+  explained: z.number().int().nonnegative().default(0),
 });
 export type StatusEntry = z.infer<typeof statusEntrySchema>;
 

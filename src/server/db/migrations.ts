@@ -93,6 +93,15 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex("audit_at").on("audit").column("at").execute();
     },
   },
+  // How many explanations (说明) a version carries, for the collector's board without reading documents.
+  "0002-submissions-explained": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable("submissions")
+        .addColumn("explained", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
