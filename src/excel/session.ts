@@ -379,6 +379,13 @@ export class WorkbookSession {
       throw explain(e, this.locale);
     }
     l.model.setOptions({ explanations });
+    // The server's explanation.required on this cell is answered now (until it says otherwise).
+    if (trimmed)
+      l.setServerIssues(
+        l.serverIssues.filter(
+          (i) => !(i.rule === "explanation.required" && i.row === w.row && i.col === w.col)
+        )
+      );
     l.setBinding(binding);
   }
 

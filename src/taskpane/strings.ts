@@ -49,6 +49,9 @@ export const STRINGS = {
     checkedHint: "已按报送要求检查；修改后列表会随时更新。",
     unknownTemplate: (name: string) => `工作表“${name}”使用了本加载项不认识的表样版本。`,
     selectCell: "定位到单元格",
+    explanation: "说明",
+    explanationHint: "报送前需写明原因（如更正上月数据），随报表一并报送",
+    explanationSaveFailed: "说明未能保存到工作簿，请重试",
     signInSection: "连接服务器",
     serverUrl: "服务器地址",
     token: "令牌",
@@ -136,6 +139,10 @@ export const STRINGS = {
     unknownTemplate: (name: string) =>
       `Sheet "${name}" uses a layout version this add-in does not know.`,
     selectCell: "Go to the cell",
+    explanation: "Explanation",
+    explanationHint:
+      "Say why before sending (e.g. last month corrected); it is sent with the table",
+    explanationSaveFailed: "The explanation could not be kept in the workbook: try again",
     signInSection: "Server",
     serverUrl: "Server address",
     token: "Token",
