@@ -12,8 +12,11 @@ const NOTE_LABELS: Record<string, string> = {
 const RULE_BY_LABEL = new Map(Object.entries(NOTE_LABELS).map(([rule, label]) => [label, rule]));
 const NOTE_RE = /^说明（([^）]+)）：([\s\S]*)$/;
 
+/** The warning an explanation answers, in words a user knows. */
+export const warningLabel = (rule: string): string => NOTE_LABELS[rule] ?? "提示";
+
 export function explanationNote(e: Explanation): string {
-  return `说明（${NOTE_LABELS[e.rule] ?? "提示"}）：${e.text}`;
+  return `说明（${warningLabel(e.rule)}）：${e.text}`;
 }
 
 /**
