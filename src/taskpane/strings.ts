@@ -52,6 +52,8 @@ export const STRINGS = {
     explanation: "说明",
     explanationHint: "报送前需写明原因（如更正上月数据），随报表一并报送",
     explanationSaveFailed: "说明未能保存到工作簿，请重试",
+    explained: "有说明",
+    explainedTitle: (n: number) => `最新一版有 ${n} 条说明`,
     signInSection: "连接服务器",
     serverUrl: "服务器地址",
     token: "令牌",
@@ -143,6 +145,8 @@ export const STRINGS = {
     explanationHint:
       "Say why before sending (e.g. last month corrected); it is sent with the table",
     explanationSaveFailed: "The explanation could not be kept in the workbook: try again",
+    explained: "explained",
+    explainedTitle: (n: number) => `The latest version carries ${n} explanation(s)`,
     signInSection: "Server",
     serverUrl: "Server address",
     token: "Token",
