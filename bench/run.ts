@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     stat1_1000: "≤ 3",
     stat1_10000: "≤ 3",
     stat3_x1000: "≤ 3",
+    stat3_history12_x1000: "≤ 3 (÷ JSON round trip of the document and its 12 months)",
     linear_10000_over_1000: "(context; judged through linearRatioToJson)",
     json_linear_10000_over_1000: "(context)",
     linearRatioToJson: "≤ 1.25",

@@ -4,6 +4,7 @@ import {
   parseBinding,
   type Binding,
 } from "../core/sheet/binding";
+import type { Explanation } from "../core/schema/document";
 import type { SheetValue } from "../core/sheet/grid";
 import type { Capabilities } from "./capabilities";
 
@@ -121,4 +122,14 @@ export function uniqueSheetName(wanted: string, taken: readonly string[]): strin
     const name = `${wanted} (${i})`;
     if (!lower.has(name.toLowerCase())) return name;
   }
+}
+
+/**
+ * The binding with these 说明 kept in it (none: the field is left out), so the texts typed beside
+ * warnings live in the workbook with the sheet until it is sent.
+ */
+export function withExplanations(b: Binding, explanations: Explanation[]): Binding {
+  const next: Binding = { ...b, explanations };
+  if (!explanations.length) delete next.explanations;
+  return next;
 }

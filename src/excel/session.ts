@@ -2,18 +2,20 @@ import type { Locale } from "../core/i18n";
 import { layoutPlan } from "../core/layout/plan";
 import type { LayoutPlan } from "../core/layout/types";
 import type { Receipt } from "../core/schema/api";
-import type { Issue, SheetDocument } from "../core/schema/document";
+import { EXPLANATION_MAX, type Issue, type SheetDocument } from "../core/schema/document";
 import type { Tier } from "../core/schema/template";
 import type { Binding } from "../core/sheet/binding";
 import { documentFromGrid, type SheetValue } from "../core/sheet/grid";
 import { layoutProblems } from "../core/sheet/check";
+import type { ModelOptions } from "../core/sheet/model";
 import { readTable } from "../core/sheet/recover";
 import { monthlyIncrements } from "../core/trend";
 import { columnTitle } from "../core/template/labels";
+import { explanationKey } from "../core/validate/explanations";
 import { TIER_LABELS } from "../core/validate/messages";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { TemplateRegistry } from "../core/template/registry";
-import { scanWorkbook } from "./bindings";
+import { scanWorkbook, withExplanations } from "./bindings";
 import { detectCapabilities, type Capabilities } from "./capabilities";
 import { explain } from "./errors";
 import { LiveSheet } from "./live";
@@ -170,8 +172,8 @@ export class WorkbookSession {
     });
   }
 
-  private modelOptions(b: Binding): { tier: Tier | null; locale: Locale } {
-    return { tier: b.tier, locale: this.locale };
+  private modelOptions(b: Binding): ModelOptions {
+    return { tier: b.tier, locale: this.locale, explanations: b.explanations ?? [] };
   }
 
   private track(l: LiveSheet): LiveSheet {
@@ -334,9 +336,57 @@ export class WorkbookSession {
    * check on it; errors block the submission and are marked like 校验's.
    */
   async prepareSubmission(sheetId: string): Promise<Prepared> {
-    const doc = await this.readDocument(sheetId);
-    const issues = this.need(sheetId).model.issues("submit");
+    const l = this.need(sheetId);
+    const read = await this.readDocument(sheetId);
+    const explanations = l.binding.explanations;
+    const doc = explanations?.length ? { ...read, explanations } : read;
+    const issues = l.model.issues("submit");
     return { doc, issues, errors: issues.filter((i) => i.severity === "error") };
+  }
+
+  /** The 说明 kept for a warning's cell, or "". */
+  explanationOf(sheetId: string, w: Pick<Issue, "rule" | "row" | "col">): string {
+    const key = explanationKey(w);
+    return (
+      this.need(sheetId).binding.explanations?.find((e) => explanationKey(e) === key)?.text ?? ""
+    );
+  }
+
+  /**
+   * Keeps (or, when blank, removes) the 说明 of a warning in the sheet's binding in the workbook:
+   * one round trip. Texts longer than the document allows are cut there, never refused later.
+   */
+  async setExplanation(
+    sheetId: string,
+    w: Pick<Issue, "rule" | "row" | "col">,
+    text: string
+  ): Promise<void> {
+    const l = this.need(sheetId);
+    const key = explanationKey(w);
+    const trimmed = [...text.trim()].slice(0, EXPLANATION_MAX).join("");
+    const others = (l.binding.explanations ?? []).filter((e) => explanationKey(e) !== key);
+    const explanations = trimmed
+      ? [...others, { rule: w.rule, row: w.row, col: w.col, text: trimmed }]
+      : others;
+    // Where the sheet is now, as saveReceipt writes it (below ExcelApi 1.12 the sheet is found by these).
+    const binding = withExplanations(
+      { ...l.binding, sheetId: l.sheetId, sheetName: l.name },
+      explanations
+    );
+    try {
+      await saveBinding(binding);
+    } catch (e) {
+      throw explain(e, this.locale);
+    }
+    l.model.setOptions({ explanations });
+    // The server's explanation.required on this cell is answered now (until it says otherwise).
+    if (trimmed)
+      l.setServerIssues(
+        l.serverIssues.filter(
+          (i) => !(i.rule === "explanation.required" && i.row === w.row && i.col === w.col)
+        )
+      );
+    l.setBinding(binding);
   }
 
   /**
@@ -387,8 +437,9 @@ export class WorkbookSession {
   async saveReceipt(bindingId: string, receipt: Receipt): Promise<LiveSheet | null> {
     const l = this.sheets().find((x) => x.binding.id === bindingId);
     if (!l) return null;
+    // Sent: the 说明 travel with the stored version now, not with the sheet.
     const binding: Binding = {
-      ...l.binding,
+      ...withExplanations(l.binding, []),
       sheetId: l.sheetId,
       sheetName: l.name,
       receipt: {
@@ -403,6 +454,7 @@ export class WorkbookSession {
     } catch (e) {
       throw explain(e, this.locale);
     }
+    l.model.setOptions({ explanations: [] });
     l.setServerIssues([]);
     l.setBinding(binding);
     return l;

@@ -65,6 +65,8 @@ export interface StatusEntry {
   reviewedAt: string | null;
   firstReceivedAt: string | null;
   submissionId: string | null;
+  /** Explanations (说明) the latest version carries. */
+  explained: number;
 }
 
 /** Completeness of a subtree for one template and period: who submitted on time, late, or not at all. */
@@ -100,7 +102,7 @@ export async function reportStatus(
         .onRef("h.period", "=", "s.period")
         .onRef("h.last_version", "=", "s.version")
     )
-    .select(["s.id", "s.unit", "s.version", "s.received_at", "s.on_time"])
+    .select(["s.id", "s.unit", "s.version", "s.received_at", "s.on_time", "s.explained"])
     .where("s.template", "=", t.id)
     .where("s.period", "=", period)
     .where("s.unit", "in", codes)
@@ -127,6 +129,7 @@ export async function reportStatus(
       reviewedAt: l ? (r?.reviewedAt ?? null) : null,
       firstReceivedAt: h?.first_received_at ?? null,
       submissionId: l?.id ?? null,
+      explained: l?.explained ?? 0,
     };
   });
 }

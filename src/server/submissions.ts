@@ -4,6 +4,7 @@ import { cumulativeBase, dueInstant } from "../core/periods";
 import type { Issue, SheetDocument } from "../core/schema/document";
 import { parseSheetDocument, type TemplateLookup } from "../core/validate/document";
 import { validateParsed } from "../core/validate/engine";
+import { keptExplanations } from "../core/validate/explanations";
 import { foreignRowIssues, templateNotReported } from "./ownership";
 import { badTextMessage, badTextPath, periodProblem } from "./input-checks";
 import type { Database } from "./db/schema";
@@ -38,31 +39,38 @@ export function canonicalJson(v: unknown): string {
 
 const sha256 = (s: string): string => createHash("sha256").update(s, "utf8").digest("hex");
 
-/** The latest accepted document of a report, or null. */
-export async function latestDocument(
+/**
+ * The unit's stored history of a table before a period: the latest version of each earlier
+ * period, oldest first, in one query (the previous period's document is among them).
+ */
+export async function storedHistory(
   db: Kysely<Database> | Transaction<Database>,
   unit: string,
   template: string,
-  period: string
-): Promise<SheetDocument | null> {
+  before: string
+): Promise<SheetDocument[]> {
   const fast = hotReadsOf(db);
-  if (fast) {
-    const document = fast.latestDocument(unit, template, period);
-    return document === undefined ? null : (JSON.parse(document) as SheetDocument);
-  }
-  const row = await db
-    .selectFrom("submissions")
-    .select("document")
-    .where("unit", "=", unit)
-    .where("template", "=", template)
-    .where("period", "=", period)
-    .orderBy("version", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return row ? (JSON.parse(row.document) as SheetDocument) : null;
+  if (fast) return fast.history(unit, template, before).map((d) => JSON.parse(d) as SheetDocument);
+  const rows = await db
+    .selectFrom("submissions as s")
+    .select(["s.period", "s.document"])
+    .where("s.unit", "=", unit)
+    .where("s.template", "=", template)
+    .where("s.period", "<", before)
+    .where("s.version", "=", (eb) =>
+      eb
+        .selectFrom("submissions as v")
+        .select((v) => v.fn.max("v.version").as("latest"))
+        .whereRef("v.unit", "=", "s.unit")
+        .whereRef("v.template", "=", "s.template")
+        .whereRef("v.period", "=", "s.period")
+    )
+    .orderBy("s.period")
+    .execute();
+  return rows.map((r) => JSON.parse(r.document) as SheetDocument);
 }
 
-/** Validation as the server does it: tier from the registry, previous period from the latest accepted version. */
+/** Validation as the server does it: tier from the registry, previous period and history from the stored versions. */
 export async function serverIssues(
   db: Kysely<Database> | Transaction<Database>,
   templates: TemplateLookup,
@@ -100,13 +108,17 @@ export async function serverIssues(
     };
   const notReported = templateNotReported(template, unit);
   if (notReported) return notReported;
+  // Only cumulative tables are judged against earlier periods.
+  const history = template.def.cumulative
+    ? await storedHistory(db, doc.unit, doc.template, doc.period)
+    : [];
   const base = template.def.cumulative ? cumulativeBase(doc.period) : null;
-  const previous = base ? await latestDocument(db, doc.unit, doc.template, base) : null;
+  const previous = (base && history.find((d) => d.period === base)) || null;
   const tier = template.def.tierLocked ? tierOf(unit) : null;
   return {
     doc,
     issues: [
-      ...validateParsed(template, doc, { phase, tier, previous }),
+      ...validateParsed(template, doc, { phase, tier, previous, history }),
       ...foreignRowIssues(template, doc),
     ],
   };
@@ -179,6 +191,10 @@ async function prepare(
   const id = randomUUID();
   const receivedAt = now.toISOString();
   const warnings = issues.filter((i) => i.severity === "warning");
+  // Explanations of no warning are dropped; the others are stored with the version and audited.
+  const explanations = keptExplanations(doc, issues);
+  const stored: SheetDocument = { ...doc, explanations };
+  if (!explanations.length) delete stored.explanations;
   const head = JSON.stringify({
     id,
     unit: doc.unit,
@@ -196,7 +212,12 @@ async function prepare(
       // On time is a property of the report: its first accepted version arrived by the due day.
       dueAt: dueInstant(doc.period, template.def.dueDay).toISOString(),
       id,
-      document: JSON.stringify(doc),
+      document: JSON.stringify(stored),
+      explained: explanations.length,
+      explanationAudits: explanations.map((e) => ({
+        id: randomUUID(),
+        detail: { id, template: doc.template, period: doc.period, ...e },
+      })),
       issues: JSON.stringify(issues),
       invalid: issues.some((i) => i.severity === "error")
         ? { status: 422, body: { error: "validation", issues } }

@@ -25,6 +25,7 @@ import { monthlyIncrements, type TrendTable } from "../core/trend";
 import { templates } from "../templates";
 import { save } from "./download";
 import { MonthField } from "./MonthField";
+import { ExplanationList } from "./ExplanationList";
 import { PlanView } from "./PlanView";
 import { TrendChart } from "./TrendChart";
 
@@ -58,6 +59,12 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
   const [notice, setNotice] = useState<string | null>(null);
   const [status, setStatus] = useState<Status | null>(null);
   const [view, setView] = useState<{ plan: LayoutPlan; doc: SheetDocument } | null>(null);
+  // The 说明 of one unit's latest version, opened from the board's 有说明 marker.
+  const [explained, setExplained] = useState<{
+    doc: SheetDocument;
+    unitName: string;
+    version: number | null;
+  } | null>(null);
   const [col, setCol] = useState("c1");
   const [trend, setTrend] = useState<{ table: TrendTable; title: string; unit: string } | null>(
     null
@@ -100,6 +107,7 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
             onOptionSelect={(_e, d) => {
               if (d.optionValue) setTemplateId(d.optionValue);
               setStatus(null);
+              setExplained(null);
               setView(null);
               setTrend(null);
             }}
@@ -201,6 +209,7 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
                 <th className={`${s.cell} ${s.nowrap}`}>状态</th>
                 <th className={`${s.cell} ${s.nowrap}`}>版本</th>
                 <th className={`${s.cell} ${s.nowrap}`}>报送时间</th>
+                <th className={`${s.cell} ${s.nowrap}`}>说明</th>
               </tr>
             </thead>
             <tbody>
@@ -218,11 +227,37 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
                       ? new Date(e.receivedAt).toLocaleString("zh-CN", { hour12: false })
                       : "—"}
                   </td>
+                  <td className={`${s.cell} ${s.nowrap}`}>
+                    {e.explained > 0 ? (
+                      <Button
+                        size="small"
+                        appearance="subtle"
+                        data-testid="board-explained"
+                        onClick={() =>
+                          void act("explained", async () => {
+                            const doc = await client.latest(e.unit, status.template, status.period);
+                            if (doc) setExplained({ doc, unitName: e.name, version: e.version });
+                          })
+                        }
+                      >
+                        有说明（{e.explained}）
+                      </Button>
+                    ) : (
+                      ""
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+      {explained && (
+        <ExplanationList
+          doc={explained.doc}
+          unitName={explained.unitName}
+          version={explained.version}
+        />
       )}
       {view && <PlanView plan={view.plan} doc={view.doc} />}
       {t.def.cumulative && column && (

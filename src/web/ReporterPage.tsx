@@ -27,7 +27,13 @@ import { FilePicker } from "./FilePicker";
 import { MismatchBar } from "./MismatchBar";
 import { MonthField } from "./MonthField";
 import { ResubmitDialog } from "./ResubmitDialog";
-import { IssueTable, ReadSummary } from "./UploadResult";
+import {
+  IssueTable,
+  ReadSummary,
+  withTypedExplanations,
+  type ExplanationTexts,
+} from "./UploadResult";
+import { explanationKey } from "../core/validate/explanations";
 
 const useStyles = makeStyles({
   section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -72,7 +78,10 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
   const [history, setHistory] = useState<History>([]);
   const ok = period !== null;
   const t = templates().get(templateId)!;
-  const errors = checked?.issues.filter((i) => i.severity === "error") ?? [];
+  // The 说明 typed beside warnings; a warning answered so no longer blocks 报送.
+  const [texts, setTexts] = useState<ExplanationTexts>({});
+  const toSend = checked ? withTypedExplanations(checked.doc, checked.issues, texts) : null;
+  const errors = toSend?.errors ?? [];
   const due = period ? dueDate(period, t.def.dueDay) : null;
   const overdue = period ? Date.now() > dueInstant(period, t.def.dueDay).getTime() : false;
 
@@ -90,6 +99,7 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
   }, [refresh]);
 
   const reset = (): void => {
+    setTexts({});
     setChecked(null);
     setReceipt(null);
     setMismatch(null);
@@ -126,7 +136,10 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
     act(
       "submit",
       async () => {
-        const r = await client.submit(c.doc, newIdempotencyKey());
+        const r = await client.submit(
+          withTypedExplanations(c.doc, c.issues, texts).doc,
+          newIdempotencyKey()
+        );
         setReceipt(r);
         setChecked({ ...c, sent: r });
         await refresh();
@@ -231,7 +244,14 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
               没有发现问题，请核对下面读到的内容后报送。
             </Text>
           ) : (
-            <IssueTable issues={checked.issues} />
+            <IssueTable
+              issues={checked.issues}
+              explain={{
+                rules: t.explanationRules,
+                texts,
+                onChange: (i, text) => setTexts((m) => ({ ...m, [explanationKey(i)]: text })),
+              }}
+            />
           )}
           <ReadSummary doc={checked.doc} unitName={unit.name} />
           <div className={s.row}>

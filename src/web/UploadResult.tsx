@@ -1,7 +1,20 @@
-import { Caption1, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
+import {
+  Caption1,
+  Field,
+  Subtitle2,
+  Textarea,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
 import type { ReactElement } from "react";
 import { withComputedCells } from "../core/computed";
-import { headerText, type Issue, type SheetDocument } from "../core/schema/document";
+import {
+  EXPLANATION_MAX,
+  headerText,
+  type Issue,
+  type SheetDocument,
+} from "../core/schema/document";
+import { explanationKey } from "../core/validate/explanations";
 import {
   columnTitle,
   officialTitle,
@@ -99,11 +112,46 @@ export function ReadSummary({
   );
 }
 
-/** The issues of an uploaded file by cell, as the add-in lists them. */
+/** The 说明 typed on the page, by the key of their warning (explanationKey). */
+export type ExplanationTexts = Record<string, string>;
+
+/**
+ * The document to send with the 说明 typed beside its warnings, and the errors that remain:
+ * an explanation.required whose warning now has a 说明 is answered (the server checks again).
+ */
+export function withTypedExplanations(
+  doc: SheetDocument,
+  issues: Issue[],
+  texts: ExplanationTexts
+): { doc: SheetDocument; errors: Issue[] } {
+  const explanations = issues
+    .filter((i) => i.severity === "warning" && (texts[explanationKey(i)] ?? "").trim())
+    .map((i) => ({
+      rule: i.rule,
+      row: i.row,
+      col: i.col,
+      text: [...texts[explanationKey(i)]!.trim()].slice(0, EXPLANATION_MAX).join(""),
+    }));
+  const answered = new Set(explanations.map((e) => `${e.row}\u0000${e.col}`));
+  const errors = issues.filter(
+    (i) =>
+      i.severity === "error" &&
+      !(i.rule === "explanation.required" && answered.has(`${i.row}\u0000${i.col}`))
+  );
+  return { doc: explanations.length ? { ...doc, explanations } : doc, errors };
+}
+
+/** The issues of an uploaded file by cell, as the add-in lists them; a 说明 field under each warning that takes one. */
 export function IssueTable({
   issues,
+  explain,
 }: {
   issues: (Issue & { address: string | null })[];
+  explain?: {
+    rules: ReadonlySet<string>;
+    texts: ExplanationTexts;
+    onChange: (i: Issue, text: string) => void;
+  };
 }): ReactElement {
   const s = useStyles();
   return (
@@ -123,7 +171,24 @@ export function IssueTable({
               <td className={`${s.cell} ${s.nowrap}`}>
                 {i.severity === "error" ? "错误" : "提醒"}
               </td>
-              <td className={s.cell}>{i.message}</td>
+              <td className={s.cell}>
+                {i.message}
+                {explain && i.severity === "warning" && explain.rules.has(i.rule) && (
+                  <Field
+                    label="说明"
+                    hint="报送前需写明原因（如更正上月数据），随报表一并报送"
+                    size="small"
+                  >
+                    <Textarea
+                      value={explain.texts[explanationKey(i)] ?? ""}
+                      maxLength={EXPLANATION_MAX}
+                      onChange={(_e, d) => explain.onChange(i, d.value)}
+                      data-testid="web-explanation"
+                      data-rule={i.rule}
+                    />
+                  </Field>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

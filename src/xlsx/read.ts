@@ -141,6 +141,13 @@ function identify(
   return { template: t, found: { template: t.id, ...(year ? { year } : {}) } };
 }
 
+/** A cell note's text: exceljs gives a plain string, or rich text runs. */
+function noteText(note: ExcelJS.Cell["note"]): string | undefined {
+  if (typeof note === "string") return note;
+  if (note && Array.isArray(note.texts)) return note.texts.map((x) => x.text).join("");
+  return undefined;
+}
+
 export async function readXlsx(file: Buffer, opts: ReadOptions): Promise<ReadResult> {
   const unpacked = unpack(file, opts);
   if (!unpacked.ok) return unpacked;
@@ -174,6 +181,7 @@ export async function readXlsx(file: Buffer, opts: ReadOptions): Promise<ReadRes
       return `${Number(m.row)},${Number(m.col)}`;
     },
     formula: (r, c) => isFormula(ws.getCell(r, c).value),
+    note: (r, c) => noteText(ws.getCell(r, c).note),
   };
   const read = readTable(id.template, g, opts);
   if (!read.ok) return unreadable(read.error);

@@ -5,6 +5,7 @@ import { hideZero } from "../core/layout/print";
 import { CELL_STYLES, FONT_NAME, SEVERITY_COLORS, type CellStyle } from "../core/layout/styles";
 import type { CellKind, DataValidationSpec, LayoutPlan, PlanCell } from "../core/layout/types";
 import type { SheetDocument } from "../core/schema/document";
+import { explanationNote } from "../core/validate/explanation-notes";
 import { fitRowsToText, xlsxFooter, xlsxPageSetup } from "./page-setup";
 
 /** The name of the very hidden sheet that binds a workbook to (template, version, period, unit). */
@@ -140,6 +141,16 @@ export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promi
         cell.validation.prompt,
         cell.validation.error
       );
+  }
+  // Each explanation (说明) of the version as the note of its cell.
+  if (opts.doc?.explanations?.length) {
+    const bound = new Map(
+      plan.cells.flatMap((c) => (c.bind ? [[`${c.bind.row}\u0000${c.bind.col}`, c] as const] : []))
+    );
+    for (const e of opts.doc.explanations) {
+      const cell = bound.get(`${e.row}\u0000${e.col}`);
+      if (cell) ws.getCell(cell.r + 1, cell.c + 1).note = explanationNote(e);
+    }
   }
   fitRowsToText(ws, plan);
   // Borders on the whole table, empty cells and merged areas included.

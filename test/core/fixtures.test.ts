@@ -1,6 +1,6 @@
 import { validateDocument } from "../../src/core/validate/document";
 import { templates } from "../../src/templates";
-import { issueSet, loadFixtures } from "../helpers/fixtures";
+import { expectUnexplained, explainedDocument, issueSet, loadFixtures } from "../helpers/fixtures";
 
 const cases = loadFixtures();
 
@@ -10,7 +10,8 @@ describe("every shared fixture gives exactly its expected issue set through the 
   });
 
   it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const result = validateDocument(c.document, templates(), {
+    const marked = templates().get(c.document.template)!.explanationRules;
+    const result = validateDocument(explainedDocument(c, marked), templates(), {
       phase: c.phase,
       tier: c.tier,
       previous: c.previous,
@@ -20,6 +21,28 @@ describe("every shared fixture gives exactly its expected issue set through the 
     // Each issue is reported once, on one cell.
     expect(result.issues.length).toBe(issueSet(result.issues).length);
     for (const i of result.issues) expect(i.message.length).toBeGreaterThan(0);
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))(
+    "%s without explanations: at submission each marked warning also needs one",
+    (_name, c) => {
+      const marked = templates().get(c.document.template)!.explanationRules;
+      const result = validateDocument(c.document, templates(), {
+        phase: c.phase,
+        tier: c.tier,
+        previous: c.previous,
+      });
+      if (!result.ok) throw new Error(result.error.message);
+      expect(issueSet(result.issues)).toEqual(issueSet(expectUnexplained(c, marked)));
+    }
+  );
+
+  it("some fixtures do need explanations at submission (the check above is not vacuous)", () => {
+    const needing = cases.filter((c) => {
+      const marked = templates().get(c.document.template)!.explanationRules;
+      return expectUnexplained(c, marked).length > c.expect.length;
+    });
+    expect(needing.length).toBe(10);
   });
 
   it("gives English messages on request, the same set", () => {

@@ -1,7 +1,7 @@
 import type { Issue } from "../../src/core/schema/document";
 import { validateParsed } from "../../src/core/validate/engine";
 import { templates } from "../../src/templates";
-import { loadFixtures } from "../helpers/fixtures";
+import { explainedDocument, loadFixtures } from "../helpers/fixtures";
 import { putDocument } from "./sheet-data";
 import { insertFixture, LEVELS, openHost } from "./setup";
 
@@ -24,7 +24,9 @@ describe.each(LEVELS)("ExcelApi %s", (level) => {
     const painted = new Set(live.plan.paintedRules);
     const cellOf = (i: Pick<Issue, "row" | "col">): string =>
       `${live.plan.rowIndex[i.row]},${live.plan.colIndex[i.col]}`;
-    const engine = validateParsed(reg.get(f.document.template)!, f.document, {
+    // With a 说明 on each warning that needs one: the fixtures predate explanations.
+    const t = reg.get(f.document.template)!;
+    const engine = validateParsed(t, explainedDocument(f, t.explanationRules), {
       phase: f.phase,
       tier: f.tier,
       previous: f.previous,

@@ -1,4 +1,5 @@
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { useEffect, useState, type ReactElement } from "react";
 import { createRoot } from "react-dom/client";
 import { isLocale } from "../../src/core/i18n";
 import { App } from "../../src/taskpane/App";
@@ -20,6 +21,21 @@ host.install(window as unknown as Record<string, unknown>);
 (window as unknown as { tianbaoHost: ExcelHost }).tianbaoHost = host;
 document.documentElement.lang = locale;
 
+/**
+ * The workbook closed and opened again with the pane reloaded: the file's sheets, settings and
+ * properties stay, the pane's runtime and handlers go (window.tianbaoReopen, for tests).
+ */
+function Pane(): ReactElement {
+  const [opened, setOpened] = useState(0);
+  useEffect(() => {
+    (window as unknown as { tianbaoReopen: () => void }).tianbaoReopen = () => {
+      host.reopen();
+      setOpened((n) => n + 1);
+    };
+  }, []);
+  return <App key={opened} locale={locale} />;
+}
+
 createRoot(document.getElementById("root")!).render(
   <FluentProvider theme={webLightTheme} style={{ height: "100%" }}>
     <div style={{ display: "flex", height: "100vh" }}>
@@ -34,7 +50,7 @@ createRoot(document.getElementById("root")!).render(
           borderRight: "1px solid #e0e0e0",
         }}
       >
-        <App locale={locale} />
+        <Pane />
       </aside>
       <SheetGrid host={host} />
     </div>

@@ -4,7 +4,7 @@ import { validateDocument } from "../../src/core/validate/document";
 import { issueToken } from "../../src/server/tokens";
 import { upsertUnits } from "../../src/server/units";
 import { templates } from "../../src/templates";
-import { issueSet, loadFixtures, type FixtureCase } from "../helpers/fixtures";
+import { explainedDocument, issueSet, loadFixtures, type FixtureCase } from "../helpers/fixtures";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 
 const stat3 = (
@@ -203,9 +203,12 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
     for (const [i, c] of cases.entries()) {
       const code = `FX-${i}`;
       await registerFixtureUnit(c, code);
+      // Each warning that needs a 说明 has one, so the set is exactly the fixture's (the
+      // fixtures predate explanations; test/core/fixtures.test.ts checks them without too).
+      const document = explainedDocument(c, templates().get(c.document.template)!.explanationRules);
       const r = await call("POST", `/validate?phase=${c.phase}`, {
         token: s.tokens.CTY,
-        body: { ...c.document, unit: code },
+        body: { ...document, unit: code },
       });
       expect(r.statusCode).toBe(200);
       // The server adds what the engine cannot know: a stat-1 row keyed by another unit than the
@@ -227,7 +230,7 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
         )
       );
       const own = issues.filter((i) => i.rule !== "stat-1.foreign-row");
-      const engine = validateDocument(c.document, templates(), {
+      const engine = validateDocument(document, templates(), {
         phase: c.phase,
         tier: c.tier,
         previous: c.previous,
@@ -260,8 +263,14 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
               ...(x.row === own ? { row: code } : {}),
               ...(x.key === own ? { key: code } : {}),
             };
+      const document = explainedDocument(c, templates().get(c.document.template)!.explanationRules);
       const r = await submitDoc(
-        { ...c.document, unit: code, rows: c.document.rows.map(rekey) },
+        {
+          ...document,
+          unit: code,
+          rows: document.rows.map(rekey),
+          ...(document.explanations ? { explanations: document.explanations.map(rekey) } : {}),
+        },
         token
       );
       const expected = c.expect.map(rekey);

@@ -85,6 +85,8 @@ describe.each(["sqlite", "postgres"] as const)("submission writer on %s", (kind)
                   id,
                   document: "{}",
                   issues: "[]",
+                  explained: 0,
+                  explanationAudits: [],
                   invalid: null,
                   receiptHead: JSON.stringify({ id, receivedAt }).slice(0, -1),
                   auditId: randomUUID(),

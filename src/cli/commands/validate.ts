@@ -12,6 +12,7 @@ import { CliExit, type CliIO } from "../io";
 
 interface ValidateFlags {
   previous?: string;
+  history?: string;
   tier?: string;
   phase: string;
   json?: boolean;
@@ -25,6 +26,7 @@ const TEXT = {
     none: "未发现问题",
     summary: (e: number, w: number) => `${e} 个错误，${w} 个警告`,
     prev: "上期文件",
+    notArray: "应为填报表文档的 JSON 数组",
   },
   "en-US": {
     error: "error",
@@ -32,6 +34,7 @@ const TEXT = {
     none: "no issues",
     summary: (e: number, w: number) => `${e} error(s), ${w} warning(s)`,
     prev: "previous file",
+    notArray: "must be a JSON array of sheet documents",
   },
 };
 
@@ -50,6 +53,17 @@ function readJson(path: string): unknown {
   } catch (e) {
     throw new CliExit(2, `${path} is not JSON: ${(e as Error).message}`);
   }
+}
+
+/** The unit's stored documents of earlier periods, for history.outlier (review.md "Outliers"). */
+function loadHistory(path: string, locale: Locale): SheetDocument[] {
+  const input = readJson(path);
+  if (!Array.isArray(input)) throw new CliExit(2, `--history ${path}: ${TEXT[locale].notArray}`);
+  return input.map((item, i) => {
+    const parsed = parseSheetDocument(item, templates(), locale);
+    if (!parsed.ok) throw new CliExit(2, `--history ${path} [${i}]: ${parsed.error.message}`);
+    return parsed.doc;
+  });
 }
 
 function loadDocument(
@@ -80,10 +94,13 @@ export function runValidate(file: string, flags: ValidateFlags, io: CliIO): numb
   let previous: SheetDocument | null = null;
   if (flags.previous) previous = loadDocument(flags.previous, locale, TEXT[locale].prev).doc;
 
+  const history = flags.history ? loadHistory(flags.history, locale) : null;
+
   const issues = validateParsed(template, doc, {
     phase: flags.phase as Phase,
     tier,
     previous,
+    history,
     locale,
   });
   if (flags.json) io.out(JSON.stringify({ issues }));
@@ -120,6 +137,10 @@ export function registerValidate(program: Command, io: CliIO): void {
     .option(
       "--previous <file>",
       "the previous period's accepted document, for the cumulative check"
+    )
+    .option(
+      "--history <file>",
+      "a JSON array of the unit's stored documents of earlier periods, for history.outlier"
     )
     .option("--tier <tier>", "the submitting hospital's tier, e.g. public.g2")
     .option("--phase <phase>", "fill or submit", "submit")

@@ -52,6 +52,8 @@ export const statusEntrySchema = z.object({
   /** When the latest version was accepted or returned, null while not reviewed. */
   reviewedAt: z.string().nullable(),
   submissionId: z.string().nullable().optional(),
+  /** Explanations (说明) the latest version carries (review.md); absent from older servers. */
+  explained: z.number().int().nonnegative().default(0),
 });
 export type StatusEntry = z.infer<typeof statusEntrySchema>;
 

@@ -30,12 +30,32 @@ export interface RowDoc {
   cells: Record<string, unknown>;
 }
 
+/** An explanation (说明) of a warning, keyed by the warning's rule and cell (review.md "Explanations"). */
+export const EXPLANATION_MAX = 500;
+export const explanationSchema = z
+  .object({
+    rule: z.string().min(1).max(64),
+    row: z.string().min(1).max(128),
+    col: z.string().min(1).max(64),
+    text: z
+      .string()
+      .refine((t) => t.trim().length > 0, "an explanation says something (not blank)")
+      .refine(
+        (t) => [...t].length <= EXPLANATION_MAX,
+        `an explanation is at most ${EXPLANATION_MAX} characters`
+      ),
+  })
+  .strict();
+export type Explanation = z.infer<typeof explanationSchema>;
+export const explanationsSchema = z.array(explanationSchema);
+
 const documentFields = {
   template: z.string().min(1).max(64),
   templateVersion: z.number().int().positive(),
   period: periodSchema,
   unit: z.string().min(1).max(64),
   header: headerSchema.default({}),
+  explanations: explanationsSchema.optional(),
 };
 
 /** The whole sheet document (for OpenAPI and clients). */
@@ -56,6 +76,8 @@ export interface SheetDocument {
   unit: string;
   header: SheetHeader;
   rows: RowDoc[];
+  /** One per warning cell; only those matching a warning are kept (see keptExplanations). */
+  explanations?: Explanation[];
 }
 
 /** A header field as text: numbers (a phone typed as a number) become text, anything else is blank. */

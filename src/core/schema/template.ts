@@ -110,6 +110,8 @@ export const templateSchema = z
     columns: z.array(columnSchema).min(1),
     rows: z.array(rowSchema),
     rules: z.array(ruleSchema),
+    /** Warnings (builtin or of this template) that need an explanation (说明) at submission. */
+    explanationRequired: z.array(z.string().min(1)).optional(),
     notes: z.array(z.string()),
   })
   .strict();

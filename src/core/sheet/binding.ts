@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { periodSchema } from "../schema/document";
+import { explanationSchema, periodSchema } from "../schema/document";
 import { tierSchema } from "../schema/template";
 
 /**
@@ -31,6 +31,8 @@ export const bindingSchema = z.object({
       onTime: z.boolean().optional(),
     })
     .optional(),
+  /** The 说明 typed beside warnings, kept here until the sheet is sent (closing Excel loses nothing). */
+  explanations: z.array(explanationSchema).optional(),
 });
 export type Binding = z.infer<typeof bindingSchema>;
 

@@ -1,6 +1,6 @@
 import type { Locale } from "../i18n";
 import type { LayoutPlan } from "../layout/types";
-import type { Issue, SheetDocument } from "../schema/document";
+import type { Explanation, Issue, SheetDocument } from "../schema/document";
 import type { Tier } from "../schema/template";
 import type { CompiledTemplate } from "../template/compile";
 import { isBlank } from "../validate/cells";
@@ -12,6 +12,8 @@ export interface ModelOptions {
   locale?: Locale;
   /** The same unit's accepted document of the previous period (the cumulative check). */
   previous?: SheetDocument | null;
+  /** The 说明 the user typed beside warnings: part of the document at 校验 and 报送. */
+  explanations?: Explanation[];
 }
 
 /**
@@ -69,7 +71,9 @@ export class SheetModel {
 
   /** The document the sheet holds now (input cells and header; subtotals are Excel's business). */
   document(): SheetDocument {
-    return documentFromGrid(this.template, this.plan, (r, c) => this.value(r, c));
+    const doc = documentFromGrid(this.template, this.plan, (r, c) => this.value(r, c));
+    const explanations = this.opts.explanations;
+    return explanations?.length ? { ...doc, explanations } : doc;
   }
 
   issues(phase: Phase = "fill"): Issue[] {

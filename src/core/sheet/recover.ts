@@ -1,5 +1,6 @@
 import { serialToIso } from "./serial";
-import type { HeaderField, SheetDocument } from "../schema/document";
+import type { Explanation, HeaderField, SheetDocument } from "../schema/document";
+import { explanationsFromNote } from "../validate/explanation-notes";
 import type { CompiledTemplate } from "../template/compile";
 import type { TemplateRegistry } from "../template/registry";
 
@@ -22,6 +23,8 @@ export interface TableGrid {
   master(r: number, c: number): string;
   /** Whether the cell holds a formula, where the grid knows it (a file; not Office.js values). */
   formula?(r: number, c: number): boolean;
+  /** The cell's note (comment) text, where the grid knows it: a 说明 written into a file. */
+  note?(r: number, c: number): string | undefined;
 }
 
 export type TableRead =
@@ -194,12 +197,16 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
   let serial = 0;
   const above: string[] = [];
   const formulaCells: { row: string; col: string }[] = [];
+  const explanations: Explanation[] = [];
   for (let r = found.headerEnd + 1; r < footerRow; r++) {
     const cells: Record<string, unknown> = {};
     const formulas: string[] = [];
+    const notes: [string, string][] = [];
     for (const [key, c] of found.cols) {
       const col = t.column.get(key)!;
       if (!col.computed && g.formula?.(r, c)) formulas.push(key);
+      const note = col.computed ? undefined : g.note?.(r, c);
+      if (note) notes.push([key, note]);
       const v = value(g.at(r, c), col.numeric);
       if (v !== undefined)
         cells[key] =
@@ -226,6 +233,8 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
         delete rowCells[col];
         formulaCells.push({ row: key, col });
       }
+      for (const [col, note] of notes)
+        explanations.push(...explanationsFromNote(t, key, col, note));
       rows.push({ key, cells: rowCells });
     };
     const stub = parts.join("");
@@ -260,6 +269,7 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
       unit: opts.unit.code,
       header,
       rows,
+      ...(explanations.length ? { explanations } : {}),
     },
   };
 }

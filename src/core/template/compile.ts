@@ -67,7 +67,12 @@ export interface CompiledTemplate {
   computedColumnOrder: string[];
   rules: CompiledRule[];
   tiers: Map<Tier, string>;
+  /** Rule ids whose warnings need an explanation at submission (explanation.required). */
+  explanationRules: ReadonlySet<string>;
 }
+
+/** The warnings of every template that a template may mark as needing an explanation. */
+const BUILTIN_WARNINGS: readonly string[] = ["period.cumulative-decrease", "history.outlier"];
 
 const NUMERIC: readonly CellType[] = ["count", "amount"];
 
@@ -290,10 +295,23 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     }
   });
 
+  const explanationRules = new Set<string>();
+  (def.explanationRequired ?? []).forEach((ruleId, i) => {
+    const own = rules.find((r) => r.id === ruleId);
+    if (!BUILTIN_WARNINGS.includes(ruleId) && own?.severity !== "warning")
+      throw new TemplateError(
+        id,
+        `explanationRequired[${i}]`,
+        `"${ruleId}" is not a warning of this template (only warnings take an explanation)`
+      );
+    explanationRules.add(ruleId);
+  });
+
   return {
     def,
     id,
     version: def.version,
+    explanationRules,
     columns,
     column,
     rows,

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Locale } from "../i18n";
 import { DEFAULT_LOCALE } from "../i18n";
 import {
+  explanationsSchema,
   sheetDocumentEnvelopeSchema,
   type Issue,
   type RowDoc,
@@ -9,6 +10,7 @@ import {
 } from "../schema/document";
 import type { CompiledTemplate } from "../template/compile";
 import { validateParsed, type ValidateOptions } from "./engine";
+import { explanationKey } from "./explanations";
 
 export interface TemplateLookup {
   get(id: string, version?: number): CompiledTemplate | undefined;
@@ -31,6 +33,10 @@ const TEXT = {
   unknownVersion: { "zh-CN": "该统计表没有此版本", "en-US": "this template has no such version" },
   unknownRow: { "zh-CN": "表中没有这一行", "en-US": "the table has no such row" },
   duplicateRow: { "zh-CN": "行重复出现", "en-US": "the row appears twice" },
+  duplicateExplanation: {
+    "zh-CN": "同一单元格的同一提示只能有一条说明",
+    "en-US": "one explanation per warning cell",
+  },
   unknownCol: { "zh-CN": "表中没有这一列", "en-US": "the table has no such column" },
 };
 
@@ -60,6 +66,14 @@ export function fastEnvelope(input: unknown): Envelope | null {
   )
     return null;
   if (!Array.isArray(rows)) return null;
+  const { explanations } = input;
+  // Few and small: zod checks them here too (and explains a refusal below).
+  let explained: Envelope["explanations"];
+  if (explanations !== undefined) {
+    const parsed = explanationsSchema.safeParse(explanations);
+    if (!parsed.success) return null;
+    explained = parsed.data;
+  }
   return {
     template,
     templateVersion,
@@ -67,6 +81,7 @@ export function fastEnvelope(input: unknown): Envelope | null {
     unit,
     header: (header ?? {}) as Record<string, unknown>,
     rows,
+    ...(explained ? { explanations: explained } : {}),
   };
 }
 
@@ -148,6 +163,17 @@ export function parseSheetDocument(
           `${TEXT.unknownCol[locale]}: ${col}`
         );
     }
+  }
+  const explained = new Set<string>();
+  for (const [i, e] of (doc.explanations ?? []).entries()) {
+    const key = explanationKey(e);
+    if (explained.has(key))
+      return fail(
+        "bad-structure",
+        `explanations.${i}`,
+        `${TEXT.duplicateExplanation[locale]}: ${e.rule} ${e.row} ${e.col}`
+      );
+    explained.add(key);
   }
   return { ok: true, doc, template };
 }

@@ -9,6 +9,15 @@ import type { CompiledColumn, CompiledRule, CompiledTemplate } from "../template
 import { columnTitle } from "../template/labels";
 import { checkCell, hasAtMostTwoDecimals, isBlank } from "./cells";
 import { readDeadline } from "./deadline";
+import { requiredExplanations } from "./explanations";
+import {
+  baseValue,
+  indexHistory,
+  judgeIncrement,
+  lastIncrements,
+  roundIncrement,
+  showNumber,
+} from "./history";
 import { builtinMessage, HEADER_LABELS, REQUIRED_HINT, showValue, TIER_LABELS } from "./messages";
 
 export type Phase = "fill" | "submit";
@@ -19,6 +28,11 @@ export interface ValidateOptions {
   tier?: Tier | null;
   /** The same unit's accepted document of the previous period, for the cumulative check. */
   previous?: SheetDocument | null;
+  /**
+   * The same unit's stored documents of earlier periods (its latest version of each, any year),
+   * for history.outlier; documents of other tables or of later periods are ignored.
+   */
+  history?: readonly SheetDocument[] | null;
   locale?: Locale;
 }
 
@@ -430,6 +444,20 @@ export function validateParsed(
   }
 
   if (t.def.cumulative && opts.previous) checkCumulative(ctx, opts.previous);
+  if (t.def.cumulative && opts.history?.length)
+    checkHistory(ctx, opts.history, opts.previous ?? null, tierRow);
+
+  // Last: it answers the warnings found above.
+  if (phase === "submit")
+    ctx.issues.push(
+      ...requiredExplanations(
+        ctx.issues,
+        t.explanationRules,
+        doc.explanations,
+        (col) => colText(ctx, col),
+        locale
+      )
+    );
 
   return sortIssues(ctx);
 }
@@ -595,6 +623,49 @@ function checkCumulative(ctx: Ctx, previous: SheetDocument): void {
             previous: p,
           })
         );
+    }
+  }
+}
+
+/**
+ * history.outlier (review.md "Outliers"): this period's increment of each count/amount cell of
+ * the unit's own rows against the last 12 monthly increments of the same cell.
+ */
+function checkHistory(
+  ctx: Ctx,
+  history: readonly SheetDocument[],
+  previous: SheetDocument | null,
+  tierRow: string | null
+): void {
+  const { doc, locale, plan, grid, t } = ctx;
+  // The previous period's document, when given apart, is history too (the history's own wins).
+  const h = indexHistory(previous ? [previous, ...history] : history, doc.template, doc.period);
+  if (h.periods.length === 0) return;
+  for (const row of ctx.rows) {
+    // The unit's own rows: its tier row in a hospital's sheet, its own row in a list of units.
+    if (tierRow !== null && row.key !== tierRow) continue;
+    if (t.def.listKey === "unit" && row.key !== doc.unit) continue;
+    for (const i of plan.numericInputCols) {
+      if (grid.kind[row.base + i] !== OK) continue;
+      const col = plan.cols[i]!;
+      const amount = col.type === "amount";
+      const base = baseValue(h, doc.period, row.key, col.key);
+      if (base === undefined) continue;
+      const inc = roundIncrement(grid.num[row.base + i]! - base, amount);
+      const q = judgeIncrement(inc, lastIncrements(h, row.key, col.key, amount), amount);
+      if (!q) continue;
+      push(
+        ctx,
+        "history.outlier",
+        "warning",
+        row.key,
+        col.key,
+        builtinMessage("history.outlier", locale, {
+          inc: showNumber(inc),
+          low: showNumber(q.q1),
+          high: showNumber(q.q3),
+        })
+      );
     }
   }
 }

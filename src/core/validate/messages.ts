@@ -50,6 +50,15 @@ export const BUILTIN_MESSAGES: Messages = {
     "en-US":
       "{col} is year-to-date and is lower than last period's {previous} (ignore if it is a correction)",
   },
+  "history.outlier": {
+    "zh-CN": "本月新增 {inc}，明显高于本单位以往（过去 12 个月的月增量通常在 {low}–{high} 之间）",
+    "en-US":
+      "This month adds {inc}, well above this unit's usual (its monthly increments of the last 12 months lie mostly between {low} and {high})",
+  },
+  "explanation.required": {
+    "zh-CN": "{col}的提示需要填写说明后才能报送：请在提示旁的“说明”中写明原因",
+    "en-US": "{col}: this warning needs an explanation before the table is sent",
+  },
   "row.tier-locked": {
     "zh-CN": "本单位属于“{tier}”，只能在本级别所在行填写，此处应为空或0",
     "en-US": 'Your unit is "{tier}": fill only its own row; this cell must be blank or 0',

@@ -12,8 +12,8 @@ export interface HotReads {
   unit(code: string): UnitsTable | undefined;
   /** The unit and its ancestors, nearest first (at most 32, as ancestry()). */
   chain(code: string): UnitsTable[];
-  /** The document of a report's latest version (its JSON), if any. */
-  latestDocument(unit: string, template: string, period: string): string | undefined;
+  /** The documents (JSON) of the latest version of each period before `before`, oldest first. */
+  history(unit: string, template: string, before: string): string[];
   close(): void;
 }
 
@@ -34,17 +34,20 @@ export function sqliteHotReads(file: string): HotReads {
   );
   const unit = reader.prepare<[string], UnitsTable>("SELECT * FROM units WHERE code = ?");
   const chain = reader.prepare<[string], UnitsTable>(CHAIN);
-  const latest = reader
+  const history = reader
     .prepare<[string, string, string], string>(
-      `SELECT document FROM submissions WHERE unit = ? AND template = ? AND period = ?
-       ORDER BY version DESC LIMIT 1`
+      `SELECT s.document FROM submissions s
+       WHERE s.unit = ? AND s.template = ? AND s.period < ?
+         AND s.version = (SELECT MAX(v.version) FROM submissions v
+                          WHERE v.unit = s.unit AND v.template = s.template AND v.period = s.period)
+       ORDER BY s.period`
     )
     .pluck();
   return {
     token: (hash) => token.get(hash),
     unit: (code) => unit.get(code),
     chain: (code) => dedupe(chain.all(code)),
-    latestDocument: (u, t, p) => latest.get(u, t, p),
+    history: (u, t, before) => history.all(u, t, before),
     close: () => reader.close(),
   };
 }

@@ -126,6 +126,15 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  // How many explanations (说明) a version carries, for the collector's board without reading documents.
+  "0002-submissions-explained": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable("submissions")
+        .addColumn("explained", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
   // PostgreSQL stores a submission in one round trip through this function; SQLite needs nothing.
   "0004-perf": {
     async up(db: Kysely<unknown>): Promise<void> {

@@ -1,3 +1,5 @@
+import type { ColumnType } from "kysely";
+
 /** Tables of the collection server. Timestamps are ISO-8601 UTC strings in both databases. */
 export interface UnitsTable {
   code: string;
@@ -34,6 +36,8 @@ export interface SubmissionsTable {
   issues: string;
   token_id: string;
   remote_addr: string;
+  /** Explanations (说明) the version carries; 0 for versions stored before they existed. */
+  explained: ColumnType<number, number | undefined, number>;
 }
 
 /** The last version handed out per report: the row every concurrent submission of it queues on. */

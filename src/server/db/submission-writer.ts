@@ -20,6 +20,10 @@ export interface Candidate {
   id: string;
   document: string;
   issues: string;
+  /** How many explanations (说明) the stored document keeps. */
+  explained: number;
+  /** One audit line per kept explanation; the store step adds the version it decides. */
+  explanationAudits: { id: string; detail: Record<string, unknown> }[];
   /** The 422 answer when the document has errors (given only when no lock refuses it first). */
   invalid: Reply | null;
   /** The receipt's JSON without its version and on-time flag, which only the store step knows. */
@@ -105,12 +109,16 @@ export function sqliteWriter(sqlite: SQLite.Database, db: Kysely<Database>): Sub
     ),
     submission: sqlite.prepare(
       `INSERT INTO submissions (id, unit, template, template_version, period, version, received_at,
-         on_time, document, issues, token_id, remote_addr)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+         on_time, document, issues, token_id, remote_addr, explained)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     ),
     audit: sqlite.prepare(
       `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
        VALUES (?, ?, ?, ?, ?, 'submission.accepted', ?)`
+    ),
+    explanationAudit: sqlite.prepare(
+      `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
+       VALUES (?, ?, ?, ?, ?, 'submission.explanation', ?)`
     ),
     answer: sqlite.prepare(
       `UPDATE idempotency SET status_code = ?, response = ? WHERE unit = ? AND key = ?`
@@ -146,7 +154,8 @@ export function sqliteWriter(sqlite: SQLite.Database, db: Kysely<Database>): Sub
       c.document,
       c.issues,
       job.tokenId,
-      job.remoteAddr
+      job.remoteAddr,
+      c.explained
     );
     st.audit.run(
       c.auditId,
@@ -156,6 +165,15 @@ export function sqliteWriter(sqlite: SQLite.Database, db: Kysely<Database>): Sub
       job.remoteAddr,
       auditDetail(c, job.unit, head.last_version)
     );
+    for (const e of c.explanationAudits)
+      st.explanationAudit.run(
+        e.id,
+        c.auditAt,
+        job.tokenId,
+        job.unit,
+        job.remoteAddr,
+        JSON.stringify({ ...e.detail, version: head.last_version })
+      );
     return { status: 201, response: receiptJson(c.receiptHead, head.last_version, onTime) };
   };
 
@@ -215,7 +233,8 @@ export function postgresWriter(
         ${c?.period ?? null}::text, ${c?.dueAt ?? null}::text, ${c?.id ?? null}::text,
         ${c?.document ?? null}::text, ${c?.issues ?? null}::text,
         ${c?.invalid?.status ?? null}::int, ${c?.invalid ? JSON.stringify(c.invalid.body) : null}::text,
-        ${c?.receiptHead ?? null}::text, ${c?.auditId ?? null}::text, ${c?.auditAt ?? null}::text)`.execute(
+        ${c?.receiptHead ?? null}::text, ${c?.auditId ?? null}::text, ${c?.auditAt ?? null}::text,
+        ${c?.explained ?? 0}::int, ${c ? JSON.stringify(c.explanationAudits) : "[]"}::text)`.execute(
       executor
     );
     return rows[0]!;
@@ -296,7 +315,8 @@ CREATE OR REPLACE FUNCTION tianbao_submit(
   p_refusal_status int, p_refusal text,
   p_chain text[], p_template text, p_template_version int, p_period text, p_due_at text,
   p_id text, p_document text, p_issues text, p_invalid_status int, p_invalid text,
-  p_receipt_head text, p_audit_id text, p_audit_at text
+  p_receipt_head text, p_audit_id text, p_audit_at text,
+  p_explained int, p_explanation_audits text
 ) RETURNS TABLE (out_status int, out_response text) LANGUAGE plpgsql AS $fn$
 DECLARE
   v_prior record;
@@ -358,13 +378,18 @@ BEGIN
       -- ISO instants compare as byte strings, whatever the database's collation.
       v_on_time := v_first COLLATE "C" < p_due_at COLLATE "C";
       INSERT INTO submissions (id, unit, template, template_version, period, version, received_at,
-        on_time, document, issues, token_id, remote_addr)
+        on_time, document, issues, token_id, remote_addr, explained)
       VALUES (p_id, p_unit, p_template, p_template_version, p_period, v_version, p_created_at,
-        CASE WHEN v_on_time THEN 1 ELSE 0 END, p_document, p_issues, p_token_id, p_remote_addr);
+        CASE WHEN v_on_time THEN 1 ELSE 0 END, p_document, p_issues, p_token_id, p_remote_addr,
+        p_explained);
       INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
       VALUES (p_audit_id, p_audit_at, p_token_id, p_unit, p_remote_addr, 'submission.accepted',
         '{"id":' || to_json(p_id)::text || ',"by":' || to_json(p_unit)::text || ',"template":' || to_json(p_template)::text
         || ',"period":' || to_json(p_period)::text || ',"version":' || v_version || '}');
+      INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
+      SELECT e->>'id', p_audit_at, p_token_id, p_unit, p_remote_addr, 'submission.explanation',
+        ((e->'detail') || jsonb_build_object('version', v_version))::text
+      FROM jsonb_array_elements(p_explanation_audits::jsonb) AS e;
       v_status := 201;
       v_response := p_receipt_head || ',"version":' || v_version || ',"onTime":'
         || CASE WHEN v_on_time THEN 'true' ELSE 'false' END || '}';

@@ -241,6 +241,16 @@ export function CollectorPanel(props: {
                           hour12: false,
                         })}`
                       : ""}
+                    {e.explained > 0 && (
+                      <Badge
+                        appearance="outline"
+                        color="informative"
+                        data-testid="pane-explained"
+                        title={t.explainedTitle(e.explained)}
+                      >
+                        {t.explained}
+                      </Badge>
+                    )}
                   </td>
                 </tr>
               ))}

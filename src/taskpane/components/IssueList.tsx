@@ -10,6 +10,7 @@ import type { ReactElement } from "react";
 import { a1 } from "../../core/layout/address";
 import type { Issue } from "../../core/schema/document";
 import type { Strings } from "../strings";
+import { ExplanationField, explanationFieldId } from "./ExplanationField";
 
 const useStyles = makeStyles({
   group: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
@@ -27,17 +28,38 @@ const useStyles = makeStyles({
   where: { flexShrink: 0, width: "3.5em", color: tokens.colorNeutralForeground3 },
   error: { borderLeft: `3px solid ${tokens.colorPaletteRedBorder2}` },
   warning: { borderLeft: `3px solid ${tokens.colorPaletteMarigoldBorder2}` },
+  explanation: { paddingLeft: tokens.spacingHorizontalS, paddingBottom: tokens.spacingVerticalXS },
 });
 
-/** Issues grouped by severity with counts; each item selects its cell in the sheet. */
+/** What the list needs to offer a 说明 beside the warnings that take one. */
+export interface ExplanationProps {
+  /** Rules whose warnings need a 说明 at submission (the template's marking). */
+  rules: ReadonlySet<string>;
+  valueOf: (i: Issue) => string;
+  onSave: (i: Issue, text: string) => Promise<void>;
+}
+
+/**
+ * Issues grouped by severity with counts; each item selects its cell in the sheet. A warning that
+ * needs a 说明 has its field under it; selecting explanation.required puts the focus there.
+ */
 export function IssueList(props: {
   t: Strings;
   issues: Issue[];
   cellOf: (i: Issue) => { r: number; c: number } | null;
   onSelect: (i: Issue) => void;
+  explanations?: ExplanationProps;
 }): ReactElement {
-  const { t } = props;
+  const { t, explanations } = props;
   const s = useStyles();
+  const explainable = (i: Issue): boolean =>
+    !!explanations && i.severity === "warning" && explanations.rules.has(i.rule);
+  const select = (i: Issue): void => {
+    props.onSelect(i);
+    if (i.rule !== "explanation.required") return;
+    const warning = props.issues.find((w) => explainable(w) && w.row === i.row && w.col === i.col);
+    if (warning) document.getElementById(explanationFieldId(warning))?.focus();
+  };
   const groups = [
     { severity: "error" as const, label: t.errors, color: "danger" as const },
     { severity: "warning" as const, label: t.warnings, color: "important" as const },
@@ -66,7 +88,7 @@ export function IssueList(props: {
                     <Button
                       appearance="subtle"
                       className={s.item}
-                      onClick={() => props.onSelect(i)}
+                      onClick={() => select(i)}
                       title={t.selectCell}
                       data-rule={i.rule}
                       data-testid="issue"
@@ -74,6 +96,17 @@ export function IssueList(props: {
                       <Caption1 className={s.where}>{at ? a1(at.r, at.c) : ""}</Caption1>
                       {i.message}
                     </Button>
+                    {explanations && explainable(i) && (
+                      <div className={s.explanation}>
+                        <ExplanationField
+                          issue={i}
+                          label={t.explanation}
+                          hint={t.explanationHint}
+                          value={explanations.valueOf(i)}
+                          onSave={(text) => explanations.onSave(i, text)}
+                        />
+                      </div>
+                    )}
                   </li>
                 );
               })}

@@ -180,6 +180,14 @@ export function SheetPanel(props: {
             onSelect={(i) =>
               void session.select(live.sheetId, i).catch((e: Error) => props.onError(e.message))
             }
+            explanations={{
+              rules: live.template.explanationRules,
+              valueOf: (i) => session.explanationOf(live.sheetId, i),
+              onSave: (i, text) =>
+                session
+                  .setExplanation(live.sheetId, i, text)
+                  .catch(() => props.onError(t.explanationSaveFailed)),
+            }}
           />
         )}
       </div>
