@@ -17,7 +17,12 @@ import { reviewFailure } from "../../src/taskpane/reviewFailure";
  * The collector's board: its counts, filters and order, the list of units to chase, the
  * consolidated coverage sentence and the reason a return needs, all as plain functions.
  */
-const entry = (unit: string, state: BoardEntry["state"], late = false, v: number | null = null) => ({
+const entry = (
+  unit: string,
+  state: BoardEntry["state"],
+  late = false,
+  v: number | null = null
+) => ({
   unit,
   name: `${unit}医院`,
   state,
@@ -64,11 +69,11 @@ it("sorts by state (waiting for review first), by unit name, by time received, e
   // Missing units have no time: they go last whichever way.
   const byTime = sortBoard(board, "receivedAt", "asc");
   expect(byTime.slice(-3).map((e) => e.state)).toEqual(["missing", "missing", "missing"]);
-  expect(sortBoard(board, "receivedAt", "desc").slice(-3).map((e) => e.state)).toEqual([
-    "missing",
-    "missing",
-    "missing",
-  ]);
+  expect(
+    sortBoard(board, "receivedAt", "desc")
+      .slice(-3)
+      .map((e) => e.state)
+  ).toEqual(["missing", "missing", "missing"]);
   // The board itself is not reordered.
   expect(board[0]!.unit).toBe("A1");
 });
