@@ -1,17 +1,24 @@
 import { z } from "zod";
 import {
   consolidatedSchema,
+  diffSchema,
   errorSchema,
   lockSchema,
+  lockStateSchema,
   meSchema,
   receiptSchema,
+  reviewResultSchema,
   statusSchema,
   submissionListSchema,
   submissionSchema,
   type ApiErrorBody,
   type Consolidated,
+  type Diff,
+  type LockState,
   type Me,
   type Receipt,
+  type ReviewRequest,
+  type ReviewResult,
   type Status,
 } from "../core/schema/api";
 import { issueSchema, sheetDocumentSchema } from "../core/schema/document";
@@ -164,9 +171,45 @@ export class ApiClient {
     return this.call("GET", `/status?${q}`, statusSchema);
   }
 
-  consolidated(template: string, period: string, unit: string): Promise<Consolidated> {
-    const q = new URLSearchParams({ template, period, unit });
+  /**
+   * The consolidated table with its coverage; `only: "accepted"` counts accepted reports only
+   * (default: every unit's latest version).
+   */
+  consolidated(
+    template: string,
+    period: string,
+    unit: string,
+    opts: { only?: "accepted" } = {}
+  ): Promise<Consolidated> {
+    const q = new URLSearchParams({
+      template,
+      period,
+      unit,
+      ...(opts.only ? { only: opts.only } : {}),
+    });
     return this.call("GET", `/consolidated?${q}`, consolidatedSchema);
+  }
+
+  /** Accepts or returns the latest version of a unit's report (a collector above the unit). */
+  review(request: ReviewRequest): Promise<ReviewResult> {
+    return this.call("POST", "/reviews", reviewResultSchema, request);
+  }
+
+  /** Locks or unlocks a period of a unit's subtree (a collector of the unit or above). */
+  async lock(unit: string, template: string, period: string, locked: boolean): Promise<void> {
+    await this.call(locked ? "POST" : "DELETE", "/locks", lockSchema, { unit, template, period });
+  }
+
+  /** Whether a unit's report is locked, by its own unit or one above it, and by whom. */
+  getLock(unit: string, template: string, period: string): Promise<LockState> {
+    const q = new URLSearchParams({ template, period, unit });
+    return this.call("GET", `/locks?${q}`, lockStateSchema);
+  }
+
+  /** What changed in a stored version, against the previous version or the one named. */
+  diff(id: string, against?: string): Promise<Diff> {
+    const q = against ? `?${new URLSearchParams({ against })}` : "";
+    return this.call("GET", `/submissions/${encodeURIComponent(id)}/diff${q}`, diffSchema);
   }
 
   /**
@@ -191,8 +234,9 @@ export class ApiClient {
     );
   }
 
-  async setLock(unit: string, template: string, period: string, locked: boolean): Promise<void> {
-    await this.call(locked ? "POST" : "DELETE", "/locks", lockSchema, { unit, template, period });
+  /** The name the pages used before `lock`; the same call. */
+  setLock(unit: string, template: string, period: string, locked: boolean): Promise<void> {
+    return this.lock(unit, template, period, locked);
   }
 
   /** The newest accepted version of a unit's report, or null when there is none. */

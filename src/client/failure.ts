@@ -104,6 +104,32 @@ export function describeFailure(e: unknown, locale: Locale, outcome?: Outcome): 
       en: "The server's answer was not understood: contact the administrator.",
     });
   const code = f.body.error;
+  // Conflicts that no retry settles: the report's state or a newer version decides.
+  if (f.status === 409 && code === "accepted")
+    return notSent({
+      zh: "已审核，如需修改请联系上级退回。",
+      en: "Already accepted by the bureau: ask them to return it before changing it.",
+    });
+  if (f.status === 409 && code === "stale") {
+    const latest = (f.raw as { latest?: unknown } | null)?.latest;
+    const n = typeof latest === "number" ? latest : null;
+    return notSent(
+      n
+        ? {
+            zh: `该报表已有更新的第 ${n} 版，请刷新后查看新版本再审核。`,
+            en: `A newer version (${n}) has arrived: reload and review that one.`,
+          }
+        : {
+            zh: "该报表已有更新的版本，请刷新后查看新版本再审核。",
+            en: "A newer version has arrived: reload and review that one.",
+          }
+    );
+  }
+  if (f.status === 409 && code === "not-submitted")
+    return notSent({
+      zh: "该单位本期尚未报送，没有可审核的报表。",
+      en: "The unit has not submitted this report yet: there is nothing to review.",
+    });
   if (f.status >= 500 || f.status === 429 || (f.status === 409 && code !== "locked"))
     return waits(
       f.status === 429

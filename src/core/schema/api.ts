@@ -30,15 +30,39 @@ export const errorSchema = z.object({
 });
 export type ApiErrorBody = z.infer<typeof errorSchema>;
 
+/** The review state of one report (unit, template, period), review.md. */
+export const reviewStateSchema = z.enum(["missing", "submitted", "returned", "accepted"]);
+export type ReviewState = z.infer<typeof reviewStateSchema>;
+
+/** Reasons for a return: shown to the reporter and kept in the audit. */
+export const REASON_MAX = 200;
+
 export const statusEntrySchema = z.object({
   unit: z.string(),
   name: z.string(),
+  /** On time / late / missing, as before review states existed (kept so nothing breaks). */
   status: z.enum(["submitted", "late", "missing"]),
+  state: reviewStateSchema,
+  late: z.boolean(),
   dueDate: z.string(),
   version: z.number().int().nullable(),
   receivedAt: z.string().nullable(),
+  /** The reason of the return, while the report is `returned`. */
+  reason: z.string().nullable(),
+  /** When the latest version was accepted or returned, null while not reviewed. */
+  reviewedAt: z.string().nullable(),
+  submissionId: z.string().nullable().optional(),
 });
 export type StatusEntry = z.infer<typeof statusEntrySchema>;
+
+/** Whether a report is locked, and by which unit (that unit or one above it holds the lock). */
+export const lockStateSchema = z.object({
+  locked: z.boolean(),
+  by: z.string().nullable(),
+  byName: z.string().nullable(),
+  at: z.string().nullable(),
+});
+export type LockState = z.infer<typeof lockStateSchema>;
 
 export const statusSchema = z.object({
   template: z.string(),
@@ -46,6 +70,7 @@ export const statusSchema = z.object({
   unit: z.string(),
   dueDate: z.string(),
   entries: z.array(statusEntrySchema),
+  lock: lockStateSchema,
 });
 export type Status = z.infer<typeof statusSchema>;
 
@@ -67,10 +92,22 @@ export const submissionSchema = submissionSummarySchema.extend({
   issues: z.array(issueSchema),
 });
 
+/**
+ * How much of a consolidation is in: `expected` units must report the table in the period,
+ * `submitted` have any stored version, `accepted` are in state accepted.
+ */
+export const coverageSchema = z.object({
+  expected: z.number().int().nonnegative(),
+  submitted: z.number().int().nonnegative(),
+  accepted: z.number().int().nonnegative(),
+});
+export type Coverage = z.infer<typeof coverageSchema>;
+
 export const consolidatedSchema = z.object({
   document: sheetDocumentSchema,
   sources: z.array(z.object({ unit: z.string(), version: z.number().int() }).passthrough()),
   statusCounts: z.record(z.string(), z.number()).optional(),
+  coverage: coverageSchema,
 });
 export type Consolidated = z.infer<typeof consolidatedSchema>;
 
@@ -99,3 +136,62 @@ export const fileMismatchSchema = z.object({
   message: z.string().optional(),
 });
 export type FileMismatch = z.infer<typeof fileMismatchSchema>;
+
+/** POST /reviews: a collector above the report's unit accepts or returns its latest version. */
+export const reviewRequestSchema = z
+  .object({
+    unit: z.string().min(1).max(64),
+    template: z.string().min(1).max(64),
+    period: periodSchema,
+    decision: z.enum(["accept", "return"]),
+    reason: z.string().optional(),
+    /** The version the reviewer looked at; a newer one stored meanwhile makes the review stale. */
+    version: z.number().int().positive().optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const reason = r.reason?.trim() ?? "";
+    if (r.decision === "return" && (reason.length < 1 || [...reason].length > REASON_MAX))
+      ctx.addIssue({
+        code: "custom",
+        path: ["reason"],
+        message: `a return needs a reason of 1–${REASON_MAX} characters`,
+      });
+  });
+export type ReviewRequest = z.infer<typeof reviewRequestSchema>;
+
+export const reviewResultSchema = z.object({
+  unit: z.string(),
+  template: z.string(),
+  period: periodSchema,
+  version: z.number().int().positive(),
+  state: z.enum(["returned", "accepted"]),
+  reason: z.string().nullable(),
+  reviewedAt: z.string(),
+  /** The reviewing unit (the collector's). */
+  reviewer: z.string(),
+});
+export type ReviewResult = z.infer<typeof reviewResultSchema>;
+
+/** 409 of POST /reviews: a newer version arrived after the one judged. */
+export const staleSchema = z.object({ error: z.literal("stale"), latest: z.number().int() });
+
+/** One changed cell: an input cell, or a header field with row "header". Blank is null. */
+export const cellChangeSchema = z.object({
+  row: z.string(),
+  col: z.string(),
+  before: z.union([z.string(), z.number(), z.null()]),
+  after: z.union([z.string(), z.number(), z.null()]),
+});
+export type CellChange = z.infer<typeof cellChangeSchema>;
+
+/**
+ * GET /submissions/:id/diff: what changed from one version to another. A version 1 compared
+ * with nothing has `from: null` and lists every non-blank input as a change.
+ */
+export const diffSchema = z.object({
+  from: z.object({ id: z.string(), version: z.number().int() }).nullable(),
+  to: z.object({ id: z.string(), version: z.number().int() }),
+  changes: z.array(cellChangeSchema),
+});
+export type Diff = z.infer<typeof diffSchema>;
