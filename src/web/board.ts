@@ -3,7 +3,9 @@
  * the task pane's collector panel count, filter, order and copy. The entry type is structural so
  * the server's status entries fit it as they are.
  */
-export type ReviewState = "missing" | "submitted" | "returned" | "accepted";
+import { REASON_MAX, type Coverage, type ReviewState } from "../core/schema/api";
+
+export { REASON_MAX, type ReviewState };
 
 export interface BoardEntry {
   unit: string;
@@ -124,19 +126,11 @@ export function chaseText(opts: {
   );
 }
 
-export interface Coverage {
-  expected: number;
-  submitted: number;
-  accepted: number;
-}
-
 /** The sentence under the consolidated table's title. */
 export const coverageLine = (c: Coverage, onlyAccepted = false): string =>
   onlyAccepted
     ? `已汇总 ${c.expected} 家中已审核的 ${c.accepted} 家（已报送 ${c.submitted} 家）`
     : `已汇总 ${c.expected} 家中的 ${c.submitted} 家（已审核 ${c.accepted} 家）`;
-
-export const REASON_MAX = 200;
 
 /** Characters as people count them (a character outside the BMP is one). */
 export const reasonLength = (reason: string): number => [...reason.trim()].length;

@@ -11,7 +11,7 @@ import {
   sortBoard,
   type BoardEntry,
 } from "../../src/web/board";
-import { reviewFailure } from "../../src/taskpane/reviewFailure";
+import { describeFailure } from "../../src/client/failure";
 
 /**
  * The collector's board: its counts, filters and order, the list of units to chase, the
@@ -118,15 +118,15 @@ const http = (status: number, error: string, extra: Record<string, unknown> = {}
   new ApiError({ kind: "http", status, body: { error, ...extra }, raw: { error, ...extra } });
 
 it("review refusals are said in Chinese, never by their code", () => {
-  expect(reviewFailure(http(409, "accepted"), "zh-CN", "queued")).toBe(
+  expect(describeFailure(http(409, "accepted"), "zh-CN", "queued")).toBe(
     "已审核，如需修改请联系上级退回。"
   );
-  expect(reviewFailure(http(409, "stale", { latest: 4 }), "zh-CN")).toContain("第 4 版");
-  expect(reviewFailure(http(409, "locked"), "zh-CN")).toContain("锁定");
+  expect(describeFailure(http(409, "stale", { latest: 4 }), "zh-CN")).toContain("第 4 版");
+  expect(describeFailure(http(409, "locked"), "zh-CN")).toContain("锁定");
   for (const e of [http(409, "accepted"), http(409, "stale", { latest: 2 })]) {
-    expect(reviewFailure(e, "zh-CN")).not.toMatch(/accepted|stale|409/);
-    expect(reviewFailure(e, "en-US")).not.toMatch(/\baccepted\b.*409|stale/);
+    expect(describeFailure(e, "zh-CN")).not.toMatch(/accepted|stale|409/);
+    expect(describeFailure(e, "en-US")).not.toMatch(/\baccepted\b.*409|stale/);
   }
   // Anything else is the common wording.
-  expect(reviewFailure(http(403, "forbidden"), "zh-CN")).toContain("无权");
+  expect(describeFailure(http(403, "forbidden"), "zh-CN")).toContain("无权");
 });
