@@ -1,0 +1,54 @@
+import { useCallback, useEffect, useState } from "react";
+import type { LockState, StatusEntry } from "../core/schema/api";
+import type { Connection } from "./connection";
+
+export interface ReviewView {
+  /** The report's own status entry (state, reason, version), null until read or if unreadable. */
+  entry: StatusEntry | null;
+  lock: LockState | null;
+  loading: boolean;
+  /** Neither the state nor the lock could be read. */
+  failed: boolean;
+  refresh: () => void;
+}
+
+/**
+ * The review state and the lock of one report (unit, table, month), read when the sheet is shown
+ * and whenever `stamp` changes (a new receipt), so the lock is there before anything is typed.
+ * The two reads are independent: a lock is worth showing even if the state cannot be read.
+ */
+export function useReview(
+  connection: Connection | null,
+  report: { unit: string | undefined; template: string; period: string },
+  stamp: unknown
+): ReviewView {
+  const [entry, setEntry] = useState<StatusEntry | null>(null);
+  const [lock, setLock] = useState<LockState | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const [tick, setTick] = useState(0);
+  const { unit, template, period } = report;
+
+  useEffect(() => {
+    if (!connection || !unit) return;
+    let live = true;
+    setLoading(true);
+    void Promise.allSettled([
+      connection.client.status(template, period, unit),
+      connection.client.getLock(unit, template, period),
+    ]).then(([status, locked]) => {
+      if (!live) return;
+      const own = status.status === "fulfilled" ? status.value : null;
+      setEntry(own?.entries.find((e) => e.unit === unit) ?? null);
+      setLock(locked.status === "fulfilled" ? locked.value : (own?.lock ?? null));
+      setFailed(status.status === "rejected" && locked.status === "rejected");
+      setLoading(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, [connection, unit, template, period, stamp, tick]);
+
+  const refresh = useCallback(() => setTick((n) => n + 1), []);
+  return { entry, lock, loading, failed, refresh };
+}
