@@ -1,5 +1,6 @@
 import type { Locale } from "../core/i18n";
 import type { ReviewState } from "../core/schema/api";
+import { countsLine, FILTER_NAMES, type BoardCounts, type BoardFilter } from "../web/board";
 
 /**
  * The words of review (issue 14): report states, returns, locks and changes, zh-CN first. Kept
@@ -49,10 +50,22 @@ export const REVIEW_STRINGS = {
     lockBody: (report: string) => `锁定“${report}”后，本单位及下级都不能再报送这张表的这个月份。`,
     unlockTitle: "解锁本期？",
     unlockBody: (report: string) => `解锁“${report}”后，下级可以再次报送。`,
+    lockDone: (report: string) => `已锁定“${report}”，本单位及下级不能再报送。`,
+    unlockDone: (report: string) => `已解锁“${report}”。`,
     lockConfirm: "锁定",
     unlockConfirm: "解锁",
     reasonColumn: "原因",
     actionsColumn: "审核",
+    unitColumn: "单位",
+    stateColumn: "状态",
+    versionColumn: "版本",
+    receivedColumn: "报送时间",
+    late: "逾期",
+    counts: (c: BoardCounts) => countsLine(c),
+    filters: FILTER_NAMES,
+    filterLabel: "按状态筛选",
+    open: "查看",
+    noneInFilter: "没有符合条件的单位。",
   },
   "en-US": {
     states: {
@@ -98,10 +111,30 @@ export const REVIEW_STRINGS = {
       `Once "${report}" is locked, neither your unit nor those below can submit it.`,
     unlockTitle: "Unlock the period?",
     unlockBody: (report: string) => `Once "${report}" is unlocked, units below can submit again.`,
+    lockDone: (report: string) => `"${report}" is locked: no unit below can submit it.`,
+    unlockDone: (report: string) => `"${report}" is unlocked.`,
     lockConfirm: "Lock",
     unlockConfirm: "Unlock",
     reasonColumn: "Reason",
     actionsColumn: "Review",
+    unitColumn: "Unit",
+    stateColumn: "State",
+    versionColumn: "Version",
+    receivedColumn: "Received",
+    late: "late",
+    counts: (c: BoardCounts) =>
+      `submitted ${c.submitted} · accepted ${c.accepted} · returned ${c.returned} · missing ${c.missing} · late ${c.late}`,
+    filters: {
+      all: "all",
+      submitted: "to review",
+      returned: "returned",
+      accepted: "accepted",
+      missing: "missing",
+      late: "late",
+    } satisfies Record<BoardFilter, string>,
+    filterLabel: "Filter by state",
+    open: "Open",
+    noneInFilter: "No unit matches.",
   },
 } as const satisfies Record<Locale, unknown>;
 
