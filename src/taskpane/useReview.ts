@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import type { LockState, StatusEntry } from "../core/schema/api";
-import type { Connection } from "./connection";
+import type { ApiClient } from "../client/api";
 
 export interface ReviewView {
   /** The report's own status entry (state, reason, version), null until read or if unreadable. */
@@ -18,7 +18,7 @@ export interface ReviewView {
  * The two reads are independent: a lock is worth showing even if the state cannot be read.
  */
 export function useReview(
-  connection: Connection | null,
+  client: ApiClient | null,
   report: { unit: string | undefined; template: string; period: string },
   stamp: unknown
 ): ReviewView {
@@ -30,12 +30,12 @@ export function useReview(
   const { unit, template, period } = report;
 
   useEffect(() => {
-    if (!connection || !unit) return;
+    if (!client || !unit) return;
     let live = true;
     setLoading(true);
     void Promise.allSettled([
-      connection.client.status(template, period, unit),
-      connection.client.getLock(unit, template, period),
+      client.status(template, period, unit),
+      client.getLock(unit, template, period),
     ]).then(([status, locked]) => {
       if (!live) return;
       const own = status.status === "fulfilled" ? status.value : null;
@@ -47,7 +47,7 @@ export function useReview(
     return () => {
       live = false;
     };
-  }, [connection, unit, template, period, stamp, tick]);
+  }, [client, unit, template, period, stamp, tick]);
 
   const refresh = useCallback(() => setTick((n) => n + 1), []);
   return { entry, lock, loading, failed, refresh };

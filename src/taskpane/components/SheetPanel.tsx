@@ -60,7 +60,7 @@ export function SheetPanel(props: {
   const [busy, setBusy] = useState<Busy>(null);
   const connection = props.connection ?? null;
   const review = useReview(
-    connection,
+    connection?.client ?? null,
     {
       unit: live.binding.unit?.code,
       template: live.binding.template,
