@@ -14,7 +14,10 @@ import { clientAddress } from "./client-address";
 import { registerFileRoutes } from "./file-routes";
 import { registerInputChecks } from "./input-checks";
 import { registerJsonParser } from "./json-body";
-import { lockRoute } from "./locks";
+import { diffRoute } from "./diffs";
+import { lockRoute, lockStateOf, lockStateRoute } from "./locks";
+import { coverageLine, coverageOf } from "./coverage";
+import { reviewRoute } from "./reviews";
 import { openApiDocument } from "./openapi";
 import { consolidatedFor, loadTree, reportStatus } from "./reports";
 import { serverIssues, submit } from "./submissions";
@@ -176,6 +179,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         period: periodSchema,
         unit: z.string().min(1),
         format: z.enum(["json", "xlsx"]).optional(),
+        only: z.enum(["accepted"]).optional(),
       });
       /** Parses template/period/unit and checks the token is a collector of the unit (itself or above). */
       const collectorOf = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -193,7 +197,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         if (!unit) return void reply.status(404).send({ error: "unknown-unit" });
         if (token.role !== "collector" || !(await mayRead(token, unit.code)))
           return void reply.status(403).send({ error: "forbidden" });
-        return { t, unit, period: q.data.period, format: q.data.format };
+        return { t, unit, period: q.data.period, format: q.data.format, only: q.data.only };
       };
       api.get("/status", async (req, reply) => {
         const c = await collectorOf(req, reply);
@@ -205,12 +209,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           unit: c.unit.code,
           dueDate: dueDate(c.period, c.t.def.dueDay),
           entries: await reportStatus(db, tree, c.t, c.unit.code, c.period),
+          lock: await lockStateOf(db, c.unit.code, c.t.id, c.period),
         };
       });
       api.get("/consolidated", async (req, reply) => {
         const c = await collectorOf(req, reply);
         if (!c) return reply;
-        const result = await consolidatedFor(db, await loadTree(db), c.t, c.unit, c.period);
+        const tree = await loadTree(db);
+        const result = await consolidatedFor(db, tree, c.t, c.unit, c.period, { only: c.only });
+        const coverage = coverageOf(await reportStatus(db, tree, c.t, c.unit.code, c.period));
         const doc =
           result?.doc ??
           consolidate(c.t, { code: c.unit.code, name: c.unit.name }, c.period, []).doc;
@@ -220,12 +227,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
             document: doc,
             sources: result?.sources ?? [],
             ...(result?.statusCounts ? { statusCounts: result.statusCounts } : {}),
+            coverage,
           };
         const listRows = listRowsOf(c.t, doc);
         const plan = layoutPlan(c.t, {
           period: c.period,
           unit: { code: c.unit.code, name: c.unit.name },
           listRows,
+          coverageLine: coverageLine(coverage, c.only),
         });
         const file = await writeXlsx(plan, { doc });
         const name = encodeURIComponent(`${c.unit.name}-${plan.sheetName}.xlsx`);
@@ -245,6 +254,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       };
       api.post("/locks", lockRoute(lockDeps, true));
       api.delete("/locks", lockRoute(lockDeps, false));
+      api.get("/locks", lockStateRoute(lockDeps));
+      api.post(
+        "/reviews",
+        reviewRoute({ db, templates: opts.templates, remoteAddr: clientAddress, now: opts.now })
+      );
+      api.get<{ Params: { id: string } }>(
+        "/submissions/:id/diff",
+        diffRoute({ db, templates: opts.templates, mayRead })
+      );
       api.get<{ Querystring: { unit?: string; template?: string; period?: string } }>(
         "/submissions",
         async (req, reply) => {

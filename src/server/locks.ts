@@ -101,11 +101,82 @@ export function lockRoute(deps: LockDeps, locking: boolean) {
         tokenId: token.id,
         unit,
         remoteAddr: deps.remoteAddr(req),
-        detail: { template, period },
+        detail: { by: token.unit, template, period },
       });
       return true;
     });
     if (!allowed) return reply.status(403).send({ error: "forbidden" });
     return { unit, template, period, locked: locking };
+  };
+}
+
+export interface LockState {
+  locked: boolean;
+  by: string | null;
+  byName: string | null;
+  at: string | null;
+}
+
+/**
+ * Whether the report of `unit` is locked: `unit` or a unit above it holds a lock for
+ * (template, period). When several do, the highest one is named: it is the last to be lifted.
+ */
+export async function lockStateOf(
+  db: Kysely<Database>,
+  unit: string,
+  template: string,
+  period: string
+): Promise<LockState> {
+  const chain = await ancestry(db, unit);
+  if (!chain.length) return { locked: false, by: null, byName: null, at: null };
+  const locks = await db
+    .selectFrom("locks")
+    .select(["unit", "locked_at"])
+    .where(
+      "unit",
+      "in",
+      chain.map((u) => u.code)
+    )
+    .where("template", "=", template)
+    .where("period", "=", period)
+    .execute();
+  const at = new Map(locks.map((l) => [l.unit, l.locked_at]));
+  const top = [...chain].reverse().find((u) => at.has(u.code));
+  return top
+    ? { locked: true, by: top.code, byName: top.name, at: at.get(top.code)! }
+    : { locked: false, by: null, byName: null, at: null };
+}
+
+const lockQuerySchema = z.object({
+  unit: z.string().min(1).max(64),
+  template: z.string().min(1).max(64),
+  period: periodSchema,
+});
+
+/**
+ * GET /locks: any token whose unit is `unit`, above it or below it may ask (a reporter sees
+ * the lock its county or city set on its report); an admin reads no reports. Anyone else, and
+ * an unknown unit, gets the same 403.
+ */
+export function lockStateRoute(deps: Pick<LockDeps, "db" | "templates">) {
+  const { db } = deps;
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const token = req.token;
+    if (!token) return reply.status(401).send({ error: "unauthorized" });
+    const parsed = lockQuerySchema.safeParse(req.query);
+    if (!parsed.success)
+      return reply.status(400).send({
+        error: "bad-request",
+        detail: `${parsed.error.issues[0]?.path.join(".") || "query"}: ${parsed.error.issues[0]?.message ?? ""}`,
+      });
+    const { unit, template, period } = parsed.data;
+    if (!deps.templates.get(template)) return reply.status(404).send({ error: "unknown-template" });
+    const related =
+      token.role !== "admin" &&
+      (token.unit === unit ||
+        (await atOrAbove(db, token.unit, unit)) ||
+        (await atOrAbove(db, unit, token.unit)));
+    if (!related) return reply.status(403).send({ error: "forbidden" });
+    return lockStateOf(db, unit, template, period);
   };
 }

@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { errorSchema, receiptSchema, statusEntrySchema } from "../core/schema/api";
+import {
+  coverageSchema,
+  diffSchema,
+  errorSchema,
+  lockStateSchema,
+  receiptSchema,
+  reviewRequestSchema,
+  reviewResultSchema,
+  statusEntrySchema,
+} from "../core/schema/api";
 import { issueSchema, sheetDocumentSchema } from "../core/schema/document";
 import { templateSchema } from "../core/schema/template";
 
@@ -32,6 +41,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
         Error: schema(errorSchema),
         Template: schema(templateSchema),
         StatusEntry: schema(statusEntrySchema),
+        LockState: schema(lockStateSchema),
+        ReviewRequest: schema(reviewRequestSchema),
+        ReviewResult: schema(reviewResultSchema),
+        Diff: schema(diffSchema),
+        Coverage: schema(coverageSchema),
       },
     },
     paths: {
@@ -86,7 +100,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
             401: err("no or unknown token"),
             403: err("the token's unit is not the document's unit"),
             404: err("unknown template or unit"),
-            409: err("locked period, or the same key in flight"),
+            409: err(
+              "locked period, accepted (a collector must return it first), or the same key in flight"
+            ),
             413: err("body over the limit"),
             408: err("the body arrived too slowly"),
             422: err(
@@ -120,7 +136,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           security: auth,
           parameters: [q("template"), q("period"), q("unit")],
           responses: {
-            200: { description: "{ entries: StatusEntry[] }" },
+            200: { description: "{ entries: StatusEntry[], lock: LockState }" },
             403: err("not a collector of the unit"),
           },
         },
@@ -128,16 +144,66 @@ export function openApiDocument(version: string): Record<string, unknown> {
       "/consolidated": {
         get: {
           security: auth,
-          parameters: [q("template"), q("period"), q("unit"), q("format", false)],
+          parameters: [
+            q("template"),
+            q("period"),
+            q("unit"),
+            q("format", false),
+            { ...q("only", false), schema: { type: "string", enum: ["accepted"] } },
+          ],
           responses: {
             200: {
-              description: "{ document, sources } or the official .xlsx (Accept or format=xlsx)",
+              description:
+                "{ document, sources, coverage: Coverage } or the official .xlsx (Accept or format=xlsx), its coverage line under the title; only=accepted sums accepted versions alone",
             },
             403: err("not a collector of the unit"),
           },
         },
       },
+      "/reviews": {
+        post: {
+          security: auth,
+          requestBody: json("ReviewRequest"),
+          responses: {
+            200: { description: "the review of the latest version", ...json("ReviewResult") },
+            400: err("bad request: a return without a reason of 1–200 characters"),
+            401: err("no or unknown token"),
+            403: err("not a collector of a unit above the report's unit; an unknown unit"),
+            404: err("unknown template"),
+            409: err("stale { latest }: a newer version arrived; not-submitted: nothing to review"),
+          },
+        },
+      },
+      "/submissions/{id}/diff": {
+        get: {
+          security: auth,
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string" } },
+            q("against", false),
+          ],
+          responses: {
+            200: {
+              description:
+                "input cells and header fields changed since the previous version (or `against`); a version 1 has from: null",
+              ...json("Diff"),
+            },
+            403: err("forbidden"),
+            404: err("not found, or `against` is not a version of the same report"),
+          },
+        },
+      },
       "/locks": {
+        get: {
+          security: auth,
+          parameters: [q("template"), q("period"), q("unit")],
+          responses: {
+            200: {
+              description: "whether the unit's report is locked, and by which unit",
+              ...json("LockState"),
+            },
+            403: err("not the unit, above it or below it; an unknown unit"),
+          },
+        },
         post: {
           security: auth,
           responses: { 200: { description: "locked" }, 403: err("not a collector of the unit") },

@@ -5,6 +5,7 @@ import type { SheetDocument } from "../core/schema/document";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { Database } from "./db/schema";
 import { ownedPart } from "./ownership";
+import { reviewStates } from "./reviews";
 import { toUnit, type Unit } from "./units";
 
 /** The registry as a tree, loaded once per request: registries are thousands of units, not millions. */
@@ -54,9 +55,14 @@ export interface StatusEntry {
   kind: Unit["kind"];
   parent: string | null;
   status: "submitted" | "late" | "missing";
+  /** The review state (review.md); `late` stays a flag of its own. */
+  state: "missing" | "submitted" | "returned" | "accepted";
+  late: boolean;
   dueDate: string;
   version: number | null;
   receivedAt: string | null;
+  reason: string | null;
+  reviewedAt: string | null;
   firstReceivedAt: string | null;
   submissionId: string | null;
 }
@@ -98,18 +104,24 @@ export async function reportStatus(
     .execute();
   const headOf = new Map(heads.map((h) => [h.unit, h]));
   const latestOf = new Map(latest.map((l) => [l.unit, l]));
+  const reviewed = await reviewStates(db, t.id, period, codes);
   return must.map((u) => {
     const h = headOf.get(u.code);
     const l = latestOf.get(u.code);
+    const r = reviewed.get(u.code);
     return {
       unit: u.code,
       name: u.name,
       kind: u.kind,
       parent: u.parent,
       status: !l ? "missing" : l.on_time === 1 ? "submitted" : "late",
+      state: l ? (r?.state ?? "submitted") : "missing",
+      late: !!l && l.on_time !== 1,
       dueDate: due,
       version: l?.version ?? null,
       receivedAt: l?.received_at ?? null,
+      reason: l ? (r?.reason ?? null) : null,
+      reviewedAt: l ? (r?.reviewedAt ?? null) : null,
       firstReceivedAt: h?.first_received_at ?? null,
       submissionId: l?.id ?? null,
     };
@@ -165,7 +177,8 @@ export async function consolidatedFor(
   tree: Tree,
   t: CompiledTemplate,
   unit: Unit,
-  period: string
+  period: string,
+  opts: { only?: "accepted" } = {}
 ): Promise<{
   doc: SheetDocument;
   sources: Source[];
@@ -173,6 +186,12 @@ export async function consolidatedFor(
 } | null> {
   const sources: Source[] = [];
   const latest = await latestOfPeriod(db, tree, t.id, period, unit.code);
+  if (opts.only === "accepted") {
+    // Only latest versions a collector accepted count; the others are left out as missing ones are.
+    const states = await reviewStates(db, t.id, period, [...latest.keys()]);
+    for (const code of [...latest.keys()])
+      if (states.get(code)?.state !== "accepted") latest.delete(code);
+  }
   const level = (u: Unit, depth: number): Consolidation | null => {
     const children: ChildDocument[] = [];
     for (const child of tree.children.get(u.code) ?? []) {

@@ -6,6 +6,7 @@ import { parseSheetDocument, type TemplateLookup } from "../core/validate/docume
 import { validateParsed } from "../core/validate/engine";
 import { audit } from "./audit";
 import { foreignRowIssues, templateNotReported } from "./ownership";
+import { refusalWhileAccepted } from "./reviews";
 import { badTextMessage, badTextPath, periodProblem } from "./input-checks";
 import type { Database } from "./db/schema";
 import { ancestry, getUnit, tierOf } from "./units";
@@ -212,6 +213,10 @@ async function accept(
       body: { error: "locked", detail: `${doc.template} ${doc.period} is locked by ${lock.unit}` },
     };
 
+  // An accepted report takes no new version until a collector returns it (review.md).
+  const accepted = await refusalWhileAccepted(trx, doc);
+  if (accepted) return accepted;
+
   if (issues.some((i) => i.severity === "error"))
     return { status: 422, body: { error: "validation", issues } };
 
@@ -259,7 +264,13 @@ async function accept(
     tokenId: token.id,
     unit: doc.unit,
     remoteAddr,
-    detail: { id, template: doc.template, period: doc.period, version: head.last_version },
+    detail: {
+      id,
+      by: token.unit,
+      template: doc.template,
+      period: doc.period,
+      version: head.last_version,
+    },
   });
   const receipt: Receipt = {
     id,

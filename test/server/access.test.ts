@@ -162,6 +162,39 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
     },
   },
   {
+    // A collector of a unit above H1 reviews (here: returns with a reason); nobody else.
+    name: "POST /reviews (H1's report)",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 200,
+      admin: 403,
+    },
+  },
+  {
+    // Units at, above or below H1 may see whether its report is locked.
+    name: "GET /locks?unit=H1",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 200,
+      admin: 403,
+    },
+  },
+  {
+    // The same access as GET /submissions/:id.
+    name: "GET /submissions/:id/diff (H1's)",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 200,
+      admin: 403,
+    },
+  },
+  {
     name: "DELETE /locks (CTY)",
     codes: {
       none: 401,
@@ -274,6 +307,31 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
             "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           },
           payload: blankXlsx,
+        });
+      case "POST /reviews (H1's report)":
+        return s.app.inject({
+          method: "POST",
+          url: "/api/v1/reviews",
+          headers,
+          payload: {
+            unit: "H1",
+            template: "stat-3",
+            period: "2021-06",
+            decision: "return",
+            reason: "请核实",
+          },
+        });
+      case "GET /locks?unit=H1":
+        return s.app.inject({
+          method: "GET",
+          url: "/api/v1/locks?template=stat-3&period=2021-06&unit=H1",
+          headers,
+        });
+      case "GET /submissions/:id/diff (H1's)":
+        return s.app.inject({
+          method: "GET",
+          url: `/api/v1/submissions/${h1Submission}/diff`,
+          headers,
         });
       case "POST /locks (CTY)":
         return s.app.inject({ method: "POST", url: "/api/v1/locks", headers, payload: lock });

@@ -98,6 +98,47 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
     expect(doc.paths["/submissions"].post.responses["409"]).toBeDefined();
   });
 
+  it("OpenAPI carries the review routes and shapes (review.md)", async () => {
+    const doc = (await call("GET", "/openapi.json")).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/reviews", "/submissions/{id}/diff"])
+    );
+    expect(Object.keys(doc.paths["/locks"])).toEqual(
+      expect.arrayContaining(["get", "post", "delete"])
+    );
+    const reviews = doc.paths["/reviews"].post;
+    expect(Object.keys(reviews.responses)).toEqual(
+      expect.arrayContaining(["200", "400", "401", "403", "409"])
+    );
+    const schemas = doc.components.schemas;
+    expect(schemas.ReviewRequest.properties.decision.enum).toEqual(["accept", "return"]);
+    expect(schemas.ReviewResult.required).toEqual(
+      expect.arrayContaining(["version", "state", "reason", "reviewedAt", "reviewer"])
+    );
+    expect(schemas.StatusEntry.properties.state.enum).toEqual([
+      "missing",
+      "submitted",
+      "returned",
+      "accepted",
+    ]);
+    expect(Object.keys(schemas.LockState.properties).sort()).toEqual([
+      "at",
+      "by",
+      "byName",
+      "locked",
+    ]);
+    expect(Object.keys(schemas.Diff.properties).sort()).toEqual(["changes", "from", "to"]);
+    expect(Object.keys(schemas.Coverage.properties).sort()).toEqual([
+      "accepted",
+      "expected",
+      "submitted",
+    ]);
+    const only = doc.paths["/consolidated"].get.parameters.find(
+      (p: { name: string }) => p.name === "only"
+    );
+    expect(only).toBeDefined();
+  });
+
   it("GET /me: the token's unit and role; 401 without a valid token", async () => {
     const me = await call("GET", "/me", { token: s.tokens.H1 });
     expect(me.statusCode).toBe(200);

@@ -298,9 +298,12 @@ describe.each(["sqlite", "postgres"] as const)("status and consolidation on %s",
     expect(r.statusCode).toBe(200);
     expect(r.headers["content-type"]).toMatch(/spreadsheetml/);
     const csv = recalcToCsv(r.rawPayload, `consolidated-${kind}`);
-    const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD });
     expect(csv[0]![0]).toBe("附件3");
     expect(csv[1]![0]).toBe("2021年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
+    // The coverage line under the title moves the table down one row: lay it out the same way.
+    const coverageLine = csv[2]![0]!;
+    expect(coverageLine).toMatch(/^已汇总 \d+ 家中的 \d+ 家（已审核 0 家）$/);
+    const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD, coverageLine });
     expect(csv.some((row) => row.includes("示例县卫生健康局"))).toBe(true);
     const inCty = generated.filter((g) => g.county === "CTY");
     for (let k = 1; k <= 13; k++) {

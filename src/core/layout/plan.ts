@@ -28,6 +28,8 @@ export interface LayoutOptions {
   /** List templates without listRows: how many blank rows (ledger serials 1…N). */
   blankListRows?: number;
   filledOn?: string;
+  /** A consolidated table: what it sums (已汇总 12 家中的 9 家（已审核 7 家）), on a line under the title. */
+  coverageLine?: string;
 }
 
 /** The list rows a document holds (stat-1's units, the ledger's serials), to lay it out again. */
@@ -57,7 +59,13 @@ export function layoutPlan(t: CompiledTemplate, opts: LayoutOptions): LayoutPlan
   const grid = new PlanGrid();
 
   // 附件3, then the title.
-  const headerRow = titleLines(grid, def, title, n);
+  let headerRow = titleLines(grid, def, title, n);
+  if (opts.coverageLine) {
+    grid.put({ r: headerRow, c: 0, kind: "note", value: opts.coverageLine, locked: true });
+    grid.merge(headerRow, 0, headerRow, n - 1);
+    grid.rowHeights[headerRow] = 20;
+    headerRow++;
+  }
   // 填报单位 … 填报时间.
   const top = headerRow + 1;
   const metaCells = headerLine(grid, headerRow, n, {

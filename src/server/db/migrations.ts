@@ -93,6 +93,31 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex("audit_at").on("audit").column("at").execute();
     },
   },
+  "0002-review": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The review of a report's latest version: one row per report, replaced on each review.
+      // A row whose version is not the report's latest is the review of an older version, so
+      // a new version is `submitted` again without touching this table.
+      await db.schema
+        .createTable("reviews")
+        .addColumn("unit", "varchar(64)", (c) => c.notNull())
+        .addColumn("template", "varchar(64)", (c) => c.notNull())
+        .addColumn("period", "varchar(7)", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("state", "varchar(16)", (c) => c.notNull())
+        .addColumn("reason", "text")
+        .addColumn("reviewed_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("reviewer_token", "varchar(36)", (c) => c.notNull())
+        .addColumn("reviewer_unit", "varchar(64)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("reviews_pk", ["unit", "template", "period"])
+        .execute();
+      await db.schema
+        .createIndex("reviews_template_period")
+        .on("reviews")
+        .columns(["template", "period"])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -62,6 +62,19 @@ export interface LocksTable {
   locked_at: string;
 }
 
+/** The review of a report (migration 0002-review): current for the report's latest version only. */
+export interface ReviewsTable {
+  unit: string;
+  template: string;
+  period: string;
+  version: number;
+  state: "accepted" | "returned";
+  reason: string | null;
+  reviewed_at: string;
+  reviewer_token: string;
+  reviewer_unit: string;
+}
+
 export interface AuditTable {
   id: string;
   at: string;
@@ -80,4 +93,5 @@ export interface Database {
   idempotency: IdempotencyTable;
   locks: LocksTable;
   audit: AuditTable;
+  reviews: ReviewsTable;
 }

@@ -1,0 +1,205 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Kysely, Transaction } from "kysely";
+import { reviewRequestSchema, type ReviewResult, type ReviewState } from "../core/schema/api";
+import type { TemplateLookup } from "../core/validate/document";
+import { audit } from "./audit";
+import type { Database } from "./db/schema";
+import type { TokenInfo } from "./tokens";
+import { ancestry } from "./units";
+
+/**
+ * Review up the hierarchy (review.md): a collector of a unit above a report's unit accepts or
+ * returns the report's latest version. The state of a report is derived, not stored apart:
+ * no version → missing; a review of the latest version → its state; else submitted. So a new
+ * version moves returned → submitted by itself, and `late` stays a separate flag.
+ */
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const IN_SLICE = 1000;
+
+export interface ReviewOf {
+  state: ReviewState;
+  version: number | null;
+  reason: string | null;
+  reviewedAt: string | null;
+}
+
+/** The review state of each report of `units` for (template, period), in two queries. */
+export async function reviewStates(
+  db: Db,
+  template: string,
+  period: string,
+  units: string[]
+): Promise<Map<string, ReviewOf>> {
+  const out = new Map<string, ReviewOf>();
+  if (!units.length) return out;
+  const heads: { unit: string; last_version: number }[] = [];
+  const reviews: Database["reviews"][] = [];
+  // In slices, so a city of ten thousand units stays under the databases' parameter limits.
+  for (let i = 0; i < units.length; i += IN_SLICE) {
+    const slice = units.slice(i, i + IN_SLICE);
+    heads.push(
+      ...(await db
+        .selectFrom("report_heads")
+        .select(["unit", "last_version"])
+        .where("template", "=", template)
+        .where("period", "=", period)
+        .where("unit", "in", slice)
+        .execute())
+    );
+    reviews.push(
+      ...(await db
+        .selectFrom("reviews")
+        .selectAll()
+        .where("template", "=", template)
+        .where("period", "=", period)
+        .where("unit", "in", slice)
+        .execute())
+    );
+  }
+  const reviewOf = new Map(reviews.map((r) => [r.unit, r]));
+  for (const u of units)
+    out.set(u, { state: "missing", version: null, reason: null, reviewedAt: null });
+  for (const h of heads) {
+    const r = reviewOf.get(h.unit);
+    const current = r && r.version === h.last_version ? r : null;
+    out.set(h.unit, {
+      state: current ? current.state : "submitted",
+      version: h.last_version,
+      reason: current?.state === "returned" ? current.reason : null,
+      reviewedAt: current?.reviewed_at ?? null,
+    });
+  }
+  return out;
+}
+
+/**
+ * For POST /submissions, inside its transaction: 409 accepted while the latest version is
+ * accepted. The report's head row is taken first (a no-op update), so a review committing
+ * meanwhile is waited for and seen; a report without a head has no review.
+ */
+export async function refusalWhileAccepted(
+  trx: Transaction<Database>,
+  doc: { unit: string; template: string; period: string }
+): Promise<{ status: number; body: Record<string, unknown> } | null> {
+  const head = await takeHead(trx, doc.unit, doc.template, doc.period);
+  if (head === null) return null;
+  const review = await trx
+    .selectFrom("reviews")
+    .select(["state", "version"])
+    .where("unit", "=", doc.unit)
+    .where("template", "=", doc.template)
+    .where("period", "=", doc.period)
+    .executeTakeFirst();
+  if (review?.state !== "accepted" || review.version !== head) return null;
+  return {
+    status: 409,
+    body: {
+      error: "accepted",
+      version: head,
+      message: "已审核，如需修改请联系上级退回",
+    },
+  };
+}
+
+/** Locks the report's head row for the transaction and returns its last version, or null. */
+async function takeHead(
+  trx: Transaction<Database>,
+  unit: string,
+  template: string,
+  period: string
+): Promise<number | null> {
+  const row = await trx
+    .updateTable("report_heads")
+    .set((eb) => ({ last_version: eb.ref("last_version") }))
+    .where("unit", "=", unit)
+    .where("template", "=", template)
+    .where("period", "=", period)
+    .returning("last_version")
+    .executeTakeFirst();
+  return row ? row.last_version : null;
+}
+
+/** Whether a token may review reports of `unit`: a collector of a unit strictly above it. */
+export async function mayReview(db: Db, token: TokenInfo, unit: string): Promise<boolean> {
+  if (token.role !== "collector" || token.unit === unit) return false;
+  return (await ancestry(db as Kysely<Database>, unit)).some(
+    (u) => u.code === token.unit && u.code !== unit
+  );
+}
+
+export interface ReviewDeps {
+  db: Kysely<Database>;
+  templates: TemplateLookup;
+  remoteAddr(req: FastifyRequest): string;
+  now?: () => Date;
+}
+
+/** POST /reviews. */
+export function reviewRoute(deps: ReviewDeps) {
+  const { db } = deps;
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const token = req.token;
+    if (!token) return reply.status(401).send({ error: "unauthorized" });
+    const parsed = reviewRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      return reply.status(400).send({
+        error: "bad-request",
+        detail: `${first?.path.join(".") || "body"}: ${first?.message ?? ""}`,
+      });
+    }
+    const { unit, template, period, decision, version } = parsed.data;
+    const reason = decision === "return" ? (parsed.data.reason ?? "").trim() : null;
+    if (!deps.templates.get(template)) return reply.status(404).send({ error: "unknown-template" });
+    // An unknown unit has no unit above it, so it is refused as a forbidden one is.
+    if (!(await mayReview(db, token, unit))) return reply.status(403).send({ error: "forbidden" });
+    const reviewedAt = (deps.now ?? (() => new Date()))().toISOString();
+    const state = decision === "accept" ? "accepted" : "returned";
+    const outcome = await db.transaction().execute(async (trx) => {
+      const latest = await takeHead(trx, unit, template, period);
+      if (latest === null) return { status: 409, body: { error: "not-submitted" } } as const;
+      if (version !== undefined && version !== latest)
+        return { status: 409, body: { error: "stale", latest } } as const;
+      const row = {
+        version: latest,
+        state,
+        reason,
+        reviewed_at: reviewedAt,
+        reviewer_token: token.id,
+        reviewer_unit: token.unit,
+      } as const;
+      await trx
+        .insertInto("reviews")
+        .values({ unit, template, period, ...row })
+        .onConflict((oc) => oc.columns(["unit", "template", "period"]).doUpdateSet(row))
+        .execute();
+      await audit(trx, {
+        action: decision === "accept" ? "review.accepted" : "review.returned",
+        tokenId: token.id,
+        unit,
+        remoteAddr: deps.remoteAddr(req),
+        detail: {
+          by: token.unit,
+          template,
+          period,
+          version: latest,
+          ...(reason !== null ? { reason } : {}),
+        },
+      });
+      const result: ReviewResult = {
+        unit,
+        template,
+        period,
+        version: latest,
+        state,
+        reason,
+        reviewedAt,
+        reviewer: token.unit,
+      };
+      return { status: 200, body: result } as const;
+    });
+    return reply.status(outcome.status).send(outcome.body);
+  };
+}
