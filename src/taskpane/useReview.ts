@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
 import type { LockState, StatusEntry } from "../core/schema/api";
-import type { ApiClient } from "../client/api";
+import { ApiError, type ApiClient } from "../client/api";
+
+const isForbidden = (e: unknown): boolean =>
+  e instanceof ApiError && e.failure.kind === "http" && e.failure.status === 403;
 
 export interface ReviewView {
   /** The report's own status entry (state, reason, version), null until read or if unreadable. */
@@ -9,6 +12,11 @@ export interface ReviewView {
   loading: boolean;
   /** Neither the state nor the lock could be read. */
   failed: boolean;
+  /**
+   * The server does not let this token read the report's state (GET /status answers collectors
+   * only): the state is not shown rather than shown as unknown.
+   */
+  stateForbidden: boolean;
   refresh: () => void;
 }
 
@@ -26,6 +34,7 @@ export function useReview(
   const [lock, setLock] = useState<LockState | null>(null);
   const [loading, setLoading] = useState(false);
   const [failed, setFailed] = useState(false);
+  const [stateForbidden, setStateForbidden] = useState(false);
   const [tick, setTick] = useState(0);
   const { unit, template, period } = report;
 
@@ -42,6 +51,7 @@ export function useReview(
       setEntry(own?.entries.find((e) => e.unit === unit) ?? null);
       setLock(locked.status === "fulfilled" ? locked.value : (own?.lock ?? null));
       setFailed(status.status === "rejected" && locked.status === "rejected");
+      setStateForbidden(status.status === "rejected" && isForbidden(status.reason));
       setLoading(false);
     });
     return () => {
@@ -50,5 +60,5 @@ export function useReview(
   }, [client, unit, template, period, stamp, tick]);
 
   const refresh = useCallback(() => setTick((n) => n + 1), []);
-  return { entry, lock, loading, failed, refresh };
+  return { entry, lock, loading, failed, stateForbidden, refresh };
 }

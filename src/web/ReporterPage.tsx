@@ -232,6 +232,8 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
             <Text>{reportTitle(t.def, period)}：</Text>
             {review.entry ? (
               <StateBadge state={review.entry.state} r={r} />
+            ) : review.stateForbidden ? (
+              <Caption1>{r.stateNotShared}</Caption1>
             ) : review.loading ? (
               <Spinner size="extra-tiny" label={r.refreshing} />
             ) : (

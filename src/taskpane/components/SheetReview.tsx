@@ -38,6 +38,8 @@ export function SheetReview(props: {
         <Text size={200}>{r.stateLabel}：</Text>
         {e ? (
           <StateBadge state={e.state} r={r} />
+        ) : review.stateForbidden ? (
+          <Caption1>{r.stateNotShared}</Caption1>
         ) : review.loading ? (
           <Spinner size="extra-tiny" label={r.refreshing} />
         ) : (
