@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { periodTitle } from "../../src/core/template/labels";
-import { shanghaiDate } from "../../src/core/periods";
+import { addMonths, shanghaiDate } from "../../src/core/periods";
 import { templates } from "../../src/templates";
 import type { CliServer } from "../helpers/cli-server";
 import { SHOTS } from "./harness-build";
@@ -26,7 +26,6 @@ beforeAll(() => {
 });
 
 const PERIOD = shanghaiDate(new Date()).slice(0, 7);
-const SHEET = `表三 ${PERIOD}`;
 const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD, tier: "public.g2" });
 const at = (row: string, col: string): string => a1(plan.rowIndex[row]!, plan.colIndex[col]!);
 const header = (f: keyof typeof plan.header): string => a1(plan.header[f].r, plan.header[f].c);
@@ -38,7 +37,7 @@ async function typeCell(page: Page, address: string, value: string): Promise<voi
   await input.press("Enter");
 }
 
-async function pane(token: string): Promise<{ ctx: BrowserContext; page: Page }> {
+async function pane(token: string, period = PERIOD): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await ctx.newPage();
   page.setDefaultTimeout(20_000);
@@ -48,10 +47,21 @@ async function pane(token: string): Promise<{ ctx: BrowserContext; page: Page }>
   await page.getByTestId("signed-in").waitFor();
   await page.getByTestId("template").click();
   await page.getByRole("option", { name: "表三" }).click();
-  await page.getByTestId("period").fill(PERIOD);
+  await page.getByTestId("period").fill(period);
   await page.getByTestId("insert").click();
-  await page.locator(`[data-testid="grid"][data-sheet="${SHEET}"]`).waitFor();
+  await page.locator(`[data-testid="grid"][data-sheet="表三 ${period}"]`).waitFor();
   return { ctx, page };
+}
+
+/** 表三 filled so it passes every check: c1 = `c1`, zeros elsewhere, the header. */
+async function fillSheet(page: Page, c1: string): Promise<void> {
+  await typeCell(page, at("public.g2", "c1"), c1);
+  await page.getByTestId("fill-zero").click();
+  await page.locator(`input[data-address="${at("public.g2", "c13")}"][value="0"]`).waitFor();
+  await typeCell(page, header("filledOn"), shanghaiDate(new Date()));
+  await typeCell(page, header("head"), "张某");
+  await typeCell(page, header("preparer"), "李某");
+  await typeCell(page, header("phone"), "0772-6815093");
 }
 
 async function web(token: string, width = 1280): Promise<{ ctx: BrowserContext; page: Page }> {
@@ -73,20 +83,13 @@ async function loadBoard(bp: Page): Promise<void> {
 
 const row = (bp: Page, unit: string) => bp.locator(`[data-testid="board"] tr[data-unit="${unit}"]`);
 
-it("return with a reason, seen in the pane and on the web page; fixed and resent; 改动 1 处 on the cell; accepted; refused after; the lock before typing", async () => {
+it("return with a counted reason; fixed and resent after the count of changes; 改动 1 处 on the cell; accepted; refused after, in Chinese; the lock before typing", async () => {
   // The hospital fills 表三 in the pane and sends version 1.
   const h = await pane(tokens.reporter);
-  await typeCell(h.page, at("public.g2", "c1"), "3");
-  await h.page.getByTestId("fill-zero").click();
-  await h.page.locator(`input[data-address="${at("public.g2", "c13")}"][value="0"]`).waitFor();
-  await typeCell(h.page, header("filledOn"), shanghaiDate(new Date()));
-  await typeCell(h.page, header("head"), "张某");
-  await typeCell(h.page, header("preparer"), "李某");
-  await typeCell(h.page, header("phone"), "0772-6815093");
+  await fillSheet(h.page, "3");
   // Before the first version there is nothing to compare with: it goes without a question.
   await h.page.getByTestId("submit").click();
   await h.page.getByTestId("receipt").filter({ hasText: "第 1 版" }).waitFor();
-  await h.page.getByTestId("review-state").filter({ hasText: "已报送待审核" }).waitFor();
 
   // The county returns it with a reason, counted as it is typed.
   const c = await web(tokens.collector);
@@ -104,21 +107,6 @@ it("return with a reason, seen in the pane and on the web page; fixed and resent
   await row(c.page, "DEMO-H02").and(c.page.locator('[data-state="returned"]')).waitFor();
   expect(await row(c.page, "DEMO-H02").textContent()).toContain(REASON);
 
-  // The hospital's pane shows the return and its reason on the bound sheet.
-  await h.page.getByTestId("review-refresh").click();
-  await h.page.getByTestId("review-state").filter({ hasText: "已退回" }).waitFor();
-  expect(await h.page.getByTestId("review-state").textContent()).toContain(REASON);
-  await h.page.screenshot({ path: join(SHOTS, "review-pane-returned.png"), fullPage: true });
-
-  // …and its web page too, for the month chosen.
-  const w = await web(tokens.reporter);
-  await w.page.getByTestId("web-template").click();
-  await w.page.getByRole("option", { name: "表三" }).click();
-  await w.page.getByTestId("web-period").fill(PERIOD);
-  await w.page.getByTestId("web-review-state").filter({ hasText: "已退回" }).waitFor();
-  expect(await w.page.getByTestId("web-review-state").textContent()).toContain(REASON);
-  await w.page.screenshot({ path: join(SHOTS, "review-web-returned.png"), fullPage: true });
-
   // Fixed in the pane: one cell. 报送 says how much changed and asks first.
   await typeCell(h.page, at("public.g2", "c1"), "4");
   await h.page.getByTestId("submit").click();
@@ -127,7 +115,6 @@ it("return with a reason, seen in the pane and on the web page; fixed and resent
   expect(await ask.textContent()).toContain("与第 1 版相比改动了 1 处");
   await h.page.getByTestId("diff-send").click();
   await h.page.getByTestId("receipt").filter({ hasText: "第 2 版" }).waitFor();
-  await h.page.getByTestId("review-state").filter({ hasText: "已报送待审核" }).waitFor();
 
   // The county: version 2, with its one change on the very cell, then accepts.
   await c.page.getByTestId("board-load").click();
@@ -143,42 +130,21 @@ it("return with a reason, seen in the pane and on the web page; fixed and resent
   await row(c.page, "DEMO-H02").and(c.page.locator('[data-state="accepted"]')).waitFor();
   expect(await c.page.getByTestId("board-counts").textContent()).toContain("已审核 1");
 
-  // The hospital's next 报送: the pane says why it cannot, the server refuses it in Chinese.
-  await h.page.getByTestId("review-refresh").click();
-  await h.page.getByTestId("review-state").filter({ hasText: "已审核" }).waitFor();
-  expect(await h.page.getByTestId("submit").isDisabled()).toBe(true);
-  expect(await h.page.getByTestId("submit-blocked").textContent()).toContain(
-    "已审核，如需修改请联系上级退回"
-  );
+  // The hospital's next 报送 (nothing changed: asked first) is refused, in Chinese; nothing stored.
+  await h.page.getByTestId("submit").click();
+  expect(await h.page.getByTestId("diff-dialog").textContent()).toContain("与第 2 版相比没有改动");
+  await h.page.getByTestId("diff-send").click();
+  await h.page
+    .getByTestId("message")
+    .filter({ hasText: "已审核，如需修改请联系上级退回" })
+    .waitFor();
+  expect(await h.page.getByTestId("queued").count()).toBe(0);
   const list = await server.api<{ submissions: { version: number }[] }>(
     `/submissions?unit=DEMO-H02&template=stat-3&period=${PERIOD}`,
     tokens.reporter
   );
   expect(list.submissions.map((s) => s.version).sort()).toEqual([1, 2]);
-  const refused = await fetch(`${server.base}/api/v1/submissions`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${tokens.reporter}`,
-      "content-type": "application/json",
-      "idempotency-key": "review-ui-after-accept",
-    },
-    body: JSON.stringify(
-      (
-        await server.api<{ document: unknown }>(
-          `/submissions/${(await server.api<{ submissions: { id: string; version: number }[] }>(`/submissions?unit=DEMO-H02&template=stat-3&period=${PERIOD}`, tokens.reporter)).submissions.find((s) => s.version === 2)!.id}`,
-          tokens.reporter
-        )
-      ).document
-    ),
-  });
-  expect(refused.status).toBe(409);
-  await w.page.getByTestId("web-period").fill(PERIOD);
-  await w.page.getByTestId("web-review-state").filter({ hasText: "已审核" }).waitFor();
-  expect(await w.page.getByTestId("web-review-state").textContent()).toContain(
-    "已审核，如需修改请联系上级退回"
-  );
   await h.ctx.close();
-  await w.ctx.close();
 
   // The county locks the month, after a confirmation naming the table and the month.
   await c.page.getByTestId("board-lock").click();
@@ -204,6 +170,43 @@ it("return with a reason, seen in the pane and on the web page; fixed and resent
   await banner.waitFor();
   expect(await banner.textContent()).toContain("示例县卫生健康局");
   expect(await again.page.getByTestId("submit").isDisabled()).toBe(true);
+  expect(await again.page.getByTestId("submit-blocked").textContent()).toContain("锁定");
   await again.page.screenshot({ path: join(SHOTS, "review-pane-locked.png"), fullPage: true });
   await again.ctx.close();
 }, 240_000);
+
+it("the hospital sees the return and its reason on the bound sheet in the pane and on the web page", async () => {
+  // Last month, so it does not meet the first test's report.
+  const month = addMonths(PERIOD, -1);
+  const h = await pane(tokens.reporter, month);
+  await fillSheet(h.page, "2");
+  await h.page.getByTestId("submit").click();
+  await h.page.getByTestId("receipt").filter({ hasText: "第 1 版" }).waitFor();
+  const returned = await fetch(`${server.base}/api/v1/reviews`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${tokens.collector}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      unit: "DEMO-H02",
+      template: "stat-3",
+      period: month,
+      decision: "return",
+      reason: REASON,
+    }),
+  });
+  expect(returned.status).toBe(200);
+
+  await h.page.getByTestId("review-refresh").click();
+  await h.page.getByTestId("review-state").filter({ hasText: "已退回" }).waitFor();
+  expect(await h.page.getByTestId("review-state").textContent()).toContain(REASON);
+  await h.page.screenshot({ path: join(SHOTS, "review-pane-returned.png"), fullPage: true });
+  await h.ctx.close();
+
+  const w = await web(tokens.reporter);
+  await w.page.getByTestId("web-template").click();
+  await w.page.getByRole("option", { name: "表三" }).click();
+  await w.page.getByTestId("web-period").fill(month);
+  await w.page.getByTestId("web-review-state").filter({ hasText: "已退回" }).waitFor();
+  expect(await w.page.getByTestId("web-review-state").textContent()).toContain(REASON);
+  await w.page.screenshot({ path: join(SHOTS, "review-web-returned.png"), fullPage: true });
+  await w.ctx.close();
+}, 180_000);
