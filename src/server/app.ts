@@ -181,8 +181,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         format: z.enum(["json", "xlsx"]).optional(),
         only: z.enum(["accepted"]).optional(),
       });
-      /** Parses template/period/unit and checks the token is a collector of the unit (itself or above). */
-      const collectorOf = async (req: FastifyRequest, reply: FastifyReply) => {
+      /**
+       * Parses template/period/unit and checks the token is a collector of the unit (itself or
+       * above), or with `ownReporter` the unit's own reporter. An unknown unit is refused as a
+       * forbidden one is, so codes cannot be probed.
+       */
+      const collectorOf = async (
+        req: FastifyRequest,
+        reply: FastifyReply,
+        allow: { ownReporter?: boolean } = {}
+      ) => {
         const token = requireToken(req);
         if (!token) return void reply.status(401).send({ error: "unauthorized" });
         const q = reportQuery.safeParse(req.query);
@@ -194,13 +202,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         const t = opts.templates.get(q.data.template);
         if (!t) return void reply.status(404).send({ error: "unknown-template" });
         const unit = await getUnit(db, q.data.unit);
-        if (!unit) return void reply.status(404).send({ error: "unknown-unit" });
-        if (token.role !== "collector" || !(await mayRead(token, unit.code)))
+        const own = !!allow.ownReporter && token.role === "reporter" && token.unit === unit?.code;
+        const collector = token.role === "collector" && !!unit && (await mayRead(token, unit.code));
+        if (!unit || (!own && !collector))
           return void reply.status(403).send({ error: "forbidden" });
-        return { t, unit, period: q.data.period, format: q.data.format, only: q.data.only };
+        return {
+          t,
+          unit,
+          period: q.data.period,
+          format: q.data.format,
+          only: q.data.only,
+          own,
+        };
       };
+      // A collector sees the subtree below its unit; a reporter its own report alone (its review
+      // state and the reason of a return, review.md).
       api.get("/status", async (req, reply) => {
-        const c = await collectorOf(req, reply);
+        const c = await collectorOf(req, reply, { ownReporter: true });
         if (!c) return reply;
         const tree = await loadTree(db);
         return {
@@ -208,7 +226,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           period: c.period,
           unit: c.unit.code,
           dueDate: dueDate(c.period, c.t.def.dueDay),
-          entries: await reportStatus(db, tree, c.t, c.unit.code, c.period),
+          entries: await reportStatus(db, tree, c.t, c.unit.code, c.period, { self: c.own }),
           lock: await lockStateOf(db, c.unit.code, c.t.id, c.period),
         };
       });

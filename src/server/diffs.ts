@@ -14,7 +14,7 @@ export interface DiffDeps {
   mayRead(token: TokenInfo, unit: string): Promise<boolean>;
 }
 
-const diffQuerySchema = z.object({ against: z.string().min(1).max(64).optional() }).strict();
+const diffQuerySchema = z.object({ against: z.string().min(1).max(64).optional() });
 
 /**
  * GET /submissions/:id/diff[?against=ID]: what changed in a stored version, against the

@@ -136,8 +136,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
           security: auth,
           parameters: [q("template"), q("period"), q("unit")],
           responses: {
-            200: { description: "{ entries: StatusEntry[], lock: LockState }" },
-            403: err("not a collector of the unit"),
+            200: {
+              description:
+                "{ entries: StatusEntry[], lock: LockState }: for a collector, the units below; for the unit's own reporter, its own report alone",
+            },
+            403: err("not a collector of the unit nor its reporter; an unknown unit"),
           },
         },
       },

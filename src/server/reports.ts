@@ -73,12 +73,15 @@ export async function reportStatus(
   tree: Tree,
   t: CompiledTemplate,
   unit: string,
-  period: string
+  period: string,
+  opts: { self?: boolean } = {}
 ): Promise<StatusEntry[]> {
   const due = dueDate(period, t.def.dueDay);
-  const must = descendants(tree, unit).filter(
-    (u) => t.def.reporters.includes(u.kind) && activeIn(u, period)
-  );
+  // `self`: the unit's own report alone (what its reporter may read), not the subtree below it.
+  const candidates = opts.self
+    ? [tree.units.get(unit)].filter((u): u is Unit => !!u)
+    : descendants(tree, unit);
+  const must = candidates.filter((u) => t.def.reporters.includes(u.kind) && activeIn(u, period));
   if (!must.length) return [];
   const codes = must.map((u) => u.code);
   const heads = await db

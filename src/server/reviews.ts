@@ -77,7 +77,12 @@ export async function reviewStates(
 /**
  * For POST /submissions, inside its transaction: 409 accepted while the latest version is
  * accepted. The report's head row is taken first (a no-op update), so a review committing
- * meanwhile is waited for and seen; a report without a head has no review.
+ * meanwhile is waited for and seen; a report without a head has no review. In SQL, for a
+ * writer that does not go through Kysely: refused when
+ *   EXISTS (SELECT 1 FROM reviews r JOIN report_heads h USING (unit, template, period)
+ *           WHERE r.unit = ? AND r.template = ? AND r.period = ?
+ *             AND r.state = 'accepted' AND r.version = h.last_version)
+ * read after the head row is locked, before the head is incremented.
  */
 export async function refusalWhileAccepted(
   trx: Transaction<Database>,

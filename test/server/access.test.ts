@@ -120,6 +120,17 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
     },
   },
   {
+    // H1's own report: its reporter (tested in review.test.ts) and the collectors above it.
+    name: "GET /status?unit=H1",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 200,
+      admin: 403,
+    },
+  },
+  {
     name: "GET /consolidated?unit=CTY",
     codes: {
       none: 401,
@@ -284,6 +295,12 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
         return s.app.inject({
           method: "GET",
           url: "/api/v1/status?template=stat-3&period=2021-06&unit=CTY",
+          headers,
+        });
+      case "GET /status?unit=H1":
+        return s.app.inject({
+          method: "GET",
+          url: "/api/v1/status?template=stat-3&period=2021-06&unit=H1",
           headers,
         });
       case "GET /consolidated?unit=CTY":

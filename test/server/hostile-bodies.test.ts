@@ -176,7 +176,7 @@ describe.each(["sqlite", "postgres"] as const)("hostile requests on %s (bounded)
               )
           ),
           fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded"),
-          fc.constantFrom("/submissions", "/validate", "/locks"),
+          fc.constantFrom("/submissions", "/validate", "/locks", "/reviews"),
           forwardedFor,
           fc.constantFrom("H1", "CTY"),
           async (payload, type, path, xff, who) => {
@@ -203,7 +203,7 @@ describe.each(["sqlite", "postgres"] as const)("hostile requests on %s (bounded)
       );
       expect(tried).toBe(RUNS);
       console.log(
-        `hostile bodies on ${kind}: ${tried} tried against /submissions, /validate and /locks, no 5xx`
+        `hostile bodies on ${kind}: ${tried} tried against /submissions, /validate, /locks and /reviews, no 5xx`
       );
     },
     RUN_TIMEOUT_MS
@@ -217,6 +217,7 @@ describe.each(["sqlite", "postgres"] as const)("hostile requests on %s (bounded)
           "/status",
           "/consolidated",
           "/submissions",
+          "/locks",
           "/template.xlsx",
           "/submissions/%00",
           "/submissions/%ED%A0%80",

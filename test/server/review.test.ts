@@ -115,8 +115,10 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
         .execute()
     ).map((r) => r.version);
 
+  // Each group its own year's January: a cumulative table's January stands alone, so one group's
+  // figures never make another's look like a decrease from the month before.
   describe("states and transitions", () => {
-    const P = "2021-07";
+    const P = "2011-01";
     it("missing → submitted → returned → submitted (new version) → accepted → refused → returned → submitted", async () => {
       expect(await statusOf("H1", P)).toMatchObject({
         state: "missing",
@@ -210,7 +212,7 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
     });
 
     it("a return needs a reason of 1–200 characters; a bad one changes nothing", async () => {
-      const period = "2021-08";
+      const period = "2012-01";
       expect((await submit(stat3("H1", "public.g2", period))).statusCode).toBe(201);
       const bodies = [
         { decision: "return" },
@@ -236,14 +238,62 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
     });
 
     it("reviewing a report nobody has sent is a 409 not-submitted", async () => {
-      const r = await review(s.tokens.CTY, { unit: "H2", period: "2021-01", decision: "accept" });
+      const r = await review(s.tokens.CTY, { unit: "H2", period: "2013-01", decision: "accept" });
       expect(r.statusCode).toBe(409);
       expect(r.json()).toEqual({ error: "not-submitted" });
     });
   });
 
+  it("an accept racing a new version: never a version stored after the one accepted", async () => {
+    for (let m = 1; m <= 6; m++) {
+      const period = `${2000 + m}-01`;
+      expect((await submit(stat3("H1", "public.g2", period))).statusCode).toBe(201);
+      const [sent, reviewed] = await Promise.all([
+        submit(stat3("H1", "public.g2", period, { c1: 1 })),
+        review(s.tokens.CTY, { unit: "H1", period, decision: "accept" }),
+      ]);
+      expect(reviewed.statusCode).toBe(200);
+      const acceptedVersion = reviewed.json().version as number;
+      if (sent.statusCode === 201) {
+        // The new version came first; the accept judged it.
+        expect(acceptedVersion).toBe(sent.json().version);
+      } else {
+        expect([sent.statusCode, sent.json().error]).toEqual([409, "accepted"]);
+        expect(acceptedVersion).toBe(1);
+      }
+      expect(await versionsOf("H1", period)).toEqual(
+        Array.from({ length: acceptedVersion }, (_, i) => i + 1)
+      );
+      expect((await statusOf("H1", period)).state).toBe("accepted");
+    }
+  });
+
+  it("the reporter reads its own report's state and the reason of a return, and nothing of others", async () => {
+    const period = "2019-01";
+    expect((await submit(stat3("H1", "public.g2", period))).statusCode).toBe(201);
+    const reason = "第 3 列与台账不符";
+    expect(
+      (await review(s.tokens.CTY, { unit: "H1", period, decision: "return", reason })).statusCode
+    ).toBe(200);
+    const own = await call("GET", `/status?template=stat-3&period=${period}&unit=H1`, s.tokens.H1);
+    expect(own.statusCode).toBe(200);
+    expect(own.json().entries).toEqual([
+      expect.objectContaining({ unit: "H1", state: "returned", version: 1, reason }),
+    ]);
+    expect(own.json().lock).toEqual({ locked: false, by: null, byName: null, at: null });
+    // Another hospital, the county's board and an unknown unit stay closed to a reporter.
+    for (const unit of ["H2", "CTY", "NOPE"]) {
+      const r = await call(
+        "GET",
+        `/status?template=stat-3&period=${period}&unit=${unit}`,
+        s.tokens.H1
+      );
+      expect([unit, r.statusCode]).toEqual([unit, 403]);
+    }
+  });
+
   describe("who may review: a collector of a unit above, nobody else", () => {
-    const P = "2021-09";
+    const P = "2014-01";
     beforeAll(async () => {
       expect((await submit(stat3("H1", "public.g2", P))).statusCode).toBe(201);
     });
@@ -283,7 +333,7 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
   });
 
   describe("GET /submissions/:id/diff", () => {
-    const P = "2021-10";
+    const P = "2015-01";
     const withSubtotal = (doc: SheetDocument, c1: number): SheetDocument => ({
       ...doc,
       rows: [...doc.rows, { key: "public", cells: { c1 } }],
@@ -358,7 +408,7 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
   });
 
   describe("coverage of a consolidation", () => {
-    const P = "2021-11";
+    const P = "2016-01";
     beforeAll(async () => {
       expect((await submit(stat3("H1", "public.g2", P, { c1: 5 }))).statusCode).toBe(201);
       expect((await submit(stat3("H2", "private.g1", P, { c1: 7 }), s.tokens.H2)).statusCode).toBe(
@@ -491,7 +541,7 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
 
   describe("audit", () => {
     it("one row for every transition: who (token and unit), when, from where, what", async () => {
-      const P = "2021-12";
+      const P = "2018-01";
       const auditRows = async () =>
         (await s.store.db.selectFrom("audit").selectAll().orderBy("at").execute())
           .map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }))
