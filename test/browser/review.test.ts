@@ -144,6 +144,12 @@ it("return with a counted reason; fixed and resent after the count of changes; �
     tokens.reporter
   );
   expect(list.submissions.map((s) => s.version).sort()).toEqual([1, 2]);
+  // After the refusal the pane reads the state again: 已审核, and 报送 says why it is off.
+  await h.page.getByTestId("review-state").filter({ hasText: "已审核" }).waitFor();
+  expect(await h.page.getByTestId("submit").isDisabled()).toBe(true);
+  expect(await h.page.getByTestId("submit-blocked").textContent()).toContain(
+    "已审核，如需修改请联系上级退回"
+  );
   await h.ctx.close();
 
   // The county locks the month, after a confirmation naming the table and the month.
@@ -182,6 +188,7 @@ it("the hospital sees the return and its reason on the bound sheet in the pane a
   await fillSheet(h.page, "2");
   await h.page.getByTestId("submit").click();
   await h.page.getByTestId("receipt").filter({ hasText: "第 1 版" }).waitFor();
+  await h.page.getByTestId("review-state").filter({ hasText: "已报送待审核" }).waitFor();
   const returned = await fetch(`${server.base}/api/v1/reviews`, {
     method: "POST",
     headers: { authorization: `Bearer ${tokens.collector}`, "content-type": "application/json" },
