@@ -173,8 +173,13 @@ function Ready({ session, locale }: { session: WorkbookSession; locale: Locale }
               onRestored={(id) => setCurrentId(id)}
               onSubmit={
                 reporter && current.binding.unit?.code === reporter.me.unit?.code
-                  ? () => submissions.submit(current)
+                  ? (confirm) => submissions.submit(current, confirm)
                   : undefined
+              }
+              connection={
+                connection && current.binding.unit?.code === connection.me.unit?.code
+                  ? connection
+                  : null
               }
             />
           </>

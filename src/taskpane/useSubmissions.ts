@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { describeFailure } from "../client/failure";
 import { newIdempotencyKey, type FlushResult, type Pending } from "../client/queue";
 import type { Locale } from "../core/i18n";
+import type { SheetDocument } from "../core/schema/document";
 import type { LiveSheet } from "../excel/live";
 import type { WorkbookSession } from "../excel/session";
 import { submissionQueue, type Connection } from "./connection";
@@ -23,7 +24,8 @@ export function useSubmissions(opts: {
 }): {
   pending: readonly Pending[];
   busy: boolean;
-  submit: (live: LiveSheet) => Promise<void>;
+  /** `confirm` is asked with the checked document before it is queued; false sends nothing. */
+  submit: (live: LiveSheet, confirm?: (doc: SheetDocument) => Promise<boolean>) => Promise<void>;
   retry: () => void;
 } {
   const { session, connection, locale, t, notify } = opts;
@@ -74,7 +76,7 @@ export function useSubmissions(opts: {
   }, [connection, flush]);
 
   const submit = useCallback(
-    async (live: LiveSheet): Promise<void> => {
+    async (live: LiveSheet, confirm?: (doc: SheetDocument) => Promise<boolean>): Promise<void> => {
       if (!connection) return;
       if (live.binding.unit?.code !== connection.me.unit?.code) {
         notifyRef.current("error", t.wrongUnit);
@@ -86,6 +88,7 @@ export function useSubmissions(opts: {
           notifyRef.current("error", t.submitRefused(prepared.errors.length));
           return;
         }
+        if (confirm && !(await confirm(prepared.doc))) return;
         const key = newIdempotencyKey();
         queue.add({ key, doc: prepared.doc, bindingId: live.binding.id });
         setPending([...queue.list()]);

@@ -1,5 +1,4 @@
 import {
-  Badge,
   Button,
   Caption1,
   Dropdown,
@@ -9,6 +8,8 @@ import {
   Option,
   Spinner,
   Subtitle2,
+  Switch,
+  Text,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
@@ -18,7 +19,13 @@ import { describeFailure } from "../client/failure";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import type { LayoutPlan } from "../core/layout/types";
 import { defaultPeriod } from "../core/periods";
-import type { Me, Status } from "../core/schema/api";
+import type { Coverage, Me, Status } from "../core/schema/api";
+import { ReviewBoard } from "../taskpane/components/ReviewBoard";
+import { LockControl, useReviewActions } from "../taskpane/components/ReviewControls";
+import { REVIEW_STRINGS } from "../taskpane/reviewStrings";
+import { chaseText, coverageLine } from "./board";
+import { ChaseButton } from "./ChaseButton";
+import { SubmissionView } from "./SubmissionView";
 import type { SheetDocument } from "../core/schema/document";
 import { columnTitle, columnUnit, officialTitle, reportTitle } from "../core/template/labels";
 import { monthlyIncrements, type TrendTable } from "../core/trend";
@@ -44,8 +51,7 @@ const useStyles = makeStyles({
   badge: { whiteSpace: "nowrap", flexShrink: 0 },
 });
 
-const COLORS = { submitted: "success", late: "warning", missing: "danger" } as const;
-const NAMES = { submitted: "已报送", late: "逾期报送", missing: "未报送" } as const;
+const r = REVIEW_STRINGS["zh-CN"];
 
 /** For a bureau: who has reported, the consolidated table, its .xlsx, a trend chart, the lock. */
 export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): ReactElement {
@@ -58,12 +64,16 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [status, setStatus] = useState<Status | null>(null);
-  const [view, setView] = useState<{ plan: LayoutPlan; doc: SheetDocument } | null>(null);
   // The 说明 of one unit's latest version, opened from the board's 有说明 marker.
   const [explained, setExplained] = useState<{
     doc: SheetDocument;
     unitName: string;
     version: number | null;
+  } | null>(null);
+  const [view, setView] = useState<{
+    plan: LayoutPlan;
+    doc: SheetDocument;
+    coverage: Coverage;
   } | null>(null);
   const [col, setCol] = useState("c1");
   const [trend, setTrend] = useState<{ table: TrendTable; title: string; unit: string } | null>(
@@ -74,11 +84,14 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
   const numeric = t.columns.filter((c) => c.numeric);
   const column = numeric.find((c) => c.key === col) ?? numeric[0];
 
-  const act = async (name: string, fn: (period: string) => Promise<void>) => {
+  /** `keep`: a reload after an action keeps the action's notice on screen. */
+  const act = async (name: string, fn: (period: string) => Promise<void>, keep = false) => {
     if (!period) return;
     setBusy(name);
-    setError(null);
-    setNotice(null);
+    if (!keep) {
+      setError(null);
+      setNotice(null);
+    }
     try {
       await fn(period);
     } catch (e) {
@@ -88,11 +101,48 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
     }
   };
   const spin = (name: string) => (busy === name ? <Spinner size="tiny" /> : undefined);
-  const counts = status
-    ? (["submitted", "late", "missing"] as const).map(
-        (k) => status.entries.filter((e) => e.status === k).length
-      )
-    : null;
+  const [opened, setOpened] = useState<string | null>(null);
+  const [onlyAccepted, setOnlyAccepted] = useState(false);
+  const openedEntry = status?.entries.find((e) => e.unit === opened) ?? null;
+  const say = (text: string): void => {
+    setError(null);
+    setNotice(text);
+  };
+  const fail = (e: unknown): void => {
+    setNotice(null);
+    setError(describeFailure(e, "zh-CN"));
+  };
+  const load = async (period: string, only: boolean): Promise<void> => {
+    const [st, c] = await Promise.all([
+      client.status(templateId, period, unit.code),
+      client.consolidated(templateId, period, unit.code, only ? { only: "accepted" } : {}),
+    ]);
+    setStatus(st);
+    setView({
+      plan: layoutPlan(t, {
+        period,
+        unit: { code: unit.code, name: unit.name },
+        listRows: listRowsOf(t, c.document),
+      }),
+      doc: c.document,
+      coverage: c.coverage,
+    });
+  };
+  // After a review or a lock, the board and the table are read again from the server.
+  const reload = (): void => {
+    if (period) void act("load", (p) => load(p, onlyAccepted), true);
+  };
+  const review = useReviewActions({
+    client,
+    r,
+    locale: "zh-CN",
+    report: period ? reportTitle(t.def, period) : "",
+    template: templateId,
+    period: period ?? "",
+    onChanged: reload,
+    onNotice: say,
+    onError: fail,
+  });
 
   return (
     <section className={s.section} aria-labelledby="collector-heading">
@@ -110,6 +160,7 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
               setExplained(null);
               setView(null);
               setTrend(null);
+              setOpened(null);
             }}
             data-testid="board-template"
           >
@@ -120,29 +171,23 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
             ))}
           </Dropdown>
         </Field>
-        <MonthField period={period} onChange={setPeriod} testId="board-period" />
+        <MonthField
+          period={period}
+          onChange={(p) => {
+            setPeriod(p);
+            setStatus(null);
+            setExplained(null);
+            setView(null);
+            setOpened(null);
+          }}
+          testId="board-period"
+        />
         <Button
           appearance="primary"
           disabled={!ok || busy !== null}
           icon={spin("load")}
           data-testid="board-load"
-          onClick={() =>
-            void act("load", async (period) => {
-              const [st, c] = await Promise.all([
-                client.status(templateId, period, unit.code),
-                client.consolidated(templateId, period, unit.code),
-              ]);
-              setStatus(st);
-              setView({
-                plan: layoutPlan(t, {
-                  period,
-                  unit: { code: unit.code, name: unit.name },
-                  listRows: listRowsOf(t, c.document),
-                }),
-                doc: c.document,
-              });
-            })
-          }
+          onClick={() => void act("load", (period) => load(period, onlyAccepted))}
         >
           查看报送情况与汇总表
         </Button>
@@ -161,30 +206,6 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
         >
           下载汇总表（.xlsx）
         </Button>
-        <Button
-          disabled={!ok || busy !== null}
-          icon={spin("lock")}
-          onClick={() =>
-            void act("lock", async (period) => {
-              await client.setLock(unit.code, templateId, period, true);
-              setNotice("已锁定本期，下级不能再报送。");
-            })
-          }
-        >
-          锁定本期
-        </Button>
-        <Button
-          disabled={!ok || busy !== null}
-          icon={spin("unlock")}
-          onClick={() =>
-            void act("unlock", async (period) => {
-              await client.setLock(unit.code, templateId, period, false);
-              setNotice("已解锁本期。");
-            })
-          }
-        >
-          解锁
-        </Button>
       </div>
       {error && (
         <MessageBar intent="error">
@@ -196,60 +217,82 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
           <MessageBarBody>{notice}</MessageBarBody>
         </MessageBar>
       )}
-      {status && counts && (
-        <div className={s.scroll}>
+      {status && period && (
+        <div className={s.section}>
           <Caption1 block>
-            {reportTitle(t.def, status.period)} · 截止 {status.dueDate} · 已报送 {counts[0]} · 逾期{" "}
-            {counts[1]} · 未报送 {counts[2]}
+            {reportTitle(t.def, status.period)} · 截止 {status.dueDate}
           </Caption1>
-          <table className={s.table} data-testid="board">
-            <thead>
-              <tr>
-                <th className={s.cell}>单位</th>
-                <th className={`${s.cell} ${s.nowrap}`}>状态</th>
-                <th className={`${s.cell} ${s.nowrap}`}>版本</th>
-                <th className={`${s.cell} ${s.nowrap}`}>报送时间</th>
-                <th className={`${s.cell} ${s.nowrap}`}>说明</th>
-              </tr>
-            </thead>
-            <tbody>
-              {status.entries.map((e) => (
-                <tr key={e.unit} data-unit={e.unit} data-status={e.status}>
-                  <td className={s.cell}>{e.name}</td>
-                  <td className={`${s.cell} ${s.nowrap}`}>
-                    <Badge appearance="tint" color={COLORS[e.status]} className={s.badge}>
-                      {NAMES[e.status]}
-                    </Badge>
-                  </td>
-                  <td className={s.cell}>{e.version ?? "—"}</td>
-                  <td className={`${s.cell} ${s.nowrap}`}>
-                    {e.receivedAt
-                      ? new Date(e.receivedAt).toLocaleString("zh-CN", { hour12: false })
-                      : "—"}
-                  </td>
-                  <td className={`${s.cell} ${s.nowrap}`}>
-                    {e.explained > 0 ? (
-                      <Button
-                        size="small"
-                        appearance="subtle"
-                        data-testid="board-explained"
-                        onClick={() =>
-                          void act("explained", async () => {
-                            const doc = await client.latest(e.unit, status.template, status.period);
-                            if (doc) setExplained({ doc, unitName: e.name, version: e.version });
-                          })
-                        }
-                      >
-                        有说明（{e.explained}）
-                      </Button>
-                    ) : (
-                      ""
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <LockControl
+            client={client}
+            r={r}
+            locale="zh-CN"
+            report={reportTitle(t.def, status.period)}
+            unit={unit.code}
+            template={status.template}
+            period={status.period}
+            lock={status.lock}
+            disabled={busy !== null}
+            testIds={{ state: "board-lock-state", lock: "board-lock", unlock: "board-unlock" }}
+            onChanged={reload}
+            onNotice={say}
+            onError={fail}
+          />
+          <ChaseButton
+            text={chaseText({
+              title: reportTitle(t.def, status.period),
+              dueDate: status.dueDate,
+              entries: status.entries,
+            })}
+          />
+          <ReviewBoard
+            entries={status.entries}
+            r={r}
+            locale="zh-CN"
+            busyUnit={review.busyUnit}
+            onAccept={(e) => void review.accept(e)}
+            onReturn={review.askReturn}
+            onOpen={(e) => setOpened(e.unit)}
+            onExplanations={(e) =>
+              void act("explained", async () => {
+                const doc = await client.latest(e.unit, status.template, status.period);
+                if (doc) setExplained({ doc, unitName: e.name, version: e.version });
+              })
+            }
+            testId="board"
+          />
+          {review.dialog}
+        </div>
+      )}
+      {status && openedEntry && (
+        <SubmissionView
+          key={`${openedEntry.unit}-${openedEntry.version}`}
+          client={client}
+          template={t}
+          period={status.period}
+          entry={openedEntry}
+          busy={review.busyUnit !== null}
+          onAccept={() => void review.accept(openedEntry)}
+          onReturn={() => review.askReturn(openedEntry)}
+          onClose={() => setOpened(null)}
+        />
+      )}
+      {view && (
+        <div className={s.section}>
+          <div className={s.row}>
+            <Text weight="semibold" data-testid="coverage">
+              {coverageLine(view.coverage, onlyAccepted)}
+            </Text>
+            <Switch
+              checked={onlyAccepted}
+              disabled={busy !== null}
+              label="只汇总已审核"
+              onChange={(_e, d) => {
+                setOnlyAccepted(d.checked);
+                void act("load", (p) => load(p, d.checked));
+              }}
+              data-testid="only-accepted"
+            />
+          </div>
         </div>
       )}
       {explained && (

@@ -16,6 +16,13 @@ const useStyles = makeStyles({
   // Row labels (合计, 小计, 一级及以下) stay whole on a phone; the table scrolls in its box instead.
   stub: { whiteSpace: "nowrap" },
   label: { backgroundColor: tokens.colorNeutralBackground3, fontWeight: tokens.fontWeightSemibold },
+  // A changed cell: outlined and tinted, so it is found without colour alone.
+  changed: {
+    backgroundColor: tokens.colorPaletteYellowBackground2,
+    outline: `2px solid ${tokens.colorPaletteDarkOrangeBorder2}`,
+    outlineOffset: "-2px",
+    fontWeight: tokens.fontWeightBold,
+  },
   computed: {
     backgroundColor: tokens.colorNeutralBackground4,
     fontWeight: tokens.fontWeightSemibold,
@@ -23,7 +30,18 @@ const useStyles = makeStyles({
 });
 
 /** A document shown in the official layout (merged headers and all), as a plain HTML table. */
-export function PlanView({ plan, doc }: { plan: LayoutPlan; doc: SheetDocument }): ReactElement {
+export function PlanView({
+  plan,
+  doc,
+  changed,
+  testId = "plan-view",
+}: {
+  plan: LayoutPlan;
+  doc: SheetDocument;
+  /** Cells changed since the version compared with, as "row|col": outlined and marked. */
+  changed?: ReadonlySet<string>;
+  testId?: string;
+}): ReactElement {
   const s = useStyles();
   const rows = new Map(doc.rows.map((r) => [r.key, r.cells]));
   const at = new Map(plan.cells.map((c) => [`${c.r},${c.c}`, c]));
@@ -50,10 +68,13 @@ export function PlanView({ plan, doc }: { plan: LayoutPlan; doc: SheetDocument }
           : cell && cell.kind !== "input"
             ? s.label
             : undefined;
+      const isChanged = !!cell?.bind && !!changed?.has(`${cell.bind.row}|${cell.bind.col}`);
       tds.push(
         <td
           key={c}
-          className={`${s.cell} ${cls ?? ""} ${cell?.kind === "stub" ? s.stub : ""}`}
+          className={`${s.cell} ${cls ?? ""} ${cell?.kind === "stub" ? s.stub : ""} ${isChanged ? s.changed : ""}`}
+          data-changed={isChanged ? "true" : undefined}
+          title={isChanged ? "本版改动" : undefined}
           rowSpan={m ? m.r2 - m.r1 + 1 : undefined}
           colSpan={m ? m.c2 - m.c1 + 1 : undefined}
           data-address={a1(r, c)}
@@ -66,7 +87,7 @@ export function PlanView({ plan, doc }: { plan: LayoutPlan; doc: SheetDocument }
   }
   return (
     <div className={s.scroller}>
-      <table className={s.table} data-testid="plan-view">
+      <table className={s.table} data-testid={testId}>
         <caption>{plan.title}</caption>
         <tbody>{body}</tbody>
       </table>

@@ -34,6 +34,13 @@ import {
   type ExplanationTexts,
 } from "./UploadResult";
 import { explanationKey } from "../core/validate/explanations";
+import { countChanges } from "../core/sheet/diff";
+import { LockBanner } from "../taskpane/components/LockBanner";
+import { StateBadge } from "../taskpane/components/StateBadge";
+import { REVIEW_STRINGS } from "../taskpane/reviewStrings";
+import { useReview } from "../taskpane/useReview";
+
+const r = REVIEW_STRINGS["zh-CN"];
 
 const useStyles = makeStyles({
   section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -43,6 +50,7 @@ const useStyles = makeStyles({
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
   // Headings and paragraphs keep their distance by the section's gap, not by browser margins.
   flat: { margin: 0 },
+  reason: { flexBasis: "100%", overflowWrap: "anywhere" },
 });
 
 type Checked = {
@@ -74,7 +82,8 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
   } | null>(null);
   const [checked, setChecked] = useState<Checked | null>(null);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
-  const [asking, setAsking] = useState(false);
+  // The question before a new version: the last version sent and how much differs from it.
+  const [asking, setAsking] = useState<{ last: number; changes: number | null } | null>(null);
   const [history, setHistory] = useState<History>([]);
   const ok = period !== null;
   const t = templates().get(templateId)!;
@@ -131,6 +140,32 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
         setMismatch({ ...m, file });
       }
     });
+
+  const review = useReview(
+    ok ? client : null,
+    { unit: unit.code, template: templateId, period: period ?? "" },
+    receipt?.version
+  );
+  const blocked = review.lock?.locked
+    ? r.blockedLocked
+    : review.entry?.state === "accepted"
+      ? r.acceptedHint
+      : null;
+  const last = Math.max(0, review.entry?.version ?? 0, ...history.map((h) => h.version));
+  /** 报送: the first version goes at once; any later one is asked, with the count of changes. */
+  const send = (c: Checked): Promise<void> =>
+    last === 0
+      ? submit(c)
+      : act("compare", async () => {
+          let changes: number | null = null;
+          try {
+            const before = await client.latest(unit.code, templateId, c.doc.period);
+            if (before) changes = countChanges(t, before, c.doc);
+          } catch {
+            // Unreachable or refused: still asked, without a count.
+          }
+          setAsking({ last, changes });
+        });
 
   const submit = (c: Checked): Promise<void> =>
     act(
@@ -203,6 +238,44 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
           {overdue ? "（已过截止日期，现在报送记为逾期）" : ""}
         </Text>
       )}
+      {period && (
+        <div className={s.block}>
+          <LockBanner lock={review.lock} r={r} locale="zh-CN" testId="web-lock" />
+          <div className={s.row} data-testid="web-review-state" aria-live="polite">
+            <Text>{reportTitle(t.def, period)}：</Text>
+            {review.entry ? (
+              <StateBadge state={review.entry.state} r={r} />
+            ) : review.stateForbidden ? (
+              <Caption1>{r.stateNotShared}</Caption1>
+            ) : review.loading ? (
+              <Spinner size="extra-tiny" label={r.refreshing} />
+            ) : (
+              <Caption1>
+                {review.failed ? r.stateUnknown : history.length ? "—" : r.states.missing}
+              </Caption1>
+            )}
+            <Button
+              size="small"
+              appearance="subtle"
+              disabled={review.loading}
+              onClick={review.refresh}
+              data-testid="web-review-refresh"
+            >
+              {r.refresh}
+            </Button>
+            {review.entry?.state === "returned" && review.entry.reason && (
+              <Text weight="semibold" block className={s.reason}>
+                {r.returnedReason(review.entry.reason)}
+              </Text>
+            )}
+            {review.entry?.state === "accepted" && (
+              <Text block className={s.reason}>
+                {r.acceptedHint}
+              </Text>
+            )}
+          </div>
+        </div>
+      )}
       <Caption1 block>
         空白表带有数据验证、自动小计和标红规则，可在 WPS、Excel 或 LibreOffice
         中填写，填好后在此上传。
@@ -257,10 +330,10 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
           <div className={s.row}>
             <Button
               appearance="primary"
-              disabled={errors.length > 0 || busy !== null}
-              icon={busy === "submit" ? <Spinner size="tiny" /> : undefined}
+              disabled={errors.length > 0 || busy !== null || blocked !== null}
+              icon={busy === "submit" || busy === "compare" ? <Spinner size="tiny" /> : undefined}
               data-testid="web-submit"
-              onClick={() => (checked.sent ? setAsking(true) : void submit(checked))}
+              onClick={() => void send(checked)}
             >
               报送
             </Button>
@@ -268,12 +341,14 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
               <Caption1>有 {errors.length} 个错误，请在表中修改后重新上传。</Caption1>
             )}
           </div>
+          {blocked && <Caption1 data-testid="web-submit-blocked">{blocked}</Caption1>}
           <ResubmitDialog
-            open={asking && !!checked.sent}
-            version={checked.sent?.version ?? 0}
-            onCancel={() => setAsking(false)}
+            open={asking !== null}
+            version={asking?.last ?? 0}
+            changes={asking?.changes ?? null}
+            onCancel={() => setAsking(null)}
             onConfirm={() => {
-              setAsking(false);
+              setAsking(null);
               void submit(checked);
             }}
           />

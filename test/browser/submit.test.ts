@@ -71,6 +71,9 @@ it("a hospital submits twice, queues a third while the server is down, and it is
 
   await typeCell(page, at("public.g2", "c1"), "5");
   await page.getByTestId("submit").click();
+  // A new version is asked for first, with what changed since the last one sent.
+  expect(await page.getByTestId("diff-dialog").textContent()).toContain("与第 1 版相比改动了 1 处");
+  await page.getByTestId("diff-send").click();
   await page.getByTestId("receipt").filter({ hasText: "第 2 版" }).waitFor();
   await page.screenshot({ path: join(SHOTS, "submit-version-2.png"), fullPage: true });
 
@@ -78,6 +81,8 @@ it("a hospital submits twice, queues a third while the server is down, and it is
   await server.stop();
   await typeCell(page, at("public.g2", "c1"), "6");
   await page.getByTestId("submit").click();
+  // Asked even offline, without a count it cannot make.
+  await page.getByTestId("diff-send").click();
   await page.getByTestId("queued").waitFor();
   expect(await page.getByTestId("queued").count()).toBe(1);
   expect(await page.getByTestId("receipt").textContent()).toContain("第 2 版");

@@ -1,8 +1,6 @@
 import { listRowsOf } from "../../core/layout/plan";
 import {
-  Badge,
   Button,
-  Caption1,
   Dropdown,
   Field,
   Input,
@@ -16,7 +14,9 @@ import type { Status } from "../../core/schema/api";
 import type { Locale } from "../../core/i18n";
 import { defaultPeriod } from "../../core/periods";
 import { periodSchema } from "../../core/schema/document";
-import { columnTitle } from "../../core/template/labels";
+import { columnTitle, reportTitle } from "../../core/template/labels";
+import { REVIEW_STRINGS } from "../reviewStrings";
+import { LockControl, ReviewSection } from "./ReviewControls";
 import type { WorkbookSession } from "../../excel/session";
 import { templates } from "../../templates";
 import type { Connection } from "../connection";
@@ -32,8 +32,6 @@ const useStyles = makeStyles({
     textAlign: "left",
   },
 });
-
-const COLORS = { submitted: "success", late: "warning", missing: "danger" } as const;
 
 /** A collector's view: who has reported, the consolidated table, locking the period. */
 export function CollectorPanel(props: {
@@ -72,11 +70,13 @@ export function CollectorPanel(props: {
     }
   };
   const spinner = (name: string) => (busy === name ? <Spinner size="tiny" /> : undefined);
-  const counts = status
-    ? (["submitted", "late", "missing"] as const).map(
-        (k) => status.entries.filter((e) => e.status === k).length
-      )
-    : null;
+  const r = REVIEW_STRINGS[locale];
+  const report = ok ? reportTitle(template.def, period, locale) : "";
+  // After a review or a lock the board is read again, so it shows what the server holds.
+  const reload = (): void =>
+    void act("status", async () =>
+      setStatus(await connection.client.status(templateId, period, unit.code))
+    );
 
   return (
     <section className={s.box} aria-label={t.collectorSection} data-testid="collector">
@@ -112,11 +112,7 @@ export function CollectorPanel(props: {
           disabled={!ok || busy !== null}
           icon={spinner("status")}
           data-testid="show-status"
-          onClick={() =>
-            void act("status", async () =>
-              setStatus(await connection.client.status(templateId, period, unit.code))
-            )
-          }
+          onClick={reload}
         >
           {t.showStatus}
         </Button>
@@ -142,30 +138,6 @@ export function CollectorPanel(props: {
           }
         >
           {t.insertConsolidated}
-        </Button>
-        <Button
-          disabled={!ok || busy !== null}
-          icon={spinner("lock")}
-          onClick={() =>
-            void act("lock", async () => {
-              await connection.client.setLock(unit.code, templateId, period, true);
-              props.onNotice(t.locked);
-            })
-          }
-        >
-          {t.lock}
-        </Button>
-        <Button
-          disabled={!ok || busy !== null}
-          icon={spinner("unlock")}
-          onClick={() =>
-            void act("unlock", async () => {
-              await connection.client.setLock(unit.code, templateId, period, false);
-              props.onNotice(t.unlocked);
-            })
-          }
-        >
-          {t.unlock}
         </Button>
       </div>
       {template.def.cumulative && chartColumn && (
@@ -210,53 +182,35 @@ export function CollectorPanel(props: {
           </Button>
         </div>
       )}
-      {status && counts && (
-        <>
-          <Caption1>{t.statusCounts(counts[0]!, counts[1]!, counts[2]!)}</Caption1>
-          <table className={s.table} data-testid="status-table">
-            <thead>
-              <tr>
-                <th className={s.cell}>{t.unitColumn}</th>
-                <th className={s.cell}>{t.statusColumn}</th>
-                <th className={s.cell}>{t.versionColumn}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {status.entries.map((e) => (
-                <tr key={e.unit} data-unit={e.unit} data-status={e.status}>
-                  <td className={s.cell}>{e.name}</td>
-                  <td className={s.cell}>
-                    <Badge appearance="tint" color={COLORS[e.status]}>
-                      {t.statusNames[e.status]}
-                    </Badge>
-                  </td>
-                  <td className={s.cell}>
-                    {e.version ?? "—"}
-                    {e.receivedAt
-                      ? ` · ${new Date(e.receivedAt).toLocaleString(locale, {
-                          month: "2-digit",
-                          day: "2-digit",
-                          hour: "2-digit",
-                          minute: "2-digit",
-                          hour12: false,
-                        })}`
-                      : ""}
-                    {e.explained > 0 && (
-                      <Badge
-                        appearance="outline"
-                        color="informative"
-                        data-testid="pane-explained"
-                        title={t.explainedTitle(e.explained)}
-                      >
-                        {t.explained}
-                      </Badge>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+      {ok && (
+        <LockControl
+          client={connection.client}
+          r={r}
+          locale={locale}
+          report={report}
+          unit={unit.code}
+          template={templateId}
+          period={period}
+          lock={status?.lock ?? null}
+          disabled={busy !== null}
+          testIds={{ state: "lock-state", lock: "lock", unlock: "unlock" }}
+          onChanged={reload}
+          onNotice={props.onNotice}
+          onError={props.onError}
+        />
+      )}
+      {status && (
+        <ReviewSection
+          client={connection.client}
+          r={r}
+          locale={locale}
+          report={report}
+          status={status}
+          testId="status-table"
+          onChanged={reload}
+          onNotice={props.onNotice}
+          onError={props.onError}
+        />
       )}
     </section>
   );

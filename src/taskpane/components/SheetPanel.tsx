@@ -18,6 +18,13 @@ import type { WorkbookSession } from "../../excel/session";
 import { reportTitle } from "../../core/template/labels";
 import type { Strings } from "../strings";
 import { IssueList } from "./IssueList";
+import type { SheetDocument } from "../../core/schema/document";
+import { countChanges } from "../../core/sheet/diff";
+import type { Connection } from "../connection";
+import { REVIEW_STRINGS } from "../reviewStrings";
+import { useReview } from "../useReview";
+import { ConfirmDialog } from "./ReviewDialog";
+import { SheetReview } from "./SheetReview";
 
 const useStyles = makeStyles({
   panel: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0 },
@@ -39,12 +46,60 @@ export function SheetPanel(props: {
   onNotice: (text: string) => void;
   onError: (text: string) => void;
   onRestored: (sheetId: string) => void;
-  /** Signed in as the sheet's unit: the submit button is there. */
-  onSubmit?: () => Promise<void>;
+  /**
+   * Signed in as the sheet's unit: the submit button is there. `confirm` is asked before a new
+   * version is queued (how much changed since the last one sent).
+   */
+  onSubmit?: (confirm: (doc: SheetDocument) => Promise<boolean>) => Promise<void>;
+  /** The connection signed in as the sheet's unit: its review state and lock are shown. */
+  connection?: Connection | null;
 }): ReactElement {
   const { session, live, t } = props;
   const s = useStyles();
+  const r = REVIEW_STRINGS[props.locale];
   const [busy, setBusy] = useState<Busy>(null);
+  const connection = props.connection ?? null;
+  const review = useReview(
+    connection?.client ?? null,
+    {
+      unit: live.binding.unit?.code,
+      template: live.binding.template,
+      period: live.binding.period,
+    },
+    live.binding.receipt?.version
+  );
+  // 报送 waits on what the server says of this report: accepted or locked, nothing is sent.
+  const blocked = review.lock?.locked
+    ? r.blockedLocked
+    : review.entry?.state === "accepted"
+      ? r.acceptedHint
+      : null;
+  const [ask, setAsk] = useState<{
+    last: number;
+    changes: number | null;
+    resolve: (ok: boolean) => void;
+  } | null>(null);
+  const answer = (ok: boolean): void => {
+    ask?.resolve(ok);
+    setAsk(null);
+  };
+  /** Before a new version: how many cells differ from the last one sent, and a confirmation. */
+  const confirmNewVersion = async (doc: SheetDocument): Promise<boolean> => {
+    const last = Math.max(review.entry?.version ?? 0, live.binding.receipt?.version ?? 0);
+    if (!last || !connection || !live.binding.unit) return true;
+    let changes: number | null = null;
+    try {
+      const before = await connection.client.latest(
+        live.binding.unit.code,
+        live.binding.template,
+        live.binding.period
+      );
+      if (before) changes = countChanges(live.template, before, doc);
+    } catch {
+      // Offline or refused: the question is still asked, without a count.
+    }
+    return new Promise<boolean>((resolve) => setAsk({ last, changes, resolve }));
+  };
   const local: Issue[] = live.model.issues(props.checked ? "submit" : "fill");
   // The server's verdict on the last submission, until the sheet changes; never twice the same.
   const seen = new Set(local.map((i) => `${i.rule}|${i.row}|${i.col}`));
@@ -75,6 +130,7 @@ export function SheetPanel(props: {
           {live.binding.unit?.name ? ` · ${live.binding.unit.name}` : ""}
         </Caption1>
       </div>
+      {connection && <SheetReview review={review} r={r} locale={props.locale} />}
       {live.notice && (
         <MessageBar intent="warning" layout="multiline" data-testid="live-notice">
           <MessageBarBody>
@@ -148,13 +204,15 @@ export function SheetPanel(props: {
           <Button
             className={s.action}
             appearance="primary"
-            disabled={busy !== null}
+            disabled={busy !== null || blocked !== null}
             aria-busy={busy === "submit"}
+            aria-describedby={blocked ? `${live.sheetId}-blocked` : undefined}
             icon={busy === "submit" ? <Spinner size="tiny" /> : undefined}
             onClick={() =>
               void act("submit", async () => {
                 props.onChecked();
-                await props.onSubmit!();
+                await props.onSubmit!(confirmNewVersion);
+                review.refresh();
               })
             }
             data-testid="submit"
@@ -163,6 +221,25 @@ export function SheetPanel(props: {
           </Button>
         )}
       </div>
+      {props.onSubmit && blocked && (
+        <Caption1 id={`${live.sheetId}-blocked`} data-testid="submit-blocked">
+          {blocked}
+        </Caption1>
+      )}
+      <ConfirmDialog
+        open={ask !== null}
+        title={r.diffTitle}
+        confirm={r.diffSend((ask?.last ?? 0) + 1)}
+        cancel={r.diffCancel}
+        testId="diff-dialog"
+        confirmTestId="diff-send"
+        cancelTestId="diff-cancel"
+        onConfirm={() => answer(true)}
+        onCancel={() => answer(false)}
+      >
+        {ask &&
+          (ask.changes === null ? r.diffUnknown(ask.last) : r.diffBody(ask.last, ask.changes))}
+      </ConfirmDialog>
       {receipt && (
         <Caption1 data-testid="receipt">
           {t.receipt(receipt.version, receipt.at.slice(0, 16).replace("T", " "), receipt.onTime)}

@@ -1,0 +1,208 @@
+import {
+  Badge,
+  Button,
+  Caption1,
+  Spinner,
+  Tab,
+  TabList,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { useState, type ReactElement } from "react";
+import type { Locale } from "../../core/i18n";
+import type { StatusEntry } from "../../core/schema/api";
+import {
+  boardCounts,
+  filterBoard,
+  sortBoard,
+  type BoardFilter,
+  type BoardSort,
+  type SortDirection,
+} from "../../web/board";
+import { shortTime, type ReviewStrings } from "../reviewStrings";
+import { StateBadge } from "./StateBadge";
+
+const useStyles = makeStyles({
+  box: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0 },
+  scroll: { overflowX: "auto", maxWidth: "100%" },
+  table: { borderCollapse: "collapse", width: "100%", fontSize: tokens.fontSizeBase200 },
+  cell: {
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    padding: "4px",
+    textAlign: "left",
+    verticalAlign: "top",
+  },
+  nowrap: { whiteSpace: "nowrap" },
+  reason: { overflowWrap: "anywhere", minWidth: "6em" },
+  actions: { display: "flex", flexWrap: "wrap", gap: "4px" },
+  tabs: { flexWrap: "wrap" },
+});
+
+const FILTERS: BoardFilter[] = ["all", "submitted", "returned", "accepted", "missing", "late"];
+
+/**
+ * The status board with review states: counts, a filter by state, columns that sort (by
+ * keyboard too), the reason of each return and, per row, 通过 / 退回 (and 查看 where given).
+ */
+export function ReviewBoard(props: {
+  entries: readonly StatusEntry[];
+  r: ReviewStrings;
+  locale: Locale;
+  /** The row whose review is being sent: its buttons wait. */
+  busyUnit: string | null;
+  onAccept: (e: StatusEntry) => void;
+  onReturn: (e: StatusEntry) => void;
+  onOpen?: (e: StatusEntry) => void;
+  /** Opens the 说明 of a unit's latest version; without it the board only marks them. */
+  onExplanations?: (e: StatusEntry) => void;
+  testId: string;
+}): ReactElement {
+  const { r } = props;
+  const s = useStyles();
+  const [filter, setFilter] = useState<BoardFilter>("all");
+  const [sort, setSort] = useState<{ key: BoardSort; dir: SortDirection }>({
+    key: "state",
+    dir: "asc",
+  });
+  const counts = boardCounts(props.entries);
+  const rows = sortBoard(filterBoard(props.entries, filter), sort.key, sort.dir);
+  const header = (key: BoardSort, label: string): ReactElement => {
+    const active = sort.key === key;
+    return (
+      <th
+        className={`${s.cell} ${s.nowrap}`}
+        aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}
+      >
+        <Button
+          appearance="transparent"
+          size="small"
+          onClick={() => setSort({ key, dir: active && sort.dir === "asc" ? "desc" : "asc" })}
+          data-testid={`sort-${key}`}
+        >
+          {label}
+          {active ? (sort.dir === "asc" ? " ↑" : " ↓") : ""}
+        </Button>
+      </th>
+    );
+  };
+  return (
+    <div className={s.box}>
+      <Caption1 block data-testid="board-counts">
+        {r.counts(counts)}
+      </Caption1>
+      <TabList
+        size="small"
+        aria-label={r.filterLabel}
+        className={s.tabs}
+        selectedValue={filter}
+        onTabSelect={(_e, d) => setFilter(d.value as BoardFilter)}
+        data-testid="board-filter"
+      >
+        {FILTERS.map((f) => (
+          <Tab key={f} value={f} data-testid={`filter-${f}`}>
+            {r.filters[f]}
+          </Tab>
+        ))}
+      </TabList>
+      <div className={s.scroll}>
+        <table className={s.table} data-testid={props.testId}>
+          <thead>
+            <tr>
+              {header("unit", r.unitColumn)}
+              {header("state", r.stateColumn)}
+              {header("receivedAt", r.receivedColumn)}
+              <th className={s.cell}>{r.actionsColumn}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((e) => {
+              const busy = props.busyUnit === e.unit;
+              return (
+                // data-status keeps the on-time status the older suites read, beside the review state.
+                <tr key={e.unit} data-unit={e.unit} data-state={e.state} data-status={e.status}>
+                  <td className={s.cell}>{e.name}</td>
+                  <td className={s.cell}>
+                    <StateBadge state={e.state} late={e.late} lateLabel={r.late} r={r} />
+                    {e.state === "returned" && e.reason && (
+                      <div className={s.reason} data-testid="row-reason">
+                        {r.returnedReason(e.reason)}
+                      </div>
+                    )}
+                  </td>
+                  <td className={`${s.cell} ${s.nowrap}`}>
+                    {e.version ? `${r.versionColumn} ${e.version}` : "—"}
+                    {e.receivedAt ? <br /> : null}
+                    {e.receivedAt ? shortTime(e.receivedAt, props.locale) : ""}
+                    {e.explained > 0 &&
+                      (props.onExplanations ? (
+                        <div>
+                          <Button
+                            size="small"
+                            appearance="subtle"
+                            title={r.explainedTitle(e.explained)}
+                            onClick={() => props.onExplanations!(e)}
+                            data-testid="board-explained"
+                          >
+                            {r.explained(e.explained)}
+                          </Button>
+                        </div>
+                      ) : (
+                        <div>
+                          <Badge
+                            appearance="outline"
+                            color="informative"
+                            title={r.explainedTitle(e.explained)}
+                            data-testid="pane-explained"
+                          >
+                            {r.explained(e.explained)}
+                          </Badge>
+                        </div>
+                      ))}
+                  </td>
+                  <td className={s.cell}>
+                    {e.state !== "missing" && (
+                      <div className={s.actions}>
+                        {props.onOpen && (
+                          <Button
+                            size="small"
+                            onClick={() => props.onOpen!(e)}
+                            data-testid="open-submission"
+                          >
+                            {r.open}
+                          </Button>
+                        )}
+                        {e.state === "submitted" && (
+                          <Button
+                            size="small"
+                            appearance="primary"
+                            disabled={props.busyUnit !== null}
+                            icon={busy ? <Spinner size="extra-tiny" /> : undefined}
+                            onClick={() => props.onAccept(e)}
+                            data-testid="review-accept"
+                          >
+                            {r.accept}
+                          </Button>
+                        )}
+                        {e.state !== "returned" && (
+                          <Button
+                            size="small"
+                            disabled={props.busyUnit !== null}
+                            onClick={() => props.onReturn(e)}
+                            data-testid="review-return"
+                          >
+                            {r.return}
+                          </Button>
+                        )}
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {rows.length === 0 && <Caption1>{r.noneInFilter}</Caption1>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+import {
+  Button,
+  Caption1,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Spinner,
+  Textarea,
+} from "@fluentui/react-components";
+import { useState, type ReactElement, type ReactNode } from "react";
+import { REASON_MAX, reasonLength, reasonProblem } from "../../web/board";
+import type { ReviewStrings } from "../reviewStrings";
+
+/**
+ * 退回 with its reason: 1–200 characters, counted as typed; nothing is sent without one. The
+ * dialog names the unit and the report so the collector knows what is being returned.
+ */
+export function ReturnDialog(props: {
+  open: boolean;
+  unitName: string;
+  report: string;
+  version: number | null;
+  busy: boolean;
+  r: ReviewStrings;
+  onCancel: () => void;
+  onConfirm: (reason: string) => void;
+}): ReactElement {
+  const { r } = props;
+  const [reason, setReason] = useState("");
+  const [touched, setTouched] = useState(false);
+  const problem = reasonProblem(reason);
+  const n = reasonLength(reason);
+  const close = (): void => {
+    setReason("");
+    setTouched(false);
+    props.onCancel();
+  };
+  return (
+    <Dialog open={props.open} onOpenChange={(_e, d) => !d.open && close()}>
+      <DialogSurface data-testid="return-dialog">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setTouched(true);
+            if (!problem && !props.busy) props.onConfirm(reason.trim());
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>{r.returnTitle(props.unitName)}</DialogTitle>
+            <DialogContent style={{ display: "flex", flexDirection: "column", gap: 8 }}>
+              <span>{r.returnBody(props.report, props.version)}</span>
+              <Field
+                label={r.reason}
+                required
+                hint={r.reasonHint}
+                validationState={touched && problem ? "error" : "none"}
+                validationMessage={touched && problem ? problem : undefined}
+              >
+                <Textarea
+                  value={reason}
+                  resize="vertical"
+                  onChange={(_e, d) => setReason(d.value)}
+                  onBlur={() => setTouched(true)}
+                  data-testid="return-reason"
+                />
+              </Field>
+              <Caption1
+                aria-live="polite"
+                data-testid="return-count"
+                style={{ alignSelf: "flex-end" }}
+              >
+                {`${n}/${REASON_MAX}`}
+              </Caption1>
+            </DialogContent>
+            <DialogActions>
+              <Button
+                type="submit"
+                appearance="primary"
+                disabled={problem !== null || props.busy}
+                icon={props.busy ? <Spinner size="tiny" /> : undefined}
+                data-testid="return-confirm"
+              >
+                {r.returnConfirm}
+              </Button>
+              <Button onClick={close}>{r.cancel}</Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+/** A second step for what cannot be taken back lightly (lock, unlock, a new version). */
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirm: string;
+  cancel: string;
+  busy?: boolean;
+  testId: string;
+  confirmTestId: string;
+  cancelTestId?: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}): ReactElement {
+  return (
+    <Dialog open={props.open} onOpenChange={(_e, d) => !d.open && props.onCancel()}>
+      <DialogSurface data-testid={props.testId}>
+        <DialogBody>
+          <DialogTitle>{props.title}</DialogTitle>
+          <DialogContent>{props.children}</DialogContent>
+          <DialogActions>
+            <Button
+              appearance="primary"
+              disabled={props.busy}
+              icon={props.busy ? <Spinner size="tiny" /> : undefined}
+              onClick={props.onConfirm}
+              data-testid={props.confirmTestId}
+            >
+              {props.confirm}
+            </Button>
+            <Button onClick={props.onCancel} data-testid={props.cancelTestId}>
+              {props.cancel}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}

@@ -1,0 +1,158 @@
+import type { Locale } from "../core/i18n";
+import type { ReviewState } from "../core/schema/api";
+import { countsLine, FILTER_NAMES, type BoardCounts, type BoardFilter } from "../web/board";
+
+/**
+ * The words of review (issue 14): report states, returns, locks and changes, zh-CN first. Kept
+ * beside strings.ts so the pane's and the web pages' review components share one wording.
+ */
+export const REVIEW_STRINGS = {
+  "zh-CN": {
+    states: {
+      missing: "未报送",
+      submitted: "已报送待审核",
+      returned: "已退回",
+      accepted: "已审核",
+    } satisfies Record<ReviewState, string>,
+    stateLabel: "审核状态",
+    returnedReason: (reason: string) => `退回原因：${reason}`,
+    explained: (n: number) => `有说明（${n}）`,
+    explainedTitle: (n: number) => `最新一版有 ${n} 条说明`,
+    acceptedHint: "已审核，如需修改请联系上级退回。",
+    refresh: "刷新状态",
+    refreshing: "正在读取审核状态…",
+    stateUnknown: "暂时无法读取审核状态。",
+    stateNotShared: "服务器暂未向填报单位提供审核状态。",
+    lockedBy: (by: string, at: string) => `本期已被${by}锁定（${at} 起），不能再报送。`,
+    lockedHint: "如需修改，请联系锁定单位解锁。",
+    lockedShort: (by: string) => `已锁定 · ${by}`,
+    notLocked: "未锁定",
+    blockedLocked: "本期已锁定，不能报送。",
+    diffTitle: "报送新的一版？",
+    diffBody: (last: number, n: number) =>
+      n === 0
+        ? `与第 ${last} 版相比没有改动。再次报送会生成第 ${last + 1} 版。`
+        : `与第 ${last} 版相比改动了 ${n} 处。报送后生成第 ${last + 1} 版，上级看到的是最新一版。`,
+    diffUnknown: (last: number) =>
+      `已报送过第 ${last} 版，但现在无法取得该版与之比较。报送后生成第 ${last + 1} 版。`,
+    diffSend: (next: number) => `报送第 ${next} 版`,
+    diffCancel: "不报送",
+    comparing: "正在与上一版比较…",
+    accept: "通过",
+    return: "退回",
+    returnTitle: (unit: string) => `退回 ${unit} 的报表`,
+    returnBody: (report: string, version: number | null) =>
+      `${report}${version ? `，第 ${version} 版` : ""}。退回后该单位可以修改后重新报送，原因会显示给填报人。`,
+    reason: "退回原因",
+    reasonHint: "1–200 个字，填报人会看到",
+    returnConfirm: "退回",
+    cancel: "取消",
+    accepted: (unit: string, v: number) => `已通过 ${unit} 的第 ${v} 版。`,
+    returned: (unit: string, v: number) => `已退回 ${unit} 的第 ${v} 版。`,
+    lockTitle: "锁定本期？",
+    lockBody: (report: string) => `锁定“${report}”后，本单位及下级都不能再报送这张表的这个月份。`,
+    unlockTitle: "解锁本期？",
+    unlockBody: (report: string) => `解锁“${report}”后，下级可以再次报送。`,
+    lockDone: (report: string) => `已锁定“${report}”，本单位及下级不能再报送。`,
+    unlockDone: (report: string) => `已解锁“${report}”。`,
+    lockConfirm: "锁定",
+    unlockConfirm: "解锁",
+    reasonColumn: "原因",
+    actionsColumn: "审核",
+    unitColumn: "单位",
+    stateColumn: "状态",
+    versionColumn: "版本",
+    receivedColumn: "报送时间",
+    late: "逾期",
+    counts: (c: BoardCounts) => countsLine(c),
+    filters: FILTER_NAMES,
+    filterLabel: "按状态筛选",
+    open: "查看",
+    noneInFilter: "没有符合条件的单位。",
+  },
+  "en-US": {
+    states: {
+      missing: "missing",
+      submitted: "submitted, to review",
+      returned: "returned",
+      accepted: "accepted",
+    } satisfies Record<ReviewState, string>,
+    stateLabel: "Review",
+    returnedReason: (reason: string) => `Reason for the return: ${reason}`,
+    explained: (n: number) => `Explained (${n})`,
+    explainedTitle: (n: number) => `The latest version carries ${n} explanation(s)`,
+    acceptedHint: "Accepted: ask the bureau to return it if it needs a change.",
+    refresh: "Refresh",
+    refreshing: "Reading the review state…",
+    stateUnknown: "The review state cannot be read now.",
+    stateNotShared: "The server does not share the review state with reporting units yet.",
+    lockedBy: (by: string, at: string) => `Locked by ${by} since ${at}: it cannot be submitted.`,
+    lockedHint: "Ask the locking unit to unlock it if it needs a change.",
+    lockedShort: (by: string) => `locked · ${by}`,
+    notLocked: "not locked",
+    blockedLocked: "The period is locked: it cannot be submitted.",
+    diffTitle: "Submit a new version?",
+    diffBody: (last: number, n: number) =>
+      n === 0
+        ? `Nothing changed since version ${last}. Submitting makes version ${last + 1}.`
+        : `${n} cells changed since version ${last}. Submitting makes version ${last + 1}.`,
+    diffUnknown: (last: number) =>
+      `Version ${last} was sent but cannot be read now to compare. Submitting makes version ${last + 1}.`,
+    diffSend: (next: number) => `Submit version ${next}`,
+    diffCancel: "Do not submit",
+    comparing: "Comparing with the last version…",
+    accept: "Accept",
+    return: "Return",
+    returnTitle: (unit: string) => `Return the report of ${unit}`,
+    returnBody: (report: string, version: number | null) =>
+      `${report}${version ? `, version ${version}` : ""}. The unit can correct it and submit again; the reason is shown to it.`,
+    reason: "Reason",
+    reasonHint: "1–200 characters, shown to the reporter",
+    returnConfirm: "Return",
+    cancel: "Cancel",
+    accepted: (unit: string, v: number) => `Accepted version ${v} of ${unit}.`,
+    returned: (unit: string, v: number) => `Returned version ${v} of ${unit}.`,
+    lockTitle: "Lock the period?",
+    lockBody: (report: string) =>
+      `Once "${report}" is locked, neither your unit nor those below can submit it.`,
+    unlockTitle: "Unlock the period?",
+    unlockBody: (report: string) => `Once "${report}" is unlocked, units below can submit again.`,
+    lockDone: (report: string) => `"${report}" is locked: no unit below can submit it.`,
+    unlockDone: (report: string) => `"${report}" is unlocked.`,
+    lockConfirm: "Lock",
+    unlockConfirm: "Unlock",
+    reasonColumn: "Reason",
+    actionsColumn: "Review",
+    unitColumn: "Unit",
+    stateColumn: "State",
+    versionColumn: "Version",
+    receivedColumn: "Received",
+    late: "late",
+    counts: (c: BoardCounts) =>
+      `submitted ${c.submitted} · accepted ${c.accepted} · returned ${c.returned} · missing ${c.missing} · late ${c.late}`,
+    filters: {
+      all: "all",
+      submitted: "to review",
+      returned: "returned",
+      accepted: "accepted",
+      missing: "missing",
+      late: "late",
+    } satisfies Record<BoardFilter, string>,
+    filterLabel: "Filter by state",
+    open: "Open",
+    noneInFilter: "No unit matches.",
+  },
+} as const satisfies Record<Locale, unknown>;
+
+export type ReviewStrings = (typeof REVIEW_STRINGS)[Locale];
+
+/** A time the way the pane and pages show it: 11-23 14:05 (local). */
+export function shortTime(iso: string, locale: Locale): string {
+  return new Date(iso).toLocaleString(locale, {
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  });
+}
