@@ -9,7 +9,10 @@ import { createTestDb, startTestServer, type TestDb, type TestServer } from "../
 /** The sample second campaign (examples/jkfp), as the bureau would install it. */
 const SAMPLE = JSON.parse(
   readFileSync(join(__dirname, "..", "..", "examples", "jkfp", "jkfp-1.json"), "utf8")
-) as Record<string, unknown> & { rules: Record<string, unknown>[]; columns: Record<string, unknown>[] };
+) as Record<string, unknown> & {
+  rules: Record<string, unknown>[];
+  columns: Record<string, unknown>[];
+};
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -82,8 +85,18 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         "/columns/6/computed",
         /cycle/,
       ],
-      ["an expression syntax error", (d) => (d.columns[6]!.computed = "c1 + + "), "/columns/6/computed", /./],
-      ["a field of the wrong shape", (d) => (d.columns[2]!.type = "number"), "/columns/2/type", /./],
+      [
+        "an expression syntax error",
+        (d) => (d.columns[6]!.computed = "c1 + + "),
+        "/columns/6/computed",
+        /./,
+      ],
+      [
+        "a field of the wrong shape",
+        (d) => (d.columns[2]!.type = "number"),
+        "/columns/2/type",
+        /./,
+      ],
       ["a duplicate column", (d) => (d.columns[3]!.key = "c1"), "/columns/3/key", /c1/],
       [
         "a rule id of another table",
@@ -91,7 +104,12 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         "/rules/0/id",
         /jkfp-1/,
       ],
-      ["an unknown row in a computed row", (d) => ((d.rows as { computed?: string }[])[0]!.computed = "public + nobody"), "/rows/0/computed", /nobody/],
+      [
+        "an unknown row in a computed row",
+        (d) => ((d.rows as { computed?: string }[])[0]!.computed = "public + nobody"),
+        "/rows/0/computed",
+        /nobody/,
+      ],
     ];
     it.each(cases)("%s", async (_name, spoil, place, detail) => {
       const def = clone(SAMPLE);
@@ -148,8 +166,8 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
       expect(status.statusCode).toBe(200);
       // Hospitals report it (its definition says so): H1 submitted, H2 missing, D1 not listed.
       expect(
-        (status.json().entries as { unit: string; state: string }[])
-          .map((e) => `${e.unit}:${e.state}`)
+        (status.json().entries as { unit: string; status: string }[])
+          .map((e) => `${e.unit}:${e.status}`)
           .sort()
       ).toEqual(["H1:submitted", "H2:missing"]);
       expect(status.json().dueDate).toBe("2021-07-10");
@@ -159,14 +177,17 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         s.tokens.CTY
       );
       expect(cons.statusCode).toBe(200);
-      const row = (cons.json().document.rows as { key: string; cells: Record<string, number> }[]).find(
-        (r) => r.key === "public.g2"
-      )!;
+      const row = (
+        cons.json().document.rows as { key: string; cells: Record<string, number> }[]
+      ).find((r) => r.key === "public.g2")!;
       expect(row.cells).toMatchObject({ ...CLEAN, c7: 8, c8: 6, c9: 75 });
     });
 
     it("a unit kind the definition does not name may not submit it", async () => {
-      const cty = await call("POST", "/validate", s.tokens.CTY, { ...sampleDoc(CLEAN), unit: "CTY" });
+      const cty = await call("POST", "/validate", s.tokens.CTY, {
+        ...sampleDoc(CLEAN),
+        unit: "CTY",
+      });
       expect(cty.statusCode).toBe(422);
       expect(cty.json().error).toBe("template-not-reported");
     });
@@ -190,12 +211,7 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         s.tokens.CTY
       );
       expect(cons.json().sources).toHaveLength(1);
-      const later = await call(
-        "POST",
-        "/submissions",
-        s.tokens.H1,
-        sampleDoc(CLEAN, 1, "2021-05")
-      );
+      const later = await call("POST", "/submissions", s.tokens.H1, sampleDoc(CLEAN, 1, "2021-05"));
       expect(later.statusCode).toBe(201);
     });
 
@@ -228,7 +244,12 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
       const r = await call("POST", "/templates/jkfp-1/retire", s.tokens.ADMIN);
       expect(r.statusCode).toBe(200);
       expect(await installedIds()).not.toContain("jkfp-1");
-      const refused = await call("POST", "/submissions", s.tokens.H1, sampleDoc(CLEAN, 2, "2021-04"));
+      const refused = await call(
+        "POST",
+        "/submissions",
+        s.tokens.H1,
+        sampleDoc(CLEAN, 2, "2021-04")
+      );
       expect(refused.statusCode).toBe(409);
       expect(refused.json()).toEqual({ error: "retired" });
       const after = await s.store.db
