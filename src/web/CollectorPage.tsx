@@ -22,7 +22,7 @@ import type { Me, Status } from "../core/schema/api";
 import type { SheetDocument } from "../core/schema/document";
 import { columnTitle, columnUnit, officialTitle, reportTitle } from "../core/template/labels";
 import { monthlyIncrements, type TrendTable } from "../core/trend";
-import { templates } from "../templates";
+import { useTemplates } from "../client/use-template-pack";
 import { save } from "./download";
 import { MonthField } from "./MonthField";
 import { PlanView } from "./PlanView";
@@ -50,6 +50,7 @@ const NAMES = { submitted: "已报送", late: "逾期报送", missing: "未报�
 export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): ReactElement {
   const s = useStyles();
   const unit = me.unit!;
+  const templates = useTemplates();
   const pack = templates().list();
   const [templateId, setTemplateId] = useState("stat-3");
   const [period, setPeriod] = useState<string | null>(() => defaultPeriod(new Date()));
