@@ -104,6 +104,11 @@ export function describeFailure(e: unknown, locale: Locale, outcome?: Outcome): 
       en: "The server's answer was not understood: contact the administrator.",
     });
   const code = f.body.error;
+  if (code === "retired")
+    return notSent({
+      zh: "该统计表已停用（上级不再收集），这份报表没有报送；此前已报送的数据仍然保留。",
+      en: "The bureau has retired this table: it takes no new submissions (what was sent stays).",
+    });
   if (f.status >= 500 || f.status === 429 || (f.status === 409 && code !== "locked"))
     return waits(
       f.status === 429
