@@ -183,6 +183,22 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
       expect(row.cells).toMatchObject({ ...CLEAN, c7: 8, c8: 6, c9: 75 });
     });
 
+    it("its blank .xlsx is served and, filled, read back by the upload check", async () => {
+      const blank = await call("GET", "/template.xlsx?template=jkfp-1&period=2021-06", s.tokens.H1);
+      expect(blank.statusCode).toBe(200);
+      const up = await s.app.inject({
+        method: "POST",
+        url: "/api/v1/uploads?period=2021-06",
+        headers: {
+          authorization: `Bearer ${s.tokens.H1}`,
+          "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        },
+        payload: blank.rawPayload,
+      });
+      expect(up.statusCode).toBe(200);
+      expect(up.json().document).toMatchObject({ template: "jkfp-1", templateVersion: 1 });
+    });
+
     it("a unit kind the definition does not name may not submit it", async () => {
       const cty = await call("POST", "/validate", s.tokens.CTY, {
         ...sampleDoc(CLEAN),
