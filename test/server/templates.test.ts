@@ -68,6 +68,19 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
     ]);
   });
 
+  it("OpenAPI describes installing and retiring", async () => {
+    const doc = (await call("GET", "/openapi.json")).json();
+    expect(Object.keys(doc.paths["/templates"])).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths["/templates/{id}/retire"])).toEqual(["post"]);
+    expect(Object.keys(doc.paths["/templates"].post.responses).sort()).toEqual([
+      "200",
+      "201",
+      "401",
+      "403",
+      "422",
+    ]);
+  });
+
   describe("a wrong definition is refused with its place, and nothing is installed", () => {
     const cases: [string, (d: typeof SAMPLE) => void, string, RegExp][] = [
       [
