@@ -270,6 +270,18 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         .select("id")
         .where("template", "=", "jkfp-1")
         .execute();
+      // A submission sent before the retirement, whose answer was lost on the way back.
+      const key = randomUUID();
+      const send = () =>
+        s.app.inject({
+          method: "POST",
+          url: "/api/v1/submissions",
+          headers: { authorization: `Bearer ${s.tokens.H1}`, "idempotency-key": key },
+          payload: sampleDoc(CLEAN, 2, "2021-03"),
+        });
+      const sent = await send();
+      expect(sent.statusCode).toBe(201);
+      before.push({ id: sent.json().id });
       const r = await call("POST", "/templates/jkfp-1/retire", s.tokens.ADMIN);
       expect(r.statusCode).toBe(200);
       expect(await installedIds()).not.toContain("jkfp-1");
@@ -281,6 +293,9 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
       );
       expect(refused.statusCode).toBe(409);
       expect(refused.json()).toEqual({ error: "retired" });
+      // Its retry after the retirement gets the first answer again, as any replay of a key does.
+      const replay = await send();
+      expect([replay.statusCode, replay.json().id]).toEqual([201, sent.json().id]);
       const after = await s.store.db
         .selectFrom("submissions")
         .select("id")
