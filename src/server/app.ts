@@ -171,8 +171,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         if (!token) return reply.status(401).send({ error: "unauthorized" });
         const key = req.headers["idempotency-key"];
         const asked = (req.body as { template?: unknown } | null)?.template;
-        if (typeof asked === "string" && templates.isRetired(asked))
-          return reply.status(409).send({ error: "retired" });
+        // A retired table takes no new submission; a replay of a key answered before keeps its answer.
+        if (typeof asked === "string" && templates.isRetired(asked)) {
+          const answered =
+            typeof key === "string" &&
+            (await db
+              .selectFrom("idempotency")
+              .select("key")
+              .where("unit", "=", token.unit)
+              .where("key", "=", key)
+              .executeTakeFirst());
+          if (!answered) return reply.status(409).send({ error: "retired" });
+        }
         const r = await submit({
           db,
           templates,
