@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerFiles } from "./commands/files";
 import { registerServer } from "./commands/server";
+import { registerTemplates } from "./commands/templates";
 import { registerValidate } from "./commands/validate";
 import { CliExit, type CliIO } from "./io";
 
@@ -12,6 +13,7 @@ export function buildProgram(io: CliIO): Command {
   registerValidate(program, io);
   registerServer(program, io);
   registerFiles(program, io);
+  registerTemplates(program, io);
   return program;
 }
 

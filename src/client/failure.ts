@@ -130,6 +130,11 @@ export function describeFailure(e: unknown, locale: Locale, outcome?: Outcome): 
       zh: "该单位本期尚未报送，没有可审核的报表。",
       en: "The unit has not submitted this report yet: there is nothing to review.",
     });
+  if (code === "retired")
+    return notSent({
+      zh: "该统计表已停用（上级不再收集），这份报表没有报送；此前已报送的数据仍然保留。",
+      en: "The bureau has retired this table: it takes no new submissions (what was sent stays).",
+    });
   if (f.status >= 500 || f.status === 429 || (f.status === 409 && code !== "locked"))
     return waits(
       f.status === 429

@@ -4,7 +4,7 @@ import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { periodSchema } from "../core/schema/document";
-import type { TemplateRegistry } from "../core/template/registry";
+import { TemplateRegistry } from "../core/template/registry";
 import type { Store } from "./db/connect";
 import { consolidate } from "../core/consolidate";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
@@ -22,11 +22,17 @@ import { openApiDocument } from "./openapi";
 import { consolidatedFor, loadTree, reportStatus } from "./reports";
 import { serverIssues, submit } from "./submissions";
 import { BODY_TIMEOUT_MS, limitBodyTime, requireTokenFirst } from "./request-guards";
+import { registerTemplateRoutes } from "./template-routes";
+import { seedTemplates, syncRegistry } from "./templates-store";
 import type { TokenInfo } from "./tokens";
 import { ancestry, getUnit } from "./units";
 
 export interface AppOptions {
   store: Store;
+  /**
+   * The built-in pack: it seeds an empty database. The app answers from a registry of its own
+   * that follows the database's tables (installed and retired at run time, by any process).
+   */
   templates: TemplateRegistry;
   version: string;
   /** The add-in's origin, the only one CORS lets in (the add-in is normally served from the same origin). */
@@ -58,6 +64,9 @@ const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { db } = opts.store;
+  await seedTemplates(db, opts.templates);
+  const templates = new TemplateRegistry();
+  await syncRegistry(db, templates);
   const app = Fastify({
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     logger: opts.logger
@@ -129,6 +138,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.register(
     async (api) => {
       requireTokenFirst(api, db);
+      // Tables installed or retired by another process (the CLI) count from the next request on.
+      api.addHook("onRequest", async () => syncRegistry(db, templates));
       const open = { config: { public: true } };
       api.get("/health", open, async () => ({
         status: "ok",
@@ -137,13 +148,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       }));
       const openapi = openApiDocument(opts.version);
       api.get("/openapi.json", open, async () => openapi);
-      registerFileRoutes(api, { db, templates: opts.templates, token: (req) => req.token });
-      api.get("/templates", open, async () => ({
-        templates: opts.templates.list().map((t) => t.def),
-      }));
-      api.get<{ Params: { id: string } }>("/templates/:id", open, async (req, reply) => {
-        const t = opts.templates.get(req.params.id);
-        return t ? t.def : reply.status(404).send({ error: "unknown-template" });
+      registerFileRoutes(api, { db, templates, token: (req) => req.token });
+      registerTemplateRoutes(api, {
+        db,
+        templates,
+        token: (req) => req.token,
+        remoteAddr: clientAddress,
       });
       api.get("/me", async (req, reply) => {
         const token = requireToken(req);
@@ -160,7 +170,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         if (typeof unit === "string" && !(await mayRead(token, unit)))
           return reply.status(403).send({ error: "forbidden" });
         const phase = (req.query as { phase?: string }).phase === "fill" ? "fill" : "submit";
-        const checked = await serverIssues(db, opts.templates, req.body, phase, opts.now?.());
+        const checked = await serverIssues(db, templates, req.body, phase, opts.now?.());
         if ("status" in checked) return reply.status(checked.status).send(checked.body);
         return { issues: checked.issues };
       });
@@ -168,9 +178,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         const token = requireToken(req);
         if (!token) return reply.status(401).send({ error: "unauthorized" });
         const key = req.headers["idempotency-key"];
+        const asked = (req.body as { template?: unknown } | null)?.template;
+        // A retired table takes no new submission; a replay of a key answered before keeps its answer.
+        if (typeof asked === "string" && templates.isRetired(asked)) {
+          const answered =
+            typeof key === "string" &&
+            (await db
+              .selectFrom("idempotency")
+              .select("key")
+              .where("unit", "=", token.unit)
+              .where("key", "=", key)
+              .executeTakeFirst());
+          if (!answered) return reply.status(409).send({ error: "retired" });
+        }
         const r = await submit({
           db,
-          templates: opts.templates,
+          templates,
           token,
           key: typeof key === "string" ? key : undefined,
           body: req.body,
@@ -204,7 +227,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
             error: "bad-request",
             detail: `${q.error.issues[0]?.path.join(".")}: ${q.error.issues[0]?.message}`,
           });
-        const t = opts.templates.get(q.data.template);
+        const t = templates.get(q.data.template);
         if (!t) return void reply.status(404).send({ error: "unknown-template" });
         // An unknown unit answers as a forbidden one: unit codes are not enumerable.
         const unit = await getUnit(db, q.data.unit);
@@ -272,7 +295,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       });
       const lockDeps = {
         db,
-        templates: opts.templates,
+        templates,
         mayRead,
         remoteAddr: clientAddress,
       };

@@ -50,7 +50,36 @@ export function openApiDocument(version: string): Record<string, unknown> {
     },
     paths: {
       "/health": { get: { responses: { 200: { description: "status, database kind, version" } } } },
-      "/templates": { get: { responses: { 200: { description: "the template definitions" } } } },
+      "/templates": {
+        get: { responses: { 200: { description: "the template definitions in use" } } },
+        post: {
+          security: auth,
+          requestBody: {
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Template" } } },
+          },
+          responses: {
+            200: { description: "the same definition was installed already: nothing changed" },
+            201: { description: "installed: a new table, or the next version of a changed one" },
+            401: err("no or unknown token"),
+            403: err("not an admin token"),
+            422: err(
+              "invalid-template: `place` is the JSON pointer of what is wrong, `detail` says what"
+            ),
+          },
+        },
+      },
+      "/templates/{id}/retire": {
+        post: {
+          security: auth,
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            200: { description: "retired: no new submissions (409 retired); history stays" },
+            401: err("no or unknown token"),
+            403: err("not an admin token"),
+            404: err("unknown template"),
+          },
+        },
+      },
       "/templates/{id}": {
         get: {
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
@@ -101,7 +130,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             403: err("the token's unit is not the document's unit"),
             404: err("unknown template or unit"),
             409: err(
-              "locked period, accepted (a collector must return it first), or the same key in flight"
+              "locked period, accepted (a collector must return it first), a retired table (retired), or the same key in flight"
             ),
             413: err("body over the limit"),
             408: err("the body arrived too slowly"),

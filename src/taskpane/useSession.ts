@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import type { Locale } from "../core/i18n";
 import { WorkbookSession } from "../excel/session";
-import { templates } from "../templates";
+import { packTemplates } from "../client/template-pack";
 
 export type SessionState =
   | { status: "opening" }
@@ -16,7 +16,7 @@ export function useWorkbookSession(locale: Locale): { state: SessionState; retry
     let live = true;
     let opened: WorkbookSession | null = null;
     setState({ status: "opening" });
-    WorkbookSession.open(templates(), locale).then(
+    WorkbookSession.open(packTemplates(), locale).then(
       (session) => {
         // A session that arrives after its effect was cleaned up stops listening at once.
         if (!live) return void session.close();

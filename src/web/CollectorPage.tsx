@@ -29,7 +29,7 @@ import { SubmissionView } from "./SubmissionView";
 import type { SheetDocument } from "../core/schema/document";
 import { columnTitle, columnUnit, officialTitle, reportTitle } from "../core/template/labels";
 import { monthlyIncrements, type TrendTable } from "../core/trend";
-import { templates } from "../templates";
+import { useTemplates } from "../client/use-template-pack";
 import { save } from "./download";
 import { MonthField } from "./MonthField";
 import { ExplanationList } from "./ExplanationList";
@@ -57,6 +57,7 @@ const r = REVIEW_STRINGS["zh-CN"];
 export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): ReactElement {
   const s = useStyles();
   const unit = me.unit!;
+  const templates = useTemplates();
   const pack = templates().list();
   const [templateId, setTemplateId] = useState("stat-3");
   const [period, setPeriod] = useState<string | null>(() => defaultPeriod(new Date()));

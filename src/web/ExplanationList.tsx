@@ -4,7 +4,7 @@ import type { SheetDocument } from "../core/schema/document";
 import { columnTitle } from "../core/template/labels";
 import { rowLabel } from "../core/validate/engine";
 import { warningLabel } from "../core/validate/explanation-notes";
-import { templates } from "../templates";
+import { useTemplates } from "../client/use-template-pack";
 
 const useStyles = makeStyles({
   box: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, minWidth: 0 },
@@ -26,6 +26,7 @@ export function ExplanationList(props: {
   version?: number | null;
 }): ReactElement {
   const s = useStyles();
+  const templates = useTemplates();
   const t = templates().get(props.doc.template, props.doc.templateVersion);
   const list = props.doc.explanations ?? [];
   const cells = new Map(props.doc.rows.map((r) => [r.key, r.cells]));

@@ -9,7 +9,7 @@ import type { ReactElement } from "react";
 import type { FileFacts, FileMismatch } from "../core/schema/api";
 import { periodSchema } from "../core/schema/document";
 import { periodTitle, reportTitle } from "../core/template/labels";
-import { templates } from "../templates";
+import { packTemplates as templates } from "../client/template-pack";
 
 /** A table and month as a person reads them; what the file does not say stays out. */
 function describe(facts: FileFacts): string {

@@ -21,7 +21,7 @@ import type { FileFacts, FileMismatch, Me, Receipt } from "../core/schema/api";
 import { defaultPeriod, dueDate, dueInstant } from "../core/periods";
 import type { Issue, SheetDocument } from "../core/schema/document";
 import { officialTitle, reportTitle } from "../core/template/labels";
-import { templates } from "../templates";
+import { useTemplates } from "../client/use-template-pack";
 import { save } from "./download";
 import { FilePicker } from "./FilePicker";
 import { MismatchBar } from "./MismatchBar";
@@ -68,6 +68,7 @@ const when = (iso: string): string => new Date(iso).toLocaleString("zh-CN", { ho
 export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): ReactElement {
   const s = useStyles();
   const unit = me.unit!;
+  const templates = useTemplates();
   const mine = templates()
     .list()
     .filter((t) => t.def.reporters.includes(unit.kind));

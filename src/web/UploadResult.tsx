@@ -22,7 +22,7 @@ import {
   reportTitle,
   rowTitle,
 } from "../core/template/labels";
-import { templates } from "../templates";
+import { useTemplates } from "../client/use-template-pack";
 
 const useStyles = makeStyles({
   box: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0 },
@@ -58,6 +58,7 @@ export function ReadSummary({
   unitName: string;
 }): ReactElement {
   const s = useStyles();
+  const templates = useTemplates();
   const t = templates().get(doc.template);
   if (!t) return <></>;
   const totalRow = t.rows[0];

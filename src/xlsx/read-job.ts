@@ -3,8 +3,19 @@ import { templates } from "../templates";
 import { readXlsx } from "./read";
 import type { ReadJob, ReadJobAnswer } from "./read-pool";
 
-/** Runs in a worker thread: one file at a time, with the official template pack. */
+/** Runs in a worker thread: one file at a time, with the built-in pack and the server's installed tables. */
 parentPort!.on("message", (job: ReadJob) => {
+  // Tables installed at run time come with the job; versions already known are skipped.
+  for (const d of job.definitions ?? []) {
+    const { id, version } = d as { id?: unknown; version?: unknown };
+    if (typeof id === "string" && typeof version === "number" && templates().has(id, version))
+      continue;
+    try {
+      templates().install(d);
+    } catch {
+      // The server compiled it already; a definition this thread refuses leaves the others usable.
+    }
+  }
   void readXlsx(Buffer.from(job.file.buffer, job.file.byteOffset, job.file.byteLength), {
     templates: templates(),
     unit: job.unit,

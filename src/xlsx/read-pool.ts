@@ -15,6 +15,8 @@ export interface ReadJob {
   period: string;
   template?: string;
   unitCodeByName: [string, string][];
+  /** The tables installed on the server (the thread starts with the built-in pack only). */
+  definitions?: unknown[];
 }
 
 export type ReadJobAnswer =
@@ -82,7 +84,8 @@ export class XlsxReadPool {
         message: "服务器正在处理较多文件，请稍后再上传",
       };
     const answer = await new Promise<ReadJobAnswer>((resolve, reject) => {
-      this.waiting.push({ job, resolve, reject });
+      const definitions = this.templates.all().map((t) => t.def);
+      this.waiting.push({ job: { ...job, definitions }, resolve, reject });
       this.pump();
     });
     if (!answer.ok) return answer;

@@ -100,3 +100,15 @@ it("a refusal the server words in Chinese is said as is, behind 未发送 when n
     )?.found
   ).toEqual({ template: "stat-3", year: 2025 });
 });
+
+it("a table the bureau retired: not sent, never queued or retried, said in words", () => {
+  const retired = http(409, "retired");
+  expect(retired.retryable).toBe(false);
+  for (const outcome of ["queued", "unsent", undefined] as const) {
+    const text = describeFailure(retired, "zh-CN", outcome);
+    expect(text).toContain("已停用");
+    expect(text).not.toMatch(/队列|自动|处理中|锁定/);
+    expect(text).not.toMatch(CODE);
+  }
+  expect(describeFailure(retired, "en-US")).toMatch(/retired/i);
+});

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { writeXlsx } from "../../src/xlsx/write";
 import { request as httpRequest } from "node:http";
@@ -10,6 +12,11 @@ import { parseTrustedProxies } from "../../src/server/client-address";
 import { openStore } from "../../src/server/db/connect";
 import { templates } from "../../src/templates";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+
+/** The sample second campaign (examples/jkfp), installed and retired through the API. */
+const SAMPLE = JSON.parse(
+  readFileSync(join(__dirname, "..", "..", "examples", "jkfp", "jkfp-1.json"), "utf8")
+) as object;
 
 const doc = (unit: string) => ({
   template: "stat-3",
@@ -56,6 +63,27 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
       siblingCollector: 404,
       parentCollector: 404,
       admin: 404,
+    },
+  },
+  {
+    // Installing a table changes what every unit reports: the admin token only.
+    name: "POST /templates (the sample table)",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 403,
+      admin: 201,
+    },
+  },
+  {
+    name: "POST /templates/:id/retire (the sample table)",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 403,
+      admin: 200,
     },
   },
   {
@@ -271,6 +299,10 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
         return s.app.inject({ method: "GET", url: "/api/v1/templates/stat-3", headers });
       case "GET /templates/:id (unknown)":
         return s.app.inject({ method: "GET", url: "/api/v1/templates/no-such-table", headers });
+      case "POST /templates (the sample table)":
+        return s.app.inject({ method: "POST", url: "/api/v1/templates", headers, payload: SAMPLE });
+      case "POST /templates/:id/retire (the sample table)":
+        return s.app.inject({ method: "POST", url: "/api/v1/templates/jkfp-1/retire", headers });
       case "GET /me":
         return s.app.inject({ method: "GET", url: "/api/v1/me", headers });
       case "POST /validate":

@@ -12,15 +12,31 @@ import {
   type Tier,
 } from "../schema/template";
 
-/** A template definition that is wrong; `where` names the place (e.g. `rules[2].check`). */
+/**
+ * The JSON pointer (RFC 6901) of a place named as `rules[2] (stat-1.x).check` or `columns.3.type`:
+ * `/rules/2/check`, `/columns/3/type` — what a bureau's tool or editor can jump to.
+ */
+export function placePointer(where: string): string {
+  if (where === "(root)") return "";
+  const parts = where
+    .replace(/ \([^)]*\)/g, "")
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .filter((p) => p !== "");
+  return parts.map((p) => `/${p.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+}
+
+/** A template definition that is wrong; `where` names the place (e.g. `rules[2].check`), `pointer` the same as a JSON pointer. */
 export class TemplateError extends Error {
+  readonly pointer: string;
   constructor(
     readonly templateId: string,
     readonly where: string,
-    detail: string
+    readonly detail: string
   ) {
     super(`template ${templateId}: ${where}: ${detail}`);
     this.name = "TemplateError";
+    this.pointer = placePointer(where);
   }
 }
 

@@ -135,6 +135,21 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003-templates": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Table definitions installed at run time (templates import / POST /templates); every
+      // version is kept, since documents name the version they were filled on.
+      await db.schema
+        .createTable("templates")
+        .addColumn("id", "varchar(64)", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("definition", "text", (c) => c.notNull())
+        .addColumn("installed_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("retired_at", "varchar(32)")
+        .addPrimaryKeyConstraint("templates_pk", ["id", "version"])
+        .execute();
+    },
+  },
   // PostgreSQL stores a submission in one round trip through this function; SQLite needs nothing.
   "0004-perf": {
     async up(db: Kysely<unknown>): Promise<void> {

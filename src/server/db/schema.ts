@@ -89,7 +89,18 @@ export interface AuditTable {
   detail: string;
 }
 
+/** Installed table definitions, one row per version; a table is retired when its latest row is. */
+export interface TemplatesTable {
+  id: string;
+  version: number;
+  /** The definition as compiled (defaults filled), JSON. */
+  definition: string;
+  installed_at: string;
+  retired_at: string | null;
+}
+
 export interface Database {
+  templates: TemplatesTable;
   units: UnitsTable;
   tokens: TokensTable;
   submissions: SubmissionsTable;

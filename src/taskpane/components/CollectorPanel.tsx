@@ -18,7 +18,7 @@ import { columnTitle, reportTitle } from "../../core/template/labels";
 import { REVIEW_STRINGS } from "../reviewStrings";
 import { LockControl, ReviewSection } from "./ReviewControls";
 import type { WorkbookSession } from "../../excel/session";
-import { templates } from "../../templates";
+import { useTemplates } from "../../client/use-template-pack";
 import type { Connection } from "../connection";
 import type { Strings } from "../strings";
 
@@ -46,6 +46,7 @@ export function CollectorPanel(props: {
   const { t, locale, connection } = props;
   const s = useStyles();
   const unit = connection.me.unit!;
+  const templates = useTemplates();
   const pack = templates().list();
   const [templateId, setTemplateId] = useState(pack[pack.length > 2 ? 2 : 0]!.id);
   const [period, setPeriod] = useState(() => defaultPeriod(new Date()));

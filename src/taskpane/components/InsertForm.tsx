@@ -19,7 +19,7 @@ import { periodSchema } from "../../core/schema/document";
 import { TIERS, type Tier } from "../../core/schema/template";
 import { TIER_LABELS } from "../../core/validate/messages";
 import type { InsertRequest } from "../../excel/session";
-import { templates } from "../../templates";
+import { useTemplates } from "../../client/use-template-pack";
 import { loadProfile, parseUnitLines, saveProfile, type Profile } from "../profile";
 import { tierOf, type Connection } from "../connection";
 import type { Strings } from "../strings";
@@ -40,6 +40,7 @@ export function InsertForm(props: {
 }): ReactElement {
   const { t, locale } = props;
   const s = useStyles();
+  const templates = useTemplates();
   const pack = templates().list();
   const [templateId, setTemplateId] = useState(pack[0]!.id);
   const [period, setPeriod] = useState(() => defaultPeriod(new Date()));

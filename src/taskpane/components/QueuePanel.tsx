@@ -3,7 +3,7 @@ import type { ReactElement } from "react";
 import type { Pending } from "../../client/queue";
 import type { Locale } from "../../core/i18n";
 import { reportTitle } from "../../core/template/labels";
-import { templates } from "../../templates";
+import { packTemplates as templates } from "../../client/template-pack";
 import type { Strings } from "../strings";
 
 const useStyles = makeStyles({

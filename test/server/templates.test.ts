@@ -1,0 +1,320 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildApp } from "../../src/server/app";
+import { TemplateRegistry } from "../../src/core/template/registry";
+import { TEMPLATE_DEFINITIONS } from "../../src/templates";
+import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+
+/** The sample second campaign (examples/jkfp), as the bureau would install it. */
+const SAMPLE = JSON.parse(
+  readFileSync(join(__dirname, "..", "..", "examples", "jkfp", "jkfp-1.json"), "utf8")
+) as Record<string, unknown> & {
+  rules: Record<string, unknown>[];
+  columns: Record<string, unknown>[];
+};
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** H1 (public g2, under CTY)'s sample table for a month. */
+const sampleDoc = (cells: Record<string, number>, version = 1, period = "2021-06") => ({
+  template: "jkfp-1",
+  templateVersion: version,
+  period,
+  unit: "H1",
+  header: {
+    reportingUnit: "示例县人民医院",
+    filledOn: "2021-07-05",
+    preparer: "李某",
+    phone: "13800000000",
+  },
+  rows: [{ key: "public.g2", cells }],
+});
+const CLEAN = { c1: 3, c2: 2, c3: 4, c4: 4, c5: 1, c6: 0 };
+
+describe.each(["sqlite", "postgres"] as const)("templates installed at run time on %s", (kind) => {
+  let db: TestDb;
+  let s: TestServer;
+  beforeAll(async () => {
+    db = await createTestDb(kind);
+    s = await startTestServer(db.url, { now: () => new Date("2021-07-05T02:00:00Z") });
+  });
+  afterAll(async () => {
+    await s.close();
+    await db.drop();
+  });
+
+  const call = (method: "GET" | "POST", url: string, token?: string, payload?: unknown) =>
+    s.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(url === "/submissions" ? { "idempotency-key": randomUUID() } : {}),
+      },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+  const installedIds = async (): Promise<string[]> =>
+    ((await call("GET", "/templates")).json().templates as { id: string }[]).map((t) => t.id);
+
+  it("the built-in pack seeds the database on first start", async () => {
+    expect(await installedIds()).toEqual(["stat-1", "stat-2", "stat-3", "ledger"]);
+    const rows = await s.store.db.selectFrom("templates").select(["id", "version"]).execute();
+    expect(rows.map((r) => `${r.id}@${r.version}`).sort()).toEqual([
+      "ledger@1",
+      "stat-1@1",
+      "stat-2@1",
+      "stat-3@1",
+    ]);
+  });
+
+  it("OpenAPI describes installing and retiring", async () => {
+    const doc = (await call("GET", "/openapi.json")).json();
+    expect(Object.keys(doc.paths["/templates"])).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths["/templates/{id}/retire"])).toEqual(["post"]);
+    expect(Object.keys(doc.paths["/templates"].post.responses).sort()).toEqual([
+      "200",
+      "201",
+      "401",
+      "403",
+      "422",
+    ]);
+  });
+
+  describe("a wrong definition is refused with its place, and nothing is installed", () => {
+    const cases: [string, (d: typeof SAMPLE) => void, string, RegExp][] = [
+      [
+        "a rule naming a missing column",
+        (d) => (d.rules[1]!.check = "c4 <= c99"),
+        "/rules/1/check",
+        /c99/,
+      ],
+      [
+        "a computed cycle",
+        (d) => {
+          d.columns[6]!.computed = "c1 + c8";
+          d.columns[7]!.computed = "c2 + c7";
+        },
+        "/columns/6/computed",
+        /cycle/,
+      ],
+      [
+        "an expression syntax error",
+        (d) => (d.columns[6]!.computed = "c1 + + "),
+        "/columns/6/computed",
+        /./,
+      ],
+      [
+        "a field of the wrong shape",
+        (d) => (d.columns[2]!.type = "number"),
+        "/columns/2/type",
+        /./,
+      ],
+      ["a duplicate column", (d) => (d.columns[3]!.key = "c1"), "/columns/3/key", /c1/],
+      [
+        "a rule id of another table",
+        (d) => (d.rules[0]!.id = "stat-3.c2-le-c1"),
+        "/rules/0/id",
+        /jkfp-1/,
+      ],
+      [
+        "an unknown row in a computed row",
+        (d) => ((d.rows as { computed?: string }[])[0]!.computed = "public + nobody"),
+        "/rows/0/computed",
+        /nobody/,
+      ],
+    ];
+    it.each(cases)("%s", async (_name, spoil, place, detail) => {
+      const def = clone(SAMPLE);
+      spoil(def);
+      const r = await call("POST", "/templates", s.tokens.ADMIN, def);
+      expect(r.statusCode).toBe(422);
+      expect(r.json()).toMatchObject({ error: "invalid-template", place });
+      expect(r.json().detail).toMatch(detail);
+      expect(await installedIds()).not.toContain("jkfp-1");
+      expect((await call("GET", "/templates/jkfp-1")).statusCode).toBe(404);
+    });
+
+    it("a body that is not a definition at all is refused the same way", async () => {
+      const r = await call("POST", "/templates", s.tokens.ADMIN, [1, 2]);
+      expect(r.statusCode).toBe(422);
+      expect(r.json().error).toBe("invalid-template");
+    });
+  });
+
+  describe("the sample table, installed", () => {
+    beforeAll(async () => {
+      const r = await call("POST", "/templates", s.tokens.ADMIN, SAMPLE);
+      expect(r.statusCode).toBe(201);
+      expect(r.json()).toMatchObject({ id: "jkfp-1", version: 1, changed: true });
+    });
+
+    it("is served, and an identical re-import is a no-op", async () => {
+      expect(await installedIds()).toContain("jkfp-1");
+      expect((await call("GET", "/templates/jkfp-1")).json().title).toBe(SAMPLE.title);
+      const again = await call("POST", "/templates", s.tokens.ADMIN, SAMPLE);
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toMatchObject({ id: "jkfp-1", version: 1, changed: false });
+      const rows = await s.store.db
+        .selectFrom("templates")
+        .select("version")
+        .where("id", "=", "jkfp-1")
+        .execute();
+      expect(rows).toHaveLength(1);
+    });
+
+    it("validates, accepts, shows in /status and consolidates for the county at once", async () => {
+      const bad = await call("POST", "/validate", s.tokens.H1, sampleDoc({ ...CLEAN, c2: 5 }));
+      expect(bad.statusCode).toBe(200);
+      expect(bad.json().issues).toEqual([
+        expect.objectContaining({ rule: "jkfp-1.c2-le-c1", row: "public.g2", col: "c2" }),
+      ]);
+      const ok = await call("POST", "/submissions", s.tokens.H1, sampleDoc(CLEAN));
+      expect(ok.statusCode).toBe(201);
+      const status = await call(
+        "GET",
+        "/status?template=jkfp-1&period=2021-06&unit=CTY",
+        s.tokens.CTY
+      );
+      expect(status.statusCode).toBe(200);
+      // Hospitals report it (its definition says so): H1 submitted, H2 missing, D1 not listed.
+      expect(
+        (status.json().entries as { unit: string; status: string }[])
+          .map((e) => `${e.unit}:${e.status}`)
+          .sort()
+      ).toEqual(["H1:submitted", "H2:missing"]);
+      expect(status.json().dueDate).toBe("2021-07-10");
+      const cons = await call(
+        "GET",
+        "/consolidated?template=jkfp-1&period=2021-06&unit=CTY",
+        s.tokens.CTY
+      );
+      expect(cons.statusCode).toBe(200);
+      const row = (
+        cons.json().document.rows as { key: string; cells: Record<string, number> }[]
+      ).find((r) => r.key === "public.g2")!;
+      expect(row.cells).toMatchObject({ ...CLEAN, c7: 8, c8: 6, c9: 75 });
+    });
+
+    it("its blank .xlsx is served and, filled, read back by the upload check", async () => {
+      const blank = await call("GET", "/template.xlsx?template=jkfp-1&period=2021-06", s.tokens.H1);
+      expect(blank.statusCode).toBe(200);
+      const up = await s.app.inject({
+        method: "POST",
+        url: "/api/v1/uploads?period=2021-06",
+        headers: {
+          authorization: `Bearer ${s.tokens.H1}`,
+          "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        },
+        payload: blank.rawPayload,
+      });
+      expect(up.statusCode).toBe(200);
+      expect(up.json().document).toMatchObject({ template: "jkfp-1", templateVersion: 1 });
+    });
+
+    it("a unit kind the definition does not name may not submit it", async () => {
+      const cty = await call("POST", "/validate", s.tokens.CTY, {
+        ...sampleDoc(CLEAN),
+        unit: "CTY",
+      });
+      expect(cty.statusCode).toBe(422);
+      expect(cty.json().error).toBe("template-not-reported");
+    });
+
+    it("a changed definition is version 2; a version-1 document still validates and consolidates", async () => {
+      const v2 = clone(SAMPLE);
+      v2.title = "{year}年健康扶贫领域作风问题专项治理自查整改情况统计表";
+      const r = await call("POST", "/templates", s.tokens.ADMIN, v2);
+      expect(r.statusCode).toBe(201);
+      expect(r.json()).toMatchObject({ id: "jkfp-1", version: 2, changed: true });
+      expect((await call("GET", "/templates/jkfp-1")).json()).toMatchObject({
+        version: 2,
+        title: v2.title,
+      });
+      const v1 = await call("POST", "/validate", s.tokens.H1, sampleDoc({ ...CLEAN, c4: 9 }, 1));
+      expect(v1.statusCode).toBe(200);
+      expect(v1.json().issues.map((i: { rule: string }) => i.rule)).toEqual(["jkfp-1.c4-le-c3"]);
+      const cons = await call(
+        "GET",
+        "/consolidated?template=jkfp-1&period=2021-06&unit=CTY",
+        s.tokens.CTY
+      );
+      expect(cons.json().sources).toHaveLength(1);
+      const later = await call("POST", "/submissions", s.tokens.H1, sampleDoc(CLEAN, 1, "2021-05"));
+      expect(later.statusCode).toBe(201);
+    });
+
+    it("another server process on the same database sees the installed table", async () => {
+      const other = await buildApp({
+        store: s.store,
+        templates: new TemplateRegistry(TEMPLATE_DEFINITIONS),
+        version: "t",
+        rateLimitPerMinute: 100000,
+      });
+      try {
+        const ids = (
+          (await other.inject({ method: "GET", url: "/api/v1/templates" })).json().templates as {
+            id: string;
+            version: number;
+          }[]
+        ).map((t) => `${t.id}@${t.version}`);
+        expect(ids).toContain("jkfp-1@2");
+      } finally {
+        await other.close();
+      }
+    });
+
+    it("retired: gone from the list, a new submission is 409 retired, history stays", async () => {
+      const before = await s.store.db
+        .selectFrom("submissions")
+        .select("id")
+        .where("template", "=", "jkfp-1")
+        .execute();
+      // A submission sent before the retirement, whose answer was lost on the way back.
+      const key = randomUUID();
+      const send = () =>
+        s.app.inject({
+          method: "POST",
+          url: "/api/v1/submissions",
+          headers: { authorization: `Bearer ${s.tokens.H1}`, "idempotency-key": key },
+          payload: sampleDoc(CLEAN, 2, "2021-03"),
+        });
+      const sent = await send();
+      expect(sent.statusCode).toBe(201);
+      before.push({ id: sent.json().id });
+      const r = await call("POST", "/templates/jkfp-1/retire", s.tokens.ADMIN);
+      expect(r.statusCode).toBe(200);
+      expect(await installedIds()).not.toContain("jkfp-1");
+      const refused = await call(
+        "POST",
+        "/submissions",
+        s.tokens.H1,
+        sampleDoc(CLEAN, 2, "2021-04")
+      );
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toEqual({ error: "retired" });
+      // Its retry after the retirement gets the first answer again, as any replay of a key does.
+      const replay = await send();
+      expect([replay.statusCode, replay.json().id]).toEqual([201, sent.json().id]);
+      const after = await s.store.db
+        .selectFrom("submissions")
+        .select("id")
+        .where("template", "=", "jkfp-1")
+        .execute();
+      expect(after).toHaveLength(before.length);
+      const cons = await call(
+        "GET",
+        "/consolidated?template=jkfp-1&period=2021-06&unit=CTY",
+        s.tokens.CTY
+      );
+      expect(cons.statusCode).toBe(200);
+      expect(cons.json().sources).toHaveLength(1);
+    });
+
+    it("retiring an unknown table is 404", async () => {
+      const r = await call("POST", "/templates/no-such/retire", s.tokens.ADMIN);
+      expect(r.statusCode).toBe(404);
+      expect(r.json()).toEqual({ error: "unknown-template" });
+    });
+  });
+});
