@@ -1,7 +1,8 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { compileTemplate, TemplateError, type CompiledTemplate } from "../core/template/compile";
 import { TemplateRegistry } from "../core/template/registry";
 import type { Database } from "./db/schema";
+import { hotReadsOf, TEMPLATES_SIGNATURE } from "./db/hot-reads";
 
 /**
  * Table definitions kept in the database, versioned. The database is the truth: every server
@@ -189,6 +190,21 @@ export async function syncRegistry(
   db: Kysely<Database>,
   registry: TemplateRegistry
 ): Promise<void> {
+  // Every request asks; only a changed signature reads the tables again (SQLite answers it on
+  // the read-only connection, never queuing behind the writer).
+  const fast = hotReadsOf(db);
+  const signature = fast
+    ? fast.templatesSignature()
+    : JSON.stringify((await sql.raw(TEMPLATES_SIGNATURE).execute(db)).rows[0]);
+  if (seen.get(registry) === signature) return;
+  await readRegistry(db, registry);
+  seen.set(registry, signature);
+}
+
+/** The signature each registry last caught up with. */
+const seen = new WeakMap<TemplateRegistry, string>();
+
+async function readRegistry(db: Kysely<Database>, registry: TemplateRegistry): Promise<void> {
   const rows = await db
     .selectFrom("templates")
     .select(["id", "version", "retired_at"])

@@ -14,6 +14,8 @@ export interface HotReads {
   chain(code: string): UnitsTable[];
   /** The documents (JSON) of the latest version of each period before `before`, oldest first. */
   history(unit: string, template: string, before: string): string[];
+  /** What changes whenever a table is installed, retired or taken back into use. */
+  templatesSignature(): string;
   close(): void;
 }
 
@@ -25,6 +27,12 @@ const CHAIN = `
     WHERE chain.depth < 31
   )
   SELECT units.* FROM chain JOIN units ON units.code = chain.code ORDER BY chain.depth`;
+
+/** Counts and latest instants of the installed tables: cheap to ask at every request. */
+export const TEMPLATES_SIGNATURE = `
+  SELECT COUNT(*) AS n, COUNT(retired_at) AS retired,
+         MAX(installed_at) AS installed_last, MAX(retired_at) AS retired_last
+  FROM templates`;
 
 export function sqliteHotReads(file: string): HotReads {
   const reader = new SQLite(file, { readonly: true, fileMustExist: true });
@@ -43,7 +51,9 @@ export function sqliteHotReads(file: string): HotReads {
        ORDER BY s.period`
     )
     .pluck();
+  const signature = reader.prepare<[], Record<string, unknown>>(TEMPLATES_SIGNATURE);
   return {
+    templatesSignature: () => JSON.stringify(signature.get()),
     token: (hash) => token.get(hash),
     unit: (code) => unit.get(code),
     chain: (code) => dedupe(chain.all(code)),
