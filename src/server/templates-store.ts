@@ -86,16 +86,7 @@ export async function importTemplate(
       t = compileTemplate({ ...(input as object), version: latest.version + 1 });
     }
     try {
-      await db
-        .insertInto("templates")
-        .values({
-          id: t.id,
-          version: t.version,
-          definition: JSON.stringify(t.def),
-          installed_at: now.toISOString(),
-          retired_at: null,
-        })
-        .execute();
+      await insertDefinition(db, t, now);
       return {
         id: t.id,
         version: t.version,
@@ -165,21 +156,30 @@ export async function seedTemplates(
   // Installation times a millisecond apart keep the pack's order in every listing.
   for (const [i, t] of pack.all().entries()) {
     try {
-      await db
-        .insertInto("templates")
-        .values({
-          id: t.id,
-          version: t.version,
-          definition: JSON.stringify(t.def),
-          installed_at: new Date(now.getTime() + i).toISOString(),
-          retired_at: null,
-        })
-        .execute();
+      await insertDefinition(db, t, new Date(now.getTime() + i));
     } catch (e) {
       // Another process seeding the same database at the same moment wrote it first.
       if (!isUniqueViolation(e)) throw e;
     }
   }
+}
+
+/** One version of a table, in use from `at`. */
+async function insertDefinition(
+  db: Kysely<Database>,
+  t: { id: string; version: number; def: unknown },
+  at: Date
+): Promise<void> {
+  await db
+    .insertInto("templates")
+    .values({
+      id: t.id,
+      version: t.version,
+      definition: JSON.stringify(t.def),
+      installed_at: at.toISOString(),
+      retired_at: null,
+    })
+    .execute();
 }
 
 /**
