@@ -3,6 +3,7 @@ import { describeFailure } from "../../src/client/failure";
 import { countChanges } from "../../src/core/sheet/diff";
 import { newIdempotencyKey } from "../../src/client/queue";
 import { templates } from "../../src/templates";
+import { readXlsx } from "../../src/xlsx/read";
 import { hospitalDoc } from "../helpers/documents";
 import type { TestServer } from "../helpers/server";
 import { useTestServer } from "../helpers/server-hooks";
@@ -100,4 +101,33 @@ it("accepted and stale are said in Chinese, naming what to do, never by their co
     cty.review({ unit: "H2", template: "stat-3", period: doc.period, decision: "accept" })
   );
   expect(describeFailure(nothing, "zh-CN")).toContain("尚未报送");
+});
+
+/**
+ * The bureau's 下载汇总表 with 只汇总已审核 ticked: the file must sum what the page shows (the
+ * accepted reports only), not every latest version.
+ */
+it("the consolidated .xlsx honours only-accepted, as the table on the page does", async () => {
+  const h1 = client("H1");
+  const cty = client("CTY");
+  const P = "2021-09";
+  await h1.submit(hospitalDoc({ period: P, c1: 5 }), newIdempotencyKey());
+  const h2 = hospitalDoc({ period: P, unit: "H2", c1: 7 });
+  await client("H2").submit(
+    { ...h2, rows: [{ ...h2.rows[0]!, key: "private.g1" }] },
+    newIdempotencyKey()
+  );
+  await cty.review({ unit: "H1", template: "stat-3", period: P, decision: "accept" });
+  const c1Of = async (blob: Blob): Promise<unknown> => {
+    const read = await readXlsx(Buffer.from(await blob.arrayBuffer()), {
+      templates: templates(),
+      unit: { code: "CTY", name: "示例县卫生健康局" },
+      period: P,
+      template: "stat-3",
+    });
+    if (!read.ok) throw new Error(read.message);
+    return read.doc.rows.find((r) => r.key === "all")?.cells.c1;
+  };
+  expect(await c1Of(await cty.consolidatedXlsx("stat-3", P, "CTY"))).toBe(5 + 7);
+  expect(await c1Of(await cty.consolidatedXlsx("stat-3", P, "CTY", { only: "accepted" }))).toBe(5);
 });
