@@ -190,6 +190,23 @@ export class ApiClient {
     return this.call("GET", `/consolidated?${q}`, consolidatedSchema);
   }
 
+  /** The consolidated table as .xlsx in the official layout, summing what `consolidated` sums. */
+  consolidatedXlsx(
+    template: string,
+    period: string,
+    unit: string,
+    opts: { only?: "accepted" } = {}
+  ): Promise<Blob> {
+    const q = new URLSearchParams({
+      template,
+      period,
+      unit,
+      format: "xlsx",
+      ...(opts.only ? { only: opts.only } : {}),
+    });
+    return this.download(`/consolidated?${q}`);
+  }
+
   /** Accepts or returns the latest version of a unit's report (a collector above the unit). */
   review(request: ReviewRequest): Promise<ReviewResult> {
     return this.call("POST", "/reviews", reviewResultSchema, request);

@@ -198,10 +198,16 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
           data-testid="board-xlsx"
           onClick={() =>
             void act("xlsx", async (period) => {
-              const blob = await client.download(
-                `/consolidated?${new URLSearchParams({ template: templateId, period, unit: unit.code, format: "xlsx" })}`
+              const blob = await client.consolidatedXlsx(
+                templateId,
+                period,
+                unit.code,
+                onlyAccepted ? { only: "accepted" } : {}
               );
-              save(blob, `${unit.name}-${reportTitle(t.def, period)} 汇总.xlsx`);
+              save(
+                blob,
+                `${unit.name}-${reportTitle(t.def, period)} ${onlyAccepted ? "汇总（仅已审核）" : "汇总"}.xlsx`
+              );
             })
           }
         >
