@@ -10,7 +10,8 @@ export function injectFetch(app: FastifyInstance) {
       headers: Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>)),
       payload: typeof init?.body === "string" ? init.body : undefined,
     });
-    return new Response(res.body, {
+    // The raw bytes: a file (.xlsx) read as text would arrive mangled.
+    return new Response(new Uint8Array(res.rawPayload), {
       status: res.statusCode,
       headers: { "content-type": String(res.headers["content-type"] ?? "application/json") },
     });
