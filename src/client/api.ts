@@ -20,6 +20,7 @@ import {
   type ReviewRequest,
   type ReviewResult,
   type Status,
+  type StoredSubmission,
 } from "../core/schema/api";
 import { issueSchema, sheetDocumentSchema } from "../core/schema/document";
 import type { SheetDocument } from "../core/schema/document";
@@ -256,18 +257,18 @@ export class ApiClient {
     return this.lock(unit, template, period, locked);
   }
 
+  /** One stored version with its document, issues and receipt fields. */
+  submission(id: string): Promise<StoredSubmission> {
+    return this.call("GET", `/submissions/${encodeURIComponent(id)}`, submissionSchema);
+  }
+
   /** The newest accepted version of a unit's report, or null when there is none. */
   async latest(unit: string, template: string, period: string): Promise<SheetDocument | null> {
     const q = new URLSearchParams({ unit, template, period });
     const list = await this.call("GET", `/submissions?${q}`, submissionListSchema);
     const newest = [...list.submissions].sort((a, b) => b.version - a.version)[0];
     if (!newest) return null;
-    const one = await this.call(
-      "GET",
-      `/submissions/${encodeURIComponent(newest.id)}`,
-      submissionSchema
-    );
-    return one.document;
+    return (await this.submission(newest.id)).document;
   }
 
   /** What a cumulative table starts from: last month's accepted values (none in January). */

@@ -15,14 +15,13 @@ import { useEffect, useState, type ReactElement } from "react";
 import type { ApiClient } from "../client/api";
 import { describeFailure } from "../client/failure";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
-import type { Diff, StatusEntry } from "../core/schema/api";
+import type { Diff, StatusEntry, StoredSubmission } from "../core/schema/api";
 import type { CompiledTemplate } from "../core/template/compile";
 import { REVIEW_STRINGS } from "../taskpane/reviewStrings";
 import { StateBadge } from "../taskpane/components/StateBadge";
 import { changesLine } from "./board";
 import { ExplanationList } from "./ExplanationList";
 import { PlanView } from "./PlanView";
-import { submissionOf, type StoredSubmission } from "./submissionOf";
 
 const useStyles = makeStyles({
   box: {
@@ -104,7 +103,7 @@ export function SubmissionView(props: {
     let live = true;
     setLoading(true);
     setError(null);
-    Promise.all([submissionOf(client, chosen), client.diff(chosen)])
+    Promise.all([client.submission(chosen), client.diff(chosen)])
       .then(([sub, diff]) => live && setShownVersion({ sub, diff }))
       .catch((e: unknown) => live && setError(describeFailure(e, "zh-CN")))
       .finally(() => live && setLoading(false));

@@ -39,6 +39,12 @@ it("review, status, diff, lock and coverage parse against the contract", async (
   const first = await h1.submit(v1, newIdempotencyKey());
   const second = await h1.submit(v2, newIdempotencyKey());
 
+  const stored = await cty.submission(second.id);
+  expect(stored).toMatchObject({ id: second.id, unit: "H1", version: 2, document: v2 });
+  expect((await refusal(client("H2").submission(second.id))).failure).toMatchObject({
+    kind: "http",
+    status: 403,
+  });
   const diff = await cty.diff(second.id);
   expect(diff.from).toEqual({ id: first.id, version: 1 });
   expect(diff.changes.length).toBe(countChanges(templates().get("stat-3")!, v1, v2));

@@ -93,6 +93,7 @@ export const submissionSchema = submissionSummarySchema.extend({
   document: sheetDocumentSchema,
   issues: z.array(issueSchema),
 });
+export type StoredSubmission = z.infer<typeof submissionSchema>;
 
 /**
  * How much of a consolidation is in: `expected` units must report the table in the period,
