@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Explanation, SheetDocument } from "../../src/core/schema/document";
+import { templates } from "../../src/templates";
+import { readXlsx } from "../../src/xlsx/read";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 const ROW = "public.g2";
 
@@ -197,5 +201,53 @@ describe.each(["sqlite", "postgres"] as const)("explanations and outliers on %s"
     expect(
       sent.json().issues.filter((i: { rule: string }) => i.rule === "explanation.required")
     ).toMatchObject([{ row: "private.g1", col: "c5", severity: "error" }]);
+  });
+
+  it("a stored version's .xlsx carries its 说明 as notes on their cells, and reads back to the same document", async () => {
+    expect(
+      (await call("POST", "/submissions", s.tokens.H1, stat3("2021-10", { c1: 10, c2: 4 })))
+        .statusCode
+    ).toBe(201);
+    const text = "9月多报了2次，本月更正";
+    const doc = stat3("2021-11", { c1: 8, c2: 4 }, [decrease("c1", text)]);
+    const sent = await call("POST", "/submissions", s.tokens.H1, doc);
+    expect(sent.statusCode).toBe(201);
+    const id = sent.json().id as string;
+
+    for (const [how, headers] of [
+      ["?format=xlsx", {}],
+      ["", { accept: XLSX_TYPE }],
+    ] as const) {
+      const r = await s.app.inject({
+        method: "GET",
+        url: `/api/v1/submissions/${id}${how}`,
+        headers: { authorization: `Bearer ${s.tokens.CTY}`, ...headers },
+      });
+      expect(r.statusCode).toBe(200);
+      expect(r.headers["content-type"]).toBe(XLSX_TYPE);
+      expect(decodeURIComponent(String(r.headers["content-disposition"]))).toContain("第1版.xlsx");
+      const read = await readXlsx(r.rawPayload, {
+        templates: templates(),
+        unit: { code: "H1", name: "示例县人民医院" },
+        period: "2021-11",
+        template: "stat-3",
+      });
+      if (!read.ok) throw new Error(read.message);
+      expect(read.doc.explanations).toEqual([decrease("c1", text)]);
+      expect(read.doc.rows.find((x) => x.key === ROW)?.cells).toMatchObject({ c1: 8, c2: 4 });
+    }
+
+    // The file is the figures of H1: its sibling, an admin and nobody get none of it.
+    for (const token of [s.tokens.H2, s.tokens.ADMIN, "nope"]) {
+      const r = await s.app.inject({
+        method: "GET",
+        url: `/api/v1/submissions/${id}?format=xlsx`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect([401, 403]).toContain(r.statusCode);
+      expect(r.headers["content-type"]).toMatch(/json/);
+    }
+    const odd = await call("GET", `/submissions/${id}?format=pdf`, s.tokens.CTY);
+    expect(odd.statusCode).toBe(400);
   });
 });
