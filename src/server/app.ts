@@ -3,7 +3,7 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
-import { periodSchema } from "../core/schema/document";
+import { periodSchema, type SheetDocument } from "../core/schema/document";
 import { TemplateRegistry } from "../core/template/registry";
 import type { Store } from "./db/connect";
 import { consolidate } from "../core/consolidate";
@@ -25,7 +25,7 @@ import { BODY_TIMEOUT_MS, limitBodyTime, requireTokenFirst } from "./request-gua
 import { registerTemplateRoutes } from "./template-routes";
 import { seedTemplates, syncRegistry } from "./templates-store";
 import type { TokenInfo } from "./tokens";
-import { ancestry, getUnit } from "./units";
+import { ancestry, getUnit, tierOf } from "./units";
 
 export interface AppOptions {
   store: Store;
@@ -259,6 +259,34 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           lock: await lockStateOf(db, c.unit.code, c.t.id, c.period),
         };
       });
+      /**
+       * One stored version in the official layout, its 说明 as notes on their cells (review.md), so
+       * what was sent can be opened in Excel as it was sent.
+       */
+      const sendVersionXlsx = async (
+        reply: FastifyReply,
+        doc: SheetDocument,
+        version: number
+      ): Promise<FastifyReply> => {
+        const t = templates.get(doc.template, doc.templateVersion);
+        const unit = await getUnit(db, doc.unit);
+        if (!t || !unit) return reply.status(404).send({ error: "not-found" });
+        const plan = layoutPlan(t, {
+          period: doc.period,
+          unit: { code: unit.code, name: unit.name },
+          tier: t.def.tierLocked ? tierOf(unit) : null,
+          listRows: listRowsOf(t, doc),
+        });
+        const file = await writeXlsx(plan, { doc });
+        const name = encodeURIComponent(`${unit.name}-${plan.sheetName}-第${version}版.xlsx`);
+        return reply
+          .header("content-type", XLSX_TYPE)
+          .header(
+            "content-disposition",
+            `attachment; filename="submission.xlsx"; filename*=UTF-8''${name}`
+          )
+          .send(file);
+      };
       api.get("/consolidated", async (req, reply) => {
         const c = await collectorOf(req, reply);
         if (!c) return reply;
@@ -355,6 +383,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         if (!row) return reply.status(404).send({ error: "not-found" });
         if (!(await mayRead(token, row.unit)))
           return reply.status(403).send({ error: "forbidden" });
+        const document = JSON.parse(row.document) as SheetDocument;
+        const format = (req.query as { format?: unknown }).format;
+        if (format === "xlsx" || (req.headers.accept ?? "").includes(XLSX_TYPE))
+          return sendVersionXlsx(reply, document, row.version);
+        if (format !== undefined && format !== "json")
+          return reply.status(400).send({ error: "bad-request", detail: "format: json or xlsx" });
         return {
           id: row.id,
           unit: row.unit,
@@ -363,7 +397,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           version: row.version,
           receivedAt: row.received_at,
           onTime: row.on_time === 1,
-          document: JSON.parse(row.document),
+          document,
           issues: JSON.parse(row.issues),
         };
       });

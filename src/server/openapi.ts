@@ -152,9 +152,16 @@ export function openApiDocument(version: string): Record<string, unknown> {
       "/submissions/{id}": {
         get: {
           security: auth,
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string" } },
+            { ...q("format", false), schema: { type: "string", enum: ["json", "xlsx"] } },
+          ],
           responses: {
-            200: { description: "the stored document, its issues and receipt fields" },
+            200: {
+              description:
+                "the stored document, its issues and receipt fields; or (Accept or format=xlsx) that version in the official layout as .xlsx, its 说明 as cell notes",
+            },
+            400: err("format other than json or xlsx"),
             403: err("forbidden"),
             404: err("not found"),
           },
