@@ -223,6 +223,17 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
     },
   },
   {
+    // The same access as GET /submissions/:id: the file is the same figures.
+    name: "GET /submissions/:id?format=xlsx (H1's)",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 200,
+      admin: 403,
+    },
+  },
+  {
     // The same access as GET /submissions/:id.
     name: "GET /submissions/:id/diff (H1's)",
     codes: {
@@ -374,6 +385,12 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
         return s.app.inject({
           method: "GET",
           url: "/api/v1/locks?template=stat-3&period=2021-06&unit=H1",
+          headers,
+        });
+      case "GET /submissions/:id?format=xlsx (H1's)":
+        return s.app.inject({
+          method: "GET",
+          url: `/api/v1/submissions/${h1Submission}?format=xlsx`,
           headers,
         });
       case "GET /submissions/:id/diff (H1's)":
