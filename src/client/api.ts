@@ -262,6 +262,11 @@ export class ApiClient {
     return this.call("GET", `/submissions/${encodeURIComponent(id)}`, submissionSchema);
   }
 
+  /** One stored version as .xlsx in the official layout, its 说明 as cell notes. */
+  submissionXlsx(id: string): Promise<Blob> {
+    return this.download(`/submissions/${encodeURIComponent(id)}?format=xlsx`);
+  }
+
   /** The newest accepted version of a unit's report, or null when there is none. */
   async latest(unit: string, template: string, period: string): Promise<SheetDocument | null> {
     const q = new URLSearchParams({ unit, template, period });

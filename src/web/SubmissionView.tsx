@@ -22,6 +22,8 @@ import { StateBadge } from "../taskpane/components/StateBadge";
 import { changesLine } from "./board";
 import { ExplanationList } from "./ExplanationList";
 import { PlanView } from "./PlanView";
+import { reportTitle } from "../core/template/labels";
+import { save } from "./download";
 
 const useStyles = makeStyles({
   box: {
@@ -75,6 +77,19 @@ export function SubmissionView(props: {
   );
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [downloading, setDownloading] = useState(false);
+  /** The version shown, as the .xlsx it was sent as (its 说明 as cell notes). */
+  const download = (sub: StoredSubmission): void => {
+    setDownloading(true);
+    setError(null);
+    client
+      .submissionXlsx(sub.id)
+      .then((blob) =>
+        save(blob, `${entry.name}-${reportTitle(template.def, period)} 第${sub.version}版.xlsx`)
+      )
+      .catch((e: unknown) => setError(describeFailure(e, "zh-CN")))
+      .finally(() => setDownloading(false));
+  };
 
   useEffect(() => {
     let live = true;
@@ -168,11 +183,23 @@ export function SubmissionView(props: {
       )}
       {shownVersion && plan && (
         <>
-          <Text weight="semibold" data-testid="changes-line">
-            {shownVersion.diff.from
-              ? changesLine(shownVersion.diff.to.version, changes.length)
-              : `第 ${shownVersion.diff.to.version} 版（首次报送）`}
-          </Text>
+          <div className={s.row}>
+            <Text weight="semibold" data-testid="changes-line">
+              {shownVersion.diff.from
+                ? changesLine(shownVersion.diff.to.version, changes.length)
+                : `第 ${shownVersion.diff.to.version} 版（首次报送）`}
+            </Text>
+            <Button
+              size="small"
+              disabled={downloading}
+              aria-busy={downloading}
+              icon={downloading ? <Spinner size="extra-tiny" /> : undefined}
+              onClick={() => download(shownVersion.sub)}
+              data-testid="submission-xlsx"
+            >
+              下载本版（.xlsx）
+            </Button>
+          </div>
           {headerChanges.length > 0 && (
             <ul className={s.list} data-testid="header-changes">
               {headerChanges.map((c) => (

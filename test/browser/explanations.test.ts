@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { addMonths, shanghaiDate } from "../../src/core/periods";
 import { templates } from "../../src/templates";
+import { readXlsx } from "../../src/xlsx/read";
 import type { CliServer } from "../helpers/cli-server";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
@@ -128,7 +130,10 @@ it("the pane's 说明 under a cumulative decrease survives reopening, is sent, a
   await context.close();
 
   // The county bureau's web page: the board marks the unit, the 说明 shows beside its cell.
-  const bureau = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const bureau = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
   const bp = await bureau.newPage();
   bp.setDefaultTimeout(20_000);
   await bp.goto(`${server.base}/web`);
@@ -145,5 +150,22 @@ it("the pane's 说明 under a cumulative decrease survives reopening, is sent, a
   expect(await row.locator('[data-testid="explanation-text"]').textContent()).toBe(TEXT);
   expect(await row.textContent()).toContain("警示教育活动");
   await bp.screenshot({ path: join(SHOTS, "explanation-board.png"), fullPage: true });
+
+  // 下载本版: the version as the .xlsx it was sent as, the 说明 a note on its cell.
+  await bp.locator('tr[data-unit="DEMO-H02"] [data-testid="open-submission"]').click();
+  await bp.getByTestId("changes-line").waitFor();
+  const [file] = await Promise.all([
+    bp.waitForEvent("download"),
+    bp.getByTestId("submission-xlsx").click(),
+  ]);
+  expect(file.suggestedFilename()).toMatch(/第1版\.xlsx$/);
+  const read = await readXlsx(readFileSync((await file.path())!), {
+    templates: templates(),
+    unit: { code: "DEMO-H02", name: "示例县中医医院" },
+    period: PERIOD,
+    template: "stat-3",
+  });
+  if (!read.ok) throw new Error(read.message);
+  expect(read.doc.explanations).toEqual(stored.document.explanations);
   await bureau.close();
 }, 240_000);
