@@ -23,7 +23,7 @@ import {
   type StoredSubmission,
 } from "../core/schema/api";
 import { issueSchema, sheetDocumentSchema } from "../core/schema/document";
-import type { SheetDocument } from "../core/schema/document";
+import type { Issue, SheetDocument } from "../core/schema/document";
 import { previousPeriod } from "../core/periods";
 
 /** Why a request did not give its answer. */
@@ -57,6 +57,8 @@ const uploadSchema = z.object({
   document: sheetDocumentSchema,
   issues: z.array(issueSchema.extend({ address: z.string().nullable() })),
 });
+
+const validationSchema = z.object({ issues: z.array(issueSchema) });
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -255,6 +257,15 @@ export class ApiClient {
   /** The name the pages used before `lock`; the same call. */
   setLock(unit: string, template: string, period: string, locked: boolean): Promise<void> {
     return this.lock(unit, template, period, locked);
+  }
+
+  /**
+   * The server's check of a document (stores nothing): the engine's issues with what only the
+   * server holds, the unit's stored previous month and its history (history.outlier).
+   */
+  async validate(doc: SheetDocument, phase: "fill" | "submit"): Promise<Issue[]> {
+    const q = new URLSearchParams({ phase });
+    return (await this.call("POST", `/validate?${q}`, validationSchema, doc)).issues;
   }
 
   /** One stored version with its document, issues and receipt fields. */

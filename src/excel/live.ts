@@ -13,6 +13,9 @@ import type { SheetListeners } from "./sheet-io";
 /** Waits between tries of a read that met cell-edit mode (an Excel that ignores delayForCellEdit). */
 const CELL_EDIT_RETRY_MS = [50, 100, 200, 400, 800];
 
+/** The server's comparison of a cell with the unit's own history (review.md "Outliers"). */
+const HISTORY_RULE = "history.outlier";
+
 /**
  * One bound sheet as the task pane sees it: the shadow model of its cells, fed by
  * Worksheet.onChanged, and whether its layout is still the official one. Typing costs no round
@@ -175,12 +178,13 @@ export class LiveSheet {
     const structural = ev.changeType !== "RangeEdited";
     if (this.stale || structural || this.touchesLayout(area)) {
       await this.refresh();
+      this.changed();
       return;
     }
     const single = area.r1 === area.r2 && area.c1 === area.c2;
     if (this.caps.details && single && ev.details) {
       if (this.model.apply(area.r1, area.c1, [[ev.details.valueAfter as SheetValue]]))
-        this.changed();
+        this.changed(area);
       return;
     }
     if (area.r1 >= this.plan.rowCount || area.c1 >= this.plan.colCount) return;
@@ -194,7 +198,7 @@ export class LiveSheet {
       await context.sync();
       return range.values as SheetValue[][];
     });
-    if (this.model.apply(area.r1, area.c1, values)) this.changed();
+    if (this.model.apply(area.r1, area.c1, values)) this.changed(area);
   }
 
   /**
@@ -215,10 +219,30 @@ export class LiveSheet {
     }
   }
 
-  /** A user edit: the server's old verdict no longer describes the sheet. */
-  private changed(): void {
-    this.serverIssues = [];
+  /**
+   * A user edit: the server's old verdict no longer describes the sheet. Its comparisons with the
+   * unit's own history depend on their cell alone, so those of cells outside the edit stay until
+   * the server answers again (they would otherwise blink away at every keystroke).
+   */
+  private changed(area?: Area): void {
+    const outlier = new Set(
+      this.serverIssues
+        .filter((i) => i.rule === HISTORY_RULE && !this.within(i, area))
+        .map((i) => `${i.row}|${i.col}`)
+    );
+    this.serverIssues = this.serverIssues.filter(
+      (i) =>
+        (i.rule === HISTORY_RULE || i.rule === "explanation.required") &&
+        outlier.has(`${i.row}|${i.col}`)
+    );
     this.notify();
+  }
+
+  /** Whether an issue's cell lies in an edited area (no area: the whole sheet). */
+  private within(i: Issue, area: Area | undefined): boolean {
+    if (!area) return true;
+    const at = this.model.cellOf(i);
+    return !!at && at.r >= area.r1 && at.r <= area.r2 && at.c >= area.c1 && at.c <= area.c2;
   }
 
   /** Reads the whole sheet again (one round trip): after rows were inserted or a label typed over. */

@@ -49,6 +49,11 @@ export const STRINGS = {
     noIssuesChecked: "校验通过，可以报送。",
     liveHint: "输入时即时检查；点击“校验”按报送要求检查全部内容。",
     checkedHint: "已按报送要求检查；修改后列表会随时更新。",
+    historyPending: "正在与本单位历史数据比对…",
+    historyOffline:
+      "未能与本单位历史数据比对（离线）；再次点击“校验”时重试，报送时服务器仍会比对。",
+    historyRefused: "服务器未能比对本单位历史数据；报送时服务器仍会比对。",
+    historyNotSignedIn: "未连接服务器：未与本单位历史数据比对，报送时服务器会比对。",
     unknownTemplate: (name: string) => `工作表“${name}”使用了本加载项不认识的表样版本。`,
     selectCell: "定位到单元格",
     explanation: "说明",
@@ -142,6 +147,13 @@ export const STRINGS = {
     noIssuesChecked: "The check passed: ready to submit.",
     liveHint: "Checked as you type; Check applies the submission rules to everything.",
     checkedHint: "Checked with the submission rules; the list follows your edits.",
+    historyPending: "Comparing with your unit's own history…",
+    historyOffline:
+      "Not compared with your unit's own history (offline); Check tries again, and the server compares at submission.",
+    historyRefused:
+      "The server could not compare with your unit's own history; it still compares at submission.",
+    historyNotSignedIn:
+      "Not connected: not compared with your unit's own history; the server compares at submission.",
     unknownTemplate: (name: string) =>
       `Sheet "${name}" uses a layout version this add-in does not know.`,
     selectCell: "Go to the cell",

@@ -60,6 +60,11 @@ export class SheetModel {
     return changed;
   }
 
+  /** Grows with every change of a value or an option: an answer computed at an older one is stale. */
+  get version(): number {
+    return this.revision;
+  }
+
   setOptions(opts: ModelOptions): void {
     this.opts = { ...this.opts, ...opts };
     this.revision++;

@@ -23,6 +23,7 @@ import { countChanges } from "../../core/sheet/diff";
 import type { Connection } from "../connection";
 import { REVIEW_STRINGS } from "../reviewStrings";
 import { useReview } from "../useReview";
+import { useHistoryCheck } from "../useHistoryCheck";
 import { ConfirmDialog } from "./ReviewDialog";
 import { SheetReview } from "./SheetReview";
 
@@ -100,6 +101,20 @@ export function SheetPanel(props: {
     }
     return new Promise<boolean>((resolve) => setAsk({ last, changes, resolve }));
   };
+  // Outliers against the unit's own stored months: only the server holds them.
+  const history = useHistoryCheck(
+    live,
+    connection?.client ?? null,
+    props.checked ? "submit" : "fill"
+  );
+  const historyLine = (() => {
+    if (!live.template.def.cumulative) return null;
+    const state = history?.state;
+    if (!state || state.kind === "off") return props.checked ? t.historyNotSignedIn : null;
+    if (state.kind === "pending") return t.historyPending;
+    if (state.kind === "failed") return state.offline ? t.historyOffline : t.historyRefused;
+    return null;
+  })();
   const local: Issue[] = live.model.issues(props.checked ? "submit" : "fill");
   // The server's verdict on the last submission, until the sheet changes; never twice the same.
   const seen = new Set(local.map((i) => `${i.rule}|${i.row}|${i.col}`));
@@ -179,6 +194,7 @@ export function SheetPanel(props: {
             void act("check", async () => {
               await session.validateAll(live.sheetId);
               props.onChecked();
+              history?.checkNow("submit");
             })
           }
           data-testid="check"
@@ -246,6 +262,11 @@ export function SheetPanel(props: {
         </Caption1>
       )}
       <Caption1 className={s.hint}>{props.checked ? t.checkedHint : t.liveHint}</Caption1>
+      {historyLine && (
+        <Caption1 className={s.hint} data-testid="history-check">
+          {historyLine}
+        </Caption1>
+      )}
       <div aria-live="polite" data-testid="issues">
         {issues.length === 0 ? (
           <Text data-testid="no-issues">{props.checked ? t.noIssuesChecked : t.noIssues}</Text>
