@@ -58,6 +58,40 @@ describe("expression language", () => {
     expect(() => parseExpr(src)).toThrow(re);
   });
 
+  // A run-time table comes from an administrator's file: an expression that would only be
+  // refused by the stack running out (or pass at install and overflow inside a request) has a
+  // bound of its own, named in the message, and the message does not repeat a huge source.
+  it.each([
+    [
+      "3,000 nested parentheses",
+      `${"(".repeat(3000)}c1${")".repeat(3000)} >= 0`,
+      /nests deeper than 64/,
+    ],
+    ["20,000 unary minus", `${"-".repeat(20000)}c1 >= 0`, /longer than 1000 characters/],
+    [
+      "a 400-term sum",
+      `${Array.from({ length: 400 }, () => "c1").join(" + ")} >= 0`,
+      /longer than 1000|nests deeper than 64/,
+    ],
+    ["100 nested minus within the length", `${"-".repeat(100)}c1 >= 0`, /nests deeper than 64/],
+  ])("refuses %s with the bound it passes, not a stack overflow", (_what, src, re) => {
+    let error: unknown;
+    try {
+      parseExpr(src);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ExprError);
+    expect((error as Error).message).toMatch(re);
+    expect((error as Error).message).not.toMatch(/call stack/i);
+    expect((error as Error).message.length).toBeLessThan(300);
+  });
+
+  it("takes an expression at the bounds", () => {
+    const deep = `${"(".repeat(60)}c1${")".repeat(60)} >= 0`;
+    expect(() => parseExpr(deep)).not.toThrow();
+  });
+
   it("translates to Excel with only the parentheses Excel needs", () => {
     const refs = { ref: (n: string) => n.toUpperCase().replace("C", "X") };
     expect(toExcel(parseExpr("c12 + c13 + c14"), refs)).toBe("X12+X13+X14");
