@@ -118,6 +118,19 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         /jkfp-1/,
       ],
       [
+        "a check nested 300 deep (bounded, not by the stack)",
+        (d) => (d.rules[0]!.check = `${"(".repeat(300)}c2${")".repeat(300)} <= c1`),
+        "/rules/0/check",
+        /nests deeper than 64 levels/,
+      ],
+      [
+        "a check of 20,000 terms",
+        (d) =>
+          (d.rules[0]!.check = `${Array.from({ length: 20000 }, () => "c1").join(" + ")} >= 0`),
+        "/rules/0/check",
+        /longer than 1000 characters/,
+      ],
+      [
         "an unknown row in a computed row",
         (d) => ((d.rows as { computed?: string }[])[0]!.computed = "public + nobody"),
         "/rows/0/computed",

@@ -9,7 +9,7 @@ export class ExprError extends Error {
     message: string,
     readonly source: string
   ) {
-    super(`${message} in "${source}"`);
+    super(`${message} in "${source.length > 80 ? `${source.slice(0, 80)}…` : source}"`);
     this.name = "ExprError";
   }
 }
@@ -75,14 +75,48 @@ function convert(node: JsepNode, source: string): Expr {
   }
 }
 
+/**
+ * Bounds of one expression. Run-time tables come from an administrator's file: every parse,
+ * compile and evaluation walks the tree recursively, so its depth is bounded here, well inside the
+ * stack of a request, instead of by a stack overflow (the official tables stay under 80 characters
+ * and 6 levels).
+ */
+export const MAX_EXPR_LENGTH = 1000;
+export const MAX_EXPR_DEPTH = 64;
+
+function depthOf(e: Expr): number {
+  switch (e.kind) {
+    case "bin":
+      return 1 + Math.max(depthOf(e.left), depthOf(e.right));
+    case "un":
+      return 1 + depthOf(e.arg);
+    case "call":
+      return 1 + Math.max(0, ...e.args.map(depthOf));
+    default:
+      return 1;
+  }
+}
+
 /** Parses a rule or computed-cell expression. Throws ExprError naming the problem. */
 export function parseExpr(source: string): Expr {
   if (source.trim() === "") throw new ExprError("syntax error: empty expression", source);
+  if (source.length > MAX_EXPR_LENGTH)
+    throw new ExprError(`an expression is longer than ${MAX_EXPR_LENGTH} characters`, source);
+  // Parentheses nest before jsep recurses into them: counted first.
+  let open = 0;
+  for (const ch of source) {
+    open += ch === "(" ? 1 : ch === ")" ? -1 : 0;
+    if (open > MAX_EXPR_DEPTH)
+      throw new ExprError(`an expression nests deeper than ${MAX_EXPR_DEPTH} levels`, source);
+  }
   let tree: JsepNode;
   try {
     tree = jsep(source);
   } catch (e) {
     throw new ExprError(`syntax error: ${(e as Error).message}`, source);
   }
-  return convert(tree, source);
+  const expr = convert(tree, source);
+  if (depthOf(expr) > MAX_EXPR_DEPTH)
+    throw new ExprError(`an expression nests deeper than ${MAX_EXPR_DEPTH} levels`, source);
+  return expr;
 }
