@@ -249,5 +249,20 @@ describe.each(["sqlite", "postgres"] as const)("explanations and outliers on %s"
     }
     const odd = await call("GET", `/submissions/${id}?format=pdf`, s.tokens.CTY);
     expect(odd.statusCode).toBe(400);
+
+    // An Accept that lists the type with q=0 refuses it (RFC 9110): JSON, for both routes.
+    const refusing = `${XLSX_TYPE};q=0, application/json`;
+    for (const url of [
+      `/api/v1/submissions/${id}`,
+      "/api/v1/consolidated?template=stat-3&period=2021-11&unit=CTY",
+    ]) {
+      const r = await s.app.inject({
+        method: "GET",
+        url,
+        headers: { authorization: `Bearer ${s.tokens.CTY}`, accept: refusing },
+      });
+      expect(r.statusCode).toBe(200);
+      expect(r.headers["content-type"]).toMatch(/json/);
+    }
   });
 });
