@@ -11,7 +11,7 @@ import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
 import { clientAddress } from "./client-address";
-import { registerFileRoutes } from "./file-routes";
+import { acceptsXlsx, registerFileRoutes, XLSX_TYPE } from "./file-routes";
 import { registerInputChecks } from "./input-checks";
 import { registerJsonParser } from "./json-body";
 import { diffRoute } from "./diffs";
@@ -59,8 +59,6 @@ declare module "fastify" {
     token: TokenInfo | null;
   }
 }
-
-const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { db } = opts.store;
@@ -296,7 +294,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         const doc =
           result?.doc ??
           consolidate(c.t, { code: c.unit.code, name: c.unit.name }, c.period, []).doc;
-        const wantsXlsx = c.format === "xlsx" || (req.headers.accept ?? "").includes(XLSX_TYPE);
+        const wantsXlsx = c.format === "xlsx" || acceptsXlsx(req.headers.accept);
         if (!wantsXlsx)
           return {
             document: doc,
@@ -385,7 +383,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           return reply.status(403).send({ error: "forbidden" });
         const document = JSON.parse(row.document) as SheetDocument;
         const format = (req.query as { format?: unknown }).format;
-        if (format === "xlsx" || (req.headers.accept ?? "").includes(XLSX_TYPE))
+        if (format === "xlsx" || acceptsXlsx(req.headers.accept))
           return sendVersionXlsx(reply, document, row.version);
         if (format !== undefined && format !== "json")
           return reply.status(400).send({ error: "bad-request", detail: "format: json or xlsx" });

@@ -16,6 +16,16 @@ import type { TokenInfo } from "./tokens";
 import { getUnit, tierOf } from "./units";
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** Whether an Accept header asks for the .xlsx type; an entry with q=0 refuses it (RFC 9110). */
+export function acceptsXlsx(accept: string | undefined): boolean {
+  return (accept ?? "").split(",").some((entry) => {
+    const [type, ...params] = entry.split(";").map((x) => x.trim().toLowerCase());
+    if (type !== XLSX_TYPE) return false;
+    const q = params.find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
 /** An official table is well under 1 MB; the upload route alone takes up to 5 MB. */
 const UPLOAD_LIMIT = 5 * 1024 * 1024;
 const LEDGER_BLANK_ROWS = 20;
