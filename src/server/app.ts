@@ -11,7 +11,7 @@ import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
 import { clientAddress } from "./client-address";
-import { acceptsXlsx, registerFileRoutes, XLSX_TYPE } from "./file-routes";
+import { acceptsXlsx, registerFileRoutes, sendXlsx } from "./file-routes";
 import { registerInputChecks } from "./input-checks";
 import { registerJsonParser } from "./json-body";
 import { diffRoute } from "./diffs";
@@ -275,15 +275,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           tier: t.def.tierLocked ? tierOf(unit) : null,
           listRows: listRowsOf(t, doc),
         });
-        const file = await writeXlsx(plan, { doc });
-        const name = encodeURIComponent(`${unit.name}-${plan.sheetName}-第${version}版.xlsx`);
-        return reply
-          .header("content-type", XLSX_TYPE)
-          .header(
-            "content-disposition",
-            `attachment; filename="submission.xlsx"; filename*=UTF-8''${name}`
-          )
-          .send(file);
+        return sendXlsx(
+          reply,
+          await writeXlsx(plan, { doc }),
+          "submission.xlsx",
+          `${unit.name}-${plan.sheetName}-第${version}版.xlsx`
+        );
       };
       api.get("/consolidated", async (req, reply) => {
         const c = await collectorOf(req, reply);
@@ -309,15 +306,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           listRows,
           coverageLine: coverageLine(coverage, c.only),
         });
-        const file = await writeXlsx(plan, { doc });
-        const name = encodeURIComponent(`${c.unit.name}-${plan.sheetName}.xlsx`);
-        return reply
-          .header("content-type", XLSX_TYPE)
-          .header(
-            "content-disposition",
-            `attachment; filename="consolidated.xlsx"; filename*=UTF-8''${name}`
-          )
-          .send(file);
+        return sendXlsx(
+          reply,
+          await writeXlsx(plan, { doc }),
+          "consolidated.xlsx",
+          `${c.unit.name}-${plan.sheetName}.xlsx`
+        );
       });
       const lockDeps = {
         db,

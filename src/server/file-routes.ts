@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { a1 } from "../core/layout/address";
@@ -16,6 +16,25 @@ import type { TokenInfo } from "./tokens";
 import { getUnit, tierOf } from "./units";
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/**
+ * Sends an .xlsx as a download: an ASCII name for old clients, the Chinese one (单位-表名.xlsx) in
+ * filename* (RFC 6266) for the rest.
+ */
+export function sendXlsx(
+  reply: FastifyReply,
+  file: Buffer,
+  asciiName: string,
+  name: string
+): FastifyReply {
+  return reply
+    .header("content-type", XLSX_TYPE)
+    .header(
+      "content-disposition",
+      `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`
+    )
+    .send(file);
+}
 
 /** Whether an Accept header asks for the .xlsx type; an entry with q=0 refuses it (RFC 9110). */
 export function acceptsXlsx(accept: string | undefined): boolean {
@@ -95,15 +114,12 @@ export function registerFileRoutes(
       tier: t.def.tierLocked ? tierOf(unit) : null,
       listRows,
     });
-    const file = await writeXlsx(plan);
-    const name = encodeURIComponent(`${unit.name}-${plan.sheetName}.xlsx`);
-    return reply
-      .header("content-type", XLSX_TYPE)
-      .header(
-        "content-disposition",
-        `attachment; filename="template.xlsx"; filename*=UTF-8''${name}`
-      )
-      .send(file);
+    return sendXlsx(
+      reply,
+      await writeXlsx(plan),
+      "template.xlsx",
+      `${unit.name}-${plan.sheetName}.xlsx`
+    );
   });
 
   api.post("/uploads", async (req, reply) => {
