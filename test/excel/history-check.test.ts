@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { ApiClient, ApiError } from "../../src/client/api";
 import { a1 } from "../../src/core/layout/address";
 import type { Issue, SheetDocument } from "../../src/core/schema/document";
@@ -6,6 +5,7 @@ import { HISTORY_CHECK_DELAY_MS, HistoryCheck, type Delay } from "../../src/task
 import { injectFetch } from "../client/inject-fetch";
 import { HIGHEST_LEVEL } from "../excel-host/host";
 import { hospitalDoc } from "../helpers/documents";
+import { storeVersion } from "../helpers/stored";
 import type { TestServer } from "../helpers/server";
 import { useTestServer } from "../helpers/server-hooks";
 import { openHost } from "./setup";
@@ -68,23 +68,7 @@ async function seedHistory(): Promise<void> {
     total += inc;
     const period = `2020-${String(m + 1).padStart(2, "0")}`;
     const doc = hospitalDoc({ period, rest: (i) => (i === 4 ? total : 0) });
-    await server.store.db
-      .insertInto("submissions")
-      .values({
-        id: randomUUID(),
-        unit: "H1",
-        template: "stat-3",
-        template_version: 1,
-        period,
-        version: 1,
-        received_at: new Date().toISOString(),
-        on_time: 1,
-        document: JSON.stringify(doc),
-        issues: "[]",
-        token_id: "seed",
-        remote_addr: "test",
-      })
-      .execute();
+    await storeVersion(server.store.db, doc);
   }
 }
 

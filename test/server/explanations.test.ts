@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { storeVersion } from "../helpers/stored";
 import type { Explanation, SheetDocument } from "../../src/core/schema/document";
 import { templates } from "../../src/templates";
 import { readXlsx } from "../../src/xlsx/read";
@@ -67,26 +68,7 @@ describe.each(["sqlite", "postgres"] as const)("explanations and outliers on %s"
       payload: body === undefined ? undefined : JSON.stringify(body),
     });
 
-  /** Stores a document as accepted, past the API (history months long before the test period). */
-  const seed = async (doc: SheetDocument, version = 1): Promise<void> => {
-    await s.store.db
-      .insertInto("submissions")
-      .values({
-        id: randomUUID(),
-        unit: doc.unit,
-        template: doc.template,
-        template_version: 1,
-        period: doc.period,
-        version,
-        received_at: new Date().toISOString(),
-        on_time: 1,
-        document: JSON.stringify(doc),
-        issues: "[]",
-        token_id: "seed",
-        remote_addr: "test",
-      })
-      .execute();
-  };
+  const seed = (doc: SheetDocument, version = 1) => storeVersion(s.store.db, doc, version);
 
   it("a cumulative decrease without a 说明 is refused with explanation.required on its cell; with one it is stored, returned and audited", async () => {
     expect(
