@@ -59,17 +59,27 @@ function childTotalRow(t: CompiledTemplate, child: ChildDocument): RowDoc {
 
 function sumRows(t: CompiledTemplate, children: readonly ChildDocument[]): RowDoc[] {
   const inputCols = t.columns.filter((c) => !c.computed);
+  // Each child's rows by key, once (the first row of a key, as a search would find): a city sums
+  // 100 counties × every input cell.
+  const byKey = children.map((c) => {
+    const m = new Map<string, RowDoc["cells"]>();
+    for (const r of c.doc.rows) if (!m.has(r.key)) m.set(r.key, r.cells);
+    return m;
+  });
   return t.inputRowKeys.map((key) => {
+    const rowOf = byKey.map((m) => m.get(key));
     const cells: Record<string, unknown> = {};
     for (const col of inputCols) {
       if (col.numeric) {
         let sum = 0;
-        for (const c of children) sum += num(c.doc.rows.find((r) => r.key === key)?.cells[col.key]);
+        for (const r of rowOf) sum += num(r?.[col.key]);
         cells[col.key] = col.type === "amount" ? round2(sum) : sum;
       } else {
-        const notes = children.flatMap((c) => {
-          const v = c.doc.rows.find((r) => r.key === key)?.cells[col.key];
-          return typeof v === "string" && v.trim() ? [`${c.unit.name}：${v.trim()}`] : [];
+        const notes: string[] = [];
+        rowOf.forEach((r, i) => {
+          const v = r?.[col.key];
+          if (typeof v === "string" && v.trim())
+            notes.push(`${children[i]!.unit.name}：${v.trim()}`);
         });
         if (notes.length) cells[col.key] = notes.join("；").slice(0, col.maxLength ?? 200);
       }
