@@ -30,15 +30,18 @@ export function App({ locale }: { locale: Locale }): ReactElement {
 
 /**
  * A chunk that cannot be fetched (the network dropped while the pane opened) says so instead of
- * leaving the pane blank; reopening the pane fetches it again.
+ * leaving the pane blank; reopening the pane fetches it again. Any other error goes on up as
+ * before: it is a fault, not a download.
  */
-class ChunkFailure extends Component<{ locale: Locale; children: ReactNode }, { failed: boolean }> {
-  override state = { failed: false };
-  static getDerivedStateFromError(): { failed: boolean } {
-    return { failed: true };
+class ChunkFailure extends Component<{ locale: Locale; children: ReactNode }, { error: unknown }> {
+  override state: { error: unknown } = { error: null };
+  static getDerivedStateFromError(error: unknown): { error: unknown } {
+    return { error };
   }
   override render(): ReactNode {
-    if (!this.state.failed) return this.props.children;
+    const { error } = this.state;
+    if (!error) return this.props.children;
+    if ((error as Error).name !== "ChunkLoadError") throw error;
     const t = STRINGS[this.props.locale];
     return (
       <main style={{ padding: 12 }}>
