@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../core/schema/messages";
 import {
   consolidatedSchema,
   diffSchema,
@@ -55,7 +56,7 @@ export class ApiError extends Error {
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const uploadSchema = z.object({
   document: sheetDocumentSchema,
-  issues: z.array(issueSchema.extend({ address: z.string().nullable() })),
+  issues: z.array(z.extend(issueSchema, { address: z.nullable(z.string()) })),
 });
 
 const validationSchema = z.object({ issues: z.array(issueSchema) });
@@ -74,7 +75,7 @@ export class ApiClient {
   private async call<T>(
     method: string,
     path: string,
-    schema: z.ZodType<T>,
+    schema: z.ZodMiniType<T>,
     body?: unknown,
     headers: Record<string, string> = {}
   ): Promise<T> {

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../core/schema/messages";
 import { TemplateRegistry } from "../core/template/registry";
 import { TEMPLATE_DEFINITIONS } from "../templates";
 

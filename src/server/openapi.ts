@@ -26,7 +26,7 @@ const q = (name: string, required = true) => ({
 });
 
 export function openApiDocument(version: string): Record<string, unknown> {
-  const schema = (s: z.ZodType) =>
+  const schema = (s: z.core.$ZodType) =>
     z.toJSONSchema(s, { target: "draft-2020-12", unrepresentable: "any" });
   return {
     openapi: "3.1.0",

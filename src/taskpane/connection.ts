@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../core/schema/messages";
 import { ApiClient } from "../client/api";
 import { SubmissionQueue, type QueueStorage } from "../client/queue";
 import type { Me } from "../core/schema/api";
@@ -11,7 +12,10 @@ import type { Tier } from "../core/schema/template";
 const KEY = "tianbao.connection";
 const QUEUE_KEY = "tianbao.queue";
 
-const storedSchema = z.object({ serverUrl: z.string().url(), token: z.string().min(1) });
+const storedSchema = z.object({
+  serverUrl: z.string().check(z.url()),
+  token: z.string().check(z.minLength(1)),
+});
 export type StoredConnection = z.infer<typeof storedSchema>;
 
 export function defaultServerUrl(): string {

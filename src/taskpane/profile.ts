@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../core/schema/messages";
 import { tierSchema } from "../core/schema/template";
 
 /**
@@ -6,11 +7,11 @@ import { tierSchema } from "../core/schema/template";
  * storage of the add-in (never in the workbook, which is e-mailed around).
  */
 export const profileSchema = z.object({
-  code: z.string().max(64).default(""),
-  name: z.string().max(200).default(""),
-  tier: tierSchema.nullable().default(null),
+  code: z._default(z.string().check(z.maxLength(64)), ""),
+  name: z._default(z.string().check(z.maxLength(200)), ""),
+  tier: z._default(z.nullable(tierSchema), null),
   /** stat-1: the units listed, "CODE name" per line. */
-  units: z.string().max(20_000).default(""),
+  units: z._default(z.string().check(z.maxLength(20_000)), ""),
 });
 export type Profile = z.infer<typeof profileSchema>;
 

@@ -7,6 +7,7 @@ export const STRINGS = {
     opening: "正在读取工作簿…",
     openFailed: "无法读取工作簿",
     retry: "重试",
+    loadFailed: "填报的程序未能下载完整，请检查网络后关闭并重新打开任务窗格。",
     insertSection: "插入报表",
     template: "统计表",
     period: "月份",
@@ -101,6 +102,8 @@ export const STRINGS = {
     opening: "Reading the workbook…",
     openFailed: "The workbook could not be read",
     retry: "Retry",
+    loadFailed:
+      "Tianbao's program did not download completely: check the network, then close and reopen the pane.",
     insertSection: "Insert a table",
     template: "Table",
     period: "Month",

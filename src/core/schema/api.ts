@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "./messages";
 import { issueSchema, periodSchema, sheetDocumentSchema } from "./document";
 
 /**
@@ -12,21 +13,21 @@ export const unitSchema = z.object({
   code: z.string(),
   name: z.string(),
   kind: z.enum(["bureau", "department", "hospital"]),
-  parent: z.string().nullable(),
-  ownership: z.enum(["public", "private"]).nullable(),
-  grade: z.enum(["1", "2", "3"]).nullable(),
-  activeFrom: z.string().nullable().optional(),
-  activeTo: z.string().nullable().optional(),
+  parent: z.nullable(z.string()),
+  ownership: z.nullable(z.enum(["public", "private"])),
+  grade: z.nullable(z.enum(["1", "2", "3"])),
+  activeFrom: z.optional(z.nullable(z.string())),
+  activeTo: z.optional(z.nullable(z.string())),
 });
 export type ApiUnit = z.infer<typeof unitSchema>;
 
-export const meSchema = z.object({ role: roleSchema, unit: unitSchema.nullable() });
+export const meSchema = z.object({ role: roleSchema, unit: z.nullable(unitSchema) });
 export type Me = z.infer<typeof meSchema>;
 
 export const errorSchema = z.object({
   error: z.string(),
-  detail: z.string().optional(),
-  issues: z.array(issueSchema).optional(),
+  detail: z.optional(z.string()),
+  issues: z.optional(z.array(issueSchema)),
 });
 export type ApiErrorBody = z.infer<typeof errorSchema>;
 
@@ -45,24 +46,24 @@ export const statusEntrySchema = z.object({
   state: reviewStateSchema,
   late: z.boolean(),
   dueDate: z.string(),
-  version: z.number().int().nullable(),
-  receivedAt: z.string().nullable(),
+  version: z.nullable(z.number().check(z.int())),
+  receivedAt: z.nullable(z.string()),
   /** The reason of the return, while the report is `returned`. */
-  reason: z.string().nullable(),
+  reason: z.nullable(z.string()),
   /** When the latest version was accepted or returned, null while not reviewed. */
-  reviewedAt: z.string().nullable(),
-  submissionId: z.string().nullable().optional(),
+  reviewedAt: z.nullable(z.string()),
+  submissionId: z.optional(z.nullable(z.string())),
   /** Explanations (说明) the latest version carries (review.md); absent from older servers. */
-  explained: z.number().int().nonnegative().default(0),
+  explained: z._default(z.number().check(z.int(), z.nonnegative()), 0),
 });
 export type StatusEntry = z.infer<typeof statusEntrySchema>;
 
 /** Whether a report is locked, and by which unit (that unit or one above it holds the lock). */
 export const lockStateSchema = z.object({
   locked: z.boolean(),
-  by: z.string().nullable(),
-  byName: z.string().nullable(),
-  at: z.string().nullable(),
+  by: z.nullable(z.string()),
+  byName: z.nullable(z.string()),
+  at: z.nullable(z.string()),
 });
 export type LockState = z.infer<typeof lockStateSchema>;
 
@@ -81,15 +82,15 @@ export const submissionSummarySchema = z.object({
   unit: z.string(),
   template: z.string(),
   period: periodSchema,
-  version: z.number().int().positive(),
+  version: z.number().check(z.int(), z.positive()),
   receivedAt: z.string(),
   onTime: z.boolean(),
 });
-export const receiptSchema = submissionSummarySchema.extend({ warnings: z.array(issueSchema) });
+export const receiptSchema = z.extend(submissionSummarySchema, { warnings: z.array(issueSchema) });
 export type Receipt = z.infer<typeof receiptSchema>;
 
 export const submissionListSchema = z.object({ submissions: z.array(submissionSummarySchema) });
-export const submissionSchema = submissionSummarySchema.extend({
+export const submissionSchema = z.extend(submissionSummarySchema, {
   document: sheetDocumentSchema,
   issues: z.array(issueSchema),
 });
@@ -100,16 +101,16 @@ export type StoredSubmission = z.infer<typeof submissionSchema>;
  * `submitted` have any stored version, `accepted` are in state accepted.
  */
 export const coverageSchema = z.object({
-  expected: z.number().int().nonnegative(),
-  submitted: z.number().int().nonnegative(),
-  accepted: z.number().int().nonnegative(),
+  expected: z.number().check(z.int(), z.nonnegative()),
+  submitted: z.number().check(z.int(), z.nonnegative()),
+  accepted: z.number().check(z.int(), z.nonnegative()),
 });
 export type Coverage = z.infer<typeof coverageSchema>;
 
 export const consolidatedSchema = z.object({
   document: sheetDocumentSchema,
-  sources: z.array(z.object({ unit: z.string(), version: z.number().int() }).passthrough()),
-  statusCounts: z.record(z.string(), z.number()).optional(),
+  sources: z.array(z.looseObject({ unit: z.string(), version: z.number().check(z.int()) })),
+  statusCounts: z.optional(z.record(z.string(), z.number())),
   coverage: coverageSchema,
 });
 export type Consolidated = z.infer<typeof consolidatedSchema>;
@@ -123,11 +124,11 @@ export const lockSchema = z.object({
 
 /** What an uploaded file is, as far as its binding sheet or its title tells. */
 export const fileFactsSchema = z.object({
-  template: z.string().optional(),
-  period: z.string().optional(),
-  unit: z.string().optional(),
+  template: z.optional(z.string()),
+  period: z.optional(z.string()),
+  unit: z.optional(z.string()),
   /** The year of the title, when the file carries no month. */
-  year: z.number().int().optional(),
+  year: z.optional(z.number().check(z.int())),
 });
 export type FileFacts = z.infer<typeof fileFactsSchema>;
 
@@ -136,40 +137,41 @@ export const fileMismatchSchema = z.object({
   error: z.literal("file-mismatch"),
   expected: z.object({ template: z.string(), period: z.string(), unit: z.string() }),
   found: fileFactsSchema,
-  message: z.string().optional(),
+  message: z.optional(z.string()),
 });
 export type FileMismatch = z.infer<typeof fileMismatchSchema>;
 
 /** POST /reviews: a collector above the report's unit accepts or returns its latest version. */
 export const reviewRequestSchema = z
-  .object({
-    unit: z.string().min(1).max(64),
-    template: z.string().min(1).max(64),
+  .strictObject({
+    unit: z.string().check(z.minLength(1), z.maxLength(64)),
+    template: z.string().check(z.minLength(1), z.maxLength(64)),
     period: periodSchema,
     decision: z.enum(["accept", "return"]),
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
     /** The version the reviewer looked at; a newer one stored meanwhile makes the review stale. */
-    version: z.number().int().positive().optional(),
+    version: z.optional(z.number().check(z.int(), z.positive())),
   })
-  .strict()
-  .superRefine((r, ctx) => {
-    const reason = r.reason?.trim() ?? "";
-    if (r.decision === "return" && (reason.length < 1 || [...reason].length > REASON_MAX))
-      ctx.addIssue({
-        code: "custom",
-        path: ["reason"],
-        message: `a return needs a reason of 1–${REASON_MAX} characters`,
-      });
-  });
+  .check(
+    z.superRefine((r, ctx) => {
+      const reason = r.reason?.trim() ?? "";
+      if (r.decision === "return" && (reason.length < 1 || [...reason].length > REASON_MAX))
+        ctx.addIssue({
+          code: "custom",
+          path: ["reason"],
+          message: `a return needs a reason of 1–${REASON_MAX} characters`,
+        });
+    })
+  );
 export type ReviewRequest = z.infer<typeof reviewRequestSchema>;
 
 export const reviewResultSchema = z.object({
   unit: z.string(),
   template: z.string(),
   period: periodSchema,
-  version: z.number().int().positive(),
+  version: z.number().check(z.int(), z.positive()),
   state: z.enum(["returned", "accepted"]),
-  reason: z.string().nullable(),
+  reason: z.nullable(z.string()),
   reviewedAt: z.string(),
   /** The reviewing unit (the collector's). */
   reviewer: z.string(),
@@ -177,7 +179,10 @@ export const reviewResultSchema = z.object({
 export type ReviewResult = z.infer<typeof reviewResultSchema>;
 
 /** 409 of POST /reviews: a newer version arrived after the one judged. */
-export const staleSchema = z.object({ error: z.literal("stale"), latest: z.number().int() });
+export const staleSchema = z.object({
+  error: z.literal("stale"),
+  latest: z.number().check(z.int()),
+});
 
 /** One changed cell: an input cell, or a header field with row "header". Blank is null. */
 export const cellChangeSchema = z.object({
@@ -193,8 +198,8 @@ export type CellChange = z.infer<typeof cellChangeSchema>;
  * with nothing has `from: null` and lists every non-blank input as a change.
  */
 export const diffSchema = z.object({
-  from: z.object({ id: z.string(), version: z.number().int() }).nullable(),
-  to: z.object({ id: z.string(), version: z.number().int() }),
+  from: z.nullable(z.object({ id: z.string(), version: z.number().check(z.int()) })),
+  to: z.object({ id: z.string(), version: z.number().check(z.int()) }),
   changes: z.array(cellChangeSchema),
 });
 export type Diff = z.infer<typeof diffSchema>;

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "./messages";
 import { severitySchema } from "./template";
 
 /**
@@ -7,7 +8,9 @@ import { severitySchema } from "./template";
  */
 export type CellValue = number | string | boolean | null;
 
-export const periodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a period is YYYY-MM");
+export const periodSchema = z
+  .string()
+  .check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a period is YYYY-MM"));
 
 /** Header values are read leniently (a phone written as a number is still a phone); see headerText. */
 export const headerSchema = z.record(z.string(), z.unknown());
@@ -21,7 +24,7 @@ export interface SheetHeader {
 }
 
 export const rowDocSchema = z.object({
-  key: z.string().min(1).max(128),
+  key: z.string().check(z.minLength(1), z.maxLength(128)),
   // Any JSON value: a wrong kind of value is a cell-level issue (cell.type), never a schema failure.
   cells: z.record(z.string(), z.unknown()),
 });
@@ -32,30 +35,28 @@ export interface RowDoc {
 
 /** An explanation (说明) of a warning, keyed by the warning's rule and cell (review.md "Explanations"). */
 export const EXPLANATION_MAX = 500;
-export const explanationSchema = z
-  .object({
-    rule: z.string().min(1).max(64),
-    row: z.string().min(1).max(128),
-    col: z.string().min(1).max(64),
-    text: z
-      .string()
-      .refine((t) => t.trim().length > 0, "an explanation says something (not blank)")
-      .refine(
-        (t) => [...t].length <= EXPLANATION_MAX,
-        `an explanation is at most ${EXPLANATION_MAX} characters`
-      ),
-  })
-  .strict();
+export const explanationSchema = z.strictObject({
+  rule: z.string().check(z.minLength(1), z.maxLength(64)),
+  row: z.string().check(z.minLength(1), z.maxLength(128)),
+  col: z.string().check(z.minLength(1), z.maxLength(64)),
+  text: z.string().check(
+    z.refine((t) => t.trim().length > 0, "an explanation says something (not blank)"),
+    z.refine(
+      (t) => [...t].length <= EXPLANATION_MAX,
+      `an explanation is at most ${EXPLANATION_MAX} characters`
+    )
+  ),
+});
 export type Explanation = z.infer<typeof explanationSchema>;
 export const explanationsSchema = z.array(explanationSchema);
 
 const documentFields = {
-  template: z.string().min(1).max(64),
-  templateVersion: z.number().int().positive(),
+  template: z.string().check(z.minLength(1), z.maxLength(64)),
+  templateVersion: z.number().check(z.int(), z.positive()),
   period: periodSchema,
-  unit: z.string().min(1).max(64),
-  header: headerSchema.default({}),
-  explanations: explanationsSchema.optional(),
+  unit: z.string().check(z.minLength(1), z.maxLength(64)),
+  header: z._default(headerSchema, {}),
+  explanations: z.optional(explanationsSchema),
 };
 
 /** The whole sheet document (for OpenAPI and clients). */
@@ -94,7 +95,7 @@ export const issueSchema = z.object({
   row: z.string(),
   col: z.string(),
   message: z.string(),
-  related: z.array(z.object({ row: z.string(), col: z.string() })).optional(),
+  related: z.optional(z.array(z.object({ row: z.string(), col: z.string() }))),
 });
 export type Issue = z.infer<typeof issueSchema>;
 

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "./messages";
 
 /** Shape of a template definition (src/templates/*.json). Meaning is checked by compileTemplate. */
 
@@ -6,36 +7,38 @@ export const cellTypeSchema = z.enum(["count", "amount", "text", "enum", "date"]
 export type CellType = z.infer<typeof cellTypeSchema>;
 
 /** An upper bound of a count or amount (cell.too-large); below 10^12 whole numbers and cents stay exact. */
-const boundSchema = z.number().positive().max(1e12);
+const boundSchema = z.number().check(z.positive(), z.lte(1e12));
 
-export const localizedSchema = z.object({ "zh-CN": z.string().min(1), "en-US": z.string().min(1) });
+const text = () => z.string().check(z.minLength(1));
+
+export const localizedSchema = z.object({ "zh-CN": text(), "en-US": text() });
 export type Localized = z.infer<typeof localizedSchema>;
 
 const keySchema = z
   .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_.-]*$/,
-    "a key starts with a letter and holds letters, digits, _ . -"
+  .check(
+    z.regex(
+      /^[A-Za-z][A-Za-z0-9_.-]*$/,
+      "a key starts with a letter and holds letters, digits, _ . -"
+    )
   );
 
-export const columnSchema = z
-  .object({
-    key: keySchema,
-    label: z.string().min(1),
-    group: z.string().min(1).optional(),
-    type: cellTypeSchema,
-    computed: z.string().min(1).optional(),
-    required: z.boolean().optional(),
-    unique: z.boolean().optional(),
-    maxLength: z.number().int().positive().optional(),
-    /** Overrides the template's bound for the column's type. */
-    max: boundSchema.optional(),
-    options: z.array(z.string().min(1)).min(1).optional(),
-    blankMeans: z.string().min(1).optional(),
-    numbered: z.boolean().optional(),
-    width: z.number().positive().max(255).optional(),
-  })
-  .strict();
+export const columnSchema = z.strictObject({
+  key: keySchema,
+  label: text(),
+  group: z.optional(text()),
+  type: cellTypeSchema,
+  computed: z.optional(text()),
+  required: z.optional(z.boolean()),
+  unique: z.optional(z.boolean()),
+  maxLength: z.optional(z.number().check(z.int(), z.positive())),
+  /** Overrides the template's bound for the column's type. */
+  max: z.optional(boundSchema),
+  options: z.optional(z.array(text()).check(z.minLength(1))),
+  blankMeans: z.optional(text()),
+  numbered: z.optional(z.boolean()),
+  width: z.optional(z.number().check(z.positive(), z.lte(255))),
+});
 export type ColumnDef = z.infer<typeof columnSchema>;
 
 export const tierSchema = z.enum([
@@ -50,70 +53,62 @@ export type Tier = z.infer<typeof tierSchema>;
 /** The six hospital tiers in the official row order. */
 export const TIERS: readonly Tier[] = tierSchema.options;
 
-export const rowSchema = z
-  .object({
-    key: keySchema,
-    label: z.array(z.string().min(1)),
-    computed: z.string().min(1).optional(),
-    tier: tierSchema.optional(),
-    fixedCells: z.record(z.string(), z.string()).optional(),
-  })
-  .strict();
+export const rowSchema = z.strictObject({
+  key: keySchema,
+  label: z.array(text()),
+  computed: z.optional(text()),
+  tier: z.optional(tierSchema),
+  fixedCells: z.optional(z.record(z.string(), z.string())),
+});
 export type RowDef = z.infer<typeof rowSchema>;
 
 export const severitySchema = z.enum(["error", "warning"]);
 export type Severity = z.infer<typeof severitySchema>;
 
-export const ruleSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9-]+\.[a-z0-9.-]+$/, 'a rule id is "<template>.<name>"'),
-    severity: severitySchema,
-    /** row: per input row, identifiers are column keys; column: per column of `each`, identifiers are row keys; unique: `on` unique across input rows. */
-    scope: z.enum(["row", "column", "unique"]).default("row"),
-    check: z.string().min(1).optional(),
-    /** Expands the rule once per item, bound to the identifier `$`. */
-    each: z.array(keySchema).min(1).optional(),
-    /** The cell the issue is reported on: a column key (row scope), a row key (column scope); `$` for the item of `each`. */
-    on: z.string().min(1),
-    message: localizedSchema,
-  })
-  .strict();
+export const ruleSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z0-9-]+\.[a-z0-9.-]+$/, 'a rule id is "<template>.<name>"')),
+  severity: severitySchema,
+  /** row: per input row, identifiers are column keys; column: per column of `each`, identifiers are row keys; unique: `on` unique across input rows. */
+  scope: z._default(z.enum(["row", "column", "unique"]), "row"),
+  check: z.optional(text()),
+  /** Expands the rule once per item, bound to the identifier `$`. */
+  each: z.optional(z.array(keySchema).check(z.minLength(1))),
+  /** The cell the issue is reported on: a column key (row scope), a row key (column scope); `$` for the item of `each`. */
+  on: text(),
+  message: localizedSchema,
+});
 export type RuleDef = z.input<typeof ruleSchema>;
 
-export const templateSchema = z
-  .object({
-    $comment: z.string().optional(),
-    id: z.string().regex(/^[a-z0-9-]+$/),
-    version: z.number().int().positive(),
-    shortName: localizedSchema,
-    title: z.string().min(1),
-    /** The seed's label printed above the title (附件1, 附表): which attachment of its document the table is. */
-    attachmentLabel: z.string().min(1).optional(),
-    parameters: z.record(z.string(), z.string()).optional(),
-    reporters: z.array(z.enum(["bureau", "department", "hospital"])).min(1),
-    dueDay: z.number().int().min(1).max(28),
-    cumulative: z.boolean(),
-    consolidation: z.enum(["sum", "rows", "append"]),
-    rowMode: z.enum(["fixed", "list"]),
-    listKey: z.enum(["unit", "serial"]).optional(),
-    tierLocked: z.boolean(),
-    /** The largest plausible count and amount (万元) of the table: above it is cell.too-large. */
-    max: z.object({ count: boundSchema, amount: boundSchema }).partial().strict().optional(),
-    columnNumbers: z.enum(["plain", "paren", "none"]),
-    stub: z
-      .object({
-        header: z.string().min(1),
-        width: z.number().int().min(1).max(4),
-        numbering: z.boolean().optional(),
-      })
-      .strict(),
-    columns: z.array(columnSchema).min(1),
-    rows: z.array(rowSchema),
-    rules: z.array(ruleSchema),
-    /** Warnings (builtin or of this template) that need an explanation (说明) at submission. */
-    explanationRequired: z.array(z.string().min(1)).optional(),
-    notes: z.array(z.string()),
-  })
-  .strict();
+export const templateSchema = z.strictObject({
+  $comment: z.optional(z.string()),
+  id: z.string().check(z.regex(/^[a-z0-9-]+$/)),
+  version: z.number().check(z.int(), z.positive()),
+  shortName: localizedSchema,
+  title: text(),
+  /** The seed's label printed above the title (附件1, 附表): which attachment of its document the table is. */
+  attachmentLabel: z.optional(text()),
+  parameters: z.optional(z.record(z.string(), z.string())),
+  reporters: z.array(z.enum(["bureau", "department", "hospital"])).check(z.minLength(1)),
+  dueDay: z.number().check(z.int(), z.gte(1), z.lte(28)),
+  cumulative: z.boolean(),
+  consolidation: z.enum(["sum", "rows", "append"]),
+  rowMode: z.enum(["fixed", "list"]),
+  listKey: z.optional(z.enum(["unit", "serial"])),
+  tierLocked: z.boolean(),
+  /** The largest plausible count and amount (万元) of the table: above it is cell.too-large. */
+  max: z.optional(z.partial(z.strictObject({ count: boundSchema, amount: boundSchema }))),
+  columnNumbers: z.enum(["plain", "paren", "none"]),
+  stub: z.strictObject({
+    header: text(),
+    width: z.number().check(z.int(), z.gte(1), z.lte(4)),
+    numbering: z.optional(z.boolean()),
+  }),
+  columns: z.array(columnSchema).check(z.minLength(1)),
+  rows: z.array(rowSchema),
+  rules: z.array(ruleSchema),
+  /** Warnings (builtin or of this template) that need an explanation (说明) at submission. */
+  explanationRequired: z.optional(z.array(text())),
+  notes: z.array(z.string()),
+});
 export type TemplateDef = z.input<typeof templateSchema>;
 export type TemplateParsed = z.output<typeof templateSchema>;

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../schema/messages";
 import { explanationSchema, periodSchema } from "../schema/document";
 import { tierSchema } from "../schema/template";
 
@@ -9,30 +10,35 @@ import { tierSchema } from "../schema/template";
 export const bindingSchema = z.object({
   v: z.literal(1),
   /** Random; names the binding in the workbook's settings. */
-  id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
-  template: z.string().min(1).max(64),
-  templateVersion: z.number().int().positive(),
+  id: z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/)),
+  template: z.string().check(z.minLength(1), z.maxLength(64)),
+  templateVersion: z.number().check(z.int(), z.positive()),
   period: periodSchema,
-  unit: z.object({ code: z.string().min(1).max(64), name: z.string().max(200) }).nullable(),
-  tier: tierSchema.nullable(),
+  unit: z.nullable(
+    z.object({
+      code: z.string().check(z.minLength(1), z.maxLength(64)),
+      name: z.string().check(z.maxLength(200)),
+    })
+  ),
+  tier: z.nullable(tierSchema),
   /** The layout plan's fingerprint at insertion: a different plan means a different layout. */
   fingerprint: z.string(),
   /** List templates: the rows laid out (stat-1 unit codes and names; ledger serials). */
-  listRows: z.array(z.object({ key: z.string(), name: z.string().optional() })).optional(),
+  listRows: z.optional(z.array(z.object({ key: z.string(), name: z.optional(z.string()) }))),
   /** Where the sheet was at the last look (ExcelApi below 1.12 finds its sheet by these). */
-  sheetId: z.string().optional(),
-  sheetName: z.string().optional(),
+  sheetId: z.optional(z.string()),
+  sheetName: z.optional(z.string()),
   /** The server's answer to the last submission of this sheet. */
-  receipt: z
-    .object({
+  receipt: z.optional(
+    z.object({
       submissionId: z.string(),
-      version: z.number().int(),
+      version: z.number().check(z.int()),
       at: z.string(),
-      onTime: z.boolean().optional(),
+      onTime: z.optional(z.boolean()),
     })
-    .optional(),
+  ),
   /** The 说明 typed beside warnings, kept here until the sheet is sent (closing Excel loses nothing). */
-  explanations: z.array(explanationSchema).optional(),
+  explanations: z.optional(z.array(explanationSchema)),
 });
 export type Binding = z.infer<typeof bindingSchema>;
 

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { Locale } from "../i18n";
 import { DEFAULT_LOCALE } from "../i18n";
 import {
