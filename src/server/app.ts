@@ -324,11 +324,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       api.get("/locks", lockStateRoute(lockDeps));
       api.post(
         "/reviews",
-        reviewRoute({ db, templates: opts.templates, remoteAddr: clientAddress, now: opts.now })
+        reviewRoute({ db, templates, remoteAddr: clientAddress, now: opts.now })
       );
       api.get<{ Params: { id: string } }>(
         "/submissions/:id/diff",
-        diffRoute({ db, templates: opts.templates, mayRead })
+        diffRoute({ db, templates, mayRead })
       );
       api.get<{ Querystring: { unit?: string; template?: string; period?: string } }>(
         "/submissions",
