@@ -131,6 +131,59 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         /longer than 1000 characters/,
       ],
       [
+        // c1 = c2, c2 = c3, …: the cycle check walked it by recursion and overflowed the stack (500).
+        "computed columns standing on one another 10,000 deep (bounded, not by the stack)",
+        (d) => {
+          d.columns = Array.from({ length: 10000 }, (_, i) => ({
+            key: `c${i + 1}`,
+            label: "问题",
+            type: "count",
+            ...(i < 9999 ? { computed: `c${i + 2}` } : {}),
+          }));
+          d.rules = [];
+        },
+        "/columns/0/computed",
+        /64/,
+      ],
+      [
+        // c1 = c2 + c2, c2 = c3 + c3, …: a rule reading c1 wrote out 2^39 terms and the server ran
+        // out of memory on the next /validate of any unit.
+        "computed columns that double at every step",
+        (d) => {
+          d.columns = Array.from({ length: 40 }, (_, i) => ({
+            key: `c${i + 1}`,
+            label: "问题",
+            type: "count",
+            ...(i < 39 ? { computed: `c${i + 2} + c${i + 2}` } : {}),
+          }));
+          d.rules = [
+            {
+              id: "jkfp-1.c1-ge-0",
+              severity: "error",
+              check: "c1 >= 0",
+              on: "c1",
+              message: { "zh-CN": "合计不能为负", "en-US": "negative" },
+            },
+          ];
+        },
+        "/columns/29/computed",
+        /1000 terms/,
+      ],
+      [
+        // Installed, its blank .xlsx, its versions' and its consolidation's were 500s (ExcelJS throws).
+        "more columns than a worksheet holds",
+        (d) => {
+          d.columns = Array.from({ length: 16384 }, (_, i) => ({
+            key: `c${i + 1}`,
+            label: "问题",
+            type: "count",
+          }));
+          d.rules = [];
+        },
+        "/columns",
+        /16384/,
+      ],
+      [
         "an unknown row in a computed row",
         (d) => ((d.rows as { computed?: string }[])[0]!.computed = "public + nobody"),
         "/rows/0/computed",
