@@ -409,4 +409,48 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
       expect(r.json()).toEqual({ error: "unknown-template" });
     });
   });
+
+  it("a version stored before a bound it breaks leaves the server answering, and a fixed definition installs over it", async () => {
+    // As an older release stored it: computed columns 100 deep, written straight into the table.
+    const old = clone(SAMPLE);
+    old.id = "old-chain";
+    old.rules = [];
+    old.columns = Array.from({ length: 100 }, (_, i) => ({
+      key: `c${i + 1}`,
+      label: "问题",
+      type: "count",
+      ...(i < 99 ? { computed: `c${i + 2}` } : {}),
+    }));
+    await s.store.db
+      .insertInto("templates")
+      .values({
+        id: "old-chain",
+        version: 1,
+        definition: JSON.stringify(old),
+        installed_at: new Date().toISOString(),
+        retired_at: null,
+      })
+      .execute();
+    expect((await call("GET", "/health")).statusCode).toBe(200);
+    expect(await installedIds()).not.toContain("old-chain");
+    const other = await buildApp({
+      store: s.store,
+      templates: new TemplateRegistry(TEMPLATE_DEFINITIONS),
+      version: "t",
+      rateLimitPerMinute: 100000,
+    });
+    try {
+      expect((await other.inject({ method: "GET", url: "/api/v1/health" })).statusCode).toBe(200);
+    } finally {
+      await other.close();
+    }
+    const fixed = clone(old);
+    fixed.columns = fixed.columns.slice(-3).map((c, i) => ({ ...c, key: `c${i + 1}` }));
+    delete fixed.columns[2]!.computed;
+    fixed.columns[0]!.computed = "c2";
+    fixed.columns[1]!.computed = "c3";
+    const r = await call("POST", "/templates", s.tokens.ADMIN, fixed);
+    expect([r.statusCode, r.json().version]).toEqual([201, 2]);
+    expect(await installedIds()).toContain("old-chain");
+  });
 });
