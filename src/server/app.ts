@@ -124,6 +124,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: "not-found" }));
 
   const requireToken = (req: FastifyRequest): TokenInfo | null => req.token;
+  /** format= in the query is what was asked for; the Accept header decides only without it. */
+  const wantsXlsxOf = (format: unknown, accept: string | undefined): boolean =>
+    format === undefined ? acceptsXlsx(accept) : format === "xlsx";
 
   /** Whether a token may read a unit's data: its own unit, or a collector of an ancestor. */
   const mayRead = async (token: TokenInfo, unit: string): Promise<boolean> => {
@@ -291,7 +294,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         const doc =
           result?.doc ??
           consolidate(c.t, { code: c.unit.code, name: c.unit.name }, c.period, []).doc;
-        const wantsXlsx = c.format === "xlsx" || acceptsXlsx(req.headers.accept);
+        const wantsXlsx = wantsXlsxOf(c.format, req.headers.accept);
         if (!wantsXlsx)
           return {
             document: doc,
@@ -324,11 +327,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       api.get("/locks", lockStateRoute(lockDeps));
       api.post(
         "/reviews",
-        reviewRoute({ db, templates: opts.templates, remoteAddr: clientAddress, now: opts.now })
+        reviewRoute({ db, templates, remoteAddr: clientAddress, now: opts.now })
       );
       api.get<{ Params: { id: string } }>(
         "/submissions/:id/diff",
-        diffRoute({ db, templates: opts.templates, mayRead })
+        diffRoute({ db, templates, mayRead })
       );
       api.get<{ Querystring: { unit?: string; template?: string; period?: string } }>(
         "/submissions",
@@ -377,10 +380,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           return reply.status(403).send({ error: "forbidden" });
         const document = JSON.parse(row.document) as SheetDocument;
         const format = (req.query as { format?: unknown }).format;
-        if (format === "xlsx" || acceptsXlsx(req.headers.accept))
-          return sendVersionXlsx(reply, document, row.version);
-        if (format !== undefined && format !== "json")
+        if (format !== undefined && format !== "json" && format !== "xlsx")
           return reply.status(400).send({ error: "bad-request", detail: "format: json or xlsx" });
+        if (wantsXlsxOf(format, req.headers.accept))
+          return sendVersionXlsx(reply, document, row.version);
         return {
           id: row.id,
           unit: row.unit,

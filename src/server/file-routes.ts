@@ -17,6 +17,10 @@ import { getUnit, tierOf } from "./units";
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/** RFC 8187 ext-value: encodeURIComponent leaves ' ( ) * and !, of which attr-char allows only !. */
+const extValue = (s: string): string =>
+  encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 /**
  * Sends an .xlsx as a download: an ASCII name for old clients, the Chinese one (单位-表名.xlsx) in
  * filename* (RFC 6266) for the rest.
@@ -31,7 +35,7 @@ export function sendXlsx(
     .header("content-type", XLSX_TYPE)
     .header(
       "content-disposition",
-      `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`
+      `attachment; filename="${asciiName}"; filename*=UTF-8''${extValue(name)}`
     )
     .send(file);
 }

@@ -5,9 +5,13 @@ import { addMonths, formatPeriod, shanghaiDate } from "../core/periods";
 export const FIRST_PERIOD = "2000-01";
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-/** NUL (PostgreSQL cannot store it) or a surrogate without its pair (not text at all). */
-// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
-const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * NUL (PostgreSQL cannot store it), a surrogate without its pair (not text at all), and U+FFFE and
+ * U+FFFF: noncharacters XML 1.0 cannot hold, so one stored would make every .xlsx with it unreadable.
+ */
+const BAD_TEXT =
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+  /\u0000|\ufffe|\uffff|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The latest period anyone may name: next month in Asia/Shanghai (a month is filed after it ends). */
 export function lastPeriod(now: Date): string {
@@ -47,7 +51,7 @@ export function badTextPath(value: unknown, path = ""): string | null {
 }
 
 export const badTextMessage = (where: string): string =>
-  `${where} 含有空字符、不成对的代理字符或无法解码的字节，无法作为文字保存`;
+  `${where} 含有空字符、非字符（U+FFFE、U+FFFF）、不成对的代理字符或无法解码的字节，无法作为文字保存`;
 
 const decode = (s: string): string | null => {
   try {

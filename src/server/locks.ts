@@ -76,14 +76,17 @@ export function lockRoute(deps: LockDeps, locking: boolean) {
         .where("period", "=", period)
         .executeTakeFirst();
       const locker = existing ? await lockingUnit(trx, existing) : null;
+      // Only a lock that changes hands or state is a transition to audit; the answer is the same.
+      let changed = false;
       if (locking) {
-        if (!existing)
-          await trx
+        if (!existing) {
+          const r = await trx
             .insertInto("locks")
             .values({ unit, template, period, locked_by: token.id, locked_at: at })
             .onConflict((oc) => oc.columns(["unit", "template", "period"]).doNothing())
-            .execute();
-        else if (locker !== token.unit && (await atOrAbove(trx, token.unit, locker!)))
+            .executeTakeFirst();
+          changed = Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+        } else if (locker !== token.unit && (await atOrAbove(trx, token.unit, locker!))) {
           await trx
             .updateTable("locks")
             .set({ locked_by: token.id, locked_at: at })
@@ -91,15 +94,19 @@ export function lockRoute(deps: LockDeps, locking: boolean) {
             .where("template", "=", template)
             .where("period", "=", period)
             .execute();
+          changed = true;
+        }
       } else {
         if (locker && !(await atOrAbove(trx, token.unit, locker))) return false;
-        await trx
+        const r = await trx
           .deleteFrom("locks")
           .where("unit", "=", unit)
           .where("template", "=", template)
           .where("period", "=", period)
-          .execute();
+          .executeTakeFirst();
+        changed = Number(r.numDeletedRows) > 0;
       }
+      if (!changed) return true;
       await audit(trx, {
         action: locking ? "period.locked" : "period.unlocked",
         tokenId: token.id,

@@ -14,10 +14,10 @@ declare module "fastify" {
 /** How long a body may take to arrive once its headers are in (api.md: 30 s). */
 export const BODY_TIMEOUT_MS = 30_000;
 
-const bearer = (req: FastifyRequest): string | null => {
-  const h = req.headers.authorization;
-  return h && h.startsWith("Bearer ") ? h.slice(7).trim() : null;
-};
+/** The token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
+const BEARER = /^bearer +(\S+) *$/i;
+const bearer = (req: FastifyRequest): string | null =>
+  BEARER.exec(req.headers.authorization ?? "")?.[1] ?? null;
 
 const hasBody = (req: FastifyRequest): boolean =>
   req.headers["transfer-encoding"] !== undefined ||

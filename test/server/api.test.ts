@@ -152,6 +152,29 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
     );
   });
 
+  it("the scheme of Authorization is case-insensitive (RFC 9110 §11.1); anything but one token after it is 401", async () => {
+    for (const scheme of ["bearer", "BEARER", "Bearer"]) {
+      const r = await s.app.inject({
+        method: "GET",
+        url: "/api/v1/me",
+        headers: { authorization: `${scheme} ${s.tokens.H1}` },
+      });
+      expect([scheme, r.statusCode]).toEqual([scheme, 200]);
+    }
+    for (const header of [
+      `Basic ${s.tokens.H1}`,
+      `Bearer${s.tokens.H1}`,
+      `Bearer ${s.tokens.H1} ${s.tokens.H1}`,
+    ]) {
+      const r = await s.app.inject({
+        method: "GET",
+        url: "/api/v1/me",
+        headers: { authorization: header },
+      });
+      expect([header.slice(0, 7), r.statusCode]).toEqual([header.slice(0, 7), 401]);
+    }
+  });
+
   /** A fixture's unit with the fixture's tier in the registry, its previous document stored as accepted. */
   const registerFixtureUnit = async (c: FixtureCase, code: string): Promise<void> => {
     const [ownership, grade] = c.tier

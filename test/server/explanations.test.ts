@@ -246,5 +246,33 @@ describe.each(["sqlite", "postgres"] as const)("explanations and outliers on %s"
       expect(r.statusCode).toBe(200);
       expect(r.headers["content-type"]).toMatch(/json/);
     }
+
+    // The query says what is wanted over the Accept header: a format it does not know is a 400
+    // whatever Accept says, and format=json is the JSON, on both routes.
+    for (const url of [
+      `/api/v1/submissions/${id}`,
+      "/api/v1/consolidated?template=stat-3&period=2021-11&unit=CTY",
+    ]) {
+      const join = url.includes("?") ? "&" : "?";
+      const ask = (format: string) =>
+        s.app.inject({
+          method: "GET",
+          url: `${url}${join}format=${format}`,
+          headers: { authorization: `Bearer ${s.tokens.CTY}`, accept: XLSX_TYPE },
+        });
+      const bogus = await ask("pdf");
+      expect([url, bogus.statusCode, bogus.headers["content-type"]]).toEqual([
+        url,
+        400,
+        expect.stringMatching(/json/),
+      ]);
+      expect(bogus.json().error).toBe("bad-request");
+      const json = await ask("json");
+      expect([url, json.statusCode, json.headers["content-type"]]).toEqual([
+        url,
+        200,
+        expect.stringMatching(/json/),
+      ]);
+    }
   });
 });

@@ -117,6 +117,24 @@ describe.each(["sqlite", "postgres"] as const)("files on %s", (kind) => {
     expect(texts).toEqual(expect.arrayContaining(["党建办", "示例县人民医院", "仁和医院"]));
   });
 
+  it("the file name survives any unit name: filename* holds only RFC 8187 characters and escapes, and reads back as the name", async () => {
+    const { unitInput, upsertUnits } = await import("../../src/server/units");
+    const name = "仁和医院(东院) 'A*B'\r\nX: \"y\"";
+    await upsertUnits(s.store.db, [unitInput("H2", name, "hospital", "CTY", "private", "1")]);
+    const r = await s.app.inject({
+      method: "GET",
+      url: "/api/v1/template.xlsx?template=stat-3&period=2021-07",
+      headers: { authorization: `Bearer ${s.tokens.H2}` },
+    });
+    expect(r.statusCode).toBe(200);
+    const header = String(r.headers["content-disposition"]);
+    const ext = /; filename\*=UTF-8''(.*)$/.exec(header)?.[1];
+    // attr-char (RFC 8187 §3.2.1) or a %XX escape, nothing else: no quote, parenthesis or star.
+    expect(ext).toMatch(/^(?:[A-Za-z0-9!#$&+\-.^_`|~]|%[0-9A-F]{2})+$/);
+    expect(decodeURIComponent(ext!)).toBe(`${name}-表三 2021-07.xlsx`);
+    expect(header.startsWith('attachment; filename="template.xlsx"; ')).toBe(true);
+  });
+
   it("an input cell holding a formula is cell.formula on that cell; its cached result is not taken", async () => {
     const blank = await download(s.tokens.H1);
     const file = await fill(blank, {

@@ -400,6 +400,29 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
     expect(await stored()).toBe(before);
   });
 
+  it("U+FFFE and U+FFFF are a 400 like NUL: XML cannot hold them, so a stored one made every .xlsx with that text unreadable", async () => {
+    const before = await stored();
+    const bodies: [string, unknown][] = [
+      ["/submissions", hospitalDoc({ unit: "H1", period: "2021-07", note: "备注\uffff" })],
+      [
+        "/submissions",
+        {
+          ...stat3("H1", "2021-07"),
+          header: { ...stat3("H1", "2021-07").header, preparer: "李\ufffe某" },
+        },
+      ],
+      ["/validate", { ...stat3("H1", "2021-07"), header: { preparer: "李\uffff某" } }],
+    ];
+    for (const [url, body] of bodies) {
+      const r = await call("POST", url, server().tokens.H1, body);
+      expect([url, r.statusCode, r.json().error]).toEqual([url, 400, "bad-request"]);
+      expect(r.json().detail).toMatch(/[\u4e00-\u9fff]/);
+    }
+    const q = await call("GET", "/submissions?unit=H1&template=%EF%BF%BF", server().tokens.H1);
+    expect([q.statusCode, q.json().error]).toEqual([400, "bad-request"]);
+    expect(await stored()).toBe(before);
+  });
+
   it("a long or forged X-Forwarded-For never fails a submission or a lock", async () => {
     const xff = { "x-forwarded-for": `${"1234:".repeat(30)}, 203.0.113.9` };
     const r = await call("POST", "/submissions", server().tokens.H1, stat3("H1", "2021-06"), xff);

@@ -607,5 +607,27 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
       expect(rows[1]!.detail).toMatchObject({ version: 1, reason: "请核实" });
       expect(rows[3]!.detail).toMatchObject({ version: 2 });
     });
+
+    it("a lock request that changes nothing is no transition and writes no audit row", async () => {
+      const P = "2017-01";
+      const lockRows = async () =>
+        (await s.store.db.selectFrom("audit").selectAll().orderBy("at").execute())
+          .map((r) => ({ action: r.action, unit: r.unit, detail: JSON.parse(r.detail) }))
+          .filter((r) => r.detail.period === P);
+      const lock = { unit: "CTY", template: "stat-3", period: P };
+      // Lifting what nobody locked, locking twice, and a county "locking" what its city holds.
+      expect((await call("DELETE", "/locks", s.tokens.CTY, lock)).statusCode).toBe(200);
+      expect((await call("POST", "/locks", s.tokens.CITY, lock)).statusCode).toBe(200);
+      expect((await call("POST", "/locks", s.tokens.CITY, lock)).statusCode).toBe(200);
+      const county = await call("POST", "/locks", s.tokens.CTY, lock);
+      expect(county.statusCode).toBe(200);
+      expect(county.json().locked).toBe(true);
+      expect(
+        (await call("GET", `/locks?template=stat-3&period=${P}&unit=CTY`, s.tokens.CTY)).json()
+      ).toMatchObject({ locked: true, by: "CTY" });
+      expect((await lockRows()).map((r) => `${r.action} ${r.unit} by ${r.detail.by}`)).toEqual([
+        "period.locked CTY by CITY",
+      ]);
+    });
   });
 });

@@ -131,6 +131,59 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         /longer than 1000 characters/,
       ],
       [
+        // c1 = c2, c2 = c3, …: the cycle check walked it by recursion and overflowed the stack (500).
+        "computed columns standing on one another 10,000 deep (bounded, not by the stack)",
+        (d) => {
+          d.columns = Array.from({ length: 10000 }, (_, i) => ({
+            key: `c${i + 1}`,
+            label: "问题",
+            type: "count",
+            ...(i < 9999 ? { computed: `c${i + 2}` } : {}),
+          }));
+          d.rules = [];
+        },
+        "/columns/0/computed",
+        /64/,
+      ],
+      [
+        // c1 = c2 + c2, c2 = c3 + c3, …: a rule reading c1 wrote out 2^39 terms and the server ran
+        // out of memory on the next /validate of any unit.
+        "computed columns that double at every step",
+        (d) => {
+          d.columns = Array.from({ length: 40 }, (_, i) => ({
+            key: `c${i + 1}`,
+            label: "问题",
+            type: "count",
+            ...(i < 39 ? { computed: `c${i + 2} + c${i + 2}` } : {}),
+          }));
+          d.rules = [
+            {
+              id: "jkfp-1.c1-ge-0",
+              severity: "error",
+              check: "c1 >= 0",
+              on: "c1",
+              message: { "zh-CN": "合计不能为负", "en-US": "negative" },
+            },
+          ];
+        },
+        "/columns/29/computed",
+        /1000 terms/,
+      ],
+      [
+        // Installed, its blank .xlsx, its versions' and its consolidation's were 500s (ExcelJS throws).
+        "more columns than a worksheet holds",
+        (d) => {
+          d.columns = Array.from({ length: 16384 }, (_, i) => ({
+            key: `c${i + 1}`,
+            label: "问题",
+            type: "count",
+          }));
+          d.rules = [];
+        },
+        "/columns",
+        /16384/,
+      ],
+      [
         "an unknown row in a computed row",
         (d) => ((d.rows as { computed?: string }[])[0]!.computed = "public + nobody"),
         "/rows/0/computed",
@@ -234,6 +287,32 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
       expect(cty.json().error).toBe("template-not-reported");
     });
 
+    it("its versions are compared (GET /submissions/:id/diff) and reviewed (POST /reviews) as a built-in table's are", async () => {
+      // Figures at or below CLEAN, so the later months of these tests are no decrease from them.
+      const low = { c1: 1, c2: 1, c3: 1, c4: 1, c5: 0, c6: 0 };
+      expect(
+        (await call("POST", "/submissions", s.tokens.H1, sampleDoc(low, 1, "2021-04"))).statusCode
+      ).toBe(201);
+      const v2 = await call(
+        "POST",
+        "/submissions",
+        s.tokens.H1,
+        sampleDoc({ ...low, c1: 2 }, 1, "2021-04")
+      );
+      expect(v2.statusCode).toBe(201);
+      const diff = await call("GET", `/submissions/${v2.json().id}/diff`, s.tokens.CTY);
+      expect(diff.statusCode).toBe(200);
+      expect(diff.json().changes).toEqual([{ row: "public.g2", col: "c1", before: 1, after: 2 }]);
+      const review = await call("POST", "/reviews", s.tokens.CTY, {
+        unit: "H1",
+        template: "jkfp-1",
+        period: "2021-04",
+        decision: "accept",
+      });
+      expect(review.statusCode).toBe(200);
+      expect(review.json()).toMatchObject({ state: "accepted", version: 2, reviewer: "CTY" });
+    });
+
     it("a changed definition is version 2; a version-1 document still validates and consolidates", async () => {
       const v2 = clone(SAMPLE);
       v2.title = "{year}年健康扶贫领域作风问题专项治理自查整改情况统计表";
@@ -329,5 +408,49 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
       expect(r.statusCode).toBe(404);
       expect(r.json()).toEqual({ error: "unknown-template" });
     });
+  });
+
+  it("a version stored before a bound it breaks leaves the server answering, and a fixed definition installs over it", async () => {
+    // As an older release stored it: computed columns 100 deep, written straight into the table.
+    const old = clone(SAMPLE);
+    old.id = "old-chain";
+    old.rules = [];
+    old.columns = Array.from({ length: 100 }, (_, i) => ({
+      key: `c${i + 1}`,
+      label: "问题",
+      type: "count",
+      ...(i < 99 ? { computed: `c${i + 2}` } : {}),
+    }));
+    await s.store.db
+      .insertInto("templates")
+      .values({
+        id: "old-chain",
+        version: 1,
+        definition: JSON.stringify(old),
+        installed_at: new Date().toISOString(),
+        retired_at: null,
+      })
+      .execute();
+    expect((await call("GET", "/health")).statusCode).toBe(200);
+    expect(await installedIds()).not.toContain("old-chain");
+    const other = await buildApp({
+      store: s.store,
+      templates: new TemplateRegistry(TEMPLATE_DEFINITIONS),
+      version: "t",
+      rateLimitPerMinute: 100000,
+    });
+    try {
+      expect((await other.inject({ method: "GET", url: "/api/v1/health" })).statusCode).toBe(200);
+    } finally {
+      await other.close();
+    }
+    const fixed = clone(old);
+    fixed.columns = fixed.columns.slice(-3).map((c, i) => ({ ...c, key: `c${i + 1}` }));
+    delete fixed.columns[2]!.computed;
+    fixed.columns[0]!.computed = "c2";
+    fixed.columns[1]!.computed = "c3";
+    const r = await call("POST", "/templates", s.tokens.ADMIN, fixed);
+    expect([r.statusCode, r.json().version]).toEqual([201, 2]);
+    expect(await installedIds()).toContain("old-chain");
   });
 });

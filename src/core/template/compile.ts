@@ -92,13 +92,40 @@ const BUILTIN_WARNINGS: readonly string[] = ["period.cumulative-decrease", "hist
 
 const NUMERIC: readonly CellType[] = ["count", "amount"];
 
+/**
+ * How far computed cells may stand on one another. The engine writes out a computed column that
+ * a rule reads (its computed references too, not shared), and the walk below recurses: a chain
+ * 10,000 deep overflowed the stack, and `c1 = c2 + c2`, `c2 = c3 + c3`, … 40 deep was 2^39 terms.
+ * The official tables need 3 levels and a few dozen terms.
+ */
+export const COMPUTED_DEPTH_MAX = 64;
+export const COMPUTED_TERMS_MAX = 1000;
+
+/** A worksheet's columns (Excel's limit, and ExcelJS's): the stub and the table share them. */
+export const SHEET_COLUMNS_MAX = 16384;
+
 function topoOrder(
   templateId: string,
   where: (key: string) => string,
-  deps: Map<string, string[]>
+  deps: Map<string, Expr>
 ): string[] {
   const order: string[] = [];
   const state = new Map<string, "visiting" | "done">();
+  const terms = new Map<string, number>();
+  const termsOf = (e: Expr): number => {
+    switch (e.kind) {
+      case "ref":
+        return terms.get(e.name) ?? 1;
+      case "bin":
+        return termsOf(e.left) + termsOf(e.right);
+      case "un":
+        return termsOf(e.arg);
+      case "call":
+        return e.args.reduce((n, a) => n + termsOf(a), 0);
+      default:
+        return 1;
+    }
+  };
   const visit = (k: string, path: string[]): void => {
     const s = state.get(k);
     if (s === "done") return;
@@ -110,9 +137,24 @@ function topoOrder(
         `computed cycle: ${cycle.slice(cycle.indexOf(k)).join(" -> ")}`
       );
     }
+    if (path.length >= COMPUTED_DEPTH_MAX)
+      throw new TemplateError(
+        templateId,
+        where(path[0]!),
+        `computed cells stand on one another more than ${COMPUTED_DEPTH_MAX} deep (${path.slice(0, 3).join(" -> ")} -> …)`
+      );
     state.set(k, "visiting");
-    for (const d of deps.get(k) ?? []) if (deps.has(d)) visit(d, [...path, k]);
+    const expr = deps.get(k)!;
+    for (const d of refsOf(expr)) if (deps.has(d)) visit(d, [...path, k]);
     state.set(k, "done");
+    const n = termsOf(expr);
+    if (n > COMPUTED_TERMS_MAX)
+      throw new TemplateError(
+        templateId,
+        where(k),
+        `written out with the computed cells it reads, "${k}" comes to ${n} terms (at most ${COMPUTED_TERMS_MAX} terms)`
+      );
+    terms.set(k, n);
     order.push(k);
   };
   for (const k of deps.keys()) visit(k, []);
@@ -145,6 +187,12 @@ export function compileTemplate(input: unknown): CompiledTemplate {
   const def = parsed.data;
   const id = def.id;
 
+  if (def.stub.width + def.columns.length > SHEET_COLUMNS_MAX)
+    throw new TemplateError(
+      id,
+      "columns",
+      `a worksheet holds ${SHEET_COLUMNS_MAX} columns: with ${def.stub.width} for the stub, at most ${SHEET_COLUMNS_MAX - def.stub.width} for the table, not ${def.columns.length}`
+    );
   const column = new Map<string, CompiledColumn>();
   const columns = def.columns.map((c, index) => {
     if (column.has(c.key))
@@ -167,7 +215,7 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     return col;
   });
 
-  const colDeps = new Map<string, string[]>();
+  const colDeps = new Map<string, Expr>();
   for (const col of columns) {
     if (!col.computed) continue;
     const where = `columns[${col.index}].computed`;
@@ -180,7 +228,7 @@ export function compileTemplate(input: unknown): CompiledTemplate {
       if (!target) throw new TemplateError(id, where, `unknown column "${r}"`);
       if (!target.numeric) throw new TemplateError(id, where, `column "${r}" is not numeric`);
     }
-    colDeps.set(col.key, refs);
+    colDeps.set(col.key, col.computedExpr);
   }
   const computedColumnOrder = topoOrder(
     id,
@@ -215,7 +263,7 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     return out;
   });
 
-  const rowDeps = new Map<string, string[]>();
+  const rowDeps = new Map<string, Expr>();
   for (const r of rows) {
     if (!r.computed) continue;
     const where = `rows[${r.index}].computed`;
@@ -235,7 +283,7 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     const refs = refsOf(e);
     for (const name of refs)
       if (!row.has(name)) throw new TemplateError(id, where, `unknown row "${name}"`);
-    rowDeps.set(r.key, refs);
+    rowDeps.set(r.key, e);
   }
   const computedRowOrder = [
     ...topoOrder(id, (k) => `rows[${row.get(k)?.index}].computed`, rowDeps),
