@@ -66,7 +66,7 @@ function refusal(read: ReadFailure): Record<string, unknown> {
 }
 
 /** A blank input cell that held a formula is that formula's issue, not also a blank one. */
-function withFormulaIssues(formula: Issue[], issues: Issue[]): Issue[] {
+function withReadIssues(formula: Issue[], issues: Issue[]): Issue[] {
   const at = new Set(formula.map((i) => `${i.row}\u0000${i.col}`));
   return [
     ...formula,
@@ -173,7 +173,7 @@ export function registerFileRoutes(
     };
     return {
       document: checked.doc,
-      issues: withFormulaIssues(read.formulaIssues, checked.issues).map((i) => ({
+      issues: withReadIssues(read.readIssues, checked.issues).map((i) => ({
         ...i,
         address: at(i.row, i.col),
       })),

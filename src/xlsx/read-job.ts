@@ -29,7 +29,7 @@ parentPort!.on("message", (job: ReadJob) => {
           doc: read.doc,
           templateId: read.template.id,
           templateVersion: read.template.version,
-          formulaIssues: read.formulaIssues,
+          readIssues: read.readIssues,
         }
       : read;
     parentPort!.postMessage(answer);

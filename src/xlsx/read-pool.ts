@@ -25,7 +25,7 @@ export type ReadJobAnswer =
       doc: SheetDocument;
       templateId: string;
       templateVersion: number;
-      formulaIssues: Issue[];
+      readIssues: Issue[];
     }
   | ReadFailure;
 
@@ -93,7 +93,7 @@ export class XlsxReadPool {
       this.templates.get(answer.templateId, answer.templateVersion) ??
       this.templates.get(answer.templateId);
     if (!template) throw new Error(`the worker read an unknown template ${answer.templateId}`);
-    return { ok: true, doc: answer.doc, template, formulaIssues: answer.formulaIssues };
+    return { ok: true, doc: answer.doc, template, readIssues: answer.readIssues };
   }
 
   async close(): Promise<void> {

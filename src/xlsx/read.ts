@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import type { Issue, SheetDocument } from "../core/schema/document";
+import { EXPLANATION_MAX, type Issue, type SheetDocument } from "../core/schema/document";
 import {
   readTable,
   templateByTitle,
@@ -44,8 +44,12 @@ export type ReadResult =
       ok: true;
       doc: SheetDocument;
       template: CompiledTemplate;
-      /** `cell.formula` on every input cell that held a formula (its value was not taken). */
-      formulaIssues: Issue[];
+      /**
+       * What reading found on cells: `cell.formula` (error) on every input cell that held a
+       * formula (its value was not taken), `cell.note-too-long` (warning) on a note too long to
+       * be a 说明.
+       */
+      readIssues: Issue[];
     }
   | ReadFailure;
 
@@ -185,17 +189,26 @@ export async function readXlsx(file: Buffer, opts: ReadOptions): Promise<ReadRes
   };
   const read = readTable(id.template, g, opts);
   if (!read.ok) return unreadable(read.error);
-  const message = builtinMessage("cell.formula", "zh-CN", {});
+  const formula = builtinMessage("cell.formula", "zh-CN", {});
   return {
     ok: true,
     doc: read.doc,
     template: read.template,
-    formulaIssues: read.formulaCells.map(({ row, col }) => ({
-      rule: "cell.formula",
-      severity: "error",
-      row,
-      col,
-      message,
-    })),
+    readIssues: [
+      ...read.formulaCells.map(({ row, col }): Issue => ({
+        rule: "cell.formula",
+        severity: "error",
+        row,
+        col,
+        message: formula,
+      })),
+      ...read.longNotes.map(({ row, col, length }): Issue => ({
+        rule: "cell.note-too-long",
+        severity: "warning",
+        row,
+        col,
+        message: builtinMessage("cell.note-too-long", "zh-CN", { length, max: EXPLANATION_MAX }),
+      })),
+    ],
   };
 }

@@ -147,10 +147,10 @@ describe.each(["sqlite", "postgres"] as const)("files on %s", (kind) => {
     });
     const r = await upload(s.tokens.H1, file);
     expect(r.statusCode).toBe(200);
-    const formulaIssues = (r.json().issues as { rule: string }[]).filter(
+    const readIssues = (r.json().issues as { rule: string }[]).filter(
       (i) => i.rule === "cell.formula"
     );
-    expect(formulaIssues).toEqual([
+    expect(readIssues).toEqual([
       {
         rule: "cell.formula",
         severity: "error",

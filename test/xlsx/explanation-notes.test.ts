@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { layoutPlan } from "../../src/core/layout/plan";
 import type { SheetDocument } from "../../src/core/schema/document";
 import { templates } from "../../src/templates";
+import { parseSheetDocument } from "../../src/core/validate/document";
 import { readXlsx } from "../../src/xlsx/read";
 import { writeXlsx } from "../../src/xlsx/write";
 
@@ -81,5 +82,31 @@ describe("explanations (说明) as cell notes in the version's .xlsx", () => {
     });
     if (!r.ok) throw new Error(r.message);
     expect(r.doc.explanations).toBeUndefined();
+  });
+
+  it("a note longer than a 说明 may be is not taken as one: the file is read, and the cell says why", async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(
+      (await writeXlsx(plan, { doc: { ...doc, explanations: [] } })) as unknown as ArrayBuffer
+    );
+    const c = cellOf(ROW, "c10");
+    wb.worksheets[0]!.getCell(c.r + 1, c.c + 1).note = "核".repeat(600);
+    const r = await readXlsx(Buffer.from(await wb.xlsx.writeBuffer()), {
+      templates: reg,
+      unit: H1,
+      period: "2021-07",
+    });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.doc.explanations).toBeUndefined();
+    expect(parseSheetDocument(r.doc, reg).ok).toBe(true);
+    expect(r.readIssues).toEqual([
+      {
+        rule: "cell.note-too-long",
+        severity: "warning",
+        row: ROW,
+        col: "c10",
+        message: "此单元格的批注有600字，说明最多500字，未作为说明读取",
+      },
+    ]);
   });
 });

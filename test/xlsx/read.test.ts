@@ -155,7 +155,7 @@ describe("reading a filled official .xlsx", () => {
     cell("public.g2", "c3").value = { sharedFormula: cell("public.g3", "c3").address, result: 2 };
     const r = await readXlsx(Buffer.from(await wb.xlsx.writeBuffer()), H1_JULY);
     if (!r.ok) throw new Error(r.message);
-    expect(r.formulaIssues.map((i) => [i.rule, i.severity, i.row, i.col, i.message])).toEqual([
+    expect(r.readIssues.map((i) => [i.rule, i.severity, i.row, i.col, i.message])).toEqual([
       ["cell.formula", "error", "public.g3", "c3", "输入单元格不能含公式，请直接填写数值"],
       ["cell.formula", "error", "public.g2", "c2", "输入单元格不能含公式，请直接填写数值"],
       ["cell.formula", "error", "public.g2", "c3", "输入单元格不能含公式，请直接填写数值"],

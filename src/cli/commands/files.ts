@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { layoutPlan } from "../../core/layout/plan";
-import { periodSchema } from "../../core/schema/document";
+import { periodSchema, type Issue } from "../../core/schema/document";
 import { openStore } from "../../server/db/connect";
 import { getUnit, tierOf, type Unit } from "../../server/units";
 import { templates } from "../../templates";
@@ -38,14 +38,14 @@ async function importXlsx(
       unitCodeByName: new Map(all.map((u) => [u.name, u.code])),
     });
     if (!read.ok) throw new CliExit(2, `${file}: ${read.message}`);
-    if (read.formulaIssues.length)
+    const line = (i: Issue): string => `  ${i.severity} [${i.row}.${i.col}] ${i.message}`;
+    const refused = read.readIssues.filter((i) => i.severity === "error");
+    if (refused.length)
       throw new CliExit(
         1,
-        [
-          `${file}: refused (input cells hold formulas)`,
-          ...read.formulaIssues.map((i) => `  ${i.severity} [${i.row}.${i.col}] ${i.message}`),
-        ].join("\n")
+        [`${file}: refused (input cells hold formulas)`, ...refused.map(line)].join("\n")
       );
+    for (const i of read.readIssues) io.err(`${file}:${line(i)}`);
     // The file's hash is the idempotency key: importing the same file twice makes one version.
     const key = `xlsx-${createHash("sha256").update(bytes).digest("hex").slice(0, 40)}`;
     const reply = await submit({

@@ -1,5 +1,10 @@
 import { serialToIso } from "./serial";
-import type { Explanation, HeaderField, SheetDocument } from "../schema/document";
+import {
+  EXPLANATION_MAX,
+  type Explanation,
+  type HeaderField,
+  type SheetDocument,
+} from "../schema/document";
 import { explanationsFromNote } from "../validate/explanation-notes";
 import type { CompiledTemplate } from "../template/compile";
 import type { TemplateRegistry } from "../template/registry";
@@ -34,6 +39,8 @@ export type TableRead =
       template: CompiledTemplate;
       /** Input cells that held a formula: their cached results are not taken as values. */
       formulaCells: { row: string; col: string }[];
+      /** Notes too long to be a 说明 (their length in characters): not taken as one. */
+      longNotes: { row: string; col: string; length: number }[];
     }
   | { ok: false; error: string };
 
@@ -197,6 +204,7 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
   let serial = 0;
   const above: string[] = [];
   const formulaCells: { row: string; col: string }[] = [];
+  const longNotes: { row: string; col: string; length: number }[] = [];
   const explanations: Explanation[] = [];
   for (let r = found.headerEnd + 1; r < footerRow; r++) {
     const cells: Record<string, unknown> = {};
@@ -233,8 +241,14 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
         delete rowCells[col];
         formulaCells.push({ row: key, col });
       }
-      for (const [col, note] of notes)
-        explanations.push(...explanationsFromNote(t, key, col, note));
+      for (const [col, note] of notes) {
+        // A note typed in Excel may be any remark; one longer than a 说明 may be is not taken as
+        // one (the file is still read), and the cell says so instead of the whole file failing.
+        const found = explanationsFromNote(t, key, col, note);
+        const length = Math.max(0, ...found.map((e) => [...e.text].length));
+        if (length > EXPLANATION_MAX) longNotes.push({ row: key, col, length });
+        else explanations.push(...found);
+      }
       rows.push({ key, cells: rowCells });
     };
     const stub = parts.join("");
@@ -262,6 +276,7 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
     ok: true,
     template: t,
     formulaCells,
+    longNotes,
     doc: {
       template: t.id,
       templateVersion: t.version,

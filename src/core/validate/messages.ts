@@ -55,6 +55,11 @@ export const BUILTIN_MESSAGES: Messages = {
     "en-US":
       "This month adds {inc}, well above this unit's usual (its monthly increments of the last 12 months lie mostly between {low} and {high})",
   },
+  "cell.note-too-long": {
+    "zh-CN": "此单元格的批注有{length}字，说明最多{max}字，未作为说明读取",
+    "en-US":
+      "This cell's note has {length} characters; an explanation is at most {max}, so it was not read as one",
+  },
   "explanation.required": {
     "zh-CN": "{col}的提示需要填写说明后才能报送：请在提示旁的“说明”中写明原因",
     "en-US": "{col}: this warning needs an explanation before the table is sent",
