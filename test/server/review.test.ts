@@ -334,6 +334,73 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
     });
   });
 
+  describe("a decision stands above the units below the one who made it", () => {
+    const reviewRows = async (P: string) =>
+      (await s.store.db.selectFrom("audit").selectAll().orderBy("at").execute()).filter(
+        (r) =>
+          r.action.startsWith("review.") &&
+          (JSON.parse(r.detail) as { period?: string }).period === P
+      );
+
+    it("the same decision again by the same unit changes nothing: the first answer, no second audit row", async () => {
+      const P = "2013-01";
+      expect((await submit(stat3("H1", "public.g2", P))).statusCode).toBe(201);
+      const first = await review(s.tokens.CTY, { unit: "H1", period: P, decision: "accept" });
+      expect(first.statusCode).toBe(200);
+      const again = await review(s.tokens.CTY, { unit: "H1", period: P, decision: "accept" });
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toEqual(first.json());
+      expect((await reviewRows(P)).map((r) => r.action)).toEqual(["review.accepted"]);
+      // A return with another reason is a change of its own.
+      const ret = { unit: "H1", period: P, decision: "return" };
+      expect((await review(s.tokens.CTY, { ...ret, reason: "请核实" })).statusCode).toBe(200);
+      expect((await review(s.tokens.CTY, { ...ret, reason: "请核实" })).statusCode).toBe(200);
+      expect((await review(s.tokens.CTY, { ...ret, reason: "第5列有误" })).statusCode).toBe(200);
+      expect((await reviewRows(P)).map((r) => r.action)).toEqual([
+        "review.accepted",
+        "review.returned",
+        "review.returned",
+      ]);
+    });
+
+    it("a county cannot undo what its city decided on the same version; a new version is the county's again", async () => {
+      const P = "2012-01";
+      expect((await submit(stat3("H1", "public.g2", P))).statusCode).toBe(201);
+      const byCity = await review(s.tokens.CITY, {
+        unit: "H1",
+        period: P,
+        decision: "return",
+        reason: "市里抽查有误",
+      });
+      expect(byCity.statusCode).toBe(200);
+      const byCounty = await review(s.tokens.CTY, { unit: "H1", period: P, decision: "accept" });
+      expect(byCounty.statusCode).toBe(409);
+      expect(byCounty.json()).toEqual({ error: "reviewed-above", by: "CITY", version: 1 });
+      expect((await statusOf("H1", P)).state).toBe("returned");
+      expect((await reviewRows(P)).map((r) => r.action)).toEqual(["review.returned"]);
+      // The city may change its own mind.
+      expect(
+        (await review(s.tokens.CITY, { unit: "H1", period: P, decision: "accept" })).statusCode
+      ).toBe(200);
+      expect((await statusOf("H1", P)).state).toBe("accepted");
+      // Returned again by the city, a new version comes: the county reviews it.
+      expect(
+        (
+          await review(s.tokens.CITY, {
+            unit: "H1",
+            period: P,
+            decision: "return",
+            reason: "再核",
+          })
+        ).statusCode
+      ).toBe(200);
+      expect((await submit(stat3("H1", "public.g2", P, { c1: 1 }))).statusCode).toBe(201);
+      expect(
+        (await review(s.tokens.CTY, { unit: "H1", period: P, decision: "accept" })).statusCode
+      ).toBe(200);
+    });
+  });
+
   describe("GET /submissions/:id/diff", () => {
     const P = "2015-01";
     const withSubtotal = (doc: SheetDocument, c1: number): SheetDocument => ({
