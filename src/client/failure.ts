@@ -125,6 +125,11 @@ export function describeFailure(e: unknown, locale: Locale, outcome?: Outcome): 
           }
     );
   }
+  if (f.status === 409 && code === "reviewed-above")
+    return notSent({
+      zh: "上级单位已对该版本作出审核决定，本级不能更改；如有异议请与上级联系。",
+      en: "A bureau above yours has already decided on this version; yours cannot change it.",
+    });
   if (f.status === 409 && code === "not-submitted")
     return notSent({
       zh: "该单位本期尚未报送，没有可审核的报表。",

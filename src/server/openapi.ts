@@ -209,7 +209,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
             401: err("no or unknown token"),
             403: err("not a collector of a unit above the report's unit; an unknown unit"),
             404: err("unknown template"),
-            409: err("stale { latest }: a newer version arrived; not-submitted: nothing to review"),
+            409: err(
+              "stale { latest }: a newer version arrived; not-submitted: nothing to review; reviewed-above { by, version }: a unit above the reviewer decided on this version"
+            ),
           },
         },
       },

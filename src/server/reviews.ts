@@ -133,6 +133,42 @@ export function reviewRoute(deps: ReviewDeps) {
       if (latest === null) return { status: 409, body: { error: "not-submitted" } } as const;
       if (version !== undefined && version !== latest)
         return { status: 409, body: { error: "stale", latest } } as const;
+      const standing = await trx
+        .selectFrom("reviews")
+        .selectAll()
+        .where("unit", "=", unit)
+        .where("template", "=", template)
+        .where("period", "=", period)
+        .where("version", "=", latest)
+        .executeTakeFirst();
+      if (standing && standing.reviewer_unit !== token.unit) {
+        // As with locks: a decision on this version by a unit above the reviewer stands.
+        const above = await ancestry(trx as unknown as Kysely<Database>, token.unit);
+        if (above.some((u) => u.code === standing.reviewer_unit))
+          return {
+            status: 409,
+            body: { error: "reviewed-above", by: standing.reviewer_unit, version: latest },
+          } as const;
+      }
+      if (
+        standing &&
+        standing.reviewer_unit === token.unit &&
+        standing.state === state &&
+        standing.reason === reason
+      ) {
+        // Nothing changes: the decision already standing is the answer, and no transition is audited.
+        const same: ReviewResult = {
+          unit,
+          template,
+          period,
+          version: latest,
+          state,
+          reason,
+          reviewedAt: standing.reviewed_at,
+          reviewer: token.unit,
+        };
+        return { status: 200, body: same } as const;
+      }
       const row = {
         version: latest,
         state,
