@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { cumulativeBase, dueInstant } from "../core/periods";
-import type { Issue, SheetDocument } from "../core/schema/document";
+import { DOCUMENT_ROWS_MAX, type Issue, type SheetDocument } from "../core/schema/document";
 import { parseSheetDocument, type TemplateLookup } from "../core/validate/document";
 import { validateParsed } from "../core/validate/engine";
 import { keptExplanations } from "../core/validate/explanations";
@@ -78,6 +78,17 @@ export async function serverIssues(
   phase: "fill" | "submit",
   now: Date = new Date()
 ): Promise<Reply | { doc: SheetDocument; issues: Issue[] }> {
+  // Bounded before parsing, as a file is: the issues of a long document grow with its rows.
+  const rows = (input as { rows?: unknown } | null)?.rows;
+  if (Array.isArray(rows) && rows.length > DOCUMENT_ROWS_MAX)
+    return {
+      status: 400,
+      body: {
+        error: "bad-request",
+        detail: `rows：一份报表最多 ${DOCUMENT_ROWS_MAX} 行，这份有 ${rows.length} 行`,
+        path: "rows",
+      },
+    };
   const parsed = parseSheetDocument(input, templates);
   if (!parsed.ok) {
     if (

@@ -1,5 +1,10 @@
 import ExcelJS from "exceljs";
-import { EXPLANATION_MAX, type Issue, type SheetDocument } from "../core/schema/document";
+import {
+  DOCUMENT_ROWS_MAX,
+  EXPLANATION_MAX,
+  type Issue,
+  type SheetDocument,
+} from "../core/schema/document";
 import {
   readTable,
   templateByTitle,
@@ -63,7 +68,7 @@ export const XLSX_LIMITS: UnzipLimits = {
   entries: 1000,
 };
 /** No official table comes near these (the longest is a ledger or a province's stat-1). */
-export const MAX_SHEET_ROWS = 5000;
+export const MAX_SHEET_ROWS = DOCUMENT_ROWS_MAX;
 export const MAX_SHEET_CELLS = 200_000;
 
 export const unreadable = (message: string): ReadFailure => ({

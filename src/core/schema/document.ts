@@ -33,6 +33,12 @@ export interface RowDoc {
   cells: Record<string, unknown>;
 }
 
+/**
+ * The most rows a sent document or a read file may hold: no official table comes near it (the
+ * longest is a ledger or a province's stat-1). Consolidations made by the server are not bounded.
+ */
+export const DOCUMENT_ROWS_MAX = 5000;
+
 /** An explanation (说明) of a warning, keyed by the warning's rule and cell (review.md "Explanations"). */
 export const EXPLANATION_MAX = 500;
 export const explanationSchema = z.strictObject({
