@@ -184,6 +184,30 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         /16384/,
       ],
       [
+        // 200 columns × 200 rows installed: a /validate answer of 4.7 MB and a blank .xlsx that
+        // held the event loop for seconds; a table printed one A4 page wide has far fewer.
+        "more columns than a table of a page can hold",
+        (d) => {
+          d.columns = Array.from({ length: 65 }, (_, i) => ({
+            key: `c${i + 1}`,
+            label: "问题",
+            type: "count",
+          }));
+          d.rules = [];
+        },
+        "/columns",
+        /at most 64 columns/,
+      ],
+      [
+        "more fixed rows than a table of official statistics has",
+        (d) => {
+          const rows = d.rows as Record<string, unknown>[];
+          for (let i = 0; i < 200; i++) rows.push({ key: `x${i}`, label: ["其他", `第${i}项`] });
+        },
+        "/rows",
+        /at most 200 rows/,
+      ],
+      [
         "an unknown row in a computed row",
         (d) => ((d.rows as { computed?: string }[])[0]!.computed = "public + nobody"),
         "/rows/0/computed",
