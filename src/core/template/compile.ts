@@ -104,6 +104,14 @@ export const COMPUTED_TERMS_MAX = 1000;
 /** A worksheet's columns (Excel's limit, and ExcelJS's): the stub and the table share them. */
 export const SHEET_COLUMNS_MAX = 16384;
 
+/**
+ * A table people fill and print one A4 page wide: the official ones have at most 18 columns and
+ * 10 fixed rows. The bounds keep an installed definition's answers and files small (every issue,
+ * cell and format grows with rows × columns).
+ */
+export const TABLE_COLUMNS_MAX = 64;
+export const TABLE_FIXED_ROWS_MAX = 200;
+
 function topoOrder(
   templateId: string,
   where: (key: string) => string,
@@ -358,6 +366,19 @@ export function compileTemplate(input: unknown): CompiledTemplate {
       }
     }
   });
+
+  if (def.columns.length > TABLE_COLUMNS_MAX)
+    throw new TemplateError(
+      id,
+      "columns",
+      `a table has at most ${TABLE_COLUMNS_MAX} columns (printed one page wide), not ${def.columns.length}`
+    );
+  if (def.rows.length > TABLE_FIXED_ROWS_MAX)
+    throw new TemplateError(
+      id,
+      "rows",
+      `a table has at most ${TABLE_FIXED_ROWS_MAX} rows of its own, not ${def.rows.length}`
+    );
 
   const explanationRules = new Set<string>();
   (def.explanationRequired ?? []).forEach((ruleId, i) => {
