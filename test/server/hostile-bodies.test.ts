@@ -423,6 +423,38 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
     expect(await stored()).toBe(before);
   });
 
+  it("control characters other than tab and line breaks are a 400 like NUL (XML cannot hold them; the .xlsx dropped them silently); a 说明 on two lines is fine", async () => {
+    const before = await stored();
+    const bodies: [string, unknown][] = [
+      ["/submissions", hospitalDoc({ unit: "H1", period: "2021-07", note: "备注\u0007" })],
+      ["/validate", { ...stat3("H1", "2021-07"), header: { preparer: "李\u001b[31m某" } }],
+      [
+        "/reviews",
+        {
+          unit: "H1",
+          template: "stat-3",
+          period: "2021-07",
+          decision: "return",
+          reason: "请\u000b核实",
+        },
+      ],
+    ];
+    for (const [url, body] of bodies) {
+      const token = url === "/reviews" ? server().tokens.CTY : server().tokens.H1;
+      const r = await call("POST", url, token, body);
+      expect([url, r.statusCode, r.json().error]).toEqual([url, 400, "bad-request"]);
+      expect(r.json().detail).toMatch(/控制字符/);
+    }
+    expect(await stored()).toBe(before);
+    const lines = await call(
+      "POST",
+      "/validate",
+      server().tokens.H1,
+      hospitalDoc({ unit: "H1", period: "2021-07", note: "第一行\r\n第二行\t完" })
+    );
+    expect(lines.statusCode).toBe(200);
+  });
+
   it("a long or forged X-Forwarded-For never fails a submission or a lock", async () => {
     const xff = { "x-forwarded-for": `${"1234:".repeat(30)}, 203.0.113.9` };
     const r = await call("POST", "/submissions", server().tokens.H1, stat3("H1", "2021-06"), xff);
