@@ -6,12 +6,14 @@ export const FIRST_PERIOD = "2000-01";
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 /**
- * NUL (PostgreSQL cannot store it), a surrogate without its pair (not text at all), and U+FFFE and
- * U+FFFF: noncharacters XML 1.0 cannot hold, so one stored would make every .xlsx with it unreadable.
+ * NUL (PostgreSQL cannot store it), the other C0 control characters but tab and line breaks, a
+ * surrogate without its pair (not text at all), and U+FFFE and U+FFFF: XML 1.0 cannot hold the
+ * controls and noncharacters, so one stored would make every .xlsx with it unreadable (or be
+ * dropped silently by the writer).
  */
 const BAD_TEXT =
-  // eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
-  /\u0000|\ufffe|\uffff|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f]|\ufffe|\uffff|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The latest period anyone may name: next month in Asia/Shanghai (a month is filed after it ends). */
 export function lastPeriod(now: Date): string {
@@ -51,7 +53,7 @@ export function badTextPath(value: unknown, path = ""): string | null {
 }
 
 export const badTextMessage = (where: string): string =>
-  `${where} 含有空字符、非字符（U+FFFE、U+FFFF）、不成对的代理字符或无法解码的字节，无法作为文字保存`;
+  `${where} 含有空字符或其他控制字符、非字符（U+FFFE、U+FFFF）、不成对的代理字符或无法解码的字节，无法作为文字保存`;
 
 const decode = (s: string): string | null => {
   try {
