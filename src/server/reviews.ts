@@ -131,6 +131,16 @@ export function reviewRoute(deps: ReviewDeps) {
     const outcome = await db.transaction().execute(async (trx) => {
       const latest = await takeHead(trx, unit, template, period);
       if (latest === null) return { status: 409, body: { error: "not-submitted" } } as const;
+      const answer = (at: string): ReviewResult => ({
+        unit,
+        template,
+        period,
+        version: latest,
+        state,
+        reason,
+        reviewedAt: at,
+        reviewer: token.unit,
+      });
       if (version !== undefined && version !== latest)
         return { status: 409, body: { error: "stale", latest } } as const;
       const standing = await trx
@@ -157,17 +167,7 @@ export function reviewRoute(deps: ReviewDeps) {
         standing.reason === reason
       ) {
         // Nothing changes: the decision already standing is the answer, and no transition is audited.
-        const same: ReviewResult = {
-          unit,
-          template,
-          period,
-          version: latest,
-          state,
-          reason,
-          reviewedAt: standing.reviewed_at,
-          reviewer: token.unit,
-        };
-        return { status: 200, body: same } as const;
+        return { status: 200, body: answer(standing.reviewed_at) } as const;
       }
       const row = {
         version: latest,
@@ -195,17 +195,7 @@ export function reviewRoute(deps: ReviewDeps) {
           ...(reason !== null ? { reason } : {}),
         },
       });
-      const result: ReviewResult = {
-        unit,
-        template,
-        period,
-        version: latest,
-        state,
-        reason,
-        reviewedAt,
-        reviewer: token.unit,
-      };
-      return { status: 200, body: result } as const;
+      return { status: 200, body: answer(reviewedAt) } as const;
     });
     return reply.status(outcome.status).send(outcome.body);
   };
