@@ -146,3 +146,5 @@ export function benchValidation(quick: boolean): ValidationFigures {
     us_per_row_10000: round((r10000.ms * 1000) / 10000),
   };
 }
+
+if (require.main === module) console.log(benchValidation(process.argv.includes("--quick")));
