@@ -10,6 +10,7 @@ import { columnTitle } from "../template/labels";
 import { checkCell, hasAtMostTwoDecimals, isBlank } from "./cells";
 import { readDeadline } from "./deadline";
 import { requiredExplanations } from "./explanations";
+import { KeyIndex } from "./key-index";
 import {
   baseValue,
   indexHistory,
@@ -296,6 +297,14 @@ function readRow(
       grid.num[base + i] = raw;
       continue;
     }
+    // A text no longer in UTF-16 units than its bound is within it in characters too: no need
+    // for checkCell's count of code points (an array of one-character strings per cell).
+    if (typeof raw === "string" && col.type === "text" && raw.length <= (col.maxLength ?? 200)) {
+      if (raw.trim() === "") continue;
+      grid.kind[base + i] = OK;
+      grid.str[base + i] = raw;
+      continue;
+    }
     const state = checkCell(col, raw);
     if (state.kind === "blank") continue;
     if (state.kind === "ok") {
@@ -341,7 +350,8 @@ export function validateParsed(
   const locale = opts.locale ?? DEFAULT_LOCALE;
   const plan = enginePlan(t);
   const isList = t.def.rowMode === "list";
-  const listRows = isList ? doc.rows.filter((r) => !t.row.has(r.key)).map((r) => r.key) : [];
+  const listRows: string[] = [];
+  if (isList) for (const r of doc.rows) if (!t.row.has(r.key)) listRows.push(r.key);
   const inputRows = isList ? listRows : t.inputRowKeys;
   const tierRow = t.def.tierLocked && opts.tier ? (t.tiers.get(opts.tier) ?? null) : null;
   const n = plan.cols.length;
@@ -402,7 +412,7 @@ export function validateParsed(
   for (const rp of plan.rowRules) {
     for (const row of ctx.rows) {
       if (row.base === 0 && rp.blankRowPasses) continue;
-      if (rp.guardCols.some((i) => grid.kind[row.base + i] === INVALID)) continue;
+      if (anyInvalid(grid, row.base, rp.guardCols)) continue;
       ruleCtx.base = row.base;
       if (rp.fn(ruleCtx) !== false) continue;
       push(
@@ -462,6 +472,12 @@ export function validateParsed(
   return sortIssues(ctx);
 }
 
+/** Whether a row has a type issue in any of these columns (a loop: no closure per row). */
+function anyInvalid(grid: Grid, base: number, cols: readonly number[]): boolean {
+  for (let j = 0; j < cols.length; j++) if (grid.kind[base + cols[j]!] === INVALID) return true;
+  return false;
+}
+
 /** Header checks; returns the header values rules may read (filledOn only when it is a date). */
 function checkHeader(ctx: Ctx, phase: Phase): Record<string, string | null> {
   const { doc, locale } = ctx;
@@ -504,9 +520,11 @@ function checkHeader(ctx: Ctx, phase: Phase): Record<string, string | null> {
  */
 function numberReader(ctx: Ctx): InputNumber {
   const { grid, t } = ctx;
-  // Absent rows and computed rows fall on slot row 0, which stays blank.
-  const bases = new Map(ctx.rows.map((r) => [r.key, r.base]));
+  // Absent rows and computed rows fall on slot row 0, which stays blank. Built on first use:
+  // only computed cells and column rules read it, and a list table often has neither.
+  let bases: Map<string, number> | null = null;
   return (row, col) => {
+    bases ??= new Map(ctx.rows.map((r) => [r.key, r.base]));
     const at = (bases.get(row) ?? 0) + t.column.get(col)!.index;
     const k = grid.kind[at];
     return k === OK ? grid.num[at]! : k === BLANK ? 0 : null;
@@ -516,11 +534,7 @@ function numberReader(ctx: Ctx): InputNumber {
 function checkComputed(ctx: Ctx, recomputed: () => Map<string, number | null>): void {
   const { t, doc, locale } = ctx;
   // Only a document that carries computed cells has anything to compare.
-  const carries = doc.rows.some((r) => {
-    if (t.row.get(r.key)?.computed) return Object.keys(r.cells).length > 0;
-    return t.computedColumnOrder.some((c) => !isBlank(r.cells[c]));
-  });
-  if (!carries) return;
+  if (!carriesComputed(t, doc)) return;
   for (const [key, expected] of recomputed()) {
     const sep = key.indexOf("\u0000");
     const row = key.slice(0, sep);
@@ -542,6 +556,20 @@ function checkComputed(ctx: Ctx, recomputed: () => Map<string, number | null>): 
       })
     );
   }
+}
+
+/** Whether any row carries a computed cell (loops, not closures: it visits every row). */
+function carriesComputed(t: CompiledTemplate, doc: SheetDocument): boolean {
+  const computedCols = t.computedColumnOrder;
+  for (const r of doc.rows) {
+    if (t.row.get(r.key)?.computed) {
+      if (Object.keys(r.cells).length > 0) return true;
+      continue;
+    }
+    for (let j = 0; j < computedCols.length; j++)
+      if (!isBlank(r.cells[computedCols[j]!])) return true;
+  }
+  return false;
 }
 
 function ruleMessage(ctx: Ctx, rule: CompiledRule, row: string, col: string): string {
@@ -572,25 +600,22 @@ function checkColumnRule(
   push(ctx, rule.id, rule.severity, rule.on, col, ruleMessage(ctx, rule, rule.on, col), related);
 }
 
+// Reused by every unique rule of every validation, as the grid is (see KeyIndex).
+const names = new KeyIndex();
+
 function checkUnique(ctx: Ctx, rule: CompiledRule): void {
   const i = ctx.t.column.get(rule.on)!.index;
-  const seen = new Map<string, string>();
-  const { grid } = ctx;
-  for (const row of ctx.rows) {
+  const { grid, rows } = ctx;
+  const nameOf = (entry: number): string => grid.str[rows[entry]!.base + i]!.trim();
+  names.reset(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     if (grid.kind[row.base + i] !== OK) continue;
-    const name = grid.str[row.base + i]!.trim();
-    const first = seen.get(name);
-    if (first === undefined) seen.set(name, row.key);
-    else
-      push(
-        ctx,
-        rule.id,
-        rule.severity,
-        row.key,
-        rule.on,
-        ruleMessage(ctx, rule, row.key, rule.on),
-        [{ row: first, col: rule.on }]
-      );
+    const first = names.claim(grid.str[row.base + i]!.trim(), r, nameOf);
+    if (first === -1) continue;
+    push(ctx, rule.id, rule.severity, row.key, rule.on, ruleMessage(ctx, rule, row.key, rule.on), [
+      { row: rows[first]!.key, col: rule.on },
+    ]);
   }
 }
 

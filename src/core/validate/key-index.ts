@@ -1,0 +1,95 @@
+/**
+ * A reusable set of strings for the passes that look every row up by a key (the duplicate-row
+ * check, the unique-name rule): for each key claimed, the entry (row) that claimed it first.
+ *
+ * Why not a Map or Set: past about 4,000 entries their backing table outgrows 128 kB, and V8
+ * allocates such a table as a large object on pages of its own, mapped afresh and zeroed by the
+ * kernel on first touch (about 470 page faults per 10,000-row document, measured), and the
+ * tables of every growth step are garbage after the call. This index keeps its slots in typed
+ * arrays reused from one validation to the next, as the engine's grid is: a validation is
+ * synchronous and never re-entered, and each pass resets the index before it starts.
+ *
+ * It holds no string: it stores each key's hash and entry number, and compares keys through the
+ * caller's `keyOf` only when two hashes are equal, so nothing of the last document stays alive.
+ */
+export class KeyIndex {
+  /** Per slot: entry number + 1, 0 when free. */
+  private entries = new Int32Array(64);
+  /** Per slot: the full hash of the key there, so most probes decide without reading a string. */
+  private hashes = new Int32Array(64);
+  private mask = 63;
+  /** Keys claimed since reset(). */
+  private count = 0;
+
+  /** Empties the index, sized for `count` keys (load at most 1/2, so probes stay short). */
+  reset(count: number): void {
+    let slots = 64;
+    while (slots < count * 2) slots *= 2;
+    if (slots > this.entries.length) {
+      this.entries = new Int32Array(slots);
+      this.hashes = new Int32Array(slots);
+    } else {
+      // Only the slots in use are cleared: a small document does not pay for a large one's size.
+      this.entries.fill(0, 0, slots);
+    }
+    this.mask = slots - 1;
+    this.count = 0;
+  }
+
+  /**
+   * The entry that already claimed `key` (its key compared by `keyOf`), or -1 after recording
+   * `entry` as the one that claims it.
+   */
+  claim(key: string, entry: number, keyOf: (entry: number) => string): number {
+    const h = hashOf(key);
+    const { entries, hashes, mask } = this;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const e = entries[slot]!;
+      if (e === 0) {
+        entries[slot] = entry + 1;
+        hashes[slot] = h;
+        if (++this.count * 2 > mask + 1) this.grow();
+        return -1;
+      }
+      if (hashes[slot] === h && keyOf(e - 1) === key) return e - 1;
+    }
+  }
+
+  /** More keys than reset() was told of: twice the slots, placed again by their stored hashes. */
+  private grow(): void {
+    const oldEntries = this.entries.subarray(0, this.mask + 1);
+    const oldHashes = this.hashes.subarray(0, this.mask + 1);
+    const size = oldEntries.length * 2;
+    const entries = new Int32Array(Math.max(size, this.entries.length));
+    const hashes = new Int32Array(entries.length);
+    const mask = size - 1;
+    for (let i = 0; i < oldEntries.length; i++) {
+      const e = oldEntries[i]!;
+      if (e === 0) continue;
+      const h = oldHashes[i]!;
+      let slot = h & mask;
+      while (entries[slot] !== 0) slot = (slot + 1) & mask;
+      entries[slot] = e;
+      hashes[slot] = h;
+    }
+    this.entries = entries;
+    this.hashes = hashes;
+    this.mask = mask;
+  }
+}
+
+// Seeded once per process: which keys collide cannot be worked out in advance, so a document
+// cannot be built to make the probes long (V8 seeds its own string hashes for the same reason).
+// The seed changes only the speed, never an answer.
+const SEED = (Math.random() * 0x100000000) | 0;
+
+/** FNV-1a over the UTF-16 code units, finished with murmur3's mix so the low bits spread. */
+function hashOf(key: string): number {
+  let h = SEED ^ 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
