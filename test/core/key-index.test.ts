@@ -45,6 +45,21 @@ describe("KeyIndex", () => {
     expect(withIndex(index, large)).toEqual(withMap(large));
   });
 
+  it("set keeps the last entry of a key and find answers it, as a Map built from the rows does", () => {
+    const index = new KeyIndex();
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 2 }), { maxLength: 200 }), (keys) => {
+        const map = new Map(keys.map((k, i) => [k, i]));
+        const keyOf = (e: number): string => keys[e]!;
+        index.reset(keys.length);
+        keys.forEach((k, i) => index.set(k, i, keyOf));
+        for (const k of [...keys, "absent", "zzz"])
+          expect(index.find(k, keyOf)).toBe(map.get(k) ?? -1);
+      }),
+      { numRuns: RUNS }
+    );
+  });
+
   it("tells apart keys that differ only past the first characters, or in surrogates", () => {
     const keys = ["ab", "ba", "a\u0000b", "\ud83d\ude00", "\ud83d\ude01", "", " ", "ab"];
     expect(withIndex(new KeyIndex(), keys)).toEqual([-1, -1, -1, -1, -1, -1, -1, 0]);

@@ -225,8 +225,8 @@ interface Ctx {
   locale: Locale;
   grid: Grid;
   rows: RowState[];
-  /** Row cells by key, built on first use: a 10,000-row list table rarely needs it. */
-  cellMap: Map<string, Record<string, unknown>> | null;
+  /** Whether docRows indexes this document's rows yet: built on first use, a 10,000-row list table rarely needs it. */
+  rowsIndexed: boolean;
   issues: Issue[];
 }
 
@@ -265,9 +265,23 @@ function scratchGrid(slots: number): Grid {
   return scratch;
 }
 
+// The document's rows by key, and the grid's rows by key for the totals' reader: reused by every
+// validation, as the grid is (see KeyIndex).
+const docRows = new KeyIndex();
+const rowBases = new KeyIndex();
+
 function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
-  if (!ctx.cellMap) ctx.cellMap = new Map(ctx.doc.rows.map((r) => [r.key, r.cells]));
-  return ctx.cellMap.get(key);
+  const rows = ctx.doc.rows;
+  const keyOf = (entry: number): string => rows[entry]!.key;
+  if (!ctx.rowsIndexed) {
+    docRows.reset(rows.length);
+    // The last row of a key wins, as in the Map this replaces (a document that skipped the parse
+    // may repeat a key).
+    for (let e = 0; e < rows.length; e++) docRows.set(rows[e]!.key, e, keyOf);
+    ctx.rowsIndexed = true;
+  }
+  const e = docRows.find(key, keyOf);
+  return e === -1 ? undefined : rows[e]!.cells;
 }
 
 function readRow(
@@ -358,7 +372,7 @@ export function validateParsed(
   // Slot row 0 stays blank for every absent row; present rows follow.
   const slots = (inputRows.length + 1) * n;
   const grid = scratchGrid(slots);
-  const ctx: Ctx = { t, plan, doc, locale, grid, rows: [], cellMap: null, issues: [] };
+  const ctx: Ctx = { t, plan, doc, locale, grid, rows: [], rowsIndexed: false, issues: [] };
 
   // 1. Types of every input cell.
   let next = n;
@@ -519,13 +533,27 @@ function checkHeader(ctx: Ctx, phase: Phase): Record<string, string | null> {
  * absent row) is 0; a cell with a type issue is null, so every subtotal over it is unjudged.
  */
 function numberReader(ctx: Ctx): InputNumber {
-  const { grid, t } = ctx;
-  // Absent rows and computed rows fall on slot row 0, which stays blank. Built on first use:
-  // only computed cells and column rules read it, and a list table often has neither.
-  let bases: Map<string, number> | null = null;
+  const { grid, t, rows } = ctx;
+  const keyOf = (entry: number): string => rows[entry]!.key;
+  // Indexed on first use: only computed cells and column rules read it, and a list table often
+  // has neither.
+  let indexed = false;
+  // A total reads a row's columns one after another: the row is looked up once for all of them.
+  let lastRow: string | null = null;
+  let lastBase = 0;
   return (row, col) => {
-    bases ??= new Map(ctx.rows.map((r) => [r.key, r.base]));
-    const at = (bases.get(row) ?? 0) + t.column.get(col)!.index;
+    if (row !== lastRow) {
+      if (!indexed) {
+        rowBases.reset(rows.length);
+        for (let e = 0; e < rows.length; e++) rowBases.set(rows[e]!.key, e, keyOf);
+        indexed = true;
+      }
+      const e = rowBases.find(row, keyOf);
+      // Absent rows and computed rows fall on slot row 0, which stays blank.
+      lastBase = e === -1 ? 0 : rows[e]!.base;
+      lastRow = row;
+    }
+    const at = lastBase + t.column.get(col)!.index;
     const k = grid.kind[at];
     return k === OK ? grid.num[at]! : k === BLANK ? 0 : null;
   };

@@ -1,6 +1,7 @@
 /**
- * A reusable set of strings for the passes that look every row up by a key (the duplicate-row
- * check, the unique-name rule): for each key claimed, the entry (row) that claimed it first.
+ * A reusable index of strings for the passes that look rows up by a key (the duplicate-row check,
+ * the unique-name rule, the rows of the totals' reader, a row's cells by its key): for each key,
+ * an entry number (a row).
  *
  * Why not a Map or Set: past about 4,000 entries their backing table outgrows 128 kB, and V8
  * allocates such a table as a large object on pages of its own, mapped afresh and zeroed by the
@@ -42,17 +43,39 @@ export class KeyIndex {
    */
   claim(key: string, entry: number, keyOf: (entry: number) => string): number {
     const h = hashOf(key);
+    const slot = this.slotOf(key, h, keyOf);
+    const e = this.entries[slot]!;
+    if (e !== 0) return e - 1;
+    this.place(slot, h, entry);
+    return -1;
+  }
+
+  /** Records `entry` for `key`, in place of an entry already there (the last one wins, as in a Map). */
+  set(key: string, entry: number, keyOf: (entry: number) => string): void {
+    const h = hashOf(key);
+    const slot = this.slotOf(key, h, keyOf);
+    if (this.entries[slot] !== 0) this.entries[slot] = entry + 1;
+    else this.place(slot, h, entry);
+  }
+
+  /** The entry recorded for `key`, or -1. */
+  find(key: string, keyOf: (entry: number) => string): number {
+    return this.entries[this.slotOf(key, hashOf(key), keyOf)]! - 1;
+  }
+
+  /** The slot that holds `key`, or the free slot where it would go. */
+  private slotOf(key: string, h: number, keyOf: (entry: number) => string): number {
     const { entries, hashes, mask } = this;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const e = entries[slot]!;
-      if (e === 0) {
-        entries[slot] = entry + 1;
-        hashes[slot] = h;
-        if (++this.count * 2 > mask + 1) this.grow();
-        return -1;
-      }
-      if (hashes[slot] === h && keyOf(e - 1) === key) return e - 1;
+      if (e === 0 || (hashes[slot] === h && keyOf(e - 1) === key)) return slot;
     }
+  }
+
+  private place(slot: number, h: number, entry: number): void {
+    this.entries[slot] = entry + 1;
+    this.hashes[slot] = h;
+    if (++this.count * 2 > this.mask + 1) this.grow();
   }
 
   /** More keys than reset() was told of: twice the slots, placed again by their stored hashes. */
