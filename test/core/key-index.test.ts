@@ -16,7 +16,7 @@ function withMap(keys: readonly string[]): number[] {
 
 function withIndex(index: KeyIndex, keys: readonly string[], hint = keys.length): number[] {
   index.reset(hint);
-  return keys.map((k, i) => index.claim(k, i, (e) => keys[e]!));
+  return keys.map((k, i) => index.claim(k, i, keys, (ks, e) => ks[e]!));
 }
 
 describe("KeyIndex", () => {
@@ -50,11 +50,11 @@ describe("KeyIndex", () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 2 }), { maxLength: 200 }), (keys) => {
         const map = new Map(keys.map((k, i) => [k, i]));
-        const keyOf = (e: number): string => keys[e]!;
+        const keyOf = (ks: string[], e: number): string => ks[e]!;
         index.reset(keys.length);
-        keys.forEach((k, i) => index.set(k, i, keyOf));
+        keys.forEach((k, i) => index.set(k, i, keys, keyOf));
         for (const k of [...keys, "absent", "zzz"])
-          expect(index.find(k, keyOf)).toBe(map.get(k) ?? -1);
+          expect(index.find(k, keys, keyOf)).toBe(map.get(k) ?? -1);
       }),
       { numRuns: RUNS }
     );

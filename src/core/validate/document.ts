@@ -11,7 +11,7 @@ import {
 import type { CompiledTemplate } from "../template/compile";
 import { validateParsed, type ValidateOptions } from "./engine";
 import { explanationKey } from "./explanations";
-import { KeyIndex } from "./key-index";
+import { KeyIndex, rowKeyAt } from "./key-index";
 
 export interface TemplateLookup {
   get(id: string, version?: number): CompiledTemplate | undefined;
@@ -154,10 +154,9 @@ export function parseSheetDocument(
     );
 
   rowKeys.reset(rows.length);
-  const keyOf = (entry: number): string => rows[entry]!.key;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    if (rowKeys.claim(row.key, i, keyOf) !== -1)
+    if (rowKeys.claim(row.key, i, rows, rowKeyAt) !== -1)
       return fail("bad-structure", `rows.${i}.key`, `${TEXT.duplicateRow[locale]}: ${row.key}`);
     if (template.def.rowMode === "fixed" && !template.row.has(row.key))
       return fail("bad-structure", `rows.${i}.key`, `${TEXT.unknownRow[locale]}: ${row.key}`);

@@ -10,7 +10,7 @@ import { columnTitle } from "../template/labels";
 import { checkCell, hasAtMostTwoDecimals, isBlank } from "./cells";
 import { readDeadline } from "./deadline";
 import { requiredExplanations } from "./explanations";
-import { KeyIndex } from "./key-index";
+import { KeyIndex, rowKeyAt, type KeyOf } from "./key-index";
 import {
   baseValue,
   indexHistory,
@@ -272,15 +272,14 @@ const rowBases = new KeyIndex();
 
 function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
   const rows = ctx.doc.rows;
-  const keyOf = (entry: number): string => rows[entry]!.key;
   if (!ctx.rowsIndexed) {
     docRows.reset(rows.length);
     // The last row of a key wins, as in the Map this replaces (a document that skipped the parse
     // may repeat a key).
-    for (let e = 0; e < rows.length; e++) docRows.set(rows[e]!.key, e, keyOf);
+    for (let e = 0; e < rows.length; e++) docRows.set(rows[e]!.key, e, rows, rowKeyAt);
     ctx.rowsIndexed = true;
   }
-  const e = docRows.find(key, keyOf);
+  const e = docRows.find(key, rows, rowKeyAt);
   return e === -1 ? undefined : rows[e]!.cells;
 }
 
@@ -534,7 +533,6 @@ function checkHeader(ctx: Ctx, phase: Phase): Record<string, string | null> {
  */
 function numberReader(ctx: Ctx): InputNumber {
   const { grid, t, rows } = ctx;
-  const keyOf = (entry: number): string => rows[entry]!.key;
   // Indexed on first use: only computed cells and column rules read it, and a list table often
   // has neither.
   let indexed = false;
@@ -545,10 +543,10 @@ function numberReader(ctx: Ctx): InputNumber {
     if (row !== lastRow) {
       if (!indexed) {
         rowBases.reset(rows.length);
-        for (let e = 0; e < rows.length; e++) rowBases.set(rows[e]!.key, e, keyOf);
+        for (let e = 0; e < rows.length; e++) rowBases.set(rows[e]!.key, e, rows, rowKeyAt);
         indexed = true;
       }
-      const e = rowBases.find(row, keyOf);
+      const e = rowBases.find(row, rows, rowKeyAt);
       // Absent rows and computed rows fall on slot row 0, which stays blank.
       lastBase = e === -1 ? 0 : rows[e]!.base;
       lastRow = row;
@@ -631,15 +629,23 @@ function checkColumnRule(
 // Reused by every unique rule of every validation, as the grid is (see KeyIndex).
 const names = new KeyIndex();
 
+/** Where the unique rule's names are: the grid's texts of one column of the rows. */
+interface NameSource {
+  str: (string | undefined)[];
+  rows: RowState[];
+  col: number;
+}
+const nameAt: KeyOf<NameSource> = (s, entry) => s.str[s.rows[entry]!.base + s.col]!.trim();
+
 function checkUnique(ctx: Ctx, rule: CompiledRule): void {
   const i = ctx.t.column.get(rule.on)!.index;
   const { grid, rows } = ctx;
-  const nameOf = (entry: number): string => grid.str[rows[entry]!.base + i]!.trim();
+  const source: NameSource = { str: grid.str, rows, col: i };
   names.reset(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     if (grid.kind[row.base + i] !== OK) continue;
-    const first = names.claim(grid.str[row.base + i]!.trim(), r, nameOf);
+    const first = names.claim(grid.str[row.base + i]!.trim(), r, source, nameAt);
     if (first === -1) continue;
     push(ctx, rule.id, rule.severity, row.key, rule.on, ruleMessage(ctx, rule, row.key, rule.on), [
       { row: rows[first]!.key, col: rule.on },

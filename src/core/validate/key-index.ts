@@ -11,8 +11,18 @@
  * synchronous and never re-entered, and each pass resets the index before it starts.
  *
  * It holds no string: it stores each key's hash and entry number, and compares keys through the
- * caller's `keyOf` only when two hashes are equal, so nothing of the last document stays alive.
+ * caller's `keyOf(source, entry)` only when two hashes are equal, so nothing of the last document
+ * stays alive. `keyOf` is a function made once, not a closure per call: tsx (the server, the CLI,
+ * the bench) names every named closure with Object.defineProperty when it is made, which costs
+ * more than the look-ups of a small document.
  */
+/** How a caller reads the key of one of its entries (a row), given what holds them. */
+export type KeyOf<S> = (source: S, entry: number) => string;
+
+/** The key of a row in a list of rows: entries are indices into it. */
+export const rowKeyAt: KeyOf<readonly { readonly key: string }[]> = (rows, entry) =>
+  rows[entry]!.key;
+
 export class KeyIndex {
   /** Per slot: entry number + 1, 0 when free. */
   private entries = new Int32Array(64);
@@ -41,9 +51,9 @@ export class KeyIndex {
    * The entry that already claimed `key` (its key compared by `keyOf`), or -1 after recording
    * `entry` as the one that claims it.
    */
-  claim(key: string, entry: number, keyOf: (entry: number) => string): number {
+  claim<S>(key: string, entry: number, source: S, keyOf: KeyOf<S>): number {
     const h = hashOf(key);
-    const slot = this.slotOf(key, h, keyOf);
+    const slot = this.slotOf(key, h, source, keyOf);
     const e = this.entries[slot]!;
     if (e !== 0) return e - 1;
     this.place(slot, h, entry);
@@ -51,24 +61,24 @@ export class KeyIndex {
   }
 
   /** Records `entry` for `key`, in place of an entry already there (the last one wins, as in a Map). */
-  set(key: string, entry: number, keyOf: (entry: number) => string): void {
+  set<S>(key: string, entry: number, source: S, keyOf: KeyOf<S>): void {
     const h = hashOf(key);
-    const slot = this.slotOf(key, h, keyOf);
+    const slot = this.slotOf(key, h, source, keyOf);
     if (this.entries[slot] !== 0) this.entries[slot] = entry + 1;
     else this.place(slot, h, entry);
   }
 
   /** The entry recorded for `key`, or -1. */
-  find(key: string, keyOf: (entry: number) => string): number {
-    return this.entries[this.slotOf(key, hashOf(key), keyOf)]! - 1;
+  find<S>(key: string, source: S, keyOf: KeyOf<S>): number {
+    return this.entries[this.slotOf(key, hashOf(key), source, keyOf)]! - 1;
   }
 
   /** The slot that holds `key`, or the free slot where it would go. */
-  private slotOf(key: string, h: number, keyOf: (entry: number) => string): number {
+  private slotOf<S>(key: string, h: number, source: S, keyOf: KeyOf<S>): number {
     const { entries, hashes, mask } = this;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const e = entries[slot]!;
-      if (e === 0 || (hashes[slot] === h && keyOf(e - 1) === key)) return slot;
+      if (e === 0 || (hashes[slot] === h && keyOf(source, e - 1) === key)) return slot;
     }
   }
 
