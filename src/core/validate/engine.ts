@@ -3,7 +3,7 @@ import { refsOf } from "../expr/ast";
 import { compileExpr, type Compiled, type Resolver, type Value } from "../expr/evaluate";
 import { DEFAULT_LOCALE, fill, type Locale } from "../i18n";
 import { isIsoDate } from "../periods";
-import { headerText, type Issue, type SheetDocument } from "../schema/document";
+import { headerText, type Issue, type RowDoc, type SheetDocument } from "../schema/document";
 import type { Severity, Tier } from "../schema/template";
 import type { CompiledColumn, CompiledRule, CompiledTemplate } from "../template/compile";
 import { columnTitle } from "../template/labels";
@@ -363,8 +363,21 @@ export function validateParsed(
   const locale = opts.locale ?? DEFAULT_LOCALE;
   const plan = enginePlan(t);
   const isList = t.def.rowMode === "list";
+  // A list table's rows in one pass (each pass over 10,000 rows reads them from beyond the
+  // cache): its units, and the rows that are the template's own (合计), if the document carries them.
   const listRows: string[] = [];
-  if (isList) for (const r of doc.rows) if (!t.row.has(r.key)) listRows.push(r.key);
+  const listDocs: RowDoc[] = [];
+  let templateRows: readonly RowDoc[] = doc.rows;
+  if (isList) {
+    const own: RowDoc[] = [];
+    for (const r of doc.rows)
+      if (t.row.has(r.key)) own.push(r);
+      else {
+        listRows.push(r.key);
+        listDocs.push(r);
+      }
+    templateRows = own;
+  }
   const inputRows = isList ? listRows : t.inputRowKeys;
   const tierRow = t.def.tierLocked && opts.tier ? (t.tiers.get(opts.tier) ?? null) : null;
   const n = plan.cols.length;
@@ -376,8 +389,7 @@ export function validateParsed(
   // 1. Types of every input cell.
   let next = n;
   if (isList) {
-    for (const r of doc.rows) {
-      if (t.row.has(r.key)) continue;
+    for (const r of listDocs) {
       ctx.rows.push(readRow(ctx, r.key, r.cells, next));
       next += n;
     }
@@ -418,7 +430,7 @@ export function validateParsed(
   let computed: Map<string, number | null> | null = null;
   const recomputed = (): Map<string, number | null> =>
     (computed ??= computeCells(t, listRows, inputNumber));
-  checkComputed(ctx, recomputed);
+  checkComputed(ctx, recomputed, templateRows);
 
   // 4. Cross-field rules, on valid cells only: a cell with a type issue takes no part.
   const ruleCtx: RuleCtx = { g: grid, base: 0, header, year: Number(doc.period.slice(0, 4)) };
@@ -557,10 +569,15 @@ function numberReader(ctx: Ctx): InputNumber {
   };
 }
 
-function checkComputed(ctx: Ctx, recomputed: () => Map<string, number | null>): void {
+function checkComputed(
+  ctx: Ctx,
+  recomputed: () => Map<string, number | null>,
+  templateRows: readonly RowDoc[]
+): void {
   const { t, doc, locale } = ctx;
-  // Only a document that carries computed cells has anything to compare.
-  if (!carriesComputed(t, doc)) return;
+  // Only a document that carries computed cells has anything to compare. Without computed
+  // columns only a computed row of the template can carry one.
+  if (!carriesComputed(t, t.computedColumnOrder.length ? doc.rows : templateRows)) return;
   for (const [key, expected] of recomputed()) {
     const sep = key.indexOf("\u0000");
     const row = key.slice(0, sep);
@@ -584,10 +601,10 @@ function checkComputed(ctx: Ctx, recomputed: () => Map<string, number | null>): 
   }
 }
 
-/** Whether any row carries a computed cell (loops, not closures: it visits every row). */
-function carriesComputed(t: CompiledTemplate, doc: SheetDocument): boolean {
+/** Whether any of these rows carries a computed cell (loops, not closures: it may visit every row). */
+function carriesComputed(t: CompiledTemplate, rows: readonly RowDoc[]): boolean {
   const computedCols = t.computedColumnOrder;
-  for (const r of doc.rows) {
+  for (const r of rows) {
     if (t.row.get(r.key)?.computed) {
       if (Object.keys(r.cells).length > 0) return true;
       continue;
