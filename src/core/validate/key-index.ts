@@ -1,3 +1,10 @@
+/** How a caller reads the key of one of its entries (a row), given what holds them. */
+export type KeyOf<S> = (source: S, entry: number) => string;
+
+/** The key of a row in a list of rows: entries are indices into it. */
+export const rowKeyAt: KeyOf<readonly { readonly key: string }[]> = (rows, entry) =>
+  rows[entry]!.key;
+
 /**
  * A reusable index of strings for the passes that look rows up by a key (the duplicate-row check,
  * the unique-name rule, the rows of the totals' reader, a row's cells by its key): for each key,
@@ -16,13 +23,6 @@
  * the bench) names every named closure with Object.defineProperty when it is made, which costs
  * more than the look-ups of a small document.
  */
-/** How a caller reads the key of one of its entries (a row), given what holds them. */
-export type KeyOf<S> = (source: S, entry: number) => string;
-
-/** The key of a row in a list of rows: entries are indices into it. */
-export const rowKeyAt: KeyOf<readonly { readonly key: string }[]> = (rows, entry) =>
-  rows[entry]!.key;
-
 export class KeyIndex {
   /** Per slot: entry number + 1, 0 when free. */
   private entries = new Int32Array(64);
