@@ -86,20 +86,11 @@ export function computeCells(
     }
   }
   for (const { key, sumsListRows, fn } of f.rows) {
-    for (const col of f.numeric) {
+    const listSums = sumsListRows ? sumListRows(t, f, data, listRowKeys) : null;
+    for (const [j, col] of f.numeric.entries()) {
       let v: number | null = null;
-      if (sumsListRows) {
-        v = 0;
-        for (const r of listRowKeys) {
-          const x = valueIn(data, r, col);
-          if (x === null) {
-            v = null;
-            break;
-          }
-          v += x;
-        }
-        v = v === null ? null : clean(v);
-      } else if (fn) {
+      if (listSums) v = listSums[j]!;
+      else if (fn) {
         ctx.col = col;
         v = asNumber(fn(ctx));
       }
@@ -107,6 +98,35 @@ export function computeCells(
     }
   }
   return data.out;
+}
+
+/**
+ * Every numeric column summed over the list rows, in their order (null once a cell is null).
+ * One pass over the rows for all columns, and a column no computation writes is read straight
+ * from the input: the cell key of every (row, column) and its look-up in the computed cells
+ * were most of a 10,000-row total's cost.
+ */
+function sumListRows(
+  t: CompiledTemplate,
+  f: Formulas,
+  data: Data,
+  listRowKeys: readonly string[]
+): (number | null)[] {
+  const cols = f.numeric;
+  // Computed cells so far are the computed columns of the input rows and the computed rows;
+  // a list row that is no template row, in a column that is not computed, is none of them.
+  const plainRows = !listRowKeys.some((r) => t.row.has(r));
+  const direct = cols.map((c) => plainRows && !t.column.get(c)!.computed);
+  const sums: (number | null)[] = cols.map(() => 0);
+  for (const r of listRowKeys) {
+    for (let j = 0; j < cols.length; j++) {
+      const s = sums[j]!;
+      if (s === null) continue;
+      const x = direct[j] ? data.input(r, cols[j]!) : valueIn(data, r, cols[j]!);
+      sums[j] = x === null ? null : s + x;
+    }
+  }
+  return sums.map((v) => (v === null ? null : clean(v)));
 }
 
 /** A copy of a document with every computed cell filled from its input cells (blank = 0). */

@@ -11,6 +11,7 @@ import {
 import type { CompiledTemplate } from "../template/compile";
 import { validateParsed, type ValidateOptions } from "./engine";
 import { explanationKey } from "./explanations";
+import { KeyIndex, rowKeyAt } from "./key-index";
 
 export interface TemplateLookup {
   get(id: string, version?: number): CompiledTemplate | undefined;
@@ -44,6 +45,9 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 type Envelope = z.output<typeof sheetDocumentEnvelopeSchema>;
+
+// Reused by every parse (parsing is synchronous): see KeyIndex for why not a Set.
+const rowKeys = new KeyIndex();
 
 const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -123,7 +127,8 @@ export function parseSheetDocument(
     }
   }
   const rows: RowDoc[] = [];
-  for (const [i, row] of envelope.rows.entries()) {
+  for (let i = 0; i < envelope.rows.length; i++) {
+    const row = envelope.rows[i];
     const problem = rowProblem(row);
     if (problem)
       return fail(
@@ -148,14 +153,16 @@ export function parseSheetDocument(
       `${TEXT.unknownVersion[locale]}: ${doc.template} v${doc.templateVersion}`
     );
 
-  const seen = new Set<string>();
-  for (const [i, row] of doc.rows.entries()) {
-    if (seen.has(row.key))
+  rowKeys.reset(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (rowKeys.claim(row.key, i, rows, rowKeyAt) !== -1)
       return fail("bad-structure", `rows.${i}.key`, `${TEXT.duplicateRow[locale]}: ${row.key}`);
-    seen.add(row.key);
     if (template.def.rowMode === "fixed" && !template.row.has(row.key))
       return fail("bad-structure", `rows.${i}.key`, `${TEXT.unknownRow[locale]}: ${row.key}`);
-    for (const col of Object.keys(row.cells)) {
+    // for…in over own keys is Object.keys without the array it builds for every row.
+    for (const col in row.cells) {
+      if (!Object.hasOwn(row.cells, col)) continue;
       if (!template.column.has(col))
         return fail(
           "bad-structure",

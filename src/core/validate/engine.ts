@@ -3,13 +3,14 @@ import { refsOf } from "../expr/ast";
 import { compileExpr, type Compiled, type Resolver, type Value } from "../expr/evaluate";
 import { DEFAULT_LOCALE, fill, type Locale } from "../i18n";
 import { isIsoDate } from "../periods";
-import { headerText, type Issue, type SheetDocument } from "../schema/document";
+import { headerText, type Issue, type RowDoc, type SheetDocument } from "../schema/document";
 import type { Severity, Tier } from "../schema/template";
 import type { CompiledColumn, CompiledRule, CompiledTemplate } from "../template/compile";
 import { columnTitle } from "../template/labels";
 import { checkCell, hasAtMostTwoDecimals, isBlank } from "./cells";
 import { readDeadline } from "./deadline";
 import { requiredExplanations } from "./explanations";
+import { KeyIndex, rowKeyAt, type KeyOf } from "./key-index";
 import {
   baseValue,
   indexHistory,
@@ -224,8 +225,8 @@ interface Ctx {
   locale: Locale;
   grid: Grid;
   rows: RowState[];
-  /** Row cells by key, built on first use: a 10,000-row list table rarely needs it. */
-  cellMap: Map<string, Record<string, unknown>> | null;
+  /** Whether docRows indexes this document's rows yet: built on first use, a 10,000-row list table rarely needs it. */
+  rowsIndexed: boolean;
   issues: Issue[];
 }
 
@@ -264,9 +265,22 @@ function scratchGrid(slots: number): Grid {
   return scratch;
 }
 
+// The document's rows by key, and the grid's rows by key for the totals' reader: reused by every
+// validation, as the grid is (see KeyIndex).
+const docRows = new KeyIndex();
+const rowBases = new KeyIndex();
+
 function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
-  if (!ctx.cellMap) ctx.cellMap = new Map(ctx.doc.rows.map((r) => [r.key, r.cells]));
-  return ctx.cellMap.get(key);
+  const rows = ctx.doc.rows;
+  if (!ctx.rowsIndexed) {
+    docRows.reset(rows.length);
+    // The last row of a key wins, as in the Map this replaces (a document that skipped the parse
+    // may repeat a key).
+    for (let e = 0; e < rows.length; e++) docRows.set(rows[e]!.key, e, rows, rowKeyAt);
+    ctx.rowsIndexed = true;
+  }
+  const e = docRows.find(key, rows, rowKeyAt);
+  return e === -1 ? undefined : rows[e]!.cells;
 }
 
 function readRow(
@@ -294,6 +308,14 @@ function readRow(
     ) {
       grid.kind[base + i] = OK;
       grid.num[base + i] = raw;
+      continue;
+    }
+    // A text no longer in UTF-16 units than its bound is within it in characters too: no need
+    // for checkCell's count of code points (an array of one-character strings per cell).
+    if (typeof raw === "string" && col.type === "text" && raw.length <= (col.maxLength ?? 200)) {
+      if (raw.trim() === "") continue;
+      grid.kind[base + i] = OK;
+      grid.str[base + i] = raw;
       continue;
     }
     const state = checkCell(col, raw);
@@ -341,20 +363,33 @@ export function validateParsed(
   const locale = opts.locale ?? DEFAULT_LOCALE;
   const plan = enginePlan(t);
   const isList = t.def.rowMode === "list";
-  const listRows = isList ? doc.rows.filter((r) => !t.row.has(r.key)).map((r) => r.key) : [];
+  // A list table's rows in one pass (each pass over 10,000 rows reads them from beyond the
+  // cache): its units, and the rows that are the template's own (合计), if the document carries them.
+  const listRows: string[] = [];
+  const listDocs: RowDoc[] = [];
+  let templateRows: readonly RowDoc[] = doc.rows;
+  if (isList) {
+    const own: RowDoc[] = [];
+    for (const r of doc.rows)
+      if (t.row.has(r.key)) own.push(r);
+      else {
+        listRows.push(r.key);
+        listDocs.push(r);
+      }
+    templateRows = own;
+  }
   const inputRows = isList ? listRows : t.inputRowKeys;
   const tierRow = t.def.tierLocked && opts.tier ? (t.tiers.get(opts.tier) ?? null) : null;
   const n = plan.cols.length;
   // Slot row 0 stays blank for every absent row; present rows follow.
   const slots = (inputRows.length + 1) * n;
   const grid = scratchGrid(slots);
-  const ctx: Ctx = { t, plan, doc, locale, grid, rows: [], cellMap: null, issues: [] };
+  const ctx: Ctx = { t, plan, doc, locale, grid, rows: [], rowsIndexed: false, issues: [] };
 
   // 1. Types of every input cell.
   let next = n;
   if (isList) {
-    for (const r of doc.rows) {
-      if (t.row.has(r.key)) continue;
+    for (const r of listDocs) {
       ctx.rows.push(readRow(ctx, r.key, r.cells, next));
       next += n;
     }
@@ -395,14 +430,14 @@ export function validateParsed(
   let computed: Map<string, number | null> | null = null;
   const recomputed = (): Map<string, number | null> =>
     (computed ??= computeCells(t, listRows, inputNumber));
-  checkComputed(ctx, recomputed);
+  checkComputed(ctx, recomputed, templateRows);
 
   // 4. Cross-field rules, on valid cells only: a cell with a type issue takes no part.
   const ruleCtx: RuleCtx = { g: grid, base: 0, header, year: Number(doc.period.slice(0, 4)) };
   for (const rp of plan.rowRules) {
     for (const row of ctx.rows) {
       if (row.base === 0 && rp.blankRowPasses) continue;
-      if (rp.guardCols.some((i) => grid.kind[row.base + i] === INVALID)) continue;
+      if (anyInvalid(grid, row.base, rp.guardCols)) continue;
       ruleCtx.base = row.base;
       if (rp.fn(ruleCtx) !== false) continue;
       push(
@@ -462,6 +497,12 @@ export function validateParsed(
   return sortIssues(ctx);
 }
 
+/** Whether a row has a type issue in any of these columns (a loop: no closure per row). */
+function anyInvalid(grid: Grid, base: number, cols: readonly number[]): boolean {
+  for (let j = 0; j < cols.length; j++) if (grid.kind[base + cols[j]!] === INVALID) return true;
+  return false;
+}
+
 /** Header checks; returns the header values rules may read (filledOn only when it is a date). */
 function checkHeader(ctx: Ctx, phase: Phase): Record<string, string | null> {
   const { doc, locale } = ctx;
@@ -503,24 +544,40 @@ function checkHeader(ctx: Ctx, phase: Phase): Record<string, string | null> {
  * absent row) is 0; a cell with a type issue is null, so every subtotal over it is unjudged.
  */
 function numberReader(ctx: Ctx): InputNumber {
-  const { grid, t } = ctx;
-  // Absent rows and computed rows fall on slot row 0, which stays blank.
-  const bases = new Map(ctx.rows.map((r) => [r.key, r.base]));
+  const { grid, t, rows } = ctx;
+  // Indexed on first use: only computed cells and column rules read it, and a list table often
+  // has neither.
+  let indexed = false;
+  // A total reads a row's columns one after another: the row is looked up once for all of them.
+  let lastRow: string | null = null;
+  let lastBase = 0;
   return (row, col) => {
-    const at = (bases.get(row) ?? 0) + t.column.get(col)!.index;
+    if (row !== lastRow) {
+      if (!indexed) {
+        rowBases.reset(rows.length);
+        for (let e = 0; e < rows.length; e++) rowBases.set(rows[e]!.key, e, rows, rowKeyAt);
+        indexed = true;
+      }
+      const e = rowBases.find(row, rows, rowKeyAt);
+      // Absent rows and computed rows fall on slot row 0, which stays blank.
+      lastBase = e === -1 ? 0 : rows[e]!.base;
+      lastRow = row;
+    }
+    const at = lastBase + t.column.get(col)!.index;
     const k = grid.kind[at];
     return k === OK ? grid.num[at]! : k === BLANK ? 0 : null;
   };
 }
 
-function checkComputed(ctx: Ctx, recomputed: () => Map<string, number | null>): void {
+function checkComputed(
+  ctx: Ctx,
+  recomputed: () => Map<string, number | null>,
+  templateRows: readonly RowDoc[]
+): void {
   const { t, doc, locale } = ctx;
-  // Only a document that carries computed cells has anything to compare.
-  const carries = doc.rows.some((r) => {
-    if (t.row.get(r.key)?.computed) return Object.keys(r.cells).length > 0;
-    return t.computedColumnOrder.some((c) => !isBlank(r.cells[c]));
-  });
-  if (!carries) return;
+  // Only a document that carries computed cells has anything to compare. Without computed
+  // columns only a computed row of the template can carry one.
+  if (!carriesComputed(t, t.computedColumnOrder.length ? doc.rows : templateRows)) return;
   for (const [key, expected] of recomputed()) {
     const sep = key.indexOf("\u0000");
     const row = key.slice(0, sep);
@@ -542,6 +599,20 @@ function checkComputed(ctx: Ctx, recomputed: () => Map<string, number | null>): 
       })
     );
   }
+}
+
+/** Whether any of these rows carries a computed cell (loops, not closures: it may visit every row). */
+function carriesComputed(t: CompiledTemplate, rows: readonly RowDoc[]): boolean {
+  const computedCols = t.computedColumnOrder;
+  for (const r of rows) {
+    if (t.row.get(r.key)?.computed) {
+      if (Object.keys(r.cells).length > 0) return true;
+      continue;
+    }
+    for (let j = 0; j < computedCols.length; j++)
+      if (!isBlank(r.cells[computedCols[j]!])) return true;
+  }
+  return false;
 }
 
 function ruleMessage(ctx: Ctx, rule: CompiledRule, row: string, col: string): string {
@@ -572,25 +643,30 @@ function checkColumnRule(
   push(ctx, rule.id, rule.severity, rule.on, col, ruleMessage(ctx, rule, rule.on, col), related);
 }
 
+// Reused by every unique rule of every validation, as the grid is (see KeyIndex).
+const names = new KeyIndex();
+
+/** Where the unique rule's names are: the grid's texts of one column of the rows. */
+interface NameSource {
+  str: (string | undefined)[];
+  rows: RowState[];
+  col: number;
+}
+const nameAt: KeyOf<NameSource> = (s, entry) => s.str[s.rows[entry]!.base + s.col]!.trim();
+
 function checkUnique(ctx: Ctx, rule: CompiledRule): void {
   const i = ctx.t.column.get(rule.on)!.index;
-  const seen = new Map<string, string>();
-  const { grid } = ctx;
-  for (const row of ctx.rows) {
+  const { grid, rows } = ctx;
+  const source: NameSource = { str: grid.str, rows, col: i };
+  names.reset(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     if (grid.kind[row.base + i] !== OK) continue;
-    const name = grid.str[row.base + i]!.trim();
-    const first = seen.get(name);
-    if (first === undefined) seen.set(name, row.key);
-    else
-      push(
-        ctx,
-        rule.id,
-        rule.severity,
-        row.key,
-        rule.on,
-        ruleMessage(ctx, rule, row.key, rule.on),
-        [{ row: first, col: rule.on }]
-      );
+    const first = names.claim(grid.str[row.base + i]!.trim(), r, source, nameAt);
+    if (first === -1) continue;
+    push(ctx, rule.id, rule.severity, row.key, rule.on, ruleMessage(ctx, rule, row.key, rule.on), [
+      { row: rows[first]!.key, col: rule.on },
+    ]);
   }
 }
 
