@@ -163,10 +163,12 @@ export async function seedTemplates(
 ): Promise<void> {
   const any = await db.selectFrom("templates").select("id").limit(1).executeTakeFirst();
   if (any) return;
-  // Installation times a millisecond apart keep the pack's order in every listing.
-  for (const [i, t] of pack.all().entries()) {
+  // Installation times a millisecond apart keep the pack's order in every listing; all before
+  // `now`, so a table installed right after the seeding (the same millisecond) still lists after.
+  const all = pack.all();
+  for (const [i, t] of all.entries()) {
     try {
-      await insertDefinition(db, t, new Date(now.getTime() + i));
+      await insertDefinition(db, t, new Date(now.getTime() - all.length + i));
     } catch (e) {
       // Another process seeding the same database at the same moment wrote it first.
       if (!isUniqueViolation(e)) throw e;
