@@ -222,22 +222,67 @@ export function postgresWriter(
   opts: { maxBatch: number; maxWaitMs: number } = { maxBatch: 64, maxWaitMs: 2 }
 ): SubmissionWriter {
   type Row = { out_status: number; out_response: string };
-  const call = async (executor: Kysely<Database>, job: SubmissionJob): Promise<Row> => {
+  // The function's arguments of each job, in its order: one column of a group's arrays each.
+  const args = (job: SubmissionJob): unknown[] => {
     const c = "candidate" in job.outcome ? job.outcome.candidate : null;
     const refusal = "refusal" in job.outcome ? job.outcome.refusal : null;
-    const { rows } = await sql<Row>`
-      SELECT out_status, out_response FROM tianbao_submit(
-        ${job.unit}, ${job.key}, ${job.requestHash}, ${job.createdAt}, ${job.tokenId}, ${job.remoteAddr},
-        ${refusal?.status ?? null}::int, ${refusal ? JSON.stringify(refusal.body) : null}::text,
-        ${c?.chain ?? null}::text[], ${c?.template ?? null}::text, ${c?.templateVersion ?? null}::int,
-        ${c?.period ?? null}::text, ${c?.dueAt ?? null}::text, ${c?.id ?? null}::text,
-        ${c?.document ?? null}::text, ${c?.issues ?? null}::text,
-        ${c?.invalid?.status ?? null}::int, ${c?.invalid ? JSON.stringify(c.invalid.body) : null}::text,
-        ${c?.receiptHead ?? null}::text, ${c?.auditId ?? null}::text, ${c?.auditAt ?? null}::text,
-        ${c?.explained ?? 0}::int, ${c ? JSON.stringify(c.explanationAudits) : "[]"}::text)`.execute(
-      executor
+    return [
+      job.unit,
+      job.key,
+      job.requestHash,
+      job.createdAt,
+      job.tokenId,
+      job.remoteAddr,
+      refusal?.status ?? null,
+      refusal ? JSON.stringify(refusal.body) : null,
+      // A text[] per job cannot be a column of a rectangular array: it travels as JSON.
+      c ? JSON.stringify(c.chain) : null,
+      c?.template ?? null,
+      c?.templateVersion ?? null,
+      c?.period ?? null,
+      c?.dueAt ?? null,
+      c?.id ?? null,
+      c?.document ?? null,
+      c?.issues ?? null,
+      c?.invalid?.status ?? null,
+      c?.invalid ? JSON.stringify(c.invalid.body) : null,
+      c?.receiptHead ?? null,
+      c?.auditId ?? null,
+      c?.auditAt ?? null,
+      c?.explained ?? 0,
+      c ? JSON.stringify(c.explanationAudits) : "[]",
+    ];
+  };
+  // The SQL type of each argument, in the function's order.
+  const TYPES = (
+    "text text text text text text int text text text int text " +
+    "text text text text int text text text text int text"
+  ).split(" ");
+  /**
+   * A whole group in one statement, so one round trip: unnest walks the jobs in their order and
+   * the function runs once per job (it is VOLATILE: each call sees the ones before it). Outside a
+   * transaction block the statement is its own transaction, so its commit costs no round trip.
+   */
+  const call = async (jobs: readonly SubmissionJob[]): Promise<Row[]> => {
+    const columns = TYPES.map(() => [] as unknown[]);
+    for (const job of jobs) args(job).forEach((v, i) => columns[i]!.push(v));
+    const unnest = sql.join(columns.map((col, i) => sql`${col}::${sql.raw(TYPES[i]!)}[]`));
+    const names = TYPES.map((_, i) => `a${i}`);
+    const callArgs = sql.raw(
+      names
+        .map((n, i) =>
+          i === 8 ? `ARRAY(SELECT json_array_elements_text(j.${n}::json))` : `j.${n}`
+        )
+        .join(", ")
     );
-    return rows[0]!;
+    const { rows } = await sql<Row>`
+      SELECT r.out_status, r.out_response
+      FROM unnest(${unnest}) WITH ORDINALITY AS j(${sql.raw(names.join(", "))}, n)
+      CROSS JOIN LATERAL tianbao_submit(${callArgs}) AS r
+      ORDER BY j.n`.execute(db);
+    if (rows.length !== jobs.length)
+      throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
+    return rows;
   };
   const reply = (row: Row): Reply => ({
     status: row.out_status,
@@ -252,7 +297,7 @@ export function postgresWriter(
   let flushing = false;
 
   const alone = async (job: SubmissionJob): Promise<Reply> => {
-    const row = await call(db, job);
+    const row = (await call([job]))[0]!;
     transactions++;
     jobs++;
     if (row.out_status === -1)
@@ -270,11 +315,7 @@ export function postgresWriter(
         const group = queue.splice(0, opts.maxBatch);
         let rows: Row[];
         try {
-          rows = await db.transaction().execute(async (trx) => {
-            const out: Row[] = [];
-            for (const w of group) out.push(await call(trx, w.job));
-            return out;
-          });
+          rows = await call(group.map((w) => w.job));
         } catch (error) {
           for (const w of group) w.reject(error);
           continue;
