@@ -34,6 +34,9 @@ export const TEMPLATES_SIGNATURE = `
          MAX(installed_at) AS installed_last, MAX(retired_at) AS retired_last
   FROM templates`;
 
+/** More entries than this in one of the caches and it starts again empty (random tokens, say). */
+const CACHE_LIMIT = 10_000;
+
 export function sqliteHotReads(file: string): HotReads {
   const reader = new SQLite(file, { readonly: true, fileMustExist: true });
   reader.pragma("busy_timeout = 5000");
@@ -52,12 +55,54 @@ export function sqliteHotReads(file: string): HotReads {
     )
     .pluck();
   const signature = reader.prepare<[], Record<string, unknown>>(TEMPLATES_SIGNATURE);
+  // data_version changes exactly when another connection, of this process (the writer) or of
+  // any other, has committed since this one last asked: answers read at one value stay exact
+  // until it moves. It is read before the rows, so a row is never older than the value it is
+  // kept under.
+  const dataVersion = reader.prepare<[], number>("PRAGMA data_version").pluck();
+  let seen = -1;
+  const caches = {
+    token: new Map<string, Pick<TokensTable, "id" | "unit" | "role"> | undefined>(),
+    unit: new Map<string, UnitsTable | undefined>(),
+    chain: new Map<string, UnitsTable[]>(),
+    history: new Map<string, string[]>(),
+  };
+  let templates: string | null = null;
+  const fresh = (): void => {
+    const v = dataVersion.get()!;
+    if (v === seen) return;
+    seen = v;
+    for (const c of Object.values(caches)) c.clear();
+    templates = null;
+  };
+  const cached = <V>(cache: Map<string, V>, key: string, read: () => V): V => {
+    fresh();
+    if (cache.has(key)) return cache.get(key)!;
+    const v = read();
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, v);
+    return v;
+  };
+  const frozen = <T extends object>(row: T | undefined): T | undefined => row && Object.freeze(row);
   return {
-    templatesSignature: () => JSON.stringify(signature.get()),
-    token: (hash) => token.get(hash),
-    unit: (code) => unit.get(code),
-    chain: (code) => dedupe(chain.all(code)),
-    history: (u, t, before) => history.all(u, t, before),
+    templatesSignature: () => {
+      fresh();
+      return (templates ??= JSON.stringify(signature.get()));
+    },
+    token: (hash) => cached(caches.token, hash, () => frozen(token.get(hash))),
+    unit: (code) => cached(caches.unit, code, () => frozen(unit.get(code))),
+    chain: (code) =>
+      cached(
+        caches.chain,
+        code,
+        () => Object.freeze(dedupe(chain.all(code)).map((u) => Object.freeze(u))) as UnitsTable[]
+      ),
+    history: (u, t, before) =>
+      cached(
+        caches.history,
+        JSON.stringify([u, t, before]),
+        () => Object.freeze(history.all(u, t, before)) as string[]
+      ),
     close: () => reader.close(),
   };
 }
