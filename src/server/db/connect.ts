@@ -55,7 +55,8 @@ export async function openStore(
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db as Kysely<unknown>);
-  registerWriter(db, sqliteWriter(sqlite, db));
+  const writer = sqliteWriter(sqlite, db, file === ":memory:" ? null : file);
+  registerWriter(db, writer);
   // A second connection reads what is committed without waiting for the writer (WAL); an
   // in-memory database has no second connection to it.
   const reads = file === ":memory:" ? null : sqliteHotReads(file);
@@ -65,6 +66,7 @@ export async function openStore(
     kind: "sqlite",
     close: async () => {
       reads?.close();
+      await writer.close();
       await db.destroy();
     },
   };

@@ -1,6 +1,7 @@
 import type SQLite from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
 import { GroupCommit } from "./group-commit";
+import { writerThread } from "./writer-pool";
 import type { Database } from "./schema";
 
 export interface Reply {
@@ -74,11 +75,11 @@ const acceptedReply = (version: number): Reply => ({
 });
 
 /**
- * SQLite: prepared statements (nothing is built per request) run synchronously inside a group
- * commit. The statements are the per-submission store step; its order is the contract: key,
- * lock, errors, version, submission, audit, answer.
+ * SQLite's store step for one job, as prepared statements on a connection (nothing is built per
+ * request); it runs synchronously inside a savepoint of its group's transaction. Its order is the
+ * contract: key, lock, errors, version, submission, audit, answer.
  */
-export function sqliteWriter(sqlite: SQLite.Database, db: Kysely<Database>): SubmissionWriter {
+export function sqliteStoreStep(sqlite: SQLite.Database): (job: SubmissionJob) => Reply {
   const st = {
     claim: sqlite.prepare(
       `INSERT INTO idempotency (unit, key, request_hash, status_code, response, created_at)
@@ -192,13 +193,28 @@ export function sqliteWriter(sqlite: SQLite.Database, db: Kysely<Database>): Sub
     return { status, body: JSON.parse(response) as Record<string, unknown> };
   };
 
+  return storeOne;
+}
+
+/**
+ * SQLite: the store step in a group commit. On a file, the groups are committed by a writer
+ * thread on a connection of its own (src/server/db/writer-thread.ts), so the disk flush of a
+ * COMMIT no longer stops the event loop; the group still holds Kysely's connection meanwhile, so
+ * no other write of this process is ever in a transaction at the same time. An in-memory
+ * database has no second connection: its groups run here.
+ */
+export function sqliteWriter(
+  sqlite: SQLite.Database,
+  db: Kysely<Database>,
+  file: string | null
+): SubmissionWriter & { close(): Promise<void> } {
   let jobs = 0;
   let transactions = 0;
+  const thread = file === null ? null : writerThread(file);
   const group = new GroupCommit<SubmissionJob, Reply>({
-    sqlite,
+    ...(thread ? { commit: thread.commit } : { sqlite, storeOne: sqliteStoreStep(sqlite) }),
     // Kysely's SQLite driver lends its one connection to one caller at a time.
     exclusive: (fn) => db.connection().execute(async () => fn()),
-    storeOne,
     maxBatch: 64,
     maxWaitMs: 2,
     onCommit: (size) => {
@@ -206,7 +222,11 @@ export function sqliteWriter(sqlite: SQLite.Database, db: Kysely<Database>): Sub
       transactions++;
     },
   });
-  return { store: (job) => group.submit(job), stats: () => ({ jobs, transactions }) };
+  return {
+    store: (job) => group.submit(job),
+    stats: () => ({ jobs, transactions }),
+    close: async () => thread?.close(),
+  };
 }
 
 /**
