@@ -135,9 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.register(
     async (api) => {
-      requireTokenFirst(api, db);
-      // Tables installed or retired by another process (the CLI) count from the next request on.
-      api.addHook("onRequest", async () => syncRegistry(db, templates));
+      requireTokenFirst(api, db, templates);
       const open = { config: { public: true } };
       api.get("/health", open, async () => ({
         status: "ok",

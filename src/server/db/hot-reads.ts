@@ -130,17 +130,39 @@ export function hotReadsOf(db: unknown): HotReads | undefined {
   return hot.get(db as Kysely<Database>);
 }
 
-/** The unit's chain of codes, nearest first: one prepared read on SQLite, one query on PostgreSQL. */
-export async function unitChain(db: Kysely<Database>, code: string): Promise<string[]> {
+/**
+ * What the validation of a document reads: the unit's row and its ancestors', nearest first
+ * (empty for an unknown unit), and, when asked, the unit's stored history of a table before a
+ * period (the latest version of each earlier period's document, oldest first). Hot reads on
+ * SQLite; one round trip on PostgreSQL.
+ */
+export async function unitChainAndHistory(
+  db: Kysely<Database>,
+  code: string,
+  history: { template: string; before: string } | null
+): Promise<{ chain: UnitsTable[]; history: unknown[] }> {
   const fast = hotReadsOf(db);
-  if (fast) return fast.chain(code).map((u) => u.code);
-  const { rows } = await sql<{ code: string }>`
+  if (fast)
+    return {
+      chain: fast.chain(code),
+      history: history
+        ? fast.history(code, history.template, history.before).map((d) => JSON.parse(d) as unknown)
+        : [],
+    };
+  const past = history
+    ? sql`(SELECT json_agg(s.document::json ORDER BY s.period) FROM submissions s
+           WHERE s.unit = ${code} AND s.template = ${history.template} AND s.period < ${history.before}
+             AND s.version = (SELECT MAX(v.version) FROM submissions v
+                              WHERE v.unit = s.unit AND v.template = s.template AND v.period = s.period))`
+    : sql`NULL`;
+  const { rows } = await sql<{ chain: UnitsTable[] | null; history: unknown[] | null }>`
     WITH RECURSIVE chain (code, parent, depth) AS (
       SELECT code, parent, 0 FROM units WHERE code = ${code}
       UNION ALL
       SELECT u.code, u.parent, chain.depth + 1 FROM units u JOIN chain ON u.code = chain.parent
       WHERE chain.depth < 31
     )
-    SELECT code FROM chain ORDER BY depth`.execute(db);
-  return dedupe(rows as UnitsTable[]).map((u) => u.code);
+    SELECT (SELECT json_agg(units ORDER BY chain.depth) FROM chain JOIN units ON units.code = chain.code) AS chain,
+           ${past} AS history`.execute(db);
+  return { chain: dedupe(rows[0]?.chain ?? []), history: rows[0]?.history ?? [] };
 }
