@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { audit } from "./audit";
 import { hotReadsOf, TEMPLATES_SIGNATURE } from "./db/hot-reads";
+import { postgresReadsOf } from "./db/read-batches";
 import type { Database, TokensTable } from "./db/schema";
 
 export type Role = TokensTable["role"];
@@ -55,8 +56,8 @@ export async function authenticate(db: Kysely<Database>, token: string): Promise
 
 /**
  * What every request reads first: its token (null without one) and the tables' signature
- * (syncRegistry). On PostgreSQL both come in one round trip; SQLite answers both from its hot
- * reads.
+ * (syncRegistry). On PostgreSQL both come in one query, shared with the requests that ask at the
+ * same moment; SQLite answers both from its hot reads.
  */
 export async function authenticateWithSignature(
   db: Kysely<Database>,
@@ -69,6 +70,11 @@ export async function authenticateWithSignature(
       signature: fast.templatesSignature(),
     };
   const hash = token && wellFormed(token) ? hashToken(token) : null;
+  const batch = postgresReadsOf(db);
+  if (batch) {
+    const read = await batch.token(hash);
+    return { token: read.token, signature: JSON.stringify(read.signature) };
+  }
   type Row = Record<string, unknown> & { id: string | null; unit: string; role: Role };
   const { rows } = await sql<Row>`
     SELECT s.*, t.id, t.unit, t.role

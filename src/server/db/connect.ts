@@ -3,7 +3,8 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import { registerHotReads, sqliteHotReads } from "./hot-reads";
+import { registerHotReads, sqliteHotReads, TEMPLATES_SIGNATURE } from "./hot-reads";
+import { postgresReads, registerPostgresReads } from "./read-batches";
 import { migrate } from "./migrations";
 import type { Database } from "./schema";
 import { postgresWriter, registerWriter, sqliteWriter } from "./submission-writer";
@@ -43,6 +44,7 @@ export async function openStore(
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db as Kysely<unknown>);
     registerWriter(db, postgresWriter(db));
+    registerPostgresReads(db, postgresReads(db, TEMPLATES_SIGNATURE));
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;

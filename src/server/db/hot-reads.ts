@@ -1,5 +1,6 @@
 import SQLite from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
+import { postgresReadsOf } from "./read-batches";
 import type { Database, TokensTable, UnitsTable } from "./schema";
 
 /**
@@ -134,7 +135,7 @@ export function hotReadsOf(db: unknown): HotReads | undefined {
  * What the validation of a document reads: the unit's row and its ancestors', nearest first
  * (empty for an unknown unit), and, when asked, the unit's stored history of a table before a
  * period (the latest version of each earlier period's document, oldest first). Hot reads on
- * SQLite; one round trip on PostgreSQL.
+ * SQLite; on PostgreSQL one query, shared with the requests that ask at the same moment.
  */
 export async function unitChainAndHistory(
   db: Kysely<Database>,
@@ -149,6 +150,11 @@ export async function unitChainAndHistory(
         ? fast.history(code, history.template, history.before).map((d) => JSON.parse(d) as unknown)
         : [],
     };
+  const batch = postgresReadsOf(db);
+  if (batch) {
+    const read = await batch.chainAndHistory(code, history);
+    return { chain: dedupe(read.chain), history: read.history };
+  }
   const past = history
     ? sql`(SELECT json_agg(s.document::json ORDER BY s.period) FROM submissions s
            WHERE s.unit = ${code} AND s.template = ${history.template} AND s.period < ${history.before}
