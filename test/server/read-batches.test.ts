@@ -20,7 +20,7 @@ describe("batched reads", () => {
     let fail = true;
     const read = batched(async (keys: readonly string[]) => {
       if (fail) throw new Error("down");
-      return keys;
+      return [...keys];
     });
     const failed = await Promise.allSettled([read("a"), read("b")]);
     expect(failed.map((f) => f.status)).toEqual(["rejected", "rejected"]);
