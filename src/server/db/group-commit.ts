@@ -33,6 +33,8 @@ export type GroupCommitOptions<J, R> = (
   | {
       /** The group's transaction run elsewhere (a writer thread); answered once committed. */
       commit: (jobs: readonly J[]) => Promise<Outcome<R>[]>;
+      /** The jobs queued during a commit go as the next group at once, not maxWaitMs later. */
+      eager?: boolean;
     }
 ) & {
   /**
@@ -101,7 +103,12 @@ export class GroupCommit<J, R> {
       } while (this.queue.length >= this.opts.maxBatch);
     } finally {
       this.flushing = false;
-      if (this.queue.length)
+      // Committed elsewhere (a thread), the jobs queued meanwhile waited for the disk already:
+      // they go once the answers are out. Committed here, nothing could join during the commit,
+      // so the queue waits for company as a first job does.
+      if (this.queue.length && "commit" in this.opts && this.opts.eager)
+        this.timer ??= setTimeout(() => void this.flush(), 0);
+      else if (this.queue.length)
         this.timer ??= setTimeout(() => void this.flush(), this.opts.maxWaitMs);
     }
   }

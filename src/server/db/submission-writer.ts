@@ -212,7 +212,9 @@ export function sqliteWriter(
   let transactions = 0;
   const thread = file === null ? null : writerThread(file);
   const group = new GroupCommit<SubmissionJob, Reply>({
-    ...(thread ? { commit: thread.commit } : { sqlite, storeOne: sqliteStoreStep(sqlite) }),
+    ...(thread
+      ? { commit: thread.commit, eager: true }
+      : { sqlite, storeOne: sqliteStoreStep(sqlite) }),
     // Kysely's SQLite driver lends its one connection to one caller at a time.
     exclusive: (fn) => db.connection().execute(async () => fn()),
     maxBatch: 64,
