@@ -64,11 +64,13 @@ export async function authenticateWithSignature(
   token: string | null
 ): Promise<{ token: TokenInfo | null; signature: string }> {
   const fast = hotReadsOf(db);
-  if (fast)
-    return {
-      token: token && wellFormed(token) ? (fast.token(hashToken(token)) ?? null) : null,
+  if (fast) {
+    const hash = token && wellFormed(token) ? hashToken(token) : null;
+    return fast.together(() => ({
+      token: hash ? (fast.token(hash) ?? null) : null,
       signature: fast.templatesSignature(),
-    };
+    }));
+  }
   const hash = token && wellFormed(token) ? hashToken(token) : null;
   const batch = postgresReadsOf(db);
   if (batch) {

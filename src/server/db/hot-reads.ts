@@ -17,6 +17,11 @@ export interface HotReads {
   history(unit: string, template: string, before: string): string[];
   /** What changes whenever a table is installed, retired or taken back into use. */
   templatesSignature(): string;
+  /**
+   * Runs reads made back to back (a request's token and signature, say) against one check of
+   * what was committed: they answer as if read together a moment earlier.
+   */
+  together<T>(reads: () => T): T;
   close(): void;
 }
 
@@ -69,7 +74,9 @@ export function sqliteHotReads(file: string): HotReads {
     history: new Map<string, string[]>(),
   };
   let templates: string | null = null;
+  let inside = false;
   const fresh = (): void => {
+    if (inside) return;
     const v = dataVersion.get()!;
     if (v === seen) return;
     seen = v;
@@ -104,6 +111,16 @@ export function sqliteHotReads(file: string): HotReads {
         JSON.stringify([u, t, before]),
         () => Object.freeze(history.all(u, t, before)) as string[]
       ),
+    together: (reads) => {
+      if (inside) return reads();
+      fresh();
+      inside = true;
+      try {
+        return reads();
+      } finally {
+        inside = false;
+      }
+    },
     close: () => reader.close(),
   };
 }
@@ -144,12 +161,12 @@ export async function unitChainAndHistory(
 ): Promise<{ chain: UnitsTable[]; history: unknown[] }> {
   const fast = hotReadsOf(db);
   if (fast)
-    return {
+    return fast.together(() => ({
       chain: fast.chain(code),
       history: history
         ? fast.history(code, history.template, history.before).map((d) => JSON.parse(d) as unknown)
         : [],
-    };
+    }));
   const batch = postgresReadsOf(db);
   if (batch) {
     const read = await batch.chainAndHistory(code, history);
