@@ -6,6 +6,7 @@ import { z } from "zod";
 import { periodSchema, type SheetDocument } from "../core/schema/document";
 import { TemplateRegistry } from "../core/template/registry";
 import type { Store } from "./db/connect";
+import { writerOf } from "./db/submission-writer";
 import { consolidate } from "../core/consolidate";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
@@ -102,6 +103,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.decorateRequest("token", null);
+  // A server that listens has its writer ready before the first submission comes (tests that
+  // only inject requests start it when they first submit).
+  app.addHook("onListen", async () => writerOf(db).warm?.());
   limitBodyTime(app, opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
   registerInputChecks(app, opts.now ?? (() => new Date()));
 

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Outcome } from "./group-commit";
-import type { Reply, SubmissionJob } from "./submission-writer";
+import type { Reply, SubmissionJob } from "./store-step";
 
 /** What the writer thread answers for one group: each job's outcome, or why the group failed. */
 export type ThreadAnswer =
@@ -17,6 +17,8 @@ const ENTRY = resolve(__dirname, "writer-worker.cjs");
  */
 export function writerThread(file: string): {
   commit(jobs: readonly SubmissionJob[]): Promise<Outcome<Reply>[]>;
+  /** Starts the thread now rather than at the first group (a server about to listen). */
+  start(): void;
   close(): Promise<void>;
 } {
   let worker: Worker | null = null;
@@ -48,6 +50,7 @@ export function writerThread(file: string): {
   };
 
   return {
+    start: () => void (worker ??= start()),
     commit: (jobs) =>
       new Promise((resolve, reject) => {
         worker ??= start();

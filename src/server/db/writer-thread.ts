@@ -1,7 +1,7 @@
 import SQLite from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
 import { groupTransaction } from "./group-commit";
-import { sqliteStoreStep, type SubmissionJob } from "./submission-writer";
+import { sqliteStoreStep, type SubmissionJob } from "./store-step";
 import type { ThreadAnswer } from "./writer-pool";
 
 /**
