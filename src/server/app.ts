@@ -200,6 +200,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           remoteAddr: clientAddress(req),
           now: opts.now,
         });
+        // The receipt as the database keeps it for replays: no parse and serialise again.
+        if (r.json !== undefined)
+          return reply.status(r.status).type("application/json; charset=utf-8").send(r.json);
         return reply.status(r.status).send(r.body);
       });
       const reportQuery = z.object({

@@ -8,6 +8,20 @@ import type SQLite from "better-sqlite3";
 export interface Reply {
   status: number;
   body: Record<string, unknown>;
+  /** The body as the JSON text the database keeps for replays, when there is one: sent as is. */
+  json?: string;
+}
+
+/** A reply from JSON text: the body is parsed only if someone reads it (tests, the CLI). */
+export function jsonReply(status: number, json: string): Reply {
+  let body: Record<string, unknown> | undefined;
+  return {
+    status,
+    json,
+    get body() {
+      return (body ??= JSON.parse(json) as Record<string, unknown>);
+    },
+  };
 }
 
 /** A submission whose document passed validation, ready to be given the report's next version. */
@@ -178,14 +192,11 @@ export function sqliteStoreStep(sqlite: SQLite.Database): (job: SubmissionJob) =
       const prior = st.prior.get(job.unit, job.key)!;
       if (prior.request_hash !== job.requestHash) return MISMATCH;
       if (prior.status_code === 0) return IN_FLIGHT;
-      return {
-        status: prior.status_code,
-        body: JSON.parse(prior.response) as Record<string, unknown>,
-      };
+      return jsonReply(prior.status_code, prior.response);
     }
     const { status, response } = decide(job);
     st.answer.run(status, response, job.unit, job.key);
-    return { status, body: JSON.parse(response) as Record<string, unknown> };
+    return jsonReply(status, response);
   };
 
   return storeOne;

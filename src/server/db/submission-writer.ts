@@ -2,7 +2,7 @@ import type SQLite from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
 import { GroupCommit } from "./group-commit";
 import type { Database } from "./schema";
-import { sqliteStoreStep, type Reply, type SubmissionJob } from "./store-step";
+import { jsonReply, sqliteStoreStep, type Reply, type SubmissionJob } from "./store-step";
 import { writerThread } from "./writer-pool";
 
 export type { Candidate, Reply, SubmissionJob } from "./store-step";
@@ -126,10 +126,7 @@ export function postgresWriter(
       throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
     return rows;
   };
-  const reply = (row: Row): Reply => ({
-    status: row.out_status,
-    body: JSON.parse(row.out_response) as Record<string, unknown>,
-  });
+  const reply = (row: Row): Reply => jsonReply(row.out_status, row.out_response);
 
   let jobs = 0;
   let transactions = 0;

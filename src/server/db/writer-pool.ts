@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Outcome } from "./group-commit";
-import type { Reply, SubmissionJob } from "./store-step";
+import { jsonReply, type Reply, type SubmissionJob } from "./store-step";
 
 /** What the writer thread answers for one group: each job's outcome, or why the group failed. */
 export type ThreadAnswer =
-  | { outcomes: ({ ok: true; value: Reply } | { ok: false; message: string })[] }
+  | { outcomes: ({ ok: true; status: number; json: string } | { ok: false; message: string })[] }
   | { failed: string };
 
 const ENTRY = resolve(__dirname, "writer-worker.cjs");
@@ -37,7 +37,11 @@ export function writerThread(file: string): {
       if (!next) return;
       if ("failed" in answer) return next.reject(new Error(answer.failed));
       next.resolve(
-        answer.outcomes.map((o) => (o.ok ? o : { ok: false, error: new Error(o.message) }))
+        answer.outcomes.map((o) =>
+          o.ok
+            ? { ok: true, value: jsonReply(o.status, o.json) }
+            : { ok: false, error: new Error(o.message) }
+        )
       );
     });
     w.on("error", (e) => {

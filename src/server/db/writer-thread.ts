@@ -26,7 +26,10 @@ parentPort!.on("message", (message: readonly SubmissionJob[] | "close") => {
   try {
     answer = {
       outcomes: commit(message).map((o) =>
-        o.ok ? o : { ok: false, message: (o.error as Error)?.message ?? String(o.error) }
+        o.ok
+          ? // The JSON text crosses to the main thread, which sends it as it is.
+            { ok: true, status: o.value.status, json: o.value.json ?? JSON.stringify(o.value.body) }
+          : { ok: false, message: (o.error as Error)?.message ?? String(o.error) }
       ),
     };
   } catch (e) {
