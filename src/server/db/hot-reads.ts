@@ -42,6 +42,11 @@ export const TEMPLATES_SIGNATURE = `
 
 /** More entries than this in one of the caches and it starts again empty (random tokens, say). */
 const CACHE_LIMIT = 10_000;
+/**
+ * Histories hold whole documents (a large table's are megabytes): few are kept, enough for the
+ * reports being submitted between two commits.
+ */
+const HISTORY_LIMIT = 64;
 
 export function sqliteHotReads(file: string): HotReads {
   const reader = new SQLite(file, { readonly: true, fileMustExist: true });
@@ -83,11 +88,11 @@ export function sqliteHotReads(file: string): HotReads {
     for (const c of Object.values(caches)) c.clear();
     templates = null;
   };
-  const cached = <V>(cache: Map<string, V>, key: string, read: () => V): V => {
+  const cached = <V>(cache: Map<string, V>, key: string, read: () => V, limit = CACHE_LIMIT): V => {
     fresh();
     if (cache.has(key)) return cache.get(key)!;
     const v = read();
-    if (cache.size >= CACHE_LIMIT) cache.clear();
+    if (cache.size >= limit) cache.clear();
     cache.set(key, v);
     return v;
   };
@@ -109,7 +114,8 @@ export function sqliteHotReads(file: string): HotReads {
       cached(
         caches.history,
         JSON.stringify([u, t, before]),
-        () => Object.freeze(history.all(u, t, before)) as string[]
+        () => Object.freeze(history.all(u, t, before)) as string[],
+        HISTORY_LIMIT
       ),
     together: (reads) => {
       if (inside) return reads();
