@@ -2,7 +2,9 @@ import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import type { Database } from "./db/schema";
-import { authenticate } from "./tokens";
+import type { TemplateRegistry } from "../core/template/registry";
+import { syncRegistry } from "./templates-store";
+import { authenticateWithSignature } from "./tokens";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -29,10 +31,17 @@ const hasBody = (req: FastifyRequest): boolean =>
  * closed rather than the body drained. It runs as the first step after the onRequest hooks, so
  * the rate limit (an onRequest hook of every route) counts refused tokens too.
  */
-export function requireTokenFirst(api: FastifyInstance, db: Kysely<Database>): void {
+export function requireTokenFirst(
+  api: FastifyInstance,
+  db: Kysely<Database>,
+  registry: TemplateRegistry
+): void {
   api.addHook("preParsing", async (req: FastifyRequest, reply: FastifyReply, payload) => {
-    const t = bearer(req);
-    req.token = t ? await authenticate(db, t) : null;
+    // The tables installed or retired by another process (the CLI) count from this request on:
+    // their signature comes with the token, in one round trip on PostgreSQL.
+    const read = await authenticateWithSignature(db, bearer(req));
+    await syncRegistry(db, registry, read.signature);
+    req.token = read.token;
     if (req.token || req.routeOptions.config.public) return payload;
     if (hasBody(req)) reply.header("connection", "close");
     await reply.status(401).send({ error: "unauthorized" });

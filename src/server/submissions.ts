@@ -8,9 +8,9 @@ import { keptExplanations } from "../core/validate/explanations";
 import { foreignRowIssues, templateNotReported } from "./ownership";
 import { badTextMessage, badTextPath, periodProblem } from "./input-checks";
 import type { Database } from "./db/schema";
-import { hotReadsOf, unitChain } from "./db/hot-reads";
+import { unitChainAndHistory } from "./db/hot-reads";
 import { writerOf, type Reply, type SubmissionJob } from "./db/submission-writer";
-import { getUnit, tierOf } from "./units";
+import { tierOf, toUnit } from "./units";
 import type { TokenInfo } from "./tokens";
 
 export type { Reply };
@@ -39,37 +39,6 @@ export function canonicalJson(v: unknown): string {
 
 const sha256 = (s: string): string => createHash("sha256").update(s, "utf8").digest("hex");
 
-/**
- * The unit's stored history of a table before a period: the latest version of each earlier
- * period, oldest first, in one query (the previous period's document is among them).
- */
-export async function storedHistory(
-  db: Kysely<Database> | Transaction<Database>,
-  unit: string,
-  template: string,
-  before: string
-): Promise<SheetDocument[]> {
-  const fast = hotReadsOf(db);
-  if (fast) return fast.history(unit, template, before).map((d) => JSON.parse(d) as SheetDocument);
-  const rows = await db
-    .selectFrom("submissions as s")
-    .select(["s.period", "s.document"])
-    .where("s.unit", "=", unit)
-    .where("s.template", "=", template)
-    .where("s.period", "<", before)
-    .where("s.version", "=", (eb) =>
-      eb
-        .selectFrom("submissions as v")
-        .select((v) => v.fn.max("v.version").as("latest"))
-        .whereRef("v.unit", "=", "s.unit")
-        .whereRef("v.template", "=", "s.template")
-        .whereRef("v.period", "=", "s.period")
-    )
-    .orderBy("s.period")
-    .execute();
-  return rows.map((r) => JSON.parse(r.document) as SheetDocument);
-}
-
 /** Validation as the server does it: tier from the registry, previous period and history from the stored versions. */
 export async function serverIssues(
   db: Kysely<Database> | Transaction<Database>,
@@ -77,15 +46,15 @@ export async function serverIssues(
   input: unknown,
   phase: "fill" | "submit",
   now: Date = new Date()
-): Promise<Reply | { doc: SheetDocument; issues: Issue[] }> {
+): Promise<Reply | { doc: SheetDocument; issues: Issue[]; chain: string[] }> {
   // Bounded before parsing, as a file is: the issues of a long document grow with its rows.
-  const rows = (input as { rows?: unknown } | null)?.rows;
-  if (Array.isArray(rows) && rows.length > DOCUMENT_ROWS_MAX)
+  const sentRows = (input as { rows?: unknown } | null)?.rows;
+  if (Array.isArray(sentRows) && sentRows.length > DOCUMENT_ROWS_MAX)
     return {
       status: 400,
       body: {
         error: "bad-request",
-        detail: `rows：一份报表最多 ${DOCUMENT_ROWS_MAX} 行，这份有 ${rows.length} 行`,
+        detail: `rows：一份报表最多 ${DOCUMENT_ROWS_MAX} 行，这份有 ${sentRows.length} 行`,
         path: "rows",
       },
     };
@@ -111,7 +80,15 @@ export async function serverIssues(
     };
   const badPeriod = periodProblem("字段 period", doc.period, now);
   if (badPeriod) return { status: 400, body: { error: "bad-request", detail: badPeriod } };
-  const unit = await getUnit(db, doc.unit);
+  // The unit comes with its bureaus (the submission's lock check needs them) and, for a
+  // cumulative table (only those are judged against earlier periods), its stored history.
+  const reads = await unitChainAndHistory(
+    db,
+    doc.unit,
+    template.def.cumulative ? { template: doc.template, before: doc.period } : null
+  );
+  const rows = reads.chain;
+  const unit = rows[0] ? toUnit(rows[0]) : null;
   if (!unit)
     return {
       status: 404,
@@ -119,15 +96,13 @@ export async function serverIssues(
     };
   const notReported = templateNotReported(template, unit);
   if (notReported) return notReported;
-  // Only cumulative tables are judged against earlier periods.
-  const history = template.def.cumulative
-    ? await storedHistory(db, doc.unit, doc.template, doc.period)
-    : [];
+  const history = reads.history as SheetDocument[];
   const base = template.def.cumulative ? cumulativeBase(doc.period) : null;
   const previous = (base && history.find((d) => d.period === base)) || null;
   const tier = template.def.tierLocked ? tierOf(unit) : null;
   return {
     doc,
+    chain: rows.map((u) => u.code),
     issues: [
       ...validateParsed(template, doc, { phase, tier, previous, history }),
       ...foreignRowIssues(template, doc),
@@ -196,9 +171,8 @@ async function prepare(
   const checked = await serverIssues(db, templates, body, "submit", now);
   if ("status" in checked) return { refusal: checked };
   // The document's unit is the token's: submit() refused any other before this.
-  const { doc, issues } = checked;
+  const { doc, issues, chain } = checked;
   const template = templates.get(doc.template, doc.templateVersion)!;
-  const chain = await unitChain(db, doc.unit);
   const id = randomUUID();
   const receivedAt = now.toISOString();
   const warnings = issues.filter((i) => i.severity === "warning");

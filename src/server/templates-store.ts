@@ -200,14 +200,18 @@ async function insertDefinition(
  */
 export async function syncRegistry(
   db: Kysely<Database>,
-  registry: TemplateRegistry
+  registry: TemplateRegistry,
+  /** The signature, when the caller read it already (with the token, in one round trip). */
+  known?: string
 ): Promise<void> {
   // Every request asks; only a changed signature reads the tables again (SQLite answers it on
   // the read-only connection, never queuing behind the writer).
   const fast = hotReadsOf(db);
-  const signature = fast
-    ? fast.templatesSignature()
-    : JSON.stringify((await sql.raw(TEMPLATES_SIGNATURE).execute(db)).rows[0]);
+  const signature =
+    known ??
+    (fast
+      ? fast.templatesSignature()
+      : JSON.stringify((await sql.raw(TEMPLATES_SIGNATURE).execute(db)).rows[0]));
   if (seen.get(registry) === signature) return;
   await readRegistry(db, registry);
   seen.set(registry, signature);

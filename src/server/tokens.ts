@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { audit } from "./audit";
-import { hotReadsOf } from "./db/hot-reads";
+import { hotReadsOf, TEMPLATES_SIGNATURE } from "./db/hot-reads";
+import { postgresReadsOf } from "./db/read-batches";
 import type { Database, TokensTable } from "./db/schema";
 
 export type Role = TokensTable["role"];
@@ -38,8 +39,10 @@ export async function issueToken(
   return { token, id };
 }
 
+const wellFormed = (token: string): boolean => /^tb_[A-Za-z0-9_-]{16,64}$/.test(token);
+
 export async function authenticate(db: Kysely<Database>, token: string): Promise<TokenInfo | null> {
-  if (!/^tb_[A-Za-z0-9_-]{16,64}$/.test(token)) return null;
+  if (!wellFormed(token)) return null;
   const fast = hotReadsOf(db);
   if (fast) return fast.token(hashToken(token)) ?? null;
   const row = await db
@@ -49,6 +52,42 @@ export async function authenticate(db: Kysely<Database>, token: string): Promise
     .where("revoked_at", "is", null)
     .executeTakeFirst();
   return row ?? null;
+}
+
+/**
+ * What every request reads first: its token (null without one) and the tables' signature
+ * (syncRegistry). On PostgreSQL both come in one query, shared with the requests that ask at the
+ * same moment; SQLite answers both from its hot reads.
+ */
+export async function authenticateWithSignature(
+  db: Kysely<Database>,
+  token: string | null
+): Promise<{ token: TokenInfo | null; signature: string }> {
+  const fast = hotReadsOf(db);
+  if (fast) {
+    const hash = token && wellFormed(token) ? hashToken(token) : null;
+    return fast.together(() => ({
+      token: hash ? (fast.token(hash) ?? null) : null,
+      signature: fast.templatesSignature(),
+    }));
+  }
+  const hash = token && wellFormed(token) ? hashToken(token) : null;
+  const batch = postgresReadsOf(db);
+  if (batch) {
+    const read = await batch.token(hash);
+    return { token: read.token, signature: JSON.stringify(read.signature) };
+  }
+  type Row = Record<string, unknown> & { id: string | null; unit: string; role: Role };
+  const { rows } = await sql<Row>`
+    SELECT s.*, t.id, t.unit, t.role
+    FROM (${sql.raw(TEMPLATES_SIGNATURE)}) s
+    LEFT JOIN tokens t ON t.token_hash = ${hash} AND t.revoked_at IS NULL`.execute(db);
+  // More than one row cannot be: token_hash is unique.
+  const { id, unit, role, ...signature } = rows[0]!;
+  return {
+    token: id === null ? null : { id, unit, role },
+    signature: JSON.stringify(signature),
+  };
 }
 
 export async function revokeToken(db: Kysely<Database>, id: string): Promise<boolean> {

@@ -96,4 +96,29 @@ describe("GroupCommit", () => {
     expect(settled.map((s) => s.status)).toEqual(["rejected", "rejected"]);
     expect(sqlite.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 0 });
   });
+
+  it("committed elsewhere (eager), the jobs queued during a commit are the next group at once", async () => {
+    const groups: number[][] = [];
+    let release!: () => void;
+    const first = new Promise<void>((r) => (release = r));
+    const group = new GroupCommit<number, number>({
+      // The first commit is held until the test lets it go, as a thread's disk flush would be.
+      commit: async (jobs) => {
+        groups.push([...jobs]);
+        if (groups.length === 1) await first;
+        return jobs.map((value) => ({ ok: true as const, value }));
+      },
+      eager: true,
+      exclusive,
+      maxBatch: 2,
+      // Were the queue to wait for company, this test would time out.
+      maxWaitMs: 10 * 60_000,
+    });
+    const a = [group.submit(1), group.submit(2)];
+    await new Promise((r) => setImmediate(r));
+    const b = group.submit(3);
+    release();
+    expect(await Promise.all([...a, b])).toEqual([1, 2, 3]);
+    expect(groups).toEqual([[1, 2], [3]]);
+  });
 });

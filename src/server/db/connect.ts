@@ -3,7 +3,8 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import { registerHotReads, sqliteHotReads } from "./hot-reads";
+import { registerHotReads, sqliteHotReads, TEMPLATES_SIGNATURE } from "./hot-reads";
+import { postgresReads, registerPostgresReads } from "./read-batches";
 import { migrate } from "./migrations";
 import type { Database } from "./schema";
 import { postgresWriter, registerWriter, sqliteWriter } from "./submission-writer";
@@ -43,6 +44,7 @@ export async function openStore(
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db as Kysely<unknown>);
     registerWriter(db, postgresWriter(db));
+    registerPostgresReads(db, postgresReads(db, TEMPLATES_SIGNATURE));
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
@@ -55,7 +57,8 @@ export async function openStore(
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db as Kysely<unknown>);
-  registerWriter(db, sqliteWriter(sqlite, db));
+  const writer = sqliteWriter(sqlite, db, file === ":memory:" ? null : file);
+  registerWriter(db, writer);
   // A second connection reads what is committed without waiting for the writer (WAL); an
   // in-memory database has no second connection to it.
   const reads = file === ":memory:" ? null : sqliteHotReads(file);
@@ -65,6 +68,7 @@ export async function openStore(
     kind: "sqlite",
     close: async () => {
       reads?.close();
+      await writer.close();
       await db.destroy();
     },
   };

@@ -1,29 +1,60 @@
 import type SQLite from "better-sqlite3";
 
-export interface GroupCommitOptions<J, R> {
-  sqlite: SQLite.Database;
+export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+/**
+ * One group's transaction on a connection: BEGIN IMMEDIATE (the write lock is taken at once,
+ * never upgraded half-way), each job in its own savepoint (better-sqlite3 turns a transaction
+ * function called inside another into one), COMMIT. A job that throws is rolled back alone.
+ */
+export function groupTransaction<J, R>(
+  sqlite: SQLite.Database,
+  storeOne: (job: J) => R
+): (jobs: readonly J[]) => Outcome<R>[] {
+  const one = sqlite.transaction((job: J) => storeOne(job));
+  const all = sqlite.transaction((jobs: readonly J[]) =>
+    jobs.map((job): Outcome<R> => {
+      try {
+        return { ok: true, value: one(job) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    })
+  );
+  return (jobs) => all.immediate(jobs);
+}
+
+export type GroupCommitOptions<J, R> = (
+  | {
+      sqlite: SQLite.Database;
+      /** One job's writes, synchronous; it runs inside a savepoint of its group's transaction. */
+      storeOne: (job: J) => R;
+    }
+  | {
+      /** The group's transaction run elsewhere (a writer thread); answered once committed. */
+      commit: (jobs: readonly J[]) => Promise<Outcome<R>[]>;
+      /** The jobs queued during a commit go as the next group at once, not maxWaitMs later. */
+      eager?: boolean;
+    }
+) & {
   /**
    * Runs `fn` while nobody else uses the connection (Kysely's own lock on SQLite's one
    * connection), so a group never lands inside a transaction another caller has open.
    */
   exclusive: <T>(fn: () => T) => Promise<T>;
-  /** One job's writes, synchronous; it runs inside a savepoint of its group's transaction. */
-  storeOne: (job: J) => R;
   /** Most jobs in one transaction. */
   maxBatch: number;
   /** How long the first job of a group waits for others to join it. */
   maxWaitMs: number;
   /** Told the size of each group after its commit returned (tests, the benchmark). */
   onCommit?: (size: number) => void;
-}
+};
 
 interface Waiting<J, R> {
   job: J;
   resolve: (r: R) => void;
   reject: (e: unknown) => void;
 }
-
-type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 /**
  * Group commit on SQLite: with synchronous=FULL every commit is a disk flush, so jobs arriving
@@ -34,20 +65,11 @@ export class GroupCommit<J, R> {
   private readonly queue: Waiting<J, R>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
-  private readonly commitGroup: { immediate: (jobs: readonly J[]) => Outcome<R>[] };
+  private readonly commitGroup: (jobs: readonly J[]) => Outcome<R>[] | Promise<Outcome<R>[]>;
 
   constructor(private readonly opts: GroupCommitOptions<J, R>) {
-    // better-sqlite3 turns a transaction function called inside another into a savepoint.
-    const one = opts.sqlite.transaction((job: J) => opts.storeOne(job));
-    this.commitGroup = opts.sqlite.transaction((jobs: readonly J[]) =>
-      jobs.map((job): Outcome<R> => {
-        try {
-          return { ok: true, value: one(job) };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      })
-    );
+    this.commitGroup =
+      "commit" in opts ? opts.commit : groupTransaction(opts.sqlite, opts.storeOne);
   }
 
   submit(job: J): Promise<R> {
@@ -71,10 +93,7 @@ export class GroupCommit<J, R> {
         const group = this.queue.splice(0, this.opts.maxBatch);
         let outcomes: Outcome<R>[];
         try {
-          // BEGIN IMMEDIATE: the write lock is taken at once, never upgraded half-way.
-          outcomes = await this.opts.exclusive(() =>
-            this.commitGroup.immediate(group.map((w) => w.job))
-          );
+          outcomes = await this.opts.exclusive(() => this.commitGroup(group.map((w) => w.job)));
         } catch (error) {
           for (const w of group) w.reject(error);
           continue;
@@ -84,7 +103,12 @@ export class GroupCommit<J, R> {
       } while (this.queue.length >= this.opts.maxBatch);
     } finally {
       this.flushing = false;
-      if (this.queue.length)
+      // Committed elsewhere (a thread), the jobs queued meanwhile waited for the disk already:
+      // they go once the answers are out. Committed here, nothing could join during the commit,
+      // so the queue waits for company as a first job does.
+      if (this.queue.length && "commit" in this.opts && this.opts.eager)
+        this.timer ??= setTimeout(() => void this.flush(), 0);
+      else if (this.queue.length)
         this.timer ??= setTimeout(() => void this.flush(), this.opts.maxWaitMs);
     }
   }

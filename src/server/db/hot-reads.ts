@@ -1,5 +1,6 @@
 import SQLite from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
+import { postgresReadsOf } from "./read-batches";
 import type { Database, TokensTable, UnitsTable } from "./schema";
 
 /**
@@ -16,6 +17,11 @@ export interface HotReads {
   history(unit: string, template: string, before: string): string[];
   /** What changes whenever a table is installed, retired or taken back into use. */
   templatesSignature(): string;
+  /**
+   * Runs reads made back to back (a request's token and signature, say) against one check of
+   * what was committed: they answer as if read together a moment earlier.
+   */
+  together<T>(reads: () => T): T;
   close(): void;
 }
 
@@ -33,6 +39,14 @@ export const TEMPLATES_SIGNATURE = `
   SELECT COUNT(*) AS n, COUNT(retired_at) AS retired,
          MAX(installed_at) AS installed_last, MAX(retired_at) AS retired_last
   FROM templates`;
+
+/** More entries than this in one of the caches and it starts again empty (random tokens, say). */
+const CACHE_LIMIT = 10_000;
+/**
+ * Histories hold whole documents (a large table's are megabytes): few are kept, enough for the
+ * reports being submitted between two commits.
+ */
+const HISTORY_LIMIT = 64;
 
 export function sqliteHotReads(file: string): HotReads {
   const reader = new SQLite(file, { readonly: true, fileMustExist: true });
@@ -52,12 +66,67 @@ export function sqliteHotReads(file: string): HotReads {
     )
     .pluck();
   const signature = reader.prepare<[], Record<string, unknown>>(TEMPLATES_SIGNATURE);
+  // data_version changes exactly when another connection, of this process (the writer) or of
+  // any other, has committed since this one last asked: answers read at one value stay exact
+  // until it moves. It is read before the rows, so a row is never older than the value it is
+  // kept under.
+  const dataVersion = reader.prepare<[], number>("PRAGMA data_version").pluck();
+  let seen = -1;
+  const caches = {
+    token: new Map<string, Pick<TokensTable, "id" | "unit" | "role"> | undefined>(),
+    unit: new Map<string, UnitsTable | undefined>(),
+    chain: new Map<string, UnitsTable[]>(),
+    history: new Map<string, string[]>(),
+  };
+  let templates: string | null = null;
+  let inside = false;
+  const fresh = (): void => {
+    if (inside) return;
+    const v = dataVersion.get()!;
+    if (v === seen) return;
+    seen = v;
+    for (const c of Object.values(caches)) c.clear();
+    templates = null;
+  };
+  const cached = <V>(cache: Map<string, V>, key: string, read: () => V, limit = CACHE_LIMIT): V => {
+    fresh();
+    if (cache.has(key)) return cache.get(key)!;
+    const v = read();
+    if (cache.size >= limit) cache.clear();
+    cache.set(key, v);
+    return v;
+  };
+  const frozen = <T extends object>(row: T | undefined): T | undefined => row && Object.freeze(row);
   return {
-    templatesSignature: () => JSON.stringify(signature.get()),
-    token: (hash) => token.get(hash),
-    unit: (code) => unit.get(code),
-    chain: (code) => dedupe(chain.all(code)),
-    history: (u, t, before) => history.all(u, t, before),
+    templatesSignature: () => {
+      fresh();
+      return (templates ??= JSON.stringify(signature.get()));
+    },
+    token: (hash) => cached(caches.token, hash, () => frozen(token.get(hash))),
+    unit: (code) => cached(caches.unit, code, () => frozen(unit.get(code))),
+    chain: (code) =>
+      cached(
+        caches.chain,
+        code,
+        () => Object.freeze(dedupe(chain.all(code)).map((u) => Object.freeze(u))) as UnitsTable[]
+      ),
+    history: (u, t, before) =>
+      cached(
+        caches.history,
+        JSON.stringify([u, t, before]),
+        () => Object.freeze(history.all(u, t, before)) as string[],
+        HISTORY_LIMIT
+      ),
+    together: (reads) => {
+      if (inside) return reads();
+      fresh();
+      inside = true;
+      try {
+        return reads();
+      } finally {
+        inside = false;
+      }
+    },
     close: () => reader.close(),
   };
 }
@@ -85,17 +154,44 @@ export function hotReadsOf(db: unknown): HotReads | undefined {
   return hot.get(db as Kysely<Database>);
 }
 
-/** The unit's chain of codes, nearest first: one prepared read on SQLite, one query on PostgreSQL. */
-export async function unitChain(db: Kysely<Database>, code: string): Promise<string[]> {
+/**
+ * What the validation of a document reads: the unit's row and its ancestors', nearest first
+ * (empty for an unknown unit), and, when asked, the unit's stored history of a table before a
+ * period (the latest version of each earlier period's document, oldest first). Hot reads on
+ * SQLite; on PostgreSQL one query, shared with the requests that ask at the same moment.
+ */
+export async function unitChainAndHistory(
+  db: Kysely<Database>,
+  code: string,
+  history: { template: string; before: string } | null
+): Promise<{ chain: UnitsTable[]; history: unknown[] }> {
   const fast = hotReadsOf(db);
-  if (fast) return fast.chain(code).map((u) => u.code);
-  const { rows } = await sql<{ code: string }>`
+  if (fast)
+    return fast.together(() => ({
+      chain: fast.chain(code),
+      history: history
+        ? fast.history(code, history.template, history.before).map((d) => JSON.parse(d) as unknown)
+        : [],
+    }));
+  const batch = postgresReadsOf(db);
+  if (batch) {
+    const read = await batch.chainAndHistory(code, history);
+    return { chain: dedupe(read.chain), history: read.history };
+  }
+  const past = history
+    ? sql`(SELECT json_agg(s.document::json ORDER BY s.period) FROM submissions s
+           WHERE s.unit = ${code} AND s.template = ${history.template} AND s.period < ${history.before}
+             AND s.version = (SELECT MAX(v.version) FROM submissions v
+                              WHERE v.unit = s.unit AND v.template = s.template AND v.period = s.period))`
+    : sql`NULL`;
+  const { rows } = await sql<{ chain: UnitsTable[] | null; history: unknown[] | null }>`
     WITH RECURSIVE chain (code, parent, depth) AS (
       SELECT code, parent, 0 FROM units WHERE code = ${code}
       UNION ALL
       SELECT u.code, u.parent, chain.depth + 1 FROM units u JOIN chain ON u.code = chain.parent
       WHERE chain.depth < 31
     )
-    SELECT code FROM chain ORDER BY depth`.execute(db);
-  return dedupe(rows as UnitsTable[]).map((u) => u.code);
+    SELECT (SELECT json_agg(units ORDER BY chain.depth) FROM chain JOIN units ON units.code = chain.code) AS chain,
+           ${past} AS history`.execute(db);
+  return { chain: dedupe(rows[0]?.chain ?? []), history: rows[0]?.history ?? [] };
 }

@@ -2,203 +2,40 @@ import type SQLite from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
 import { GroupCommit } from "./group-commit";
 import type { Database } from "./schema";
+import { jsonReply, sqliteStoreStep, type Reply, type SubmissionJob } from "./store-step";
+import { writerThread } from "./writer-pool";
 
-export interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-/** A submission whose document passed validation, ready to be given the report's next version. */
-export interface Candidate {
-  template: string;
-  templateVersion: number;
-  period: string;
-  /** The unit and its ancestors: a lock set on any of them refuses the submission. */
-  chain: string[];
-  /** The report is on time when its first version arrived before this instant (ISO, UTC). */
-  dueAt: string;
-  id: string;
-  document: string;
-  issues: string;
-  /** How many explanations (说明) the stored document keeps. */
-  explained: number;
-  /** One audit line per kept explanation; the store step adds the version it decides. */
-  explanationAudits: { id: string; detail: Record<string, unknown> }[];
-  /** The 422 answer when the document has errors (given only when no lock refuses it first). */
-  invalid: Reply | null;
-  /** The receipt's JSON without its version and on-time flag, which only the store step knows. */
-  receiptHead: string;
-  auditId: string;
-  auditAt: string;
-}
-
-/**
- * What one POST /submissions asks the database to do, everything decided outside the write
- * transaction: claim the idempotency key, then either keep the refusal found by validation or
- * take the next version of the report.
- */
-export interface SubmissionJob {
-  unit: string;
-  key: string;
-  requestHash: string;
-  createdAt: string;
-  tokenId: string;
-  remoteAddr: string;
-  outcome: { refusal: Reply } | { candidate: Candidate };
-}
+export type { Candidate, Reply, SubmissionJob } from "./store-step";
 
 export interface SubmissionWriter {
   store(job: SubmissionJob): Promise<Reply>;
+  /** Readies what the first submission would wait for (SQLite's writer thread), if anything. */
+  warm?(): void;
   /** Jobs stored and transactions used so far (tests and the benchmark read them). */
   stats(): { jobs: number; transactions: number };
 }
 
-const MISMATCH: Reply = { status: 422, body: { error: "idempotency-mismatch" } };
-const IN_FLIGHT: Reply = { status: 409, body: { error: "in-flight" } };
-
-const lockedReply = (template: string, period: string, by: string): Reply => ({
-  status: 409,
-  body: { error: "locked", detail: `${template} ${period} is locked by ${by}` },
-});
-
-const receiptJson = (head: string, version: number, onTime: boolean): string =>
-  `${head},"version":${version},"onTime":${onTime}}`;
-
-const auditDetail = (c: Candidate, by: string, version: number): string =>
-  JSON.stringify({ id: c.id, by, template: c.template, period: c.period, version });
-
-/** While the latest version is accepted, no new one until a collector returns it (review.md). */
-const acceptedReply = (version: number): Reply => ({
-  status: 409,
-  body: { error: "accepted", version, message: "已审核，如需修改请联系上级退回" },
-});
-
 /**
- * SQLite: prepared statements (nothing is built per request) run synchronously inside a group
- * commit. The statements are the per-submission store step; its order is the contract: key,
- * lock, errors, version, submission, audit, answer.
+ * SQLite: the store step in a group commit. On a file, the groups are committed by a writer
+ * thread on a connection of its own (src/server/db/writer-thread.ts), so the disk flush of a
+ * COMMIT no longer stops the event loop; the group still holds Kysely's connection meanwhile, so
+ * no other write of this process is ever in a transaction at the same time. An in-memory
+ * database has no second connection: its groups run here.
  */
-export function sqliteWriter(sqlite: SQLite.Database, db: Kysely<Database>): SubmissionWriter {
-  const st = {
-    claim: sqlite.prepare(
-      `INSERT INTO idempotency (unit, key, request_hash, status_code, response, created_at)
-       VALUES (?, ?, ?, 0, '', ?) ON CONFLICT (unit, key) DO NOTHING`
-    ),
-    prior: sqlite.prepare<
-      [string, string],
-      { request_hash: string; status_code: number; response: string }
-    >(`SELECT request_hash, status_code, response FROM idempotency WHERE unit = ? AND key = ?`),
-    lock: sqlite.prepare<[string, string, string], { unit: string }>(
-      `SELECT unit FROM locks
-       WHERE template = ? AND period = ? AND unit IN (SELECT value FROM json_each(?)) LIMIT 1`
-    ),
-    accepted: sqlite.prepare<[string, string, string], { version: number }>(
-      `SELECT r.version FROM reviews r JOIN report_heads h
-         ON h.unit = r.unit AND h.template = r.template AND h.period = r.period
-       WHERE r.unit = ? AND r.template = ? AND r.period = ?
-         AND r.state = 'accepted' AND r.version = h.last_version`
-    ),
-    head: sqlite.prepare<
-      [string, string, string, string],
-      { last_version: number; first_received_at: string }
-    >(
-      `INSERT INTO report_heads (unit, template, period, last_version, first_received_at)
-       VALUES (?, ?, ?, 1, ?)
-       ON CONFLICT (unit, template, period) DO UPDATE SET last_version = report_heads.last_version + 1
-       RETURNING last_version, first_received_at`
-    ),
-    submission: sqlite.prepare(
-      `INSERT INTO submissions (id, unit, template, template_version, period, version, received_at,
-         on_time, document, issues, token_id, remote_addr, explained)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    ),
-    audit: sqlite.prepare(
-      `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
-       VALUES (?, ?, ?, ?, ?, 'submission.accepted', ?)`
-    ),
-    explanationAudit: sqlite.prepare(
-      `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
-       VALUES (?, ?, ?, ?, ?, 'submission.explanation', ?)`
-    ),
-    answer: sqlite.prepare(
-      `UPDATE idempotency SET status_code = ?, response = ? WHERE unit = ? AND key = ?`
-    ),
-  };
-
-  const decide = (job: SubmissionJob): { status: number; response: string } => {
-    if ("refusal" in job.outcome)
-      return {
-        status: job.outcome.refusal.status,
-        response: JSON.stringify(job.outcome.refusal.body),
-      };
-    const c = job.outcome.candidate;
-    const lock = st.lock.get(c.template, c.period, JSON.stringify(c.chain));
-    const accepted = lock ? undefined : st.accepted.get(job.unit, c.template, c.period);
-    const refused = lock
-      ? lockedReply(c.template, c.period, lock.unit)
-      : accepted
-        ? acceptedReply(accepted.version)
-        : c.invalid;
-    if (refused) return { status: refused.status, response: JSON.stringify(refused.body) };
-    const head = st.head.get(job.unit, c.template, c.period, job.createdAt)!;
-    const onTime = head.first_received_at < c.dueAt;
-    st.submission.run(
-      c.id,
-      job.unit,
-      c.template,
-      c.templateVersion,
-      c.period,
-      head.last_version,
-      job.createdAt,
-      onTime ? 1 : 0,
-      c.document,
-      c.issues,
-      job.tokenId,
-      job.remoteAddr,
-      c.explained
-    );
-    st.audit.run(
-      c.auditId,
-      c.auditAt,
-      job.tokenId,
-      job.unit,
-      job.remoteAddr,
-      auditDetail(c, job.unit, head.last_version)
-    );
-    for (const e of c.explanationAudits)
-      st.explanationAudit.run(
-        e.id,
-        c.auditAt,
-        job.tokenId,
-        job.unit,
-        job.remoteAddr,
-        JSON.stringify({ ...e.detail, version: head.last_version })
-      );
-    return { status: 201, response: receiptJson(c.receiptHead, head.last_version, onTime) };
-  };
-
-  const storeOne = (job: SubmissionJob): Reply => {
-    if (st.claim.run(job.unit, job.key, job.requestHash, job.createdAt).changes === 0) {
-      const prior = st.prior.get(job.unit, job.key)!;
-      if (prior.request_hash !== job.requestHash) return MISMATCH;
-      if (prior.status_code === 0) return IN_FLIGHT;
-      return {
-        status: prior.status_code,
-        body: JSON.parse(prior.response) as Record<string, unknown>,
-      };
-    }
-    const { status, response } = decide(job);
-    st.answer.run(status, response, job.unit, job.key);
-    return { status, body: JSON.parse(response) as Record<string, unknown> };
-  };
-
+export function sqliteWriter(
+  sqlite: SQLite.Database,
+  db: Kysely<Database>,
+  file: string | null
+): SubmissionWriter & { close(): Promise<void> } {
   let jobs = 0;
   let transactions = 0;
+  const thread = file === null ? null : writerThread(file);
   const group = new GroupCommit<SubmissionJob, Reply>({
-    sqlite,
+    ...(thread
+      ? { commit: thread.commit, eager: true }
+      : { sqlite, storeOne: sqliteStoreStep(sqlite) }),
     // Kysely's SQLite driver lends its one connection to one caller at a time.
     exclusive: (fn) => db.connection().execute(async () => fn()),
-    storeOne,
     maxBatch: 64,
     maxWaitMs: 2,
     onCommit: (size) => {
@@ -206,7 +43,12 @@ export function sqliteWriter(sqlite: SQLite.Database, db: Kysely<Database>): Sub
       transactions++;
     },
   });
-  return { store: (job) => group.submit(job), stats: () => ({ jobs, transactions }) };
+  return {
+    store: (job) => group.submit(job),
+    stats: () => ({ jobs, transactions }),
+    warm: () => thread?.start(),
+    close: async () => thread?.close(),
+  };
 }
 
 /**
@@ -222,27 +64,69 @@ export function postgresWriter(
   opts: { maxBatch: number; maxWaitMs: number } = { maxBatch: 64, maxWaitMs: 2 }
 ): SubmissionWriter {
   type Row = { out_status: number; out_response: string };
-  const call = async (executor: Kysely<Database>, job: SubmissionJob): Promise<Row> => {
+  // The function's arguments of each job, in its order: one column of a group's arrays each.
+  const args = (job: SubmissionJob): unknown[] => {
     const c = "candidate" in job.outcome ? job.outcome.candidate : null;
     const refusal = "refusal" in job.outcome ? job.outcome.refusal : null;
-    const { rows } = await sql<Row>`
-      SELECT out_status, out_response FROM tianbao_submit(
-        ${job.unit}, ${job.key}, ${job.requestHash}, ${job.createdAt}, ${job.tokenId}, ${job.remoteAddr},
-        ${refusal?.status ?? null}::int, ${refusal ? JSON.stringify(refusal.body) : null}::text,
-        ${c?.chain ?? null}::text[], ${c?.template ?? null}::text, ${c?.templateVersion ?? null}::int,
-        ${c?.period ?? null}::text, ${c?.dueAt ?? null}::text, ${c?.id ?? null}::text,
-        ${c?.document ?? null}::text, ${c?.issues ?? null}::text,
-        ${c?.invalid?.status ?? null}::int, ${c?.invalid ? JSON.stringify(c.invalid.body) : null}::text,
-        ${c?.receiptHead ?? null}::text, ${c?.auditId ?? null}::text, ${c?.auditAt ?? null}::text,
-        ${c?.explained ?? 0}::int, ${c ? JSON.stringify(c.explanationAudits) : "[]"}::text)`.execute(
-      executor
-    );
-    return rows[0]!;
+    return [
+      job.unit,
+      job.key,
+      job.requestHash,
+      job.createdAt,
+      job.tokenId,
+      job.remoteAddr,
+      refusal?.status ?? null,
+      refusal ? JSON.stringify(refusal.body) : null,
+      // A text[] per job cannot be a column of a rectangular array: it travels as JSON.
+      c ? JSON.stringify(c.chain) : null,
+      c?.template ?? null,
+      c?.templateVersion ?? null,
+      c?.period ?? null,
+      c?.dueAt ?? null,
+      c?.id ?? null,
+      c?.document ?? null,
+      c?.issues ?? null,
+      c?.invalid?.status ?? null,
+      c?.invalid ? JSON.stringify(c.invalid.body) : null,
+      c?.receiptHead ?? null,
+      c?.auditId ?? null,
+      c?.auditAt ?? null,
+      c?.explained ?? 0,
+      c ? JSON.stringify(c.explanationAudits) : "[]",
+    ];
   };
-  const reply = (row: Row): Reply => ({
-    status: row.out_status,
-    body: JSON.parse(row.out_response) as Record<string, unknown>,
-  });
+  // The SQL type of each argument, in the function's order.
+  const TYPES = (
+    "text text text text text text int text text text int text " +
+    "text text text text int text text text text int text"
+  ).split(" ");
+  /**
+   * A whole group in one statement, so one round trip: unnest walks the jobs in their order and
+   * the function runs once per job (it is VOLATILE: each call sees the ones before it). Outside a
+   * transaction block the statement is its own transaction, so its commit costs no round trip.
+   */
+  const call = async (jobs: readonly SubmissionJob[]): Promise<Row[]> => {
+    const columns = TYPES.map(() => [] as unknown[]);
+    for (const job of jobs) args(job).forEach((v, i) => columns[i]!.push(v));
+    const unnest = sql.join(columns.map((col, i) => sql`${col}::${sql.raw(TYPES[i]!)}[]`));
+    const names = TYPES.map((_, i) => `a${i}`);
+    const callArgs = sql.raw(
+      names
+        .map((n, i) =>
+          i === 8 ? `ARRAY(SELECT json_array_elements_text(j.${n}::json))` : `j.${n}`
+        )
+        .join(", ")
+    );
+    const { rows } = await sql<Row>`
+      SELECT r.out_status, r.out_response
+      FROM unnest(${unnest}) WITH ORDINALITY AS j(${sql.raw(names.join(", "))}, n)
+      CROSS JOIN LATERAL tianbao_submit(${callArgs}) AS r
+      ORDER BY j.n`.execute(db);
+    if (rows.length !== jobs.length)
+      throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
+    return rows;
+  };
+  const reply = (row: Row): Reply => jsonReply(row.out_status, row.out_response);
 
   let jobs = 0;
   let transactions = 0;
@@ -252,7 +136,7 @@ export function postgresWriter(
   let flushing = false;
 
   const alone = async (job: SubmissionJob): Promise<Reply> => {
-    const row = await call(db, job);
+    const row = (await call([job]))[0]!;
     transactions++;
     jobs++;
     if (row.out_status === -1)
@@ -270,11 +154,7 @@ export function postgresWriter(
         const group = queue.splice(0, opts.maxBatch);
         let rows: Row[];
         try {
-          rows = await db.transaction().execute(async (trx) => {
-            const out: Row[] = [];
-            for (const w of group) out.push(await call(trx, w.job));
-            return out;
-          });
+          rows = await call(group.map((w) => w.job));
         } catch (error) {
           for (const w of group) w.reject(error);
           continue;

@@ -1,0 +1,203 @@
+import type SQLite from "better-sqlite3";
+
+/**
+ * The store step of a submission: what POST /submissions hands the database's writer, and its
+ * SQLite form. Kept apart (it imports no query builder) so the writer thread loads little.
+ */
+
+export interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+  /** The body as the JSON text the database keeps for replays, when there is one: sent as is. */
+  json?: string;
+}
+
+/** A reply from JSON text: the body is parsed only if someone reads it (tests, the CLI). */
+export function jsonReply(status: number, json: string): Reply {
+  let body: Record<string, unknown> | undefined;
+  return {
+    status,
+    json,
+    get body() {
+      return (body ??= JSON.parse(json) as Record<string, unknown>);
+    },
+  };
+}
+
+/** A submission whose document passed validation, ready to be given the report's next version. */
+export interface Candidate {
+  template: string;
+  templateVersion: number;
+  period: string;
+  /** The unit and its ancestors: a lock set on any of them refuses the submission. */
+  chain: string[];
+  /** The report is on time when its first version arrived before this instant (ISO, UTC). */
+  dueAt: string;
+  id: string;
+  document: string;
+  issues: string;
+  /** How many explanations (说明) the stored document keeps. */
+  explained: number;
+  /** One audit line per kept explanation; the store step adds the version it decides. */
+  explanationAudits: { id: string; detail: Record<string, unknown> }[];
+  /** The 422 answer when the document has errors (given only when no lock refuses it first). */
+  invalid: Reply | null;
+  /** The receipt's JSON without its version and on-time flag, which only the store step knows. */
+  receiptHead: string;
+  auditId: string;
+  auditAt: string;
+}
+
+/**
+ * What one POST /submissions asks the database to do, everything decided outside the write
+ * transaction: claim the idempotency key, then either keep the refusal found by validation or
+ * take the next version of the report.
+ */
+export interface SubmissionJob {
+  unit: string;
+  key: string;
+  requestHash: string;
+  createdAt: string;
+  tokenId: string;
+  remoteAddr: string;
+  outcome: { refusal: Reply } | { candidate: Candidate };
+}
+
+const MISMATCH: Reply = { status: 422, body: { error: "idempotency-mismatch" } };
+const IN_FLIGHT: Reply = { status: 409, body: { error: "in-flight" } };
+
+const lockedReply = (template: string, period: string, by: string): Reply => ({
+  status: 409,
+  body: { error: "locked", detail: `${template} ${period} is locked by ${by}` },
+});
+
+const receiptJson = (head: string, version: number, onTime: boolean): string =>
+  `${head},"version":${version},"onTime":${onTime}}`;
+
+const auditDetail = (c: Candidate, by: string, version: number): string =>
+  JSON.stringify({ id: c.id, by, template: c.template, period: c.period, version });
+
+/** While the latest version is accepted, no new one until a collector returns it (review.md). */
+const acceptedReply = (version: number): Reply => ({
+  status: 409,
+  body: { error: "accepted", version, message: "已审核，如需修改请联系上级退回" },
+});
+
+/**
+ * SQLite's store step for one job, as prepared statements on a connection (nothing is built per
+ * request); it runs synchronously inside a savepoint of its group's transaction. Its order is the
+ * contract: key, lock, errors, version, submission, audit, answer.
+ */
+export function sqliteStoreStep(sqlite: SQLite.Database): (job: SubmissionJob) => Reply {
+  const st = {
+    claim: sqlite.prepare(
+      `INSERT INTO idempotency (unit, key, request_hash, status_code, response, created_at)
+       VALUES (?, ?, ?, 0, '', ?) ON CONFLICT (unit, key) DO NOTHING`
+    ),
+    prior: sqlite.prepare<
+      [string, string],
+      { request_hash: string; status_code: number; response: string }
+    >(`SELECT request_hash, status_code, response FROM idempotency WHERE unit = ? AND key = ?`),
+    lock: sqlite.prepare<[string, string, string], { unit: string }>(
+      `SELECT unit FROM locks
+       WHERE template = ? AND period = ? AND unit IN (SELECT value FROM json_each(?)) LIMIT 1`
+    ),
+    accepted: sqlite.prepare<[string, string, string], { version: number }>(
+      `SELECT r.version FROM reviews r JOIN report_heads h
+         ON h.unit = r.unit AND h.template = r.template AND h.period = r.period
+       WHERE r.unit = ? AND r.template = ? AND r.period = ?
+         AND r.state = 'accepted' AND r.version = h.last_version`
+    ),
+    head: sqlite.prepare<
+      [string, string, string, string],
+      { last_version: number; first_received_at: string }
+    >(
+      `INSERT INTO report_heads (unit, template, period, last_version, first_received_at)
+       VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT (unit, template, period) DO UPDATE SET last_version = report_heads.last_version + 1
+       RETURNING last_version, first_received_at`
+    ),
+    submission: sqlite.prepare(
+      `INSERT INTO submissions (id, unit, template, template_version, period, version, received_at,
+         on_time, document, issues, token_id, remote_addr, explained)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    ),
+    audit: sqlite.prepare(
+      `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
+       VALUES (?, ?, ?, ?, ?, 'submission.accepted', ?)`
+    ),
+    explanationAudit: sqlite.prepare(
+      `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
+       VALUES (?, ?, ?, ?, ?, 'submission.explanation', ?)`
+    ),
+    answer: sqlite.prepare(
+      `UPDATE idempotency SET status_code = ?, response = ? WHERE unit = ? AND key = ?`
+    ),
+  };
+
+  const decide = (job: SubmissionJob): { status: number; response: string } => {
+    if ("refusal" in job.outcome)
+      return {
+        status: job.outcome.refusal.status,
+        response: JSON.stringify(job.outcome.refusal.body),
+      };
+    const c = job.outcome.candidate;
+    const lock = st.lock.get(c.template, c.period, JSON.stringify(c.chain));
+    const accepted = lock ? undefined : st.accepted.get(job.unit, c.template, c.period);
+    const refused = lock
+      ? lockedReply(c.template, c.period, lock.unit)
+      : accepted
+        ? acceptedReply(accepted.version)
+        : c.invalid;
+    if (refused) return { status: refused.status, response: JSON.stringify(refused.body) };
+    const head = st.head.get(job.unit, c.template, c.period, job.createdAt)!;
+    const onTime = head.first_received_at < c.dueAt;
+    st.submission.run(
+      c.id,
+      job.unit,
+      c.template,
+      c.templateVersion,
+      c.period,
+      head.last_version,
+      job.createdAt,
+      onTime ? 1 : 0,
+      c.document,
+      c.issues,
+      job.tokenId,
+      job.remoteAddr,
+      c.explained
+    );
+    st.audit.run(
+      c.auditId,
+      c.auditAt,
+      job.tokenId,
+      job.unit,
+      job.remoteAddr,
+      auditDetail(c, job.unit, head.last_version)
+    );
+    for (const e of c.explanationAudits)
+      st.explanationAudit.run(
+        e.id,
+        c.auditAt,
+        job.tokenId,
+        job.unit,
+        job.remoteAddr,
+        JSON.stringify({ ...e.detail, version: head.last_version })
+      );
+    return { status: 201, response: receiptJson(c.receiptHead, head.last_version, onTime) };
+  };
+
+  const storeOne = (job: SubmissionJob): Reply => {
+    if (st.claim.run(job.unit, job.key, job.requestHash, job.createdAt).changes === 0) {
+      const prior = st.prior.get(job.unit, job.key)!;
+      if (prior.request_hash !== job.requestHash) return MISMATCH;
+      if (prior.status_code === 0) return IN_FLIGHT;
+      return jsonReply(prior.status_code, prior.response);
+    }
+    const { status, response } = decide(job);
+    st.answer.run(status, response, job.unit, job.key);
+    return jsonReply(status, response);
+  };
+
+  return storeOne;
+}
