@@ -16,6 +16,18 @@ const SAMPLE = JSON.parse(
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
+/** n count columns c1…cn; `computed(i)` gives column i's formula, if any. */
+const countColumns = (n: number, computed: (i: number) => string | undefined = () => undefined) =>
+  Array.from({ length: n }, (_, i) => {
+    const formula = computed(i);
+    return {
+      key: `c${i + 1}`,
+      label: "问题",
+      type: "count",
+      ...(formula ? { computed: formula } : {}),
+    };
+  });
+
 /** H1 (public g2, under CTY)'s sample table for a month. */
 const sampleDoc = (cells: Record<string, number>, version = 1, period = "2021-06") => ({
   template: "jkfp-1",
@@ -134,12 +146,7 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         // c1 = c2, c2 = c3, …: the cycle check walked it by recursion and overflowed the stack (500).
         "computed columns standing on one another 10,000 deep (bounded, not by the stack)",
         (d) => {
-          d.columns = Array.from({ length: 10000 }, (_, i) => ({
-            key: `c${i + 1}`,
-            label: "问题",
-            type: "count",
-            ...(i < 9999 ? { computed: `c${i + 2}` } : {}),
-          }));
+          d.columns = countColumns(10000, (i) => (i < 9999 ? `c${i + 2}` : undefined));
           d.rules = [];
         },
         "/columns/0/computed",
@@ -150,12 +157,7 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         // out of memory on the next /validate of any unit.
         "computed columns that double at every step",
         (d) => {
-          d.columns = Array.from({ length: 40 }, (_, i) => ({
-            key: `c${i + 1}`,
-            label: "问题",
-            type: "count",
-            ...(i < 39 ? { computed: `c${i + 2} + c${i + 2}` } : {}),
-          }));
+          d.columns = countColumns(40, (i) => (i < 39 ? `c${i + 2} + c${i + 2}` : undefined));
           d.rules = [
             {
               id: "jkfp-1.c1-ge-0",
@@ -173,11 +175,7 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         // Installed, its blank .xlsx, its versions' and its consolidation's were 500s (ExcelJS throws).
         "more columns than a worksheet holds",
         (d) => {
-          d.columns = Array.from({ length: 16384 }, (_, i) => ({
-            key: `c${i + 1}`,
-            label: "问题",
-            type: "count",
-          }));
+          d.columns = countColumns(16384);
           d.rules = [];
         },
         "/columns",
@@ -188,11 +186,7 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
         // held the event loop for seconds; a table printed one A4 page wide has far fewer.
         "more columns than a table of a page can hold",
         (d) => {
-          d.columns = Array.from({ length: 65 }, (_, i) => ({
-            key: `c${i + 1}`,
-            label: "问题",
-            type: "count",
-          }));
+          d.columns = countColumns(65);
           d.rules = [];
         },
         "/columns",
