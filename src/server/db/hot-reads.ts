@@ -178,20 +178,33 @@ export async function unitChainAndHistory(
     const read = await batch.chainAndHistory(code, history);
     return { chain: dedupe(read.chain), history: read.history };
   }
-  const past = history
-    ? sql`(SELECT json_agg(s.document::json ORDER BY s.period) FROM submissions s
-           WHERE s.unit = ${code} AND s.template = ${history.template} AND s.period < ${history.before}
-             AND s.version = (SELECT MAX(v.version) FROM submissions v
-                              WHERE v.unit = s.unit AND v.template = s.template AND v.period = s.period))`
-    : sql`NULL`;
-  const { rows } = await sql<{ chain: UnitsTable[] | null; history: unknown[] | null }>`
+  // Neither (an in-memory SQLite database): plain SQL both databases speak.
+  const { rows: chain } = await sql<UnitsTable>`
     WITH RECURSIVE chain (code, parent, depth) AS (
       SELECT code, parent, 0 FROM units WHERE code = ${code}
       UNION ALL
       SELECT u.code, u.parent, chain.depth + 1 FROM units u JOIN chain ON u.code = chain.parent
       WHERE chain.depth < 31
     )
-    SELECT (SELECT json_agg(units ORDER BY chain.depth) FROM chain JOIN units ON units.code = chain.code) AS chain,
-           ${past} AS history`.execute(db);
-  return { chain: dedupe(rows[0]?.chain ?? []), history: rows[0]?.history ?? [] };
+    SELECT units.* FROM chain JOIN units ON units.code = chain.code ORDER BY chain.depth`.execute(
+    db
+  );
+  if (!history) return { chain: dedupe(chain), history: [] };
+  const past = await db
+    .selectFrom("submissions as s")
+    .select("s.document")
+    .where("s.unit", "=", code)
+    .where("s.template", "=", history.template)
+    .where("s.period", "<", history.before)
+    .where("s.version", "=", (eb) =>
+      eb
+        .selectFrom("submissions as v")
+        .select((v) => v.fn.max("v.version").as("latest"))
+        .whereRef("v.unit", "=", "s.unit")
+        .whereRef("v.template", "=", "s.template")
+        .whereRef("v.period", "=", "s.period")
+    )
+    .orderBy("s.period")
+    .execute();
+  return { chain: dedupe(chain), history: past.map((r) => JSON.parse(r.document) as unknown) };
 }
