@@ -41,17 +41,9 @@ export async function issueToken(
 
 const wellFormed = (token: string): boolean => /^tb_[A-Za-z0-9_-]{16,64}$/.test(token);
 
+/** The active token of this text, or null (the request's read without the signature). */
 export async function authenticate(db: Kysely<Database>, token: string): Promise<TokenInfo | null> {
-  if (!wellFormed(token)) return null;
-  const fast = hotReadsOf(db);
-  if (fast) return fast.token(hashToken(token)) ?? null;
-  const row = await db
-    .selectFrom("tokens")
-    .select(["id", "unit", "role"])
-    .where("token_hash", "=", hashToken(token))
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  return row ?? null;
+  return (await authenticateWithSignature(db, token)).token;
 }
 
 /**
@@ -63,15 +55,14 @@ export async function authenticateWithSignature(
   db: Kysely<Database>,
   token: string | null
 ): Promise<{ token: TokenInfo | null; signature: string }> {
+  const hash = token && wellFormed(token) ? hashToken(token) : null;
   const fast = hotReadsOf(db);
   if (fast) {
-    const hash = token && wellFormed(token) ? hashToken(token) : null;
     return fast.together(() => ({
       token: hash ? (fast.token(hash) ?? null) : null,
       signature: fast.templatesSignature(),
     }));
   }
-  const hash = token && wellFormed(token) ? hashToken(token) : null;
   const batch = postgresReadsOf(db);
   if (batch) {
     const read = await batch.token(hash);
