@@ -135,6 +135,22 @@ describe.each(["sqlite", "postgres"] as const)("files on %s", (kind) => {
     expect(header.startsWith('attachment; filename="template.xlsx"; ')).toBe(true);
   });
 
+  it("a blank cell with a note too long for a 说明 is still blank: cell.required beside cell.note-too-long", async () => {
+    const blank = await download(s.tokens.H1);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await fill(blank, filled({}))) as unknown as ArrayBuffer);
+    const cell = wb.worksheets.find((w) => w.state === "visible")!.getCell(at("public.g2", "c2"));
+    cell.value = null;
+    cell.note = "核".repeat(600);
+    const r = await upload(s.tokens.H1, Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(r.statusCode).toBe(200);
+    const onCell = (r.json().issues as { rule: string; row: string; col: string }[])
+      .filter((i) => i.row === "public.g2" && i.col === "c2")
+      .map((i) => i.rule)
+      .sort();
+    expect(onCell).toEqual(["cell.note-too-long", "cell.required"]);
+  });
+
   it("an input cell holding a formula is cell.formula on that cell; its cached result is not taken", async () => {
     const blank = await download(s.tokens.H1);
     const file = await fill(blank, {
