@@ -65,12 +65,19 @@ function refusal(read: ReadFailure): Record<string, unknown> {
   return { error: read.error, message: read.message };
 }
 
-/** A blank input cell that held a formula is that formula's issue, not also a blank one. */
-function withReadIssues(formula: Issue[], issues: Issue[]): Issue[] {
-  const at = new Set(formula.map((i) => `${i.row}\u0000${i.col}`));
+/**
+ * What reading found, then the check's issues; a blank input cell that held a formula is that
+ * formula's issue, not also a blank one (a note on a blank cell leaves it blank).
+ */
+function withReadIssues(read: Issue[], issues: Issue[]): Issue[] {
+  const formulas = new Set(
+    read.filter((i) => i.rule === "cell.formula").map((i) => `${i.row}\u0000${i.col}`)
+  );
   return [
-    ...formula,
-    ...issues.filter((i) => !(i.rule === "cell.required" && at.has(`${i.row}\u0000${i.col}`))),
+    ...read,
+    ...issues.filter(
+      (i) => !(i.rule === "cell.required" && formulas.has(`${i.row}\u0000${i.col}`))
+    ),
   ];
 }
 
