@@ -26,7 +26,7 @@ import { BODY_TIMEOUT_MS, limitBodyTime, requireTokenFirst } from "./request-gua
 import { registerTemplateRoutes } from "./template-routes";
 import { seedTemplates, syncRegistry } from "./templates-store";
 import type { TokenInfo } from "./tokens";
-import { ancestry, getUnit, tierOf } from "./units";
+import { atOrAbove, getUnit, tierOf } from "./units";
 
 export interface AppOptions {
   store: Store;
@@ -137,7 +137,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (token.role === "admin") return false;
     if (token.unit === unit) return true;
     if (token.role !== "collector") return false;
-    return (await ancestry(db, unit)).some((u) => u.code === token.unit);
+    return atOrAbove(db, token.unit, unit);
   };
 
   app.register(

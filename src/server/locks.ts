@@ -6,7 +6,7 @@ import type { TemplateLookup } from "../core/validate/document";
 import { audit } from "./audit";
 import type { Database } from "./db/schema";
 import type { TokenInfo } from "./tokens";
-import { ancestry, getUnit } from "./units";
+import { ancestry, atOrAbove, getUnit } from "./units";
 
 const lockBodySchema = z.object({
   unit: z.string().min(1).max(64),
@@ -36,10 +36,6 @@ async function lockingUnit(
   // A lock whose token is gone counts as set by the locked unit itself: the narrowest reading.
   return by?.unit ?? lock.unit;
 }
-
-/** Whether `upper` is `unit` or one of the units above it. */
-const atOrAbove = async (db: Kysely<Database>, upper: string, unit: string): Promise<boolean> =>
-  (await ancestry(db, unit)).some((u) => u.code === upper);
 
 /**
  * POST /locks and DELETE /locks. Locking: a collector of the unit or above; when a lock exists,

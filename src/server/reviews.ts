@@ -5,7 +5,7 @@ import type { TemplateLookup } from "../core/validate/document";
 import { audit } from "./audit";
 import type { Database } from "./db/schema";
 import type { TokenInfo } from "./tokens";
-import { ancestry } from "./units";
+import { atOrAbove } from "./units";
 
 /**
  * Review up the hierarchy (review.md): a collector of a unit above a report's unit accepts or
@@ -95,9 +95,7 @@ async function takeHead(
 /** Whether a token may review reports of `unit`: a collector of a unit strictly above it. */
 export async function mayReview(db: Db, token: TokenInfo, unit: string): Promise<boolean> {
   if (token.role !== "collector" || token.unit === unit) return false;
-  return (await ancestry(db as Kysely<Database>, unit)).some(
-    (u) => u.code === token.unit && u.code !== unit
-  );
+  return atOrAbove(db as Kysely<Database>, token.unit, unit);
 }
 
 export interface ReviewDeps {
@@ -151,23 +149,16 @@ export function reviewRoute(deps: ReviewDeps) {
         .where("period", "=", period)
         .where("version", "=", latest)
         .executeTakeFirst();
-      if (standing && standing.reviewer_unit !== token.unit) {
-        // As with locks: a decision on this version by a unit above the reviewer stands.
-        const above = await ancestry(trx as unknown as Kysely<Database>, token.unit);
-        if (above.some((u) => u.code === standing.reviewer_unit))
-          return {
-            status: 409,
-            body: { error: "reviewed-above", by: standing.reviewer_unit, version: latest },
-          } as const;
-      }
-      if (
-        standing &&
-        standing.reviewer_unit === token.unit &&
-        standing.state === state &&
-        standing.reason === reason
-      ) {
+      if (standing?.reviewer_unit === token.unit) {
         // Nothing changes: the decision already standing is the answer, and no transition is audited.
-        return { status: 200, body: answer(standing.reviewed_at) } as const;
+        if (standing.state === state && standing.reason === reason)
+          return { status: 200, body: answer(standing.reviewed_at) } as const;
+      } else if (standing && (await atOrAbove(trx, standing.reviewer_unit, token.unit))) {
+        // As with locks: a decision on this version by a unit above the reviewer stands.
+        return {
+          status: 409,
+          body: { error: "reviewed-above", by: standing.reviewer_unit, version: latest },
+        } as const;
       }
       const row = {
         version: latest,

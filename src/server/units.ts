@@ -115,6 +115,15 @@ export async function ancestry(db: Kysely<Database>, code: string): Promise<Unit
   return out;
 }
 
+/** Whether `upper` is `unit` or one of the units above it. */
+export async function atOrAbove(
+  db: Kysely<Database>,
+  upper: string,
+  unit: string
+): Promise<boolean> {
+  return (await ancestry(db, unit)).some((u) => u.code === upper);
+}
+
 /** Inserts or updates units in one transaction; the caller has validated every row. */
 export async function upsertUnits(
   db: Kysely<Database>,
