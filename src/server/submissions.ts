@@ -48,13 +48,13 @@ export async function serverIssues(
   now: Date = new Date()
 ): Promise<Reply | { doc: SheetDocument; issues: Issue[]; chain: string[] }> {
   // Bounded before parsing, as a file is: the issues of a long document grow with its rows.
-  const sentRows = (input as { rows?: unknown } | null)?.rows;
-  if (Array.isArray(sentRows) && sentRows.length > DOCUMENT_ROWS_MAX)
+  const rows = (input as { rows?: unknown } | null)?.rows;
+  if (Array.isArray(rows) && rows.length > DOCUMENT_ROWS_MAX)
     return {
       status: 400,
       body: {
         error: "bad-request",
-        detail: `rows：一份报表最多 ${DOCUMENT_ROWS_MAX} 行，这份有 ${sentRows.length} 行`,
+        detail: `rows：一份报表最多 ${DOCUMENT_ROWS_MAX} 行，这份有 ${rows.length} 行`,
         path: "rows",
       },
     };
@@ -87,8 +87,7 @@ export async function serverIssues(
     doc.unit,
     template.def.cumulative ? { template: doc.template, before: doc.period } : null
   );
-  const rows = reads.chain;
-  const unit = rows[0] ? toUnit(rows[0]) : null;
+  const unit = reads.chain[0] ? toUnit(reads.chain[0]) : null;
   if (!unit)
     return {
       status: 404,
@@ -102,7 +101,7 @@ export async function serverIssues(
   const tier = template.def.tierLocked ? tierOf(unit) : null;
   return {
     doc,
-    chain: rows.map((u) => u.code),
+    chain: reads.chain.map((u) => u.code),
     issues: [
       ...validateParsed(template, doc, { phase, tier, previous, history }),
       ...foreignRowIssues(template, doc),
