@@ -16,6 +16,15 @@ const SAMPLE = JSON.parse(
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
+/** Another server process on the same database: its own registry of the built-in pack. */
+const anotherProcess = (server: TestServer) =>
+  buildApp({
+    store: server.store,
+    templates: new TemplateRegistry(TEMPLATE_DEFINITIONS),
+    version: "t",
+    rateLimitPerMinute: 100000,
+  });
+
 /** n count columns c1…cn; `computed(i)` gives column i's formula, if any. */
 const countColumns = (n: number, computed: (i: number) => string | undefined = () => undefined) =>
   Array.from({ length: n }, (_, i) => {
@@ -355,12 +364,7 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
     });
 
     it("another server process on the same database sees the installed table", async () => {
-      const other = await buildApp({
-        store: s.store,
-        templates: new TemplateRegistry(TEMPLATE_DEFINITIONS),
-        version: "t",
-        rateLimitPerMinute: 100000,
-      });
+      const other = await anotherProcess(s);
       try {
         const ids = (
           (await other.inject({ method: "GET", url: "/api/v1/templates" })).json().templates as {
@@ -451,12 +455,7 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
       .execute();
     expect((await call("GET", "/health")).statusCode).toBe(200);
     expect(await installedIds()).not.toContain("old-chain");
-    const other = await buildApp({
-      store: s.store,
-      templates: new TemplateRegistry(TEMPLATE_DEFINITIONS),
-      version: "t",
-      rateLimitPerMinute: 100000,
-    });
+    const other = await anotherProcess(s);
     try {
       expect((await other.inject({ method: "GET", url: "/api/v1/health" })).statusCode).toBe(200);
     } finally {
