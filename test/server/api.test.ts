@@ -6,6 +6,7 @@ import { upsertUnits } from "../../src/server/units";
 import { templates } from "../../src/templates";
 import { explainedDocument, issueSet, loadFixtures, type FixtureCase } from "../helpers/fixtures";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+import { storeVersion } from "../helpers/stored";
 
 const stat3 = (
   unit: string,
@@ -200,25 +201,7 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
         activeTo: null,
       },
     ]);
-    if (c.previous) {
-      await s.store.db
-        .insertInto("submissions")
-        .values({
-          id: randomUUID(),
-          unit: code,
-          template: c.previous.template,
-          template_version: 1,
-          period: c.previous.period,
-          version: 1,
-          received_at: new Date().toISOString(),
-          on_time: 1,
-          document: JSON.stringify({ ...c.previous, unit: code }),
-          issues: "[]",
-          token_id: "fixture",
-          remote_addr: "test",
-        })
-        .execute();
-    }
+    if (c.previous) await storeVersion(s.store.db, { ...c.previous, unit: code });
   };
 
   it("POST /validate gives every fixture's exact issue set, as the engine does", async () => {

@@ -58,11 +58,13 @@ export function sqliteHotReads(file: string): HotReads {
   const chain = reader.prepare<[string], UnitsTable>(CHAIN);
   const history = reader
     .prepare<[string, string, string], string>(
-      `SELECT s.document FROM submissions s
-       WHERE s.unit = ? AND s.template = ? AND s.period < ?
-         AND s.version = (SELECT MAX(v.version) FROM submissions v
-                          WHERE v.unit = s.unit AND v.template = s.template AND v.period = s.period)
-       ORDER BY s.period`
+      // A report's head names its latest version: one row per earlier period, however many
+      // versions each has.
+      `SELECT s.document FROM report_heads h
+       JOIN submissions s ON s.unit = h.unit AND s.template = h.template AND s.period = h.period
+         AND s.version = h.last_version
+       WHERE h.unit = ? AND h.template = ? AND h.period < ?
+       ORDER BY h.period`
     )
     .pluck();
   const signature = reader.prepare<[], Record<string, unknown>>(TEMPLATES_SIGNATURE);
