@@ -55,46 +55,54 @@ describe.each(["sqlite", "postgres"] as const)("submission writer on %s", (kind)
     if (kind === "sqlite") expect(after.transactions - before.transactions).toBe(1);
   });
 
+  const tokenId = async (): Promise<string> =>
+    (
+      await s.store.db
+        .selectFrom("tokens")
+        .select("id")
+        .where("unit", "=", "H1")
+        .executeTakeFirstOrThrow()
+    ).id;
+  /** A job as POST /submissions hands it over: job 3 a refusal, the others stat-3 2021-07. */
+  const jobOf = (tokenId: string, i: number, over: Partial<SubmissionJob> = {}): SubmissionJob => {
+    const id = randomUUID();
+    const receivedAt = new Date().toISOString();
+    return {
+      unit: "H1",
+      key: `job-key-${i}`,
+      requestHash: `hash-${i}`,
+      createdAt: receivedAt,
+      tokenId,
+      remoteAddr: "127.0.0.1",
+      outcome:
+        i === 3
+          ? { refusal: { status: 400, body: { error: "bad-request", detail: "第 3 份" } } }
+          : {
+              candidate: {
+                template: "stat-3",
+                templateVersion: 1,
+                period: "2021-07",
+                chain: ["H1", "CTY", "CITY"],
+                dueAt: "2099-01-01T00:00:00.000Z",
+                id,
+                document: "{}",
+                issues: "[]",
+                explained: 0,
+                explanationAudits: [],
+                invalid: null,
+                receiptHead: JSON.stringify({ id, receivedAt }).slice(0, -1),
+                auditId: randomUUID(),
+                auditAt: receivedAt,
+              },
+            },
+      ...over,
+    };
+  };
+
   it("jobs handed to the writer together are stored in one transaction, each answered", async () => {
     const writer = writerOf(s.store.db);
-    const token = await s.store.db
-      .selectFrom("tokens")
-      .select("id")
-      .where("unit", "=", "H1")
-      .executeTakeFirstOrThrow();
-    const job = (i: number): SubmissionJob => {
-      const id = randomUUID();
-      const receivedAt = new Date().toISOString();
-      return {
-        unit: "H1",
-        key: `job-key-${i}`,
-        requestHash: `hash-${i}`,
-        createdAt: receivedAt,
-        tokenId: token.id,
-        remoteAddr: "127.0.0.1",
-        outcome:
-          i === 3
-            ? { refusal: { status: 400, body: { error: "bad-request", detail: "第 3 份" } } }
-            : {
-                candidate: {
-                  template: "stat-3",
-                  templateVersion: 1,
-                  period: "2021-07",
-                  chain: ["H1", "CTY", "CITY"],
-                  dueAt: "2099-01-01T00:00:00.000Z",
-                  id,
-                  document: "{}",
-                  issues: "[]",
-                  explained: 0,
-                  explanationAudits: [],
-                  invalid: null,
-                  receiptHead: JSON.stringify({ id, receivedAt }).slice(0, -1),
-                  auditId: randomUUID(),
-                  auditAt: receivedAt,
-                },
-              },
-      };
-    };
+    const token = await tokenId();
+    const job = (i: number): SubmissionJob => jobOf(token, i);
     const before = writer.stats();
     const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => writer.store(job(i))));
     expect(answers.map((a) => [a.status, a.body.version])).toEqual([
@@ -109,6 +117,75 @@ describe.each(["sqlite", "postgres"] as const)("submission writer on %s", (kind)
     const after = writer.stats();
     expect([after.jobs - before.jobs, after.transactions - before.transactions]).toEqual([6, 1]);
   });
+
+  it("a key twice in one group: the same body gets the first answer, another body idempotency-mismatch", async () => {
+    const writer = writerOf(s.store.db);
+    const token = await tokenId();
+    const first = jobOf(token, 0, { key: "twice-key", requestHash: "same" });
+    const answers = await Promise.all([
+      writer.store(first),
+      writer.store(jobOf(token, 1, { key: "twice-key", requestHash: "same" })),
+      writer.store(jobOf(token, 2, { key: "twice-key", requestHash: "other" })),
+      writer.store(jobOf(token, 4)),
+    ]);
+    expect(answers.map((a) => [a.status, a.body.version ?? a.body.error])).toEqual([
+      [201, 1],
+      [201, 1],
+      [422, "idempotency-mismatch"],
+      [201, 2],
+    ]);
+    expect(answers[1]!.body.id).toBe(answers[0]!.body.id);
+    const stored = await s.store.db.selectFrom("submissions").select("version").execute();
+    expect(stored.map((r) => r.version).sort()).toEqual([1, 2]);
+  });
+
+  it("an accepted latest version refuses every job of its report in a group, and no version is taken", async () => {
+    const writer = writerOf(s.store.db);
+    const token = await tokenId();
+    expect((await writer.store(jobOf(token, 0))).status).toBe(201);
+    const review = await s.app.inject({
+      method: "POST",
+      url: "/api/v1/reviews",
+      headers: { authorization: `Bearer ${s.tokens.CTY}` },
+      payload: { unit: "H1", template: "stat-3", period: "2021-07", decision: "accept" },
+    });
+    expect(review.statusCode).toBe(200);
+    const answers = await Promise.all([1, 2].map((i) => writer.store(jobOf(token, i))));
+    expect(answers.map((a) => [a.status, a.body.error, a.body.version])).toEqual([
+      [409, "accepted", 1],
+      [409, "accepted", 1],
+    ]);
+    const head = await s.store.db
+      .selectFrom("report_heads")
+      .select("last_version")
+      .executeTakeFirstOrThrow();
+    expect(head.last_version).toBe(1);
+  });
+
+  if (kind === "postgres")
+    it("a group the database refuses is stored again job by job: only the job it cannot store fails", async () => {
+      const writer = writerOf(s.store.db);
+      const token = await tokenId();
+      const bad = jobOf(token, 1);
+      // A period longer than its column: the whole group's statement fails on it.
+      if ("candidate" in bad.outcome) bad.outcome.candidate.period = "2021-07-extra";
+      const before = writer.stats();
+      const answers = await Promise.allSettled(
+        [0, 1, 2].map((i) => writer.store(i === 1 ? bad : jobOf(token, i)))
+      );
+      expect(answers.map((a) => a.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      const versions = answers.map((a) => (a.status === "fulfilled" ? a.value.body.version : null));
+      expect(versions).toEqual([1, null, 2]);
+      // Three alone, after the group that failed (not counted: it stored nothing).
+      const after = writer.stats();
+      expect(after.transactions - before.transactions).toBe(3);
+      const keys = await s.store.db
+        .selectFrom("idempotency")
+        .select("key")
+        .orderBy("key")
+        .execute();
+      expect(keys.map((k) => k.key)).toEqual(["job-key-0", "job-key-2"]);
+    });
 
   it("a submission refused inside a group (its report is locked) leaves the rest accepted", async () => {
     const lock = await s.app.inject({

@@ -6,6 +6,7 @@ import pg from "pg";
 import { registerHotReads, sqliteHotReads, TEMPLATES_SIGNATURE } from "./hot-reads";
 import { postgresReads, registerPostgresReads } from "./read-batches";
 import { migrate } from "./migrations";
+import { preparedOn } from "./prepared";
 import type { Database } from "./schema";
 import { postgresWriter, registerWriter, sqliteWriter } from "./submission-writer";
 
@@ -43,8 +44,9 @@ export async function openStore(
     );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db as Kysely<unknown>);
-    registerWriter(db, postgresWriter(db));
-    registerPostgresReads(db, postgresReads(db, TEMPLATES_SIGNATURE));
+    const prepared = preparedOn(pool);
+    registerWriter(db, postgresWriter(prepared));
+    registerPostgresReads(db, postgresReads(prepared, TEMPLATES_SIGNATURE));
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;

@@ -6,6 +6,7 @@ import {
   type Migration,
   type MigrationProvider,
 } from "kysely";
+import { TIANBAO_SUBMIT_GROUP_FUNCTION } from "./group-submit-sql";
 import { TIANBAO_SUBMIT_FUNCTION } from "./submission-writer";
 
 /** One set of migrations for SQLite and PostgreSQL, run at start. Append new ones; never edit old ones. */
@@ -155,6 +156,14 @@ const MIGRATIONS: Record<string, Migration> = {
     async up(db: Kysely<unknown>): Promise<void> {
       if (db.getExecutor().adapter instanceof PostgresAdapter)
         await sql.raw(TIANBAO_SUBMIT_FUNCTION).execute(db);
+    },
+  },
+  // PostgreSQL stores a whole group of submissions in one call, set-based; 0004's function stays
+  // for a group that has to be stored again job by job.
+  "0005-group-submit": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      if (db.getExecutor().adapter instanceof PostgresAdapter)
+        await sql.raw(TIANBAO_SUBMIT_GROUP_FUNCTION).execute(db);
     },
   },
 };

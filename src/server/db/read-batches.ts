@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import type { Prepared } from "./prepared";
 import type { Database, TokensTable, UnitsTable } from "./schema";
 
 /**
@@ -41,14 +42,14 @@ export interface PostgresReads {
  * The reads every submission makes on PostgreSQL, batched: the requests that arrive together
  * share one query for their tokens and one for their units and histories.
  */
-export function postgresReads(db: Kysely<Database>, signatureSql: string): PostgresReads {
+export function postgresReads(prepared: Prepared, signatureSql: string): PostgresReads {
+  const TOKENS = `
+    SELECT s.*, t.token_hash, t.id, t.unit, t.role
+    FROM (${signatureSql}) s
+    LEFT JOIN tokens t ON t.token_hash = ANY ($1::text[]) AND t.revoked_at IS NULL`;
   const tokens = batched(async (hashes: readonly (string | null)[]) => {
     type Row = Record<string, unknown> & TokenRow & { token_hash: string | null };
-    const { rows } = await sql<Row>`
-      SELECT s.*, t.token_hash, t.id, t.unit, t.role
-      FROM (${sql.raw(signatureSql)}) s
-      LEFT JOIN tokens t ON t.token_hash = ANY (${hashes.filter((h) => h !== null)}::text[])
-        AND t.revoked_at IS NULL`.execute(db);
+    const rows = await prepared<Row>("tianbao_tokens", TOKENS, [hashes.filter((h) => h !== null)]);
     const found = new Map<string, TokenRow>();
     let signature: Record<string, unknown> = {};
     for (const { token_hash, id, unit, role, ...sig } of rows) {
@@ -61,25 +62,15 @@ export function postgresReads(db: Kysely<Database>, signatureSql: string): Postg
     async (
       asks: readonly { code: string; history: { template: string; before: string } | null }[]
     ) => {
-      const { rows } = await sql<{ chain: UnitsTable[] | null; history: unknown[] | null }>`
-        SELECT
-          (WITH RECURSIVE chain (code, parent, depth) AS (
-             SELECT code, parent, 0 FROM units WHERE code = j.code
-             UNION ALL
-             SELECT u.code, u.parent, chain.depth + 1 FROM units u JOIN chain ON u.code = chain.parent
-             WHERE chain.depth < 31
-           )
-           SELECT json_agg(units ORDER BY chain.depth) FROM chain JOIN units ON units.code = chain.code
-          ) AS chain,
-          CASE WHEN j.template IS NOT NULL THEN
-            (SELECT json_agg(s.document::json ORDER BY s.period) FROM submissions s
-             WHERE s.unit = j.code AND s.template = j.template AND s.period < j.before
-               AND s.version = (SELECT MAX(v.version) FROM submissions v
-                                WHERE v.unit = s.unit AND v.template = s.template AND v.period = s.period))
-          END AS history
-        FROM unnest(${asks.map((a) => a.code)}::text[], ${asks.map((a) => a.history?.template ?? null)}::text[],
-                    ${asks.map((a) => a.history?.before ?? null)}::text[]) WITH ORDINALITY AS j(code, template, before, n)
-        ORDER BY j.n`.execute(db);
+      const rows = await prepared<{ chain: UnitsTable[] | null; history: unknown[] | null }>(
+        "tianbao_chains",
+        CHAINS,
+        [
+          asks.map((a) => a.code),
+          asks.map((a) => a.history?.template ?? null),
+          asks.map((a) => a.history?.before ?? null),
+        ]
+      );
       return rows.map((r) => ({ chain: r.chain ?? [], history: r.history ?? [] }));
     }
   );
@@ -88,6 +79,28 @@ export function postgresReads(db: Kysely<Database>, signatureSql: string): Postg
     chainAndHistory: (code, history) => units({ code, history }),
   };
 }
+
+/** Each asked unit with its bureaus (nearest first) and, when asked, its stored history. */
+const CHAINS = `
+  SELECT
+    (WITH RECURSIVE chain (code, parent, depth) AS (
+       SELECT code, parent, 0 FROM units WHERE code = j.code
+       UNION ALL
+       SELECT u.code, u.parent, chain.depth + 1 FROM units u JOIN chain ON u.code = chain.parent
+       WHERE chain.depth < 31
+     )
+     SELECT json_agg(units ORDER BY chain.depth) FROM chain JOIN units ON units.code = chain.code
+    ) AS chain,
+    CASE WHEN j.template IS NOT NULL THEN
+      -- A report's head names its latest version: one row per earlier period, however many
+      -- versions each has.
+      (SELECT json_agg(s.document::json ORDER BY s.period)
+       FROM report_heads h JOIN submissions s ON s.unit = h.unit AND s.template = h.template
+         AND s.period = h.period AND s.version = h.last_version
+       WHERE h.unit = j.code AND h.template = j.template AND h.period < j.before)
+    END AS history
+  FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS j(code, template, before, n)
+  ORDER BY j.n`;
 
 const registered = new WeakMap<Kysely<Database>, PostgresReads>();
 

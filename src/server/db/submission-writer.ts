@@ -1,6 +1,7 @@
 import type SQLite from "better-sqlite3";
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { GroupCommit } from "./group-commit";
+import type { Prepared } from "./prepared";
 import type { Database } from "./schema";
 import { jsonReply, sqliteStoreStep, type Reply, type SubmissionJob } from "./store-step";
 import { writerThread } from "./writer-pool";
@@ -52,19 +53,24 @@ export function sqliteWriter(
 }
 
 /**
- * PostgreSQL: the store step is the function tianbao_submit (migration 0004-perf), one round trip
- * per submission. Submissions that arrive together are stored in one transaction: each version of
- * a report waits for its head row, so a commit (a WAL flush) per submission would serialise them.
- * One group is in flight per process; a job the function could not store (its error caught in the
- * function's own subtransaction, a deadlock with another process included) is tried again alone.
- * The queue holds only promises: a process that dies leaves its callers unanswered, and they retry.
+ * PostgreSQL: submissions that arrive together are stored by one call of tianbao_submit_group
+ * (migration 0005), set-based, in one transaction (one WAL flush, a few statements for the whole
+ * group). Two groups may be in flight at once: the second is parsed and waiting for the head rows
+ * the first holds while the first commits, so the database never idles between them. A group
+ * that fails (a deadlock with another process, a job the database refuses) is stored again job by
+ * job with tianbao_submit (migration 0004), which keeps each job's error to itself. The queue
+ * holds only promises: a process that dies leaves its callers unanswered, and they retry.
  */
 export function postgresWriter(
-  db: Kysely<Database>,
-  opts: { maxBatch: number; maxWaitMs: number } = { maxBatch: 64, maxWaitMs: 2 }
+  prepared: Prepared,
+  opts: { maxBatch: number; maxWaitMs: number; inFlight: number } = {
+    maxBatch: 64,
+    maxWaitMs: 2,
+    inFlight: 2,
+  }
 ): SubmissionWriter {
   type Row = { out_status: number; out_response: string };
-  // The function's arguments of each job, in its order: one column of a group's arrays each.
+  // The functions' arguments of each job, in their order.
   const args = (job: SubmissionJob): unknown[] => {
     const c = "candidate" in job.outcome ? job.outcome.candidate : null;
     const refusal = "refusal" in job.outcome ? job.outcome.refusal : null;
@@ -77,7 +83,7 @@ export function postgresWriter(
       job.remoteAddr,
       refusal?.status ?? null,
       refusal ? JSON.stringify(refusal.body) : null,
-      // A text[] per job cannot be a column of a rectangular array: it travels as JSON.
+      // A text[] per job cannot be an element of the group's arrays: it travels as JSON there.
       c ? JSON.stringify(c.chain) : null,
       c?.template ?? null,
       c?.templateVersion ?? null,
@@ -95,33 +101,23 @@ export function postgresWriter(
       c ? JSON.stringify(c.explanationAudits) : "[]",
     ];
   };
-  // The SQL type of each argument, in the function's order.
+  // The SQL type of each argument, in the functions' order.
   const TYPES = (
     "text text text text text text int text text text int text " +
     "text text text text int text text text text int text"
   ).split(" ");
-  /**
-   * A whole group in one statement, so one round trip: unnest walks the jobs in their order and
-   * the function runs once per job (it is VOLATILE: each call sees the ones before it). Outside a
-   * transaction block the statement is its own transaction, so its commit costs no round trip.
-   */
-  const call = async (jobs: readonly SubmissionJob[]): Promise<Row[]> => {
+  const CHAIN = 8;
+  const GROUP = `SELECT out_status, out_response FROM tianbao_submit_group(${TYPES.map(
+    (t, i) => `$${i + 1}::${t}[]`
+  ).join(", ")})`;
+  const ONE = `SELECT out_status, out_response FROM tianbao_submit(${TYPES.map((t, i) =>
+    i === CHAIN ? `ARRAY(SELECT json_array_elements_text($${i + 1}::json))` : `$${i + 1}::${t}`
+  ).join(", ")})`;
+
+  const group = async (jobs: readonly SubmissionJob[]): Promise<Row[]> => {
     const columns = TYPES.map(() => [] as unknown[]);
     for (const job of jobs) args(job).forEach((v, i) => columns[i]!.push(v));
-    const unnest = sql.join(columns.map((col, i) => sql`${col}::${sql.raw(TYPES[i]!)}[]`));
-    const names = TYPES.map((_, i) => `a${i}`);
-    const callArgs = sql.raw(
-      names
-        .map((n, i) =>
-          i === 8 ? `ARRAY(SELECT json_array_elements_text(j.${n}::json))` : `j.${n}`
-        )
-        .join(", ")
-    );
-    const { rows } = await sql<Row>`
-      SELECT r.out_status, r.out_response
-      FROM unnest(${unnest}) WITH ORDINALITY AS j(${sql.raw(names.join(", "))}, n)
-      CROSS JOIN LATERAL tianbao_submit(${callArgs}) AS r
-      ORDER BY j.n`.execute(db);
+    const rows = await prepared<Row>("tianbao_submit_group", GROUP, columns);
     if (rows.length !== jobs.length)
       throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
     return rows;
@@ -130,13 +126,13 @@ export function postgresWriter(
 
   let jobs = 0;
   let transactions = 0;
-  const queue: { job: SubmissionJob; resolve: (r: Reply) => void; reject: (e: unknown) => void }[] =
-    [];
+  type Waiting = { job: SubmissionJob; resolve: (r: Reply) => void; reject: (e: unknown) => void };
+  const queue: Waiting[] = [];
   let timer: NodeJS.Timeout | null = null;
-  let flushing = false;
+  let inFlight = 0;
 
   const alone = async (job: SubmissionJob): Promise<Reply> => {
-    const row = (await call([job]))[0]!;
+    const row = (await prepared<Row>("tianbao_submit", ONE, args(job)))[0]!;
     transactions++;
     jobs++;
     if (row.out_status === -1)
@@ -144,36 +140,36 @@ export function postgresWriter(
     return reply(row);
   };
 
-  const flush = async (): Promise<void> => {
+  const store = async (waiting: Waiting[]): Promise<void> => {
+    let rows: Row[];
+    try {
+      rows = await group(waiting.map((w) => w.job));
+    } catch {
+      // Nothing of the group was stored: each job again, alone and in order.
+      for (const w of waiting) await alone(w.job).then(w.resolve, w.reject);
+      return;
+    }
+    transactions++;
+    jobs += rows.length;
+    rows.forEach((row, i) => waiting[i]!.resolve(reply(row)));
+  };
+  /** Sends the queue as groups while fewer than opts.inFlight are in flight. */
+  const flush = (): void => {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (flushing) return;
-    flushing = true;
-    try {
-      do {
-        const group = queue.splice(0, opts.maxBatch);
-        let rows: Row[];
-        try {
-          rows = await call(group.map((w) => w.job));
-        } catch (error) {
-          for (const w of group) w.reject(error);
-          continue;
-        }
-        transactions++;
-        const retry: typeof group = [];
-        rows.forEach((row, i) => {
-          if (row.out_status === -1) retry.push(group[i]!);
-          else {
-            jobs++;
-            group[i]!.resolve(reply(row));
-          }
-        });
-        for (const w of retry) await alone(w.job).then(w.resolve, w.reject);
-      } while (queue.length >= opts.maxBatch);
-    } finally {
-      flushing = false;
-      if (queue.length) timer ??= setTimeout(() => void flush(), opts.maxWaitMs);
+    while (queue.length && inFlight < opts.inFlight) {
+      inFlight++;
+      void store(queue.splice(0, opts.maxBatch)).finally(() => {
+        inFlight--;
+        schedule();
+      });
     }
+  };
+  /** A full group goes at once; a partial one waits maxWaitMs for company. */
+  const schedule = (): void => {
+    if (!queue.length || inFlight >= opts.inFlight) return;
+    if (queue.length >= opts.maxBatch) flush();
+    else timer ??= setTimeout(flush, opts.maxWaitMs);
   };
 
   return {
@@ -181,9 +177,7 @@ export function postgresWriter(
     store: (job) =>
       new Promise<Reply>((resolve, reject) => {
         queue.push({ job, resolve, reject });
-        if (flushing) return;
-        if (queue.length >= opts.maxBatch) void flush();
-        else timer ??= setTimeout(() => void flush(), opts.maxWaitMs);
+        schedule();
       }),
   };
 }
