@@ -52,6 +52,62 @@ export function sqliteWriter(
   };
 }
 
+// The functions' arguments of each job, in their order.
+const args = (job: SubmissionJob): unknown[] => {
+  const c = "candidate" in job.outcome ? job.outcome.candidate : null;
+  const refusal = "refusal" in job.outcome ? job.outcome.refusal : null;
+  return [
+    job.unit,
+    job.key,
+    job.requestHash,
+    job.createdAt,
+    job.tokenId,
+    job.remoteAddr,
+    refusal?.status ?? null,
+    refusal ? JSON.stringify(refusal.body) : null,
+    // A text[] per job cannot be an element of the group's arrays: it travels as JSON there.
+    c ? JSON.stringify(c.chain) : null,
+    c?.template ?? null,
+    c?.templateVersion ?? null,
+    c?.period ?? null,
+    c?.dueAt ?? null,
+    c?.id ?? null,
+    c?.document ?? null,
+    c?.issues ?? null,
+    c?.invalid?.status ?? null,
+    c?.invalid ? JSON.stringify(c.invalid.body) : null,
+    c?.receiptHead ?? null,
+    c?.auditId ?? null,
+    c?.auditAt ?? null,
+    c?.explained ?? 0,
+    c ? JSON.stringify(c.explanationAudits) : "[]",
+  ];
+};
+// The SQL type of each argument, in the functions' order.
+const TYPES = (
+  "text text text text text text int text text text int text " +
+  "text text text text int text text text text int text"
+).split(" ");
+const CHAIN = 8;
+const GROUP = `SELECT out_status, out_response FROM tianbao_submit_group(${TYPES.map(
+  (t, i) => `$${i + 1}::${t}[]`
+).join(", ")})`;
+const ONE = `SELECT out_status, out_response FROM tianbao_submit(${TYPES.map((t, i) =>
+  i === CHAIN ? `ARRAY(SELECT json_array_elements_text($${i + 1}::json))` : `$${i + 1}::${t}`
+).join(", ")})`;
+
+/** The call storing one job alone (tests call it too). */
+export function aloneCall(job: SubmissionJob): { text: string; values: unknown[] } {
+  return { text: ONE, values: args(job) };
+}
+
+/** The call storing a group: its statement and its arrays, one element a job (tests call it too). */
+export function groupCall(jobs: readonly SubmissionJob[]): { text: string; values: unknown[][] } {
+  const columns = TYPES.map(() => [] as unknown[]);
+  for (const job of jobs) args(job).forEach((v, i) => columns[i]!.push(v));
+  return { text: GROUP, values: columns };
+}
+
 /**
  * PostgreSQL: submissions that arrive together are stored by one call of tianbao_submit_group
  * (migration 0005), set-based, in one transaction (one WAL flush, a few statements for the whole
@@ -70,54 +126,9 @@ export function postgresWriter(
   }
 ): SubmissionWriter {
   type Row = { out_status: number; out_response: string };
-  // The functions' arguments of each job, in their order.
-  const args = (job: SubmissionJob): unknown[] => {
-    const c = "candidate" in job.outcome ? job.outcome.candidate : null;
-    const refusal = "refusal" in job.outcome ? job.outcome.refusal : null;
-    return [
-      job.unit,
-      job.key,
-      job.requestHash,
-      job.createdAt,
-      job.tokenId,
-      job.remoteAddr,
-      refusal?.status ?? null,
-      refusal ? JSON.stringify(refusal.body) : null,
-      // A text[] per job cannot be an element of the group's arrays: it travels as JSON there.
-      c ? JSON.stringify(c.chain) : null,
-      c?.template ?? null,
-      c?.templateVersion ?? null,
-      c?.period ?? null,
-      c?.dueAt ?? null,
-      c?.id ?? null,
-      c?.document ?? null,
-      c?.issues ?? null,
-      c?.invalid?.status ?? null,
-      c?.invalid ? JSON.stringify(c.invalid.body) : null,
-      c?.receiptHead ?? null,
-      c?.auditId ?? null,
-      c?.auditAt ?? null,
-      c?.explained ?? 0,
-      c ? JSON.stringify(c.explanationAudits) : "[]",
-    ];
-  };
-  // The SQL type of each argument, in the functions' order.
-  const TYPES = (
-    "text text text text text text int text text text int text " +
-    "text text text text int text text text text int text"
-  ).split(" ");
-  const CHAIN = 8;
-  const GROUP = `SELECT out_status, out_response FROM tianbao_submit_group(${TYPES.map(
-    (t, i) => `$${i + 1}::${t}[]`
-  ).join(", ")})`;
-  const ONE = `SELECT out_status, out_response FROM tianbao_submit(${TYPES.map((t, i) =>
-    i === CHAIN ? `ARRAY(SELECT json_array_elements_text($${i + 1}::json))` : `$${i + 1}::${t}`
-  ).join(", ")})`;
-
   const group = async (jobs: readonly SubmissionJob[]): Promise<Row[]> => {
-    const columns = TYPES.map(() => [] as unknown[]);
-    for (const job of jobs) args(job).forEach((v, i) => columns[i]!.push(v));
-    const rows = await prepared<Row>("tianbao_submit_group", GROUP, columns);
+    const { text, values } = groupCall(jobs);
+    const rows = await prepared<Row>("tianbao_submit_group", text, values);
     if (rows.length !== jobs.length)
       throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
     return rows;
@@ -132,7 +143,8 @@ export function postgresWriter(
   let inFlight = 0;
 
   const alone = async (job: SubmissionJob): Promise<Reply> => {
-    const row = (await prepared<Row>("tianbao_submit", ONE, args(job)))[0]!;
+    const { text, values } = aloneCall(job);
+    const row = (await prepared<Row>("tianbao_submit", text, values))[0]!;
     transactions++;
     jobs++;
     if (row.out_status === -1)
