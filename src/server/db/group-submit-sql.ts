@@ -4,9 +4,10 @@
  * of sqliteStoreStep and of tianbao_submit, job by job in the group's order:
  *
  * 1. claim each key not answered before (the first job of a key in the group claims it);
- * 2. lock the head rows of the reports the group writes, in one order, so two groups (of this
- *    process or another) never wait for each other in a circle, and a review committing meanwhile
- *    is waited for and seen by the next statement;
+ * 2. lock the reports the group writes, in one order (an advisory lock each, then their head
+ *    rows), so two groups (of this process or another) never wait for each other in a circle, also
+ *    for a report whose head row appears meanwhile, and a review committing meanwhile is waited
+ *    for and seen by the next statement;
  * 3. decide each claiming job (refusal, lock, accepted, errors, else the report's next versions in
  *    the group's order), store the submissions and audit lines, write the answers;
  * 4. answer every job from its key's row: a replay (of an earlier request or of a job earlier in
@@ -26,6 +27,7 @@ CREATE OR REPLACE FUNCTION tianbao_submit_group(
 ) RETURNS TABLE (out_status int, out_response text) LANGUAGE plpgsql AS $fn$
 DECLARE
   v_claimed bigint[];
+  v_report bigint;
 BEGIN
   WITH j AS (
     SELECT * FROM unnest(p_unit, p_key, p_hash, p_created_at)
@@ -39,6 +41,19 @@ BEGIN
     RETURNING unit, key
   )
   SELECT array_agg(f.n) INTO v_claimed FROM f JOIN ins ON ins.unit = f.unit AND ins.key = f.key;
+
+  -- A report whose head row does not exist yet has no row to lock: every report the group may
+  -- write is first taken as an advisory lock, in one order, so the upsert below never takes a
+  -- head another group holds while that group waits for one of ours.
+  FOR v_report IN
+    SELECT DISTINCT hashtextextended(j.unit || '/' || j.template || '/' || j.period, 0)
+    FROM unnest(p_unit, p_template, p_period, p_refusal_status)
+      WITH ORDINALITY AS j(unit, template, period, refusal_status, n)
+    WHERE j.n = ANY (v_claimed) AND j.refusal_status IS NULL
+    ORDER BY 1
+  LOOP
+    PERFORM pg_advisory_xact_lock(v_report);
+  END LOOP;
 
   PERFORM 1 FROM report_heads h
   WHERE (h.unit, h.template, h.period) IN (
