@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { openStore, type Store } from "../../src/server/db/connect";
 import { aloneCall, groupCall, type SubmissionJob } from "../../src/server/db/submission-writer";
 import { issueToken } from "../../src/server/tokens";
 import { upsertUnits } from "../../src/server/units";
+import { candidateJob } from "../helpers/jobs";
 import { createTestDb, TEST_UNITS, type TestDb } from "../helpers/server";
 
 /**
@@ -40,36 +40,7 @@ const client = async (): Promise<pg.Client> => {
   return c;
 };
 
-const job = (period: string): SubmissionJob => {
-  const id = randomUUID();
-  const at = new Date().toISOString();
-  return {
-    unit: "H1",
-    key: randomUUID(),
-    requestHash: randomUUID(),
-    createdAt: at,
-    tokenId,
-    remoteAddr: "127.0.0.1",
-    outcome: {
-      candidate: {
-        template: "stat-3",
-        templateVersion: 1,
-        period,
-        chain: ["H1", "CTY", "CITY"],
-        dueAt: "2099-01-01T00:00:00.000Z",
-        id,
-        document: "{}",
-        issues: "[]",
-        explained: 0,
-        explanationAudits: [],
-        invalid: null,
-        receiptHead: JSON.stringify({ id, receivedAt: at }).slice(0, -1),
-        auditId: randomUUID(),
-        auditAt: at,
-      },
-    },
-  };
-};
+const job = (period: string): SubmissionJob => candidateJob(tokenId, period);
 
 const callGroup = (c: pg.Client, jobs: SubmissionJob[]) => {
   const { text, values } = groupCall(jobs);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { writerOf, type SubmissionJob } from "../../src/server/db/submission-writer";
 import { hospitalDoc } from "../helpers/documents";
+import { candidateJob } from "../helpers/jobs";
 import { createTestDb, startTestServer, type TestServer } from "../helpers/server";
 
 /**
@@ -64,40 +65,19 @@ describe.each(["sqlite", "postgres"] as const)("submission writer on %s", (kind)
         .executeTakeFirstOrThrow()
     ).id;
   /** A job as POST /submissions hands it over: job 3 a refusal, the others stat-3 2021-07. */
-  const jobOf = (tokenId: string, i: number, over: Partial<SubmissionJob> = {}): SubmissionJob => {
-    const id = randomUUID();
-    const receivedAt = new Date().toISOString();
-    return {
-      unit: "H1",
+  const jobOf = (tokenId: string, i: number, over: Partial<SubmissionJob> = {}): SubmissionJob =>
+    candidateJob(tokenId, "2021-07", {
       key: `job-key-${i}`,
       requestHash: `hash-${i}`,
-      createdAt: receivedAt,
-      tokenId,
-      remoteAddr: "127.0.0.1",
-      outcome:
-        i === 3
-          ? { refusal: { status: 400, body: { error: "bad-request", detail: "第 3 份" } } }
-          : {
-              candidate: {
-                template: "stat-3",
-                templateVersion: 1,
-                period: "2021-07",
-                chain: ["H1", "CTY", "CITY"],
-                dueAt: "2099-01-01T00:00:00.000Z",
-                id,
-                document: "{}",
-                issues: "[]",
-                explained: 0,
-                explanationAudits: [],
-                invalid: null,
-                receiptHead: JSON.stringify({ id, receivedAt }).slice(0, -1),
-                auditId: randomUUID(),
-                auditAt: receivedAt,
-              },
+      ...(i === 3
+        ? {
+            outcome: {
+              refusal: { status: 400, body: { error: "bad-request", detail: "第 3 份" } },
             },
+          }
+        : {}),
       ...over,
-    };
-  };
+    });
 
   it("jobs handed to the writer together are stored in one transaction, each answered", async () => {
     const writer = writerOf(s.store.db);
