@@ -27,7 +27,7 @@ CREATE OR REPLACE FUNCTION tianbao_submit_group(
 ) RETURNS TABLE (out_status int, out_response text) LANGUAGE plpgsql AS $fn$
 DECLARE
   v_claimed bigint[];
-  v_report bigint;
+  v_report record;
 BEGIN
   WITH j AS (
     SELECT * FROM unnest(p_unit, p_key, p_hash, p_created_at)
@@ -44,25 +44,22 @@ BEGIN
 
   -- A report whose head row does not exist yet has no row to lock: every report the group may
   -- write is first taken as an advisory lock, in one order, so the upsert below never takes a
-  -- head another group holds while that group waits for one of ours.
+  -- head another group holds while that group waits for one of ours. Its head row, when there is
+  -- one, is locked next, so a review committing meanwhile is waited for and seen below.
   FOR v_report IN
-    SELECT DISTINCT hashtextextended(j.unit || '/' || j.template || '/' || j.period, 0)
-    FROM unnest(p_unit, p_template, p_period, p_refusal_status)
-      WITH ORDINALITY AS j(unit, template, period, refusal_status, n)
-    WHERE j.n = ANY (v_claimed) AND j.refusal_status IS NULL
-    ORDER BY 1
+    SELECT DISTINCT r.lock_key, r.unit, r.template, r.period
+    FROM (SELECT hashtextextended(j.unit || '/' || j.template || '/' || j.period, 0) AS lock_key,
+            j.unit, j.template, j.period
+          FROM unnest(p_unit, p_template, p_period, p_refusal_status)
+            WITH ORDINALITY AS j(unit, template, period, refusal_status, n)
+          WHERE j.n = ANY (v_claimed) AND j.refusal_status IS NULL) r
+    ORDER BY r.lock_key, r.unit, r.template, r.period
   LOOP
-    PERFORM pg_advisory_xact_lock(v_report);
+    PERFORM pg_advisory_xact_lock(v_report.lock_key);
+    PERFORM 1 FROM report_heads h
+    WHERE h.unit = v_report.unit AND h.template = v_report.template AND h.period = v_report.period
+    FOR UPDATE;
   END LOOP;
-
-  PERFORM 1 FROM report_heads h
-  WHERE (h.unit, h.template, h.period) IN (
-    SELECT j.unit, j.template, j.period
-    FROM unnest(p_unit, p_template, p_period, p_refusal_status)
-      WITH ORDINALITY AS j(unit, template, period, refusal_status, n)
-    WHERE j.n = ANY (v_claimed) AND j.refusal_status IS NULL)
-  ORDER BY h.unit, h.template, h.period
-  FOR UPDATE;
 
   WITH j AS (
     SELECT * FROM unnest(p_unit, p_key, p_hash, p_created_at, p_token_id, p_remote_addr,
