@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,6 +59,20 @@ export interface TestServer {
   store: Store;
   tokens: Record<"H1" | "H2" | "H3" | "CTY" | "CTY2" | "CITY" | "ADMIN", string>;
   close(): Promise<void>;
+}
+
+/** A POST of a JSON body to the API with a fresh idempotency key, as `token` (H1's unless said). */
+export function postJson(s: TestServer, url: string, body: unknown, token: string = s.tokens.H1) {
+  return s.app.inject({
+    method: "POST",
+    url: `/api/v1${url}`,
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      "idempotency-key": randomUUID(),
+    },
+    payload: JSON.stringify(body),
+  });
 }
 
 export async function startTestServer(

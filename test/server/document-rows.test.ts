@@ -1,5 +1,10 @@
-import { randomUUID } from "node:crypto";
-import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+import {
+  createTestDb,
+  postJson,
+  startTestServer,
+  type TestDb,
+  type TestServer,
+} from "../helpers/server";
 
 /**
  * A document sent as JSON is bounded in rows as a file is (5,000): an 800 kB ledger of 30,000
@@ -25,17 +30,7 @@ describe("rows of a document sent as JSON", () => {
     header: {},
     rows: Array.from({ length: n }, (_, i) => ({ key: String(i + 1), cells: {} })),
   });
-  const send = (url: string, n: number) =>
-    s.app.inject({
-      method: "POST",
-      url: `/api/v1${url}`,
-      headers: {
-        authorization: `Bearer ${s.tokens.H1}`,
-        "content-type": "application/json",
-        "idempotency-key": randomUUID(),
-      },
-      payload: JSON.stringify(ledger(n)),
-    });
+  const send = (url: string, n: number) => postJson(s, url, ledger(n));
 
   it.each(["/validate", "/submissions"])(
     "%s: 5,001 rows are a 400 naming rows and the bound; nothing is stored",

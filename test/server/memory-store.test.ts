@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { hospitalDoc } from "../helpers/documents";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { postJson, startTestServer, type TestServer } from "../helpers/server";
 
 /**
  * An in-memory SQLite store (`--db :memory:`) has no second connection for hot reads and no
@@ -13,17 +12,7 @@ describe("an in-memory SQLite store", () => {
   });
   afterAll(async () => s.close());
 
-  const post = (url: string, body: unknown) =>
-    s.app.inject({
-      method: "POST",
-      url: `/api/v1${url}`,
-      headers: {
-        authorization: `Bearer ${s.tokens.H1}`,
-        "content-type": "application/json",
-        "idempotency-key": randomUUID(),
-      },
-      payload: JSON.stringify(body),
-    });
+  const post = (url: string, body: unknown) => postJson(s, url, body);
 
   it("validates and stores, and judges a month against the stored one before it", async () => {
     expect((await post("/validate", hospitalDoc({ period: "2021-06", c1: 5 }))).statusCode).toBe(
