@@ -701,6 +701,47 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
       expect(JSON.parse(r!.body)).toEqual({ error: "unauthorized" });
     });
 
+    it("a body sent in pieces within the limit is read whole: the answer is that of the body sent at once", async () => {
+      const body = Buffer.from(
+        JSON.stringify({ unit: "CTY", template: "stat-3", period: "2021-07" })
+      );
+      const headers = {
+        authorization: `Bearer ${s.tokens.CTY}`,
+        "content-type": "application/json",
+      };
+      const atOnce = await fetch(`http://127.0.0.1:${port}/api/v1/locks`, {
+        method: "POST",
+        headers,
+        body,
+      });
+      const inPieces = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/api/v1/locks",
+          headers: { ...headers, "content-length": String(body.length) },
+        });
+        req.on("error", reject);
+        req.on("response", (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.write(body.subarray(0, 10));
+        setTimeout(() => req.end(body.subarray(10)), 400);
+      });
+      // Setting a lock twice is answered alike: the lock, set.
+      expect(atOnce.status).toBe(200);
+      expect(inPieces).toEqual({ status: 200, body: await atOnce.text() });
+      expect(JSON.parse(inPieces.body)).toEqual({
+        unit: "CTY",
+        template: "stat-3",
+        period: "2021-07",
+        locked: true,
+      });
+    });
+
     it("a body that stalls is cut off with a JSON 408", async () => {
       const r = await partialPost(
         { authorization: `Bearer ${s.tokens.CTY}` },
