@@ -68,6 +68,7 @@ export function limitBodyTime(app: FastifyInstance, ms: number): void {
       else payload.destroy();
     }, ms);
     const done = (): void => clearTimeout(timer);
+    // No error listener of ours: it would count as a reader above. An error ends in "close".
     payload.once("end", done);
     payload.once("close", done);
     // Answered before the body was read (401, 413, 415): nobody waits for it any more.
