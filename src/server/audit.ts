@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "./db/schema";
+import { timeOrderedId } from "./ids";
 
 /** One line of the audit log: who (token), when, from where, what. Never a token or a document body. */
 export async function audit(
@@ -16,7 +16,7 @@ export async function audit(
   await db
     .insertInto("audit")
     .values({
-      id: randomUUID(),
+      id: timeOrderedId(),
       at: new Date().toISOString(),
       token_id: entry.tokenId ?? null,
       unit: entry.unit ?? null,

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { cumulativeBase, dueInstant } from "../core/periods";
 import { DOCUMENT_ROWS_MAX, type Issue, type SheetDocument } from "../core/schema/document";
@@ -6,6 +6,7 @@ import { parseSheetDocument, type TemplateLookup } from "../core/validate/docume
 import { validateParsed } from "../core/validate/engine";
 import { keptExplanations } from "../core/validate/explanations";
 import { foreignRowIssues, templateNotReported } from "./ownership";
+import { timeOrderedId } from "./ids";
 import { badTextMessage, badTextPath, periodProblem } from "./input-checks";
 import type { Database } from "./db/schema";
 import { unitChainAndHistory } from "./db/hot-reads";
@@ -172,7 +173,7 @@ async function prepare(
   // The document's unit is the token's: submit() refused any other before this.
   const { doc, issues, chain } = checked;
   const template = templates.get(doc.template, doc.templateVersion)!;
-  const id = randomUUID();
+  const id = timeOrderedId();
   const receivedAt = now.toISOString();
   const warnings = issues.filter((i) => i.severity === "warning");
   // Explanations of no warning are dropped; the others are stored with the version and audited.
@@ -199,7 +200,7 @@ async function prepare(
       document: JSON.stringify(stored),
       explained: explanations.length,
       explanationAudits: explanations.map((e) => ({
-        id: randomUUID(),
+        id: timeOrderedId(),
         detail: { id, template: doc.template, period: doc.period, ...e },
       })),
       issues: JSON.stringify(issues),
@@ -208,7 +209,7 @@ async function prepare(
         : null,
       // The store step closes the receipt with the version and the on-time flag it decides.
       receiptHead: head.slice(0, -1),
-      auditId: randomUUID(),
+      auditId: timeOrderedId(),
       auditAt: new Date().toISOString(),
     },
   };

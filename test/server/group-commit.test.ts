@@ -81,6 +81,39 @@ describe("GroupCommit", () => {
     ]);
   });
 
+  it("runs each job once when none fails, and the group again job by job when one does", async () => {
+    const sqlite = database();
+    const insert = sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const calls: number[] = [];
+    const group = new GroupCommit<number, number>({
+      sqlite,
+      exclusive,
+      storeOne: (n) => {
+        calls.push(n);
+        insert.run(`k${n}`, n);
+        if (n === 13) throw new Error("job 13 fails");
+        return n;
+      },
+      maxBatch: 64,
+      maxWaitMs: 1,
+    });
+    await Promise.all([1, 2, 3].map((n) => group.submit(n)));
+    expect(calls).toEqual([1, 2, 3]);
+    calls.length = 0;
+    const settled = await Promise.allSettled([11, 12, 13, 14].map((n) => group.submit(n)));
+    expect(settled.map((s) => s.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+    ]);
+    // The first run stopped at the failing job and was rolled back; the second stored the others.
+    expect(calls).toEqual([11, 12, 13, 11, 12, 13, 14]);
+    expect(sqlite.prepare("SELECT v FROM t ORDER BY v").pluck().all()).toEqual([
+      1, 2, 3, 11, 12, 14,
+    ]);
+  });
+
   it("answers nobody before the group's commit: a failed commit fails the whole group", async () => {
     const sqlite = database();
     const insert = sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
