@@ -1,5 +1,4 @@
 import cors from "@fastify/cors";
-import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
@@ -15,6 +14,7 @@ import { clientAddress } from "./client-address";
 import { acceptsXlsx, registerFileRoutes, sendXlsx } from "./file-routes";
 import { registerInputChecks } from "./input-checks";
 import { registerJsonParser } from "./json-body";
+import { registerSecurityHeaders } from "./security-headers";
 import { diffRoute } from "./diffs";
 import { lockRoute, lockStateOf, lockStateRoute } from "./locks";
 import { coverageLine, coverageOf } from "./coverage";
@@ -93,7 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...(opts.https ? { https: opts.https } : {}),
   });
   registerJsonParser(app);
-  await app.register(helmet, { contentSecurityPolicy: false });
+  registerSecurityHeaders(app);
   await app.register(cors, { origin: opts.addinOrigin ? [opts.addinOrigin] : false });
   await app.register(rateLimit, {
     max: opts.rateLimitPerMinute ?? 600,

@@ -39,8 +39,8 @@ const hidden = (path: string): boolean =>
 export async function registerPages(app: FastifyInstance, addinDir: string | null): Promise<void> {
   app.addHook("onSend", async (req, reply, payload) => {
     if (isPage(req.url)) reply.header("content-security-policy", CONTENT_SECURITY_POLICY);
-    // helmet sends X-Frame-Options: SAMEORIGIN everywhere; Excel on the web shows the task pane in
-    // a frame of Microsoft's origin, where that header leaves the pane blank.
+    // Every answer says X-Frame-Options: SAMEORIGIN (security-headers.ts); Excel on the web shows
+    // the task pane in a frame of Microsoft's origin, where that header leaves the pane blank.
     if (framedByExcel(req.url)) reply.removeHeader("x-frame-options");
     return payload;
   });

@@ -794,7 +794,21 @@ describe("edges of the HTTP server", () => {
       headers: { origin: "https://addin.example" },
     });
     expect(ok.headers["access-control-allow-origin"]).toBe("https://addin.example");
-    expect(ok.headers["x-content-type-options"]).toBe("nosniff");
+    // helmet 8's defaults less its CSP, on every answer, refusals included (401 and 429 below).
+    const security = {
+      "cross-origin-opener-policy": "same-origin",
+      "cross-origin-resource-policy": "same-origin",
+      "origin-agent-cluster": "?1",
+      "referrer-policy": "no-referrer",
+      "strict-transport-security": "max-age=31536000; includeSubDomains",
+      "x-content-type-options": "nosniff",
+      "x-dns-prefetch-control": "off",
+      "x-download-options": "noopen",
+      "x-frame-options": "SAMEORIGIN",
+      "x-permitted-cross-domain-policies": "none",
+      "x-xss-protection": "0",
+    };
+    expect(ok.headers).toMatchObject(security);
     const other = await app.inject({
       method: "GET",
       url: "/api/v1/health",
@@ -802,17 +816,20 @@ describe("edges of the HTTP server", () => {
     });
     expect(other.headers["access-control-allow-origin"]).toBeUndefined();
     const secret = "tb_thisisnotarealtokenbutlookslikeone";
-    await app.inject({
+    const refused = await app.inject({
       method: "POST",
       url: "/api/v1/validate",
       headers: { authorization: `Bearer ${secret}` },
       payload: { marker: "BODY-MARKER-42" },
     });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers).toMatchObject(security);
     const inQuery = "tb_secretsentinthequerystring0000";
     await app.inject({ method: "GET", url: `/api/v1/me?token=${inQuery}` });
     const limited = await app.inject({ method: "GET", url: "/api/v1/health" });
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toMatchObject({ error: "rate-limited" });
+    expect(limited.headers).toMatchObject(security);
     await app.close();
     await store.close();
     expect(logged).toContain("/api/v1/validate");
