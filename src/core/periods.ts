@@ -1,6 +1,6 @@
 /** Periods are months, "YYYY-MM". Due dates and on-time are judged in Asia/Shanghai (UTC+8, no DST). */
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+export const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
 export interface YearMonth {
   year: number;
@@ -56,8 +56,13 @@ export function dueDate(period: string, dueDay: number): string {
 
 /** The last instant that is still on time: the end of the due day in Asia/Shanghai. */
 export function dueInstant(period: string, dueDay: number): Date {
-  const [y, m, d] = dueDate(period, dueDay).split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + 1) - SHANGHAI_OFFSET_MS);
+  // Every submission asks this: arithmetic on the month index, no date strings in between.
+  const { year, month } = parsePeriod(period);
+  const next = year * 12 + month; // the following month: year × 12 + its 0-based month
+  const y = Math.floor(next / 12);
+  const m = next % 12; // 0-based
+  const d = Math.min(dueDay, daysInMonth(y, m + 1));
+  return new Date(Date.UTC(y, m, d + 1) - SHANGHAI_OFFSET_MS);
 }
 
 export function isOnTime(receivedAt: Date, period: string, dueDay: number): boolean {

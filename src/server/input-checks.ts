@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { addMonths, formatPeriod, shanghaiDate } from "../core/periods";
+import { formatPeriod, SHANGHAI_OFFSET_MS } from "../core/periods";
 
 /** The first month any table of the campaign can be about. */
 export const FIRST_PERIOD = "2000-01";
@@ -17,8 +17,9 @@ const BAD_TEXT =
 
 /** The latest period anyone may name: next month in Asia/Shanghai (a month is filed after it ends). */
 export function lastPeriod(now: Date): string {
-  const [year, month] = shanghaiDate(now).split("-").map(Number) as [number, number];
-  return addMonths(formatPeriod({ year, month }), 1);
+  const t = new Date(now.getTime() + SHANGHAI_OFFSET_MS);
+  const next = t.getUTCFullYear() * 12 + t.getUTCMonth() + 1;
+  return formatPeriod({ year: Math.floor(next / 12), month: (next % 12) + 1 });
 }
 
 /** Why a period cannot be used, in Chinese naming the field; null when it can. */
@@ -31,12 +32,31 @@ export function periodProblem(field: string, period: string, now: Date): string 
   return null;
 }
 
-/** The path of the first string (key or value) holding NUL or an unpaired surrogate, or null. */
-export function badTextPath(value: unknown, path = ""): string | null {
+/**
+ * Whether any string (key or value) holds NUL or an unpaired surrogate. Every body passes here
+ * (twice for a submission), nearly always clean: the walk builds no path; badTextPath builds one
+ * only for a body this found bad.
+ */
+function hasBadText(value: unknown): boolean {
+  if (typeof value === "string") return BAD_TEXT.test(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasBadText(value[i])) return true;
+    return false;
+  }
+  if (value && typeof value === "object" && !Buffer.isBuffer(value)) {
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      if (BAD_TEXT.test(k) || hasBadText((value as Record<string, unknown>)[k])) return true;
+    }
+  }
+  return false;
+}
+
+function pathOfBadText(value: unknown, path: string): string | null {
   if (typeof value === "string") return BAD_TEXT.test(value) ? path || "(正文)" : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const bad = badTextPath(value[i], `${path}[${i}]`);
+      const bad = pathOfBadText(value[i], `${path}[${i}]`);
       if (bad !== null) return bad;
     }
     return null;
@@ -45,12 +65,16 @@ export function badTextPath(value: unknown, path = ""): string | null {
     for (const [k, v] of Object.entries(value)) {
       const at = path ? `${path}.${k}` : k;
       if (BAD_TEXT.test(k)) return at;
-      const bad = badTextPath(v, at);
+      const bad = pathOfBadText(v, at);
       if (bad !== null) return bad;
     }
   }
   return null;
 }
+
+/** The path of the first string (key or value) holding NUL or an unpaired surrogate, or null. */
+export const badTextPath = (value: unknown): string | null =>
+  hasBadText(value) ? pathOfBadText(value, "") : null;
 
 export const badTextMessage = (where: string): string =>
   `${where} 含有空字符或其他控制字符、非字符（U+FFFE、U+FFFF）、不成对的代理字符或无法解码的字节，无法作为文字保存`;

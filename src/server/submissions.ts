@@ -27,15 +27,26 @@ export interface Receipt {
   warnings: Issue[];
 }
 
-/** Canonical JSON (sorted keys), so the same body always hashes the same. */
+/**
+ * Canonical JSON (sorted keys), so the same body always hashes the same. Stored request hashes
+ * depend on these exact bytes; loops rather than map and join, as every submission is hashed.
+ */
 export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (v && typeof v === "object")
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  return JSON.stringify(v) ?? "null";
+  if (typeof v !== "object" || v === null) return JSON.stringify(v) ?? "null";
+  let out: string;
+  if (Array.isArray(v)) {
+    out = "[";
+    for (let i = 0; i < v.length; i++) out += (i ? "," : "") + canonicalJson(v[i]);
+    return out + "]";
+  }
+  const keys = Object.keys(v).sort();
+  out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    out +=
+      (i ? "," : "") + JSON.stringify(k) + ":" + canonicalJson((v as Record<string, unknown>)[k]);
+  }
+  return out + "}";
 }
 
 const sha256 = (s: string): string => createHash("sha256").update(s, "utf8").digest("hex");

@@ -26,6 +26,22 @@ describe("periods", () => {
     expect(isOnTime(new Date("2021-08-12T16:00:00.000Z"), "2021-07", 12)).toBe(false); // 00:00 on the 13th
   });
 
+  it("ends the due day at Shanghai midnight in every month, a due day past the month's end falling on its last day", () => {
+    for (let year = 1999; year <= 2030; year++)
+      for (let month = 1; month <= 12; month++)
+        for (const dueDay of [1, 12, 28, 29, 30, 31]) {
+          const period = `${year}-${String(month).padStart(2, "0")}`;
+          const due = dueDate(period, dueDay);
+          const [y, m, d] = due.split("-").map(Number) as [number, number, number];
+          // midnight after the due day in Shanghai is 16:00 UTC on the due day
+          expect(dueInstant(period, dueDay).toISOString()).toBe(
+            new Date(Date.UTC(y, m - 1, d, 16)).toISOString()
+          );
+        }
+    expect(dueInstant("2021-01", 31).toISOString()).toBe("2021-02-28T16:00:00.000Z");
+    expect(dueInstant("2023-12", 31).toISOString()).toBe("2024-01-31T16:00:00.000Z");
+  });
+
   it("proposes the previous month, by the Shanghai calendar", () => {
     expect(defaultPeriod(new Date("2021-08-05T03:00:00Z"))).toBe("2021-07");
     // 2021-07-31T17:00Z is already 1 August in Shanghai.
