@@ -28,6 +28,10 @@ CREATE OR REPLACE FUNCTION tianbao_submit_group(
 DECLARE
   v_claimed bigint[];
   v_report record;
+  v_units text[];
+  v_keys text[];
+  v_statuses int[];
+  v_responses text[];
 BEGIN
   WITH j AS (
     SELECT * FROM unnest(p_unit, p_key, p_hash, p_created_at)
@@ -140,8 +144,17 @@ BEGIN
       END AS response
     FROM d LEFT JOIN v ON v.n = d.n
   )
-  UPDATE idempotency i SET status_code = an.status, response = an.response
-  FROM an WHERE i.unit = an.unit AND i.key = an.key;
+  SELECT array_agg(an.unit), array_agg(an.key), array_agg(an.status), array_agg(an.response)
+  INTO v_units, v_keys, v_statuses, v_responses FROM an;
+
+  -- The answers are written key by key and read back through a LIMIT 1 subquery, each an index
+  -- probe whatever the statistics say. plpgsql keeps a statement's plan for the session: a join
+  -- of the idempotency table planned while it was small (a new database, before its first
+  -- ANALYZE) stays a scan of the whole table, every group a little slower as the table grows.
+  FOR v_n IN 1 .. coalesce(array_length(v_keys, 1), 0) LOOP
+    UPDATE idempotency SET status_code = v_statuses[v_n], response = v_responses[v_n]
+    WHERE unit = v_units[v_n] AND key = v_keys[v_n];
+  END LOOP;
 
   RETURN QUERY
   SELECT
@@ -151,7 +164,10 @@ BEGIN
          WHEN i.status_code = 0 THEN '{"error":"in-flight"}'
          ELSE i.response END
   FROM unnest(p_unit, p_key, p_hash) WITH ORDINALITY AS j(unit, key, hash, n)
-  JOIN idempotency i ON i.unit = j.unit AND i.key = j.key
+  CROSS JOIN LATERAL (
+    SELECT k.request_hash, k.status_code, k.response FROM idempotency k
+    WHERE k.unit = j.unit AND k.key = j.key LIMIT 1
+  ) i
   ORDER BY j.n;
 END
 $fn$`;

@@ -166,6 +166,14 @@ const MIGRATIONS: Record<string, Migration> = {
         await sql.raw(TIANBAO_SUBMIT_GROUP_FUNCTION).execute(db);
     },
   },
+  // tianbao_submit_group again, its answers written and read back by index probes: a database
+  // made before keeps 0005's first form, whose kept plans could scan the idempotency table whole.
+  "0006-group-submit-probes": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      if (db.getExecutor().adapter instanceof PostgresAdapter)
+        await sql.raw(TIANBAO_SUBMIT_GROUP_FUNCTION).execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
