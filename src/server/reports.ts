@@ -3,6 +3,7 @@ import { consolidate, type ChildDocument, type Consolidation } from "../core/con
 import { dueDate, parsePeriod } from "../core/periods";
 import type { SheetDocument } from "../core/schema/document";
 import type { CompiledTemplate } from "../core/template/compile";
+import { hotReadsOf } from "./db/hot-reads";
 import type { Database } from "./db/schema";
 import { ownedPart } from "./ownership";
 import { reviewStates } from "./reviews";
@@ -15,8 +16,22 @@ export interface Tree {
 }
 
 export async function loadTree(db: Kysely<Database>): Promise<Tree> {
-  const rows = await db.selectFrom("units").selectAll().orderBy("code").execute();
-  const units = new Map(rows.map((r) => [r.code, toUnit(r)]));
+  const fast = hotReadsOf(db);
+  const list = fast
+    ? fast
+        .allUnits()
+        .map(([code, name, kind, parent, ownership, grade, activeFrom, activeTo]): Unit => ({
+          code,
+          name,
+          kind,
+          parent,
+          ownership,
+          grade,
+          activeFrom,
+          activeTo,
+        }))
+    : (await db.selectFrom("units").selectAll().orderBy("code").execute()).map(toUnit);
+  const units = new Map(list.map((u) => [u.code, u]));
   const children = new Map<string, Unit[]>();
   for (const u of units.values()) {
     if (!u.parent) continue;
@@ -156,6 +171,14 @@ async function latestOfPeriod(
 ): Promise<Map<string, { id: string; version: number; document: string }>> {
   const below = descendants(tree, code).map((u) => u.code);
   if (!below.length) return new Map();
+  const fast = hotReadsOf(db);
+  if (fast) {
+    const some = below.length <= IN_LIST_LIMIT ? JSON.stringify(below) : null;
+    const out = new Map<string, { id: string; version: number; document: string }>();
+    for (const [unit, id, version, document] of fast.latestOfPeriod(template, period, some))
+      out.set(unit, { id, version, document });
+    return out;
+  }
   let newest = db
     .selectFrom("submissions")
     .select(["unit", (eb) => eb.fn.max("version").as("v")])

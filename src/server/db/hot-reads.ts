@@ -15,6 +15,13 @@ export interface HotReads {
   chain(code: string): UnitsTable[];
   /** The documents (JSON) of the latest version of each period before `before`, oldest first. */
   history(unit: string, template: string, before: string): string[];
+  /** Every unit, ordered by code, as arrays in the order of UNIT_COLUMNS (10,000 objects fewer). */
+  allUnits(): UnitTuple[];
+  /**
+   * The latest version of each unit's report of one table and period, as [unit, id, version,
+   * document]: of the units in `units` (a JSON array of codes), or of every unit when null.
+   */
+  latestOfPeriod(template: string, period: string, units: string | null): LatestTuple[];
   /** What changes whenever a table is installed, retired or taken back into use. */
   templatesSignature(): string;
   /**
@@ -24,6 +31,38 @@ export interface HotReads {
   together<T>(reads: () => T): T;
   close(): void;
 }
+
+export const UNIT_COLUMNS = [
+  "code",
+  "name",
+  "kind",
+  "parent",
+  "ownership",
+  "grade",
+  "active_from",
+  "active_to",
+] as const;
+export type UnitTuple = [
+  code: UnitsTable["code"],
+  name: UnitsTable["name"],
+  kind: UnitsTable["kind"],
+  parent: UnitsTable["parent"],
+  ownership: UnitsTable["ownership"],
+  grade: UnitsTable["grade"],
+  activeFrom: UnitsTable["active_from"],
+  activeTo: UnitsTable["active_to"],
+];
+export type LatestTuple = [unit: string, id: string, version: number, document: string];
+
+/** The newest version of each unit's report of one period, of some units (a JSON array) or all. */
+const latestOfPeriodSql = (some: boolean): string => `
+  SELECT s.unit, s.id, s.version, s.document
+  FROM submissions s
+  JOIN (SELECT unit, MAX(version) AS v FROM submissions
+        WHERE template = @template AND period = @period
+          ${some ? "AND unit IN (SELECT value FROM json_each(@units))" : ""}
+        GROUP BY unit) m ON m.unit = s.unit AND m.v = s.version
+  WHERE s.template = @template AND s.period = @period`;
 
 const CHAIN = `
   WITH RECURSIVE chain (code, parent, depth) AS (
@@ -67,6 +106,17 @@ export function sqliteHotReads(file: string): HotReads {
        ORDER BY h.period`
     )
     .pluck();
+  const allUnits = reader
+    .prepare<[], UnitTuple>(`SELECT ${UNIT_COLUMNS.join(", ")} FROM units ORDER BY code`)
+    .raw();
+  const latestOfAll = reader
+    .prepare<[{ template: string; period: string }], LatestTuple>(latestOfPeriodSql(false))
+    .raw();
+  const latestOfSome = reader
+    .prepare<[{ template: string; period: string; units: string }], LatestTuple>(
+      latestOfPeriodSql(true)
+    )
+    .raw();
   const signature = reader.prepare<[], Record<string, unknown>>(TEMPLATES_SIGNATURE);
   // data_version changes exactly when another connection, of this process (the writer) or of
   // any other, has committed since this one last asked: answers read at one value stay exact
@@ -104,6 +154,13 @@ export function sqliteHotReads(file: string): HotReads {
       fresh();
       return (templates ??= JSON.stringify(signature.get()));
     },
+    // A registry and a period's documents are read fresh each time: any commit (a submission
+    // among them) would empty a cache of them, and they are too large to keep per value.
+    allUnits: () => allUnits.all(),
+    latestOfPeriod: (template, period, units) =>
+      units === null
+        ? latestOfAll.all({ template, period })
+        : latestOfSome.all({ template, period, units }),
     token: (hash) => cached(caches.token, hash, () => frozen(token.get(hash))),
     unit: (code) => cached(caches.unit, code, () => frozen(unit.get(code))),
     chain: (code) =>
