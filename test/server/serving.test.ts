@@ -76,12 +76,32 @@ describe("serving the add-in and the web pages", () => {
   it("lets Excel on the web frame the task pane, while the web page keeps its frame guard", async () => {
     // Excel on the web shows the pane in an iframe of its own origin: X-Frame-Options SAMEORIGIN
     // (helmet's default) would leave the pane blank there.
-    for (const path of ["/addin/taskpane.html", "/addin/taskpane.1234abcd.js"]) {
+    for (const path of ["/addin/taskpane.html", "/addin/%74askpane.html"]) {
       const r = await fetch(`${base}${path}`);
-      expect([path, r.headers.get("x-frame-options")]).toEqual([path, null]);
+      expect([path, r.status, r.headers.get("x-frame-options")]).toEqual([path, 200, null]);
     }
     const web = await fetch(`${base}/addin/web.html`);
     expect(web.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  });
+
+  it("keeps the web page's frame guard and policy under every address that serves it", async () => {
+    // The static server decodes the path; a guard decided on the raw URL let /addin/%77eb.html
+    // serve web.html (which keeps a token) framable by any site.
+    for (const path of [
+      "/addin/%77eb.html",
+      "/addin//web.html",
+      "/%61ddin/web.html",
+      "/addin/%2e/web.html",
+    ]) {
+      const r = await fetch(`${base}${path}`);
+      const body = await r.text();
+      if (r.status !== 200) continue;
+      expect([path, body]).toEqual([path, "<!doctype html><title>web</title>"]);
+      expect([path, r.headers.get("x-frame-options")]).toEqual([path, "SAMEORIGIN"]);
+      checkPolicy(r.headers.get("content-security-policy"));
+    }
+    const served = await fetch(`${base}/addin/%77eb.html`);
+    expect(served.status).toBe(200);
   });
 
   it("never serves source maps or dotfiles", async () => {
