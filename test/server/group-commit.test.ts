@@ -114,6 +114,35 @@ describe("GroupCommit", () => {
     ]);
   });
 
+  it("a full disk fails the whole group with its own error: no job is stored, none on its own", async () => {
+    // SQLite rolls back the whole transaction on SQLITE_FULL, not the statement: run job by job
+    // after it, each job would have committed alone outside any group.
+    const sqlite = database();
+    sqlite.exec("CREATE TABLE big (v TEXT NOT NULL)");
+    const insert = sqlite.prepare("INSERT INTO big (v) VALUES (?)");
+    const pages = sqlite.pragma("page_count", { simple: true }) as number;
+    sqlite.pragma(`max_page_count = ${pages + 60}`);
+    const group = new GroupCommit<number, number>({
+      sqlite,
+      exclusive,
+      storeOne: (n) => (insert.run(`${n}`.padEnd(70_000, "x")), n),
+      maxBatch: 64,
+      maxWaitMs: 1,
+    });
+    const settled = await Promise.allSettled([1, 2, 3, 4, 5, 6, 7, 8].map((n) => group.submit(n)));
+    expect(
+      settled.map((s) =>
+        s.status === "rejected" ? (s.reason as { code?: string }).code : "stored"
+      )
+    ).toEqual(Array(8).fill("SQLITE_FULL"));
+    expect(sqlite.inTransaction).toBe(false);
+    expect(sqlite.prepare("SELECT count(*) AS n FROM big").get()).toEqual({ n: 0 });
+    // Space again: the next group is stored.
+    sqlite.pragma(`max_page_count = ${pages + 1000}`);
+    expect(await Promise.all([1, 2].map((n) => group.submit(n)))).toEqual([1, 2]);
+    expect(sqlite.prepare("SELECT count(*) AS n FROM big").get()).toEqual({ n: 2 });
+  });
+
   it("answers nobody before the group's commit: a failed commit fails the whole group", async () => {
     const sqlite = database();
     const insert = sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");

@@ -21,7 +21,10 @@ export function groupTransaction<J, R>(
     jobs.map((job): Outcome<R> => {
       try {
         return { ok: true, value: storeOne(job) };
-      } catch {
+      } catch (error) {
+        // A full disk or an I/O error rolls back the whole transaction, not the statement: the
+        // group is over, with that error; run again job by job, each would commit on its own.
+        if (!sqlite.inTransaction) throw error;
         throw new JobFailed();
       }
     })
@@ -32,6 +35,7 @@ export function groupTransaction<J, R>(
       try {
         return { ok: true, value: one(job) };
       } catch (error) {
+        if (!sqlite.inTransaction) throw error;
         return { ok: false, error };
       }
     })
