@@ -14,7 +14,7 @@ import { clientAddress } from "./client-address";
 import { acceptsXlsx, registerFileRoutes, sendXlsx } from "./file-routes";
 import { registerInputChecks } from "./input-checks";
 import { registerJsonParser } from "./json-body";
-import { registerSecurityHeaders } from "./security-headers";
+import { registerSecurityHeaders, SECURITY_HEADERS } from "./security-headers";
 import { diffRoute } from "./diffs";
 import { lockRoute, lockStateOf, lockStateRoute } from "./locks";
 import { coverageLine, coverageOf } from "./coverage";
@@ -86,9 +86,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // X-Forwarded-For is believed only from the proxies named; anyone else could forge it.
     trustProxy: opts.trustProxy ?? false,
     // A path that cannot be percent-decoded (or a bad constraint) is the client's fault: our own
-    // 400 body, not the framework's code and message.
+    // 400 body, not the framework's code and message. No hook has run: the headers are given here.
     frameworkErrors: (_err, _req, reply) => {
-      void (reply as FastifyReply).status(400).send({ error: "bad-request" });
+      void (reply as FastifyReply)
+        .headers(SECURITY_HEADERS)
+        .status(400)
+        .send({ error: "bad-request" });
     },
     ...(opts.https ? { https: opts.https } : {}),
   });

@@ -293,6 +293,9 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on
     async (path) => {
       const r = await call("GET", path, server().tokens.H1);
       expect([r.statusCode, r.json()]).toEqual([400, { error: "bad-request" }]);
+      // Answered before any hook runs: the security headers are given here too.
+      expect(r.headers["x-content-type-options"]).toBe("nosniff");
+      expect(r.headers["x-frame-options"]).toBe("SAMEORIGIN");
     }
   );
 
