@@ -140,6 +140,11 @@ export function describeFailure(e: unknown, locale: Locale, outcome?: Outcome): 
       zh: "该统计表已停用（上级不再收集），这份报表没有报送；此前已报送的数据仍然保留。",
       en: "The bureau has retired this table: it takes no new submissions (what was sent stays).",
     });
+  if (f.status === 503 && code === "storage-unavailable")
+    return waits({
+      zh: "服务器暂时无法保存数据（存储空间不足或数据库暂不可用）。",
+      en: "The server cannot store data at the moment (its storage is full or unavailable).",
+    });
   if (f.status >= 500 || f.status === 429 || (f.status === 409 && code !== "locked"))
     return waits(
       f.status === 429

@@ -15,6 +15,7 @@ import { acceptsXlsx, registerFileRoutes, sendXlsx } from "./file-routes";
 import { registerInputChecks } from "./input-checks";
 import { registerJsonParser } from "./json-body";
 import { registerSecurityHeaders, SECURITY_HEADERS } from "./security-headers";
+import { STORAGE_RETRY_AFTER_S, storageUnavailable } from "./storage-errors";
 import { diffRoute } from "./diffs";
 import { lockRoute, lockStateOf, lockStateRoute } from "./locks";
 import { coverageLine, coverageOf } from "./coverage";
@@ -126,6 +127,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (status >= 400 && status < 500)
       return reply.status(400).send({ error: "bad-request", detail: err.message });
     req.log.error({ err }, "request failed");
+    if (storageUnavailable(err))
+      return reply
+        .header("retry-after", String(STORAGE_RETRY_AFTER_S))
+        .status(503)
+        .send({ error: "storage-unavailable" });
     return reply.status(500).send({ error: "internal" });
   });
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: "not-found" }));

@@ -112,3 +112,13 @@ it("a table the bureau retired: not sent, never queued or retried, said in words
   }
   expect(describeFailure(retired, "en-US")).toMatch(/retired/i);
 });
+
+it("storage the server cannot use at the moment is said as such, with what happens to the report", () => {
+  const full = http(503, "storage-unavailable");
+  expect(describeFailure(full, "zh-CN", "queued")).toMatch(/无法保存数据.*待发送队列/);
+  expect(describeFailure(full, "zh-CN", "unsent")).toMatch(
+    /无法保存数据.*未发送|未发送.*无法保存数据/
+  );
+  expect(describeFailure(full, "en-US", "queued")).toMatch(/cannot store data/);
+  expect(describeFailure(full, "zh-CN")).not.toMatch(CODE);
+});

@@ -5,8 +5,23 @@ import { jsonReply, type Reply, type SubmissionJob } from "./store-step";
 
 /** What the writer thread answers for one group: each job's outcome, or why the group failed. */
 export type ThreadAnswer =
-  | { outcomes: ({ ok: true; status: number; json: string } | { ok: false; message: string })[] }
-  | { failed: string };
+  | {
+      outcomes: (
+        { ok: true; status: number; json: string } | { ok: false; message: string; code?: string }
+      )[];
+    }
+  | { failed: string; code?: string };
+
+/** An error of the thread as the main thread sees it: its message and SQLite's code (SQLITE_FULL). */
+export function threadError(message: string, code: string | undefined): Error {
+  return code === undefined ? new Error(message) : Object.assign(new Error(message), { code });
+}
+
+/** SQLite's code of an error, when it has one: it says whether the store is unavailable. */
+export const codeOf = (e: unknown): string | undefined => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+};
 
 const ENTRY = resolve(__dirname, "writer-worker.cjs");
 
@@ -35,12 +50,12 @@ export function writerThread(file: string): {
       const next = waiting.shift();
       if (!waiting.length) w.unref();
       if (!next) return;
-      if ("failed" in answer) return next.reject(new Error(answer.failed));
+      if ("failed" in answer) return next.reject(threadError(answer.failed, answer.code));
       next.resolve(
         answer.outcomes.map((o) =>
           o.ok
             ? { ok: true, value: jsonReply(o.status, o.json) }
-            : { ok: false, error: new Error(o.message) }
+            : { ok: false, error: threadError(o.message, o.code) }
         )
       );
     });

@@ -2,7 +2,7 @@ import SQLite from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
 import { groupTransaction } from "./group-commit";
 import { sqliteStoreStep, type SubmissionJob } from "./store-step";
-import type { ThreadAnswer } from "./writer-pool";
+import { codeOf, type ThreadAnswer } from "./writer-pool";
 
 /**
  * Runs in the writer thread: the store step of SQLite's submissions on a connection of its own,
@@ -29,11 +29,15 @@ parentPort!.on("message", (message: readonly SubmissionJob[] | "close") => {
         o.ok
           ? // The JSON text crosses to the main thread, which sends it as it is.
             { ok: true, status: o.value.status, json: o.value.json ?? JSON.stringify(o.value.body) }
-          : { ok: false, message: (o.error as Error)?.message ?? String(o.error) }
+          : {
+              ok: false,
+              message: (o.error as Error)?.message ?? String(o.error),
+              code: codeOf(o.error),
+            }
       ),
     };
   } catch (e) {
-    answer = { failed: (e as Error)?.message ?? String(e) };
+    answer = { failed: (e as Error)?.message ?? String(e), code: codeOf(e) };
   }
   parentPort!.postMessage(answer);
 });

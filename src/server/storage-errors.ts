@@ -1,0 +1,23 @@
+/**
+ * Whether an error means the database cannot store or read at the moment — a full disk, an I/O
+ * error, the file locked past the wait, a database that refuses connections — rather than a
+ * fault of the request or of our code. Such a request is answered 503 with Retry-After: nothing
+ * of it was stored, and the same request sent again later (its idempotency key too) may succeed.
+ */
+export function storageUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  return (
+    /^SQLITE_(FULL|IOERR|BUSY|READONLY|CANTOPEN|PROTOCOL)/.test(code) ||
+    // PostgreSQL: insufficient resources (53xxx: disk full, out of memory, too many
+    // connections), connection exceptions (08xxx), shutting down or starting up (57P01–57P03).
+    /^(53|08)[0-9A-Z]{3}$/.test(code) ||
+    /^57P0[123]$/.test(code) ||
+    code === "ECONNREFUSED" ||
+    code === "ECONNRESET" ||
+    code === "ETIMEDOUT"
+  );
+}
+
+/** Seconds a client is asked to wait before sending again. */
+export const STORAGE_RETRY_AFTER_S = 30;

@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { threadError } from "../../src/server/db/writer-pool";
+import { storageUnavailable } from "../../src/server/storage-errors";
+import { hospitalDoc } from "../helpers/documents";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+/**
+ * A database that cannot grow (a full disk) refuses what it cannot store with 503
+ * storage-unavailable and Retry-After, never 201 and never the 500 of a bug: nothing of that
+ * request is kept, and the same request under the same key is stored once there is room. The
+ * in-memory store commits on the connection Kysely uses, so its page limit stands for the disk.
+ */
+describe("a database that cannot grow", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(":memory:");
+  });
+  afterAll(async () => s.close());
+
+  const send = (key: string, i: number) =>
+    s.app.inject({
+      method: "POST",
+      url: "/api/v1/submissions",
+      headers: { authorization: `Bearer ${s.tokens.H1}`, "idempotency-key": key },
+      payload: hospitalDoc({ rest: (k) => k, note: `第${i}次`.padEnd(180, "。") }),
+    });
+  const versions = async () =>
+    (await s.store.db.selectFrom("submissions").select("version").orderBy("version").execute()).map(
+      (r) => r.version
+    );
+
+  it("answers 503 storage-unavailable, stores nothing of it, and stores the retry once there is room", async () => {
+    const { rows } = await sql<{ page_count: number }>`PRAGMA page_count`.execute(s.store.db);
+    await sql.raw(`PRAGMA max_page_count = ${rows[0]!.page_count}`).execute(s.store.db);
+    const created: number[] = [];
+    let refused: { key: string; status: number; body: unknown; retryAfter: unknown } | null = null;
+    for (let i = 0; i < 200 && !refused; i++) {
+      const key = randomUUID();
+      const r = await send(key, i);
+      if (r.statusCode === 201) created.push((r.json() as { version: number }).version);
+      else
+        refused = {
+          key,
+          status: r.statusCode,
+          body: r.json(),
+          retryAfter: r.headers["retry-after"],
+        };
+    }
+    expect(refused && [refused.status, refused.body, refused.retryAfter]).toEqual([
+      503,
+      { error: "storage-unavailable" },
+      "30",
+    ]);
+    expect(await versions()).toEqual(created);
+
+    await sql.raw(`PRAGMA max_page_count = 1073741823`).execute(s.store.db);
+    const retry = await send(refused!.key, 0);
+    expect([retry.statusCode, (retry.json() as { version: number }).version]).toEqual([
+      201,
+      created.length + 1,
+    ]);
+    expect(await versions()).toEqual([...created, created.length + 1]);
+  });
+
+  it("tells the store's unavailability from a fault of the request or of our code", () => {
+    const err = (code: unknown) => Object.assign(new Error("x"), { code });
+    const unavailable = [
+      "SQLITE_FULL",
+      "SQLITE_IOERR_WRITE",
+      "SQLITE_BUSY",
+      "SQLITE_READONLY_DBMOVED",
+    ];
+    const postgres = ["53100", "53200", "53300", "08006", "57P01", "57P03", "ECONNREFUSED"];
+    const faults = [
+      "SQLITE_CONSTRAINT_UNIQUE",
+      "SQLITE_ERROR",
+      "23505",
+      "22P02",
+      "42P01",
+      "57014",
+      53100,
+      undefined,
+    ];
+    expect([...unavailable, ...postgres].filter((c) => !storageUnavailable(err(c)))).toEqual([]);
+    expect(faults.filter((c) => storageUnavailable(err(c)))).toEqual([]);
+    expect(storageUnavailable(null)).toBe(false);
+    // The writer thread sends its errors as text: SQLite's code crosses with them.
+    expect(storageUnavailable(threadError("database or disk is full", "SQLITE_FULL"))).toBe(true);
+    expect(storageUnavailable(threadError("UNIQUE constraint failed", undefined))).toBe(false);
+  });
+});
