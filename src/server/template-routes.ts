@@ -38,16 +38,18 @@ export function registerTemplateRoutes(
     if (!token) return reply.status(401).send({ error: "unauthorized" });
     if (token.role !== "admin") return reply.status(403).send({ error: "forbidden" });
     try {
-      const r = await importTemplate(db, req.body);
-      await syncRegistry(db, templates);
-      if (r.changed || r.reinstated)
-        await audit(db, {
+      // The table and its audit line are stored together: a store that fails between the two
+      // (a full disk) keeps neither, so its 503 is true and the retry records both.
+      const r = await importTemplate(db, req.body, new Date(), (trx, r) =>
+        audit(trx, {
           action: "template.installed",
           tokenId: token.id,
           unit: token.unit,
           remoteAddr: deps.remoteAddr(req),
           detail: { id: r.id, version: r.version, reinstated: r.reinstated },
-        });
+        })
+      );
+      await syncRegistry(db, templates);
       return reply.status(r.changed ? 201 : 200).send(r);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
@@ -64,16 +66,17 @@ export function registerTemplateRoutes(
     const token = deps.token(req);
     if (!token) return reply.status(401).send({ error: "unauthorized" });
     if (token.role !== "admin") return reply.status(403).send({ error: "forbidden" });
-    if (!(await retireTemplate(db, req.params.id)))
-      return reply.status(404).send({ error: "unknown-template" });
+    const retired = await retireTemplate(db, req.params.id, new Date(), (trx) =>
+      audit(trx, {
+        action: "template.retired",
+        tokenId: token.id,
+        unit: token.unit,
+        remoteAddr: deps.remoteAddr(req),
+        detail: { id: req.params.id },
+      })
+    );
+    if (!retired) return reply.status(404).send({ error: "unknown-template" });
     await syncRegistry(db, templates);
-    await audit(db, {
-      action: "template.retired",
-      tokenId: token.id,
-      unit: token.unit,
-      remoteAddr: deps.remoteAddr(req),
-      detail: { id: req.params.id },
-    });
     return { id: req.params.id, retired: true };
   });
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { compileTemplate, TemplateError, type CompiledTemplate } from "../core/template/compile";
 import { TemplateRegistry } from "../core/template/registry";
 import type { Database } from "./db/schema";
@@ -65,44 +65,18 @@ const isUniqueViolation = (e: unknown): boolean => {
 export async function importTemplate(
   db: Kysely<Database>,
   input: unknown,
-  now: Date = new Date()
+  now: Date = new Date(),
+  /** Written in the same transaction when something changed (the audit line): both or neither. */
+  onChange?: (trx: Transaction<Database>, r: ImportResult) => Promise<void>
 ): Promise<ImportResult> {
   const first = compileTemplate(input);
   for (let attempt = 0; ; attempt++) {
-    const latest = await db
-      .selectFrom("templates")
-      .select(["version", "definition", "retired_at"])
-      .where("id", "=", first.id)
-      .orderBy("version", "desc")
-      .limit(1)
-      .executeTakeFirst();
-    let t = first;
-    if (latest) {
-      const stored = compiledOrNull(latest.definition);
-      if (stored && content(stored) === content(first)) {
-        if (latest.retired_at !== null)
-          await db
-            .updateTable("templates")
-            .set({ retired_at: null })
-            .where("id", "=", first.id)
-            .execute();
-        return {
-          id: first.id,
-          version: latest.version,
-          changed: false,
-          reinstated: latest.retired_at !== null,
-        };
-      }
-      t = compileTemplate({ ...(input as object), version: latest.version + 1 });
-    }
     try {
-      await insertDefinition(db, t, now);
-      return {
-        id: t.id,
-        version: t.version,
-        changed: true,
-        reinstated: latest?.retired_at != null,
-      };
+      return await db.transaction().execute(async (trx) => {
+        const r = await importOnce(trx, first, input, now);
+        if (onChange && (r.changed || r.reinstated)) await onChange(trx, r);
+        return r;
+      });
     } catch (e) {
       // Two imports of one table at once: the loser reads again and compares with the winner.
       if (!isUniqueViolation(e) || attempt >= 3) throw e;
@@ -110,18 +84,60 @@ export async function importTemplate(
   }
 }
 
+async function importOnce(
+  db: Kysely<Database>,
+  first: CompiledTemplate,
+  input: unknown,
+  now: Date
+): Promise<ImportResult> {
+  const latest = await db
+    .selectFrom("templates")
+    .select(["version", "definition", "retired_at"])
+    .where("id", "=", first.id)
+    .orderBy("version", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  let t = first;
+  if (latest) {
+    const stored = compiledOrNull(latest.definition);
+    if (stored && content(stored) === content(first)) {
+      if (latest.retired_at !== null)
+        await db
+          .updateTable("templates")
+          .set({ retired_at: null })
+          .where("id", "=", first.id)
+          .execute();
+      return {
+        id: first.id,
+        version: latest.version,
+        changed: false,
+        reinstated: latest.retired_at !== null,
+      };
+    }
+    t = compileTemplate({ ...(input as object), version: latest.version + 1 });
+  }
+  await insertDefinition(db, t, now);
+  return { id: t.id, version: t.version, changed: true, reinstated: latest?.retired_at != null };
+}
+
 /** Retires a table (every version): no new submissions; documents and versions stay. false: unknown id. */
 export async function retireTemplate(
   db: Kysely<Database>,
   id: string,
-  now: Date = new Date()
+  now: Date = new Date(),
+  /** Written in the same transaction when the table was retired (the audit line). */
+  onRetired?: (trx: Transaction<Database>) => Promise<void>
 ): Promise<boolean> {
-  const r = await db
-    .updateTable("templates")
-    .set({ retired_at: now.toISOString() })
-    .where("id", "=", id)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable("templates")
+      .set({ retired_at: now.toISOString() })
+      .where("id", "=", id)
+      .executeTakeFirst();
+    const retired = Number(r.numUpdatedRows) > 0;
+    if (retired && onRetired) await onRetired(trx);
+    return retired;
+  });
 }
 
 export interface InstalledTemplate {

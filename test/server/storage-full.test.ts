@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { threadError } from "../../src/server/db/writer-pool";
 import { storageUnavailable } from "../../src/server/storage-errors";
+import { TEMPLATE_DEFINITIONS } from "../../src/templates";
 import { hospitalDoc } from "../helpers/documents";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -88,5 +89,51 @@ describe("a database that cannot grow", () => {
     // The writer thread sends its errors as text: SQLite's code crosses with them.
     expect(storageUnavailable(threadError("database or disk is full", "SQLITE_FULL"))).toBe(true);
     expect(storageUnavailable(threadError("UNIQUE constraint failed", undefined))).toBe(false);
+  });
+
+  it("retiring or installing a table stores the change and its audit line together, or neither", async () => {
+    const admin = (method: "GET" | "POST", url: string, payload?: unknown) =>
+      s.app.inject({
+        method,
+        url: `/api/v1${url}`,
+        headers: { authorization: `Bearer ${s.tokens.ADMIN}`, "idempotency-key": randomUUID() },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
+    const lines = async (action: string) =>
+      (await s.store.db.selectFrom("audit").select("id").where("action", "=", action).execute())
+        .length;
+    // The audit line cannot be written (as a full disk would refuse it).
+    const refuseAudit = (action: string) =>
+      sql
+        .raw(
+          `CREATE TRIGGER refuse_audit BEFORE INSERT ON audit WHEN NEW.action = '${action}' BEGIN SELECT RAISE(ABORT, 'no room'); END`
+        )
+        .execute(s.store.db);
+    const allowAudit = () => sql.raw(`DROP TRIGGER refuse_audit`).execute(s.store.db);
+
+    await refuseAudit("template.retired");
+    expect((await admin("POST", "/templates/ledger/retire")).statusCode).toBe(500);
+    expect((await admin("GET", "/templates/ledger")).statusCode).toBe(200);
+    await allowAudit();
+    expect((await admin("POST", "/templates/ledger/retire")).statusCode).toBe(200);
+    expect([
+      (await admin("GET", "/templates/ledger")).statusCode,
+      await lines("template.retired"),
+    ]).toEqual([404, 1]);
+
+    const ledger = TEMPLATE_DEFINITIONS.find((d) => (d as { id: string }).id === "ledger")!;
+    await refuseAudit("template.installed");
+    expect((await admin("POST", "/templates", ledger)).statusCode).toBe(500);
+    expect((await admin("GET", "/templates/ledger")).statusCode).toBe(404);
+    await allowAudit();
+    const again = await admin("POST", "/templates", ledger);
+    expect([again.statusCode, (again.json() as { reinstated: boolean }).reinstated]).toEqual([
+      200,
+      true,
+    ]);
+    expect([
+      (await admin("GET", "/templates/ledger")).statusCode,
+      await lines("template.installed"),
+    ]).toEqual([200, 1]);
   });
 });
