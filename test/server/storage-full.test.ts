@@ -4,7 +4,7 @@ import { threadError } from "../../src/server/db/writer-pool";
 import { storageUnavailable } from "../../src/server/storage-errors";
 import { TEMPLATE_DEFINITIONS } from "../../src/templates";
 import { hospitalDoc } from "../helpers/documents";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { createTestDb, startTestServer, type TestServer } from "../helpers/server";
 
 /**
  * A database that cannot grow (a full disk) refuses what it cannot store with 503
@@ -135,5 +135,47 @@ describe("a database that cannot grow", () => {
       (await admin("GET", "/templates/ledger")).statusCode,
       await lines("template.installed"),
     ]).toEqual([200, 1]);
+  });
+});
+
+describe("PostgreSQL out of disk", () => {
+  it("answers 503 storage-unavailable, stores nothing, and stores the retry under the same key", async () => {
+    const db = await createTestDb("postgres");
+    const s = await startTestServer(db.url);
+    try {
+      // Stands for a full disk: every insert of a submission fails with disk_full (53100).
+      await sql
+        .raw(
+          `CREATE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+             RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100';
+           END $$;
+           CREATE TRIGGER full_disk BEFORE INSERT ON submissions FOR EACH ROW EXECUTE FUNCTION full_disk();`
+        )
+        .execute(s.store.db);
+      const key = randomUUID();
+      const send = () =>
+        s.app.inject({
+          method: "POST",
+          url: "/api/v1/submissions",
+          headers: { authorization: `Bearer ${s.tokens.H1}`, "idempotency-key": key },
+          payload: hospitalDoc({ rest: (k) => k }),
+        });
+      const refused = await send();
+      expect([refused.statusCode, refused.json(), refused.headers["retry-after"]]).toEqual([
+        503,
+        { error: "storage-unavailable" },
+        "30",
+      ]);
+      const count = async () =>
+        (await s.store.db.selectFrom("submissions").select("id").execute()).length;
+      expect(await count()).toBe(0);
+      await sql.raw(`DROP TRIGGER full_disk ON submissions`).execute(s.store.db);
+      const stored = await send();
+      expect([stored.statusCode, (stored.json() as { version: number }).version]).toEqual([201, 1]);
+      expect(await count()).toBe(1);
+    } finally {
+      await s.close();
+      await db.drop();
+    }
   });
 });

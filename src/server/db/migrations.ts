@@ -174,6 +174,13 @@ const MIGRATIONS: Record<string, Migration> = {
         await sql.raw(TIANBAO_SUBMIT_GROUP_FUNCTION).execute(db);
     },
   },
+  // tianbao_submit again, its error answered with its SQLSTATE, so that a full disk is a 503.
+  "0007-submit-sqlstate": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      if (db.getExecutor().adapter instanceof PostgresAdapter)
+        await sql.raw(TIANBAO_SUBMIT_FUNCTION).execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

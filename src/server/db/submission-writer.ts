@@ -147,8 +147,12 @@ export function postgresWriter(
     const row = (await prepared<Row>("tianbao_submit", text, values))[0]!;
     transactions++;
     jobs++;
-    if (row.out_status === -1)
-      throw new Error(`the submission was not stored: ${row.out_response}`);
+    if (row.out_status === -1) {
+      // "SQLSTATE message" since migration 0007; the message alone before it.
+      const [, code, message] = /^([0-9A-Z]{5}) ([\s\S]*)$/.exec(row.out_response) ?? [];
+      const error = new Error(`the submission was not stored: ${message ?? row.out_response}`);
+      throw code ? Object.assign(error, { code }) : error;
+    }
     return reply(row);
   };
 
@@ -285,7 +289,8 @@ BEGIN
   WHERE unit = p_unit AND key = p_key;
   RETURN QUERY SELECT v_status, v_response;
   EXCEPTION WHEN OTHERS THEN
-    RETURN QUERY SELECT -1, SQLERRM;
+    -- The error's SQLSTATE first: a full disk (53100) is told from a fault of the job.
+    RETURN QUERY SELECT -1, SQLSTATE || ' ' || SQLERRM;
   END;
 END
 $fn$`;
