@@ -1,8 +1,11 @@
 /**
  * Whether an error means the database cannot store or read at the moment — a full disk, an I/O
  * error, the file locked past the wait, a database that refuses connections — rather than a
- * fault of the request or of our code. Such a request is answered 503 with Retry-After: nothing
- * of it was stored, and the same request sent again later (its idempotency key too) may succeed.
+ * fault of the request or of our code. Such a request is answered 503 with Retry-After. Writes
+ * that end in one are one transaction each, so nothing of them was stored — unless the
+ * connection was cut during the commit itself, which no server can tell; the same request under
+ * the same key (the pane's queue; the web page keeps the key of an unchanged body) is then
+ * answered from what was stored, never stored twice.
  */
 export function storageUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;

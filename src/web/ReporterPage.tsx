@@ -13,10 +13,10 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useCallback, useEffect, useState, type ReactElement } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactElement } from "react";
 import type { ApiClient } from "../client/api";
 import { describeFailure, fileMismatchOf } from "../client/failure";
-import { newIdempotencyKey } from "../client/queue";
+import { RetryKey } from "../client/retry-key";
 import type { FileFacts, FileMismatch, Me, Receipt } from "../core/schema/api";
 import { defaultPeriod, dueDate, dueInstant } from "../core/periods";
 import type { Issue, SheetDocument } from "../core/schema/document";
@@ -168,14 +168,14 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
           setAsking({ last, changes });
         });
 
+  const retryKey = useRef(new RetryKey());
   const submit = (c: Checked): Promise<void> =>
     act(
       "submit",
       async () => {
-        const r = await client.submit(
-          withTypedExplanations(c.doc, c.issues, texts).doc,
-          newIdempotencyKey()
-        );
+        const body = withTypedExplanations(c.doc, c.issues, texts).doc;
+        const r = await client.submit(body, retryKey.current.for(body));
+        retryKey.current.done();
         setReceipt(r);
         setChecked({ ...c, sent: r });
         await refresh();
