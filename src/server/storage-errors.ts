@@ -8,8 +8,8 @@
  * answered from what was stored, never stored twice.
  */
 export function storageUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== "string") return false;
+  const code = codeOf(err);
+  if (code === undefined) return false;
   return (
     /^SQLITE_(FULL|IOERR|BUSY|READONLY|CANTOPEN|PROTOCOL)/.test(code) ||
     // PostgreSQL: insufficient resources (53xxx: disk full, out of memory, too many
@@ -20,6 +20,12 @@ export function storageUnavailable(err: unknown): boolean {
     code === "ECONNRESET" ||
     code === "ETIMEDOUT"
   );
+}
+
+/** The code of a database's error (SQLITE_FULL, a SQLSTATE, ECONNRESET), when it has one. */
+export function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 /** Seconds a client is asked to wait before sending again. */

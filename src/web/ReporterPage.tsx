@@ -13,7 +13,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useCallback, useEffect, useRef, useState, type ReactElement } from "react";
+import { useCallback, useEffect, useState, type ReactElement } from "react";
 import type { ApiClient } from "../client/api";
 import { describeFailure, fileMismatchOf } from "../client/failure";
 import { RetryKey } from "../client/retry-key";
@@ -168,14 +168,14 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
           setAsking({ last, changes });
         });
 
-  const retryKey = useRef(new RetryKey());
+  const [retryKey] = useState(() => new RetryKey());
   const submit = (c: Checked): Promise<void> =>
     act(
       "submit",
       async () => {
         const body = withTypedExplanations(c.doc, c.issues, texts).doc;
-        const r = await client.submit(body, retryKey.current.for(body));
-        retryKey.current.done();
+        const r = await client.submit(body, retryKey.for(body));
+        retryKey.done();
         setReceipt(r);
         setChecked({ ...c, sent: r });
         await refresh();

@@ -17,12 +17,6 @@ export function threadError(message: string, code: string | undefined): Error {
   return code === undefined ? new Error(message) : Object.assign(new Error(message), { code });
 }
 
-/** SQLite's code of an error, when it has one: it says whether the store is unavailable. */
-export const codeOf = (e: unknown): string | undefined => {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
-};
-
 const ENTRY = resolve(__dirname, "writer-worker.cjs");
 
 /**

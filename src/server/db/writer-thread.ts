@@ -2,7 +2,8 @@ import SQLite from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
 import { groupTransaction } from "./group-commit";
 import { sqliteStoreStep, type SubmissionJob } from "./store-step";
-import { codeOf, type ThreadAnswer } from "./writer-pool";
+import { codeOf } from "../storage-errors";
+import type { ThreadAnswer } from "./writer-pool";
 
 /**
  * Runs in the writer thread: the store step of SQLite's submissions on a connection of its own,
