@@ -61,15 +61,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A POST of a JSON body to the API with a fresh idempotency key, as `token` (H1's unless said). */
-export function postJson(s: TestServer, url: string, body: unknown, token: string = s.tokens.H1) {
+/**
+ * A POST of a JSON body to the API as `token` (H1's unless said), under a fresh idempotency key
+ * unless one is given (a retry of the same request).
+ */
+export function postJson(
+  s: TestServer,
+  url: string,
+  body: unknown,
+  token: string = s.tokens.H1,
+  key: string = randomUUID()
+) {
   return s.app.inject({
     method: "POST",
     url: `/api/v1${url}`,
     headers: {
       authorization: `Bearer ${token}`,
       "content-type": "application/json",
-      "idempotency-key": randomUUID(),
+      "idempotency-key": key,
     },
     payload: JSON.stringify(body),
   });

@@ -4,7 +4,7 @@ import { threadError } from "../../src/server/db/writer-pool";
 import { storageUnavailable } from "../../src/server/storage-errors";
 import { TEMPLATE_DEFINITIONS } from "../../src/templates";
 import { hospitalDoc } from "../helpers/documents";
-import { createTestDb, startTestServer, type TestServer } from "../helpers/server";
+import { createTestDb, postJson, startTestServer, type TestServer } from "../helpers/server";
 
 /**
  * A database that cannot grow (a full disk) refuses what it cannot store with 503
@@ -20,12 +20,13 @@ describe("a database that cannot grow", () => {
   afterAll(async () => s.close());
 
   const send = (key: string, i: number) =>
-    s.app.inject({
-      method: "POST",
-      url: "/api/v1/submissions",
-      headers: { authorization: `Bearer ${s.tokens.H1}`, "idempotency-key": key },
-      payload: hospitalDoc({ rest: (k) => k, note: `第${i}次`.padEnd(180, "。") }),
-    });
+    postJson(
+      s,
+      "/submissions",
+      hospitalDoc({ rest: (k) => k, note: `第${i}次`.padEnd(180, "。") }),
+      s.tokens.H1,
+      key
+    );
   const versions = async () =>
     (await s.store.db.selectFrom("submissions").select("version").orderBy("version").execute()).map(
       (r) => r.version
@@ -154,12 +155,7 @@ describe("PostgreSQL out of disk", () => {
         .execute(s.store.db);
       const key = randomUUID();
       const send = () =>
-        s.app.inject({
-          method: "POST",
-          url: "/api/v1/submissions",
-          headers: { authorization: `Bearer ${s.tokens.H1}`, "idempotency-key": key },
-          payload: hospitalDoc({ rest: (k) => k }),
-        });
+        postJson(s, "/submissions", hospitalDoc({ rest: (k) => k }), s.tokens.H1, key);
       const refused = await send();
       expect([refused.statusCode, refused.json(), refused.headers["retry-after"]]).toEqual([
         503,

@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { buildApp } from "../../src/server/app";
 import { TemplateRegistry } from "../../src/core/template/registry";
 import { TEMPLATE_DEFINITIONS } from "../../src/templates";
-import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+import {
+  createTestDb,
+  postJson,
+  startTestServer,
+  type TestDb,
+  type TestServer,
+} from "../helpers/server";
 
 /** The sample second campaign (examples/jkfp), as the bureau would install it. */
 const SAMPLE = JSON.parse(
@@ -387,12 +393,7 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
       // A submission sent before the retirement, whose answer was lost on the way back.
       const key = randomUUID();
       const send = () =>
-        s.app.inject({
-          method: "POST",
-          url: "/api/v1/submissions",
-          headers: { authorization: `Bearer ${s.tokens.H1}`, "idempotency-key": key },
-          payload: sampleDoc(CLEAN, 2, "2021-03"),
-        });
+        postJson(s, "/submissions", sampleDoc(CLEAN, 2, "2021-03"), s.tokens.H1, key);
       const sent = await send();
       expect(sent.statusCode).toBe(201);
       before.push({ id: sent.json().id });
