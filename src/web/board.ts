@@ -18,13 +18,6 @@ export interface BoardEntry {
   reviewedAt?: string | null;
 }
 
-export const STATE_NAMES: Record<ReviewState, string> = {
-  missing: "未报送",
-  submitted: "已报送待审核",
-  returned: "已退回",
-  accepted: "已审核",
-};
-
 /** Fluent badge colours by state. */
 export const STATE_COLORS = {
   missing: "danger",

@@ -249,7 +249,6 @@ function colText(ctx: Ctx, colKey: string): string {
   return col ? columnTitle(col) : colKey;
 }
 
-/** Type-checks every input cell of a row into its typed state, reporting the type issues. */
 // One grid reused by every validation: validation is synchronous and never re-entered, and
 // reusing it keeps a 10,000-row table from allocating a megabyte of typed arrays per call
 // (large-object allocations that force major garbage collections).
@@ -283,6 +282,7 @@ function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
   return e === -1 ? undefined : rows[e]!.cells;
 }
 
+/** Type-checks every input cell of a row into its typed state, reporting the type issues. */
 function readRow(
   ctx: Ctx,
   key: string,
