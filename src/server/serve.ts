@@ -97,7 +97,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     opts.log(`  Demo collector token (示例县卫生健康局):       ${demoTokens.collector}`);
   }
   opts.log(
-    "Sideload manifest.xml in Excel: Insert > Add-ins > Upload my add-in (web), or a shared-folder catalog (Windows); see README."
+    "Sideload manifest.xml in Excel: Insert > Add-ins > Upload my add-in (web), or a shared-folder catalog (Windows); see docs/add-in.md."
   );
   if (caPath) opts.log(trustInstructions(caPath));
 
