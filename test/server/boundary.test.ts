@@ -198,7 +198,7 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary on %s", (kind
       await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     });
 
-    it("errors after the token is accepted too: a malformed body, an unknown id, a refusal", async () => {
+    it("errors after the token is accepted too: a malformed or too large body, an unknown id, a refusal", async () => {
       const bad = await s.app.inject({
         method: "POST",
         url: "/api/v1/submissions",
@@ -209,10 +209,17 @@ describe.each(["sqlite", "postgres"] as const)("the trust boundary on %s", (kind
         },
         payload: "{not json",
       });
+      const tooLarge = await s.app.inject({
+        method: "POST",
+        url: "/api/v1/validate",
+        headers: { authorization: `Bearer ${s.tokens.H1}`, "content-type": "application/json" },
+        payload: JSON.stringify({ pad: "x".repeat(2 * 1024 * 1024) }),
+      });
+      expect(tooLarge.statusCode).toBe(413);
       const unknown = await send("H1", "GET", "/submissions/nope");
       const refused = await send("H3", "GET", "/submissions?unit=H1");
       const refusedTemplate = await send("H1", "POST", "/templates", {});
-      for (const r of [bad, unknown, refused, refusedTemplate]) {
+      for (const r of [bad, tooLarge, unknown, refused, refusedTemplate]) {
         expect(r.statusCode).toBeGreaterThanOrEqual(400);
         expect(r.headers["cache-control"]).toBe("no-store");
       }
