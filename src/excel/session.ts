@@ -415,7 +415,7 @@ export class WorkbookSession {
         : `${year} ${label}: monthly increase by tier`;
     try {
       const made = await insertChartSheet(
-        `${t.def.shortName[this.locale]} ${col} ${year} 趋势`.slice(0, 31),
+        `${t.def.shortName[this.locale]} ${col} ${year} 趋势`,
         this.names,
         title,
         [header, ...rows]

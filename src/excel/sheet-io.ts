@@ -1,4 +1,5 @@
 import { areaA1, rectangles } from "../core/layout/address";
+import { legalSheetName } from "../core/layout/sheet-name";
 import type { LayoutPlan } from "../core/layout/types";
 import type { Binding } from "../core/sheet/binding";
 import type { SheetValue } from "../core/sheet/grid";
@@ -6,7 +7,7 @@ import { SEVERITY_COLORS } from "../core/layout/styles";
 import { BINDING_PREFIX, BINDING_PROPERTY } from "../core/sheet/binding";
 import type { SheetDocument } from "../core/schema/document";
 import { isoToSerial } from "../core/sheet/serial";
-import { queueBinding, uniqueSheetName } from "./bindings";
+import { queueBinding } from "./bindings";
 import type { Capabilities } from "./capabilities";
 import { errorCode } from "./errors";
 import { formulaMatrix, PROTECTION, queueRender } from "./render";
@@ -157,7 +158,7 @@ async function addBoundSheet(
   listeners: SheetListeners,
   doc: SheetDocument | null
 ): Promise<CreatedSheet> {
-  const name = uniqueSheetName(plan.sheetName, taken);
+  const name = legalSheetName(plan.sheetName, taken);
   const firstInput = plan.cells.find((c) => c.kind === "input") ?? plan.cells[0]!;
   return runQuietly(caps, async (context) => {
     quiet(context, caps, false);
@@ -347,7 +348,7 @@ export async function setAside(
   taken: readonly string[],
   caps: Capabilities
 ): Promise<string> {
-  const aside = uniqueSheetName(`${name} 旧`.slice(0, 31), taken);
+  const aside = legalSheetName(`${name} 旧`, taken);
   await Excel.run(async (context) => {
     const sheet = context.workbook.worksheets.getItem(sheetId);
     sheet.name = aside;
@@ -379,7 +380,7 @@ export async function insertChartSheet(
   title: string,
   table: (string | number | null)[][]
 ): Promise<{ sheetId: string; name: string }> {
-  const name = uniqueSheetName(wanted, taken);
+  const name = legalSheetName(wanted, taken);
   return Excel.run(async (context) => {
     const sheet = context.workbook.worksheets.add(name);
     const cols = table[0]!.length;

@@ -389,9 +389,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           .selectAll()
           .where("id", "=", req.params.id)
           .executeTakeFirst();
-        if (!row) return reply.status(404).send({ error: "not-found" });
-        if (!(await mayRead(token, row.unit)))
-          return reply.status(403).send({ error: "forbidden" });
+        // A version the token may not read is answered as an unknown id: ids tell nothing.
+        if (!row || !(await mayRead(token, row.unit)))
+          return reply.status(404).send({ error: "not-found" });
         const document = JSON.parse(row.document) as SheetDocument;
         const format = (req.query as { format?: unknown }).format;
         if (format !== undefined && format !== "json" && format !== "xlsx")

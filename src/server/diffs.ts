@@ -21,7 +21,8 @@ const diffQuerySchema = z.object({ against: z.string().min(1).max(64).optional()
  * previous version of the same report by default. A version 1 is compared with nothing
  * (`from: null`, every non-blank input a change from blank), which is what a collector
  * opening a first version expects to see. `against` must be a version of the same report;
- * any other id is 404, as an unknown one is, so ids of other reports tell nothing.
+ * any other id is 404, as an unknown one is, so ids of other reports tell nothing; so is the id
+ * of a version the token may not read.
  */
 export function diffRoute(deps: DiffDeps) {
   const { db } = deps;
@@ -50,9 +51,9 @@ export function diffRoute(deps: DiffDeps) {
         detail: `${query.error.issues[0]?.path.join(".") || "query"}: ${query.error.issues[0]?.message ?? ""}`,
       });
     const to = await load({ id: req.params.id });
-    if (!to) return reply.status(404).send({ error: "not-found" });
-    if (!(await deps.mayRead(token, to.unit)))
-      return reply.status(403).send({ error: "forbidden" });
+    // A version the token may not read is answered as an unknown id: ids tell nothing.
+    if (!to || !(await deps.mayRead(token, to.unit)))
+      return reply.status(404).send({ error: "not-found" });
     const against = query.data.against;
     const from = against
       ? await load({ id: against })

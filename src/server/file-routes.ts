@@ -10,7 +10,7 @@ import type { ReadFailure } from "../xlsx/read";
 import { XlsxReadPool } from "../xlsx/read-pool";
 import { writeXlsx } from "../xlsx/write";
 import type { Database } from "./db/schema";
-import { loadTree } from "./reports";
+import { descendants, loadTree } from "./reports";
 import { serverIssues } from "./submissions";
 import type { TokenInfo } from "./tokens";
 import { getUnit, tierOf } from "./units";
@@ -148,13 +148,16 @@ export function registerFileRoutes(
       return reply.status(404).send({ error: "unknown-template" });
     const unit = await getUnit(db, token.unit);
     if (!unit) return reply.status(404).send({ error: "unknown-unit" });
-    const all = await db.selectFrom("units").select(["code", "name"]).execute();
+    // Names are looked up among the units the token may read only (its own, and below it for a
+    // collector): a code carried by a file names no other unit, nor turns a name into its code.
+    const readable =
+      token.role === "collector" ? [unit, ...descendants(await loadTree(db), unit.code)] : [unit];
     const read = await reader.read({
       file: req.body,
       unit: { code: unit.code, name: unit.name },
       period: q.data.period,
       template: q.data.template,
-      unitCodeByName: all.map((u) => [u.name, u.code]),
+      unitCodeByName: readable.map((u) => [u.name, u.code]),
     });
     if (!read.ok) {
       if (read.error === "busy")

@@ -37,6 +37,80 @@ async function lockingUnit(
   return by?.unit ?? lock.unit;
 }
 
+type LockKey = { unit: string; template: string; period: string };
+/** What one request did to the lock: the audited transition, or nothing. */
+type LockChange = "locked" | "unlocked" | "none";
+
+/**
+ * Another request may insert the lock between our read and our insert; the next read then sees
+ * (and holds) its row. More than a few rounds would mean the lock changes without pause.
+ */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The lock row, held for the rest of the transaction: an update that changes nothing takes the
+ * row's write lock on both databases (PostgreSQL waits for a concurrent writer and reads what it
+ * committed; SQLite takes the database's write lock), so the decision below is made on the row as
+ * it stays until the commit, never on a copy that a concurrent lock or unlock has made stale.
+ */
+function takeLock(trx: Transaction<Database>, key: LockKey) {
+  return trx
+    .updateTable("locks")
+    .set((eb) => ({ locked_by: eb.ref("locked_by") }))
+    .where("unit", "=", key.unit)
+    .where("template", "=", key.template)
+    .where("period", "=", key.period)
+    .returning(["unit", "locked_by"])
+    .executeTakeFirst();
+}
+
+/**
+ * One decision on the held row. Every write is also conditional on the locker read, and what it
+ * reports is what the rows changed say: a write that found nothing to change is no transition.
+ */
+async function decide(
+  trx: Transaction<Database>,
+  key: LockKey,
+  token: TokenInfo,
+  locking: boolean,
+  at: string
+): Promise<LockChange | "forbidden" | "retry"> {
+  const existing = await takeLock(trx, key);
+  if (!existing) {
+    if (!locking) return "none";
+    const r = await trx
+      .insertInto("locks")
+      .values({ ...key, locked_by: token.id, locked_at: at })
+      .onConflict((oc) => oc.columns(["unit", "template", "period"]).doNothing())
+      .executeTakeFirst();
+    // Someone else's lock came first: decide again on it.
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0 ? "locked" : "retry";
+  }
+  const locker = await lockingUnit(trx, existing);
+  if (locking) {
+    // Ours already, or held from above: the answer is the same and nothing changes.
+    if (locker === token.unit || !(await atOrAbove(trx, token.unit, locker))) return "none";
+    const r = await trx
+      .updateTable("locks")
+      .set({ locked_by: token.id, locked_at: at })
+      .where("unit", "=", key.unit)
+      .where("template", "=", key.template)
+      .where("period", "=", key.period)
+      .where("locked_by", "=", existing.locked_by)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0 ? "locked" : "retry";
+  }
+  if (!(await atOrAbove(trx, token.unit, locker))) return "forbidden";
+  const r = await trx
+    .deleteFrom("locks")
+    .where("unit", "=", key.unit)
+    .where("template", "=", key.template)
+    .where("period", "=", key.period)
+    .where("locked_by", "=", existing.locked_by)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0 ? "unlocked" : "retry";
+}
+
 /**
  * POST /locks and DELETE /locks. Locking: a collector of the unit or above; when a lock exists,
  * a collector above its locker takes it over, so a county cannot lift what its city set.
@@ -63,48 +137,17 @@ export function lockRoute(deps: LockDeps, locking: boolean) {
     )
       return reply.status(403).send({ error: "forbidden" });
     const at = new Date().toISOString();
+    const key = { unit, template, period };
     const allowed = await db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom("locks")
-        .select(["unit", "locked_by"])
-        .where("unit", "=", unit)
-        .where("template", "=", template)
-        .where("period", "=", period)
-        .executeTakeFirst();
-      const locker = existing ? await lockingUnit(trx, existing) : null;
-      // Only a lock that changes hands or state is a transition to audit; the answer is the same.
-      let changed = false;
-      if (locking) {
-        if (!existing) {
-          const r = await trx
-            .insertInto("locks")
-            .values({ unit, template, period, locked_by: token.id, locked_at: at })
-            .onConflict((oc) => oc.columns(["unit", "template", "period"]).doNothing())
-            .executeTakeFirst();
-          changed = Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-        } else if (locker !== token.unit && (await atOrAbove(trx, token.unit, locker!))) {
-          await trx
-            .updateTable("locks")
-            .set({ locked_by: token.id, locked_at: at })
-            .where("unit", "=", unit)
-            .where("template", "=", template)
-            .where("period", "=", period)
-            .execute();
-          changed = true;
-        }
-      } else {
-        if (locker && !(await atOrAbove(trx, token.unit, locker))) return false;
-        const r = await trx
-          .deleteFrom("locks")
-          .where("unit", "=", unit)
-          .where("template", "=", template)
-          .where("period", "=", period)
-          .executeTakeFirst();
-        changed = Number(r.numDeletedRows) > 0;
+      let change: LockChange | "forbidden" | "retry" = "retry";
+      for (let attempt = 0; change === "retry"; attempt++) {
+        if (attempt === MAX_ATTEMPTS) throw new Error("the lock kept changing under this request");
+        change = await decide(trx, key, token, locking, at);
       }
-      if (!changed) return true;
+      if (change === "forbidden") return false;
+      if (change === "none") return true;
       await audit(trx, {
-        action: locking ? "period.locked" : "period.unlocked",
+        action: change === "locked" ? "period.locked" : "period.unlocked",
         tokenId: token.id,
         unit,
         remoteAddr: deps.remoteAddr(req),

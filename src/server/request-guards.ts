@@ -29,6 +29,10 @@ const hasBody = (req: FastifyRequest): boolean =>
  * without a valid token is answered 401 at once and, when a body follows, the connection is
  * closed rather than the body drained. It runs as the first step after the onRequest hooks, so
  * the rate limit (an onRequest hook of every route) counts refused tokens too.
+ *
+ * Whatever is answered from here on to a request with a token, or on a route that needs one (its
+ * data, its refusals, its errors), is no browser's or proxy's to keep: `Cache-Control: no-store`
+ * is set here, once, before any handler or error handler answers (api.md, the trust boundary).
  */
 export function requireTokenFirst(
   api: FastifyInstance,
@@ -41,6 +45,7 @@ export function requireTokenFirst(
     const read = await authenticateWithSignature(db, bearer(req));
     await syncRegistry(db, registry, read.signature);
     req.token = read.token;
+    if (req.token || !req.routeOptions.config.public) reply.header("cache-control", "no-store");
     if (req.token || req.routeOptions.config.public) return payload;
     if (hasBody(req)) reply.header("connection", "close");
     await reply.status(401).send({ error: "unauthorized" });

@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { formatsByPriority } from "../core/layout/cf-order";
 import { areaA1, a1 } from "../core/layout/address";
 import { hideZero } from "../core/layout/print";
+import { legalSheetName } from "../core/layout/sheet-name";
 import { CELL_STYLES, FONT_NAME, SEVERITY_COLORS, type CellStyle } from "../core/layout/styles";
 import type { CellKind, DataValidationSpec, LayoutPlan, PlanCell } from "../core/layout/types";
 import type { SheetDocument } from "../core/schema/document";
@@ -117,7 +118,7 @@ export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promi
   const wb = new ExcelJS.Workbook();
   wb.creator = "填报 Tianbao";
   wb.created = new Date();
-  const ws = wb.addWorksheet(plan.sheetName, {
+  const ws = wb.addWorksheet(legalSheetName(plan.sheetName, [BINDING_SHEET]), {
     pageSetup: xlsxPageSetup(plan.print),
     headerFooter: xlsxFooter(plan.print),
     views: [{ state: "frozen", ySplit: plan.headerRows[1] + 1, xSplit: 0 }],

@@ -41,9 +41,10 @@ it("review, status, diff, lock and coverage parse against the contract", async (
 
   const stored = await cty.submission(second.id);
   expect(stored).toMatchObject({ id: second.id, unit: "H1", version: 2, document: v2 });
+  // Another unit's version is unknown to H2.
   expect((await refusal(client("H2").submission(second.id))).failure).toMatchObject({
     kind: "http",
-    status: 403,
+    status: 404,
   });
   const diff = await cty.diff(second.id);
   expect(diff.from).toEqual({ id: first.id, version: 1 });

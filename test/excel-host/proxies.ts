@@ -441,7 +441,8 @@ export class HostSettingCollection extends HostObject<WorkbookState> {
 
 // ---- worksheets ----------------------------------------------------------------------------
 
-const BAD_SHEET_NAME = /[:\\/?*[\]]/;
+/** What Excel refuses in a sheet name: \ / ? * [ ] :, a quote at either end, the reserved History. */
+const BAD_SHEET_NAME = /[:\\/?*[\]]|^'|'$|^history$/i;
 
 export class HostWorksheetCollection extends HostObject<WorkbookState> {
   constructor(context: HostContext) {

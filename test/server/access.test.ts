@@ -131,10 +131,10 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
     name: "GET /submissions/:id (H1's)",
     codes: {
       none: 401,
-      otherReporter: 403,
-      siblingCollector: 403,
+      otherReporter: 404,
+      siblingCollector: 404,
       parentCollector: 200,
-      admin: 403,
+      admin: 404,
     },
   },
   {
@@ -227,10 +227,10 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
     name: "GET /submissions/:id?format=xlsx (H1's)",
     codes: {
       none: 401,
-      otherReporter: 403,
-      siblingCollector: 403,
+      otherReporter: 404,
+      siblingCollector: 404,
       parentCollector: 200,
-      admin: 403,
+      admin: 404,
     },
   },
   {
@@ -238,10 +238,10 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
     name: "GET /submissions/:id/diff (H1's)",
     codes: {
       none: 401,
-      otherReporter: 403,
-      siblingCollector: 403,
+      otherReporter: 404,
+      siblingCollector: 404,
       parentCollector: 200,
-      admin: 403,
+      admin: 404,
     },
   },
   {

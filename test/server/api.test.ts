@@ -447,18 +447,20 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
     const list = (token?: string) =>
       call("GET", "/submissions?unit=H1&template=stat-3&period=2021-02", { token });
     const one = (token?: string) => call("GET", `/submissions/${id}`, { token });
-    const expectCodes: [string | undefined, number][] = [
-      [undefined, 401],
-      [s.tokens.H2, 403], // another unit's reporter
-      [s.tokens.CTY2, 403], // sibling collector
-      [s.tokens.CTY, 200], // parent collector
-      [s.tokens.CITY, 200], // grandparent collector
-      [s.tokens.ADMIN, 403], // admin manages the registry, not reports
-      [s.tokens.H1, 200], // the unit itself
+    // The list names a unit the token asked for: 403. A version's id is answered as an unknown
+    // one (404) to whoever may not read it.
+    const expectCodes: [string | undefined, number, number][] = [
+      [undefined, 401, 401],
+      [s.tokens.H2, 403, 404], // another unit's reporter
+      [s.tokens.CTY2, 403, 404], // sibling collector
+      [s.tokens.CTY, 200, 200], // parent collector
+      [s.tokens.CITY, 200, 200], // grandparent collector
+      [s.tokens.ADMIN, 403, 404], // admin manages the registry, not reports
+      [s.tokens.H1, 200, 200], // the unit itself
     ];
-    for (const [token, code] of expectCodes) {
-      expect((await list(token)).statusCode).toBe(code);
-      expect((await one(token)).statusCode).toBe(code);
+    for (const [token, listCode, oneCode] of expectCodes) {
+      expect((await list(token)).statusCode).toBe(listCode);
+      expect((await one(token)).statusCode).toBe(oneCode);
     }
     const body = (await list(s.tokens.CTY)).json();
     expect(body.submissions).toHaveLength(1);

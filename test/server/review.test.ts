@@ -464,9 +464,9 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
     });
 
     it("the same access as GET /submissions/:id; an unknown id or foreign `against` is 404", async () => {
-      expect((await diff(ids[1]!, s.tokens.CTY2)).statusCode).toBe(403);
-      expect((await diff(ids[1]!, s.tokens.H3)).statusCode).toBe(403);
-      expect((await diff(ids[1]!, s.tokens.ADMIN)).statusCode).toBe(403);
+      expect((await diff(ids[1]!, s.tokens.CTY2)).statusCode).toBe(404);
+      expect((await diff(ids[1]!, s.tokens.H3)).statusCode).toBe(404);
+      expect((await diff(ids[1]!, s.tokens.ADMIN)).statusCode).toBe(404);
       expect((await diff(randomUUID())).statusCode).toBe(404);
       const h2 = await submit(stat3("H2", "private.g1", P), s.tokens.H2);
       expect(h2.statusCode).toBe(201);
