@@ -11,6 +11,7 @@ import {
   type TemplateParsed,
   type Tier,
 } from "../schema/template";
+import { excessWork } from "./work";
 
 /**
  * The JSON pointer (RFC 6901) of a place named as `rules[2] (stat-1.x).check` or `columns.3.type`:
@@ -380,6 +381,17 @@ export function compileTemplate(input: unknown): CompiledTemplate {
       `a table has at most ${TABLE_FIXED_ROWS_MAX} rows of its own, not ${def.rows.length}`
     );
 
+  const compiled = {
+    def,
+    columns,
+    rows,
+    rules,
+    computedColumnOrder,
+    inputRowKeys: rows.filter((r) => !r.computed).map((r) => r.key),
+  };
+  const excess = excessWork(compiled);
+  if (excess) throw new TemplateError(id, excess.where, excess.detail);
+
   const explanationRules = new Set<string>();
   (def.explanationRequired ?? []).forEach((ruleId, i) => {
     const own = rules.find((r) => r.id === ruleId);
@@ -401,7 +413,7 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     column,
     rows,
     row,
-    inputRowKeys: rows.filter((r) => !r.computed).map((r) => r.key),
+    inputRowKeys: compiled.inputRowKeys,
     computedRowOrder,
     computedColumnOrder,
     rules,
