@@ -4,6 +4,7 @@ import {
   measureWork,
   ROW_STEPS_MAX,
   RULE_CHECKS_MAX,
+  RULES_WRITTEN_MAX,
   WRITTEN_DEPTH_MAX,
 } from "../../src/core/template/work";
 import { DOCUMENT_ROWS_MAX } from "../../src/core/schema/document";
@@ -11,6 +12,7 @@ import { TEMPLATE_DEFINITIONS } from "../../src/templates";
 import {
   counts,
   heavyDefinition,
+  type RuleDef,
   listTable,
   ruleOfSteps,
   rulesOfSteps,
@@ -137,5 +139,53 @@ describe("the work of checking a document is bounded when a table is compiled", 
     expect(e.pointer).toBe("/columns/10/computed");
     expect(e.detail).toContain(`${3 + 50 * 119} steps for each of ${DOCUMENT_ROWS_MAX} rows`);
     expect(e.detail).toContain('the computed column "s0" weighs most: 119 steps');
+  });
+
+  it("refuses issue 32's table of 1,000 rules (which ran the server out of memory) as well", () => {
+    // Refused while its rules are compiled: 60 items × 5 steps a rule, past the bound at the 334th.
+    const e = refusal(heavyDefinition("heavy", 1000));
+    expect(e.pointer).toBe("/rules/333/check");
+    expect(e.detail).toContain(`more than ${RULES_WRITTEN_MAX} steps`);
+    expect(e.detail).toContain(`${334 * 300} with this one, 5 steps × 60 items`);
+  });
+
+  it("refuses a rule whose each repeats a column 40,000 times before writing it out for them", () => {
+    // A column rule runs once a document, so no per-row bound would see it.
+    const def = listTable("long", counts(2), [], "fixed") as { rows: unknown[]; rules: unknown[] };
+    def.rows = [
+      { key: "a", label: ["甲"] },
+      { key: "b", label: ["乙"] },
+    ];
+    def.rules = [
+      {
+        id: "long.a-le-b",
+        severity: "error",
+        scope: "column",
+        check: "a <= b",
+        each: Array.from({ length: 40000 }, () => "c1"),
+        on: "a",
+        message: { "zh-CN": "甲不能大于乙", "en-US": "a exceeds b" },
+      },
+    ];
+    const e = refusal(def);
+    expect(e.pointer).toBe("/rules/0/check");
+    expect(e.detail).toContain(`more than ${RULES_WRITTEN_MAX} steps`);
+    expect(e.detail).toContain("3 steps × 40000 items");
+  });
+
+  it("counts a unique rule as a check of every row", () => {
+    const max = RULE_CHECKS_MAX / DOCUMENT_ROWS_MAX;
+    const unique = (n: number) =>
+      listTable("names", [{ key: "name", type: "text" }, ...counts(1)], [
+        ...Array.from({ length: n }, (_, i) => ({
+          id: `names.u${i}`,
+          severity: "error" as const,
+          scope: "unique",
+          on: "name",
+          message: { "zh-CN": "重复", "en-US": "repeated" },
+        })),
+      ] as unknown as RuleDef[]);
+    expect(measureWork(compileTemplate(unique(max))).checks).toBe(RULE_CHECKS_MAX);
+    expect(refusal(unique(max + 1)).detail).toContain(`${(max + 1) * DOCUMENT_ROWS_MAX} checks`);
   });
 });

@@ -16,7 +16,7 @@ const message = { "zh-CN": "数据不合理", "en-US": "Implausible figure" };
 
 export function listTable(
   id: string,
-  columns: { key: string; computed?: string }[],
+  columns: { key: string; computed?: string; type?: string }[],
   rules: RuleDef[],
   rowMode: "list" | "fixed" = "list"
 ): Record<string, unknown> {

@@ -24,6 +24,12 @@ export const RULE_CHECKS_MAX = 250_000;
 /** Steps to check one document of the table's largest size (10 million take about a third of a second). */
 export const DOCUMENT_STEPS_MAX = 10_000_000;
 /**
+ * Steps of all rules as written (before computed columns are written in), a check counted once
+ * per item of `each`: bounded while the rules are compiled, so a long `each` never builds what
+ * would be refused afterwards. It is the only bound of column rules, which run once a document.
+ */
+export const RULES_WRITTEN_MAX = 100_000;
+/**
  * How deep a rule nests once written out (its depth, a computed column's in place of its name):
  * evaluation recurses once per level, and 64 columns of 64 levels each would be 4,096.
  */
@@ -62,6 +68,9 @@ function writtenOf(e: Expr, computed: (name: string) => Written | undefined): Wr
 
 const plain = (): undefined => undefined;
 
+/** An expression's steps as written, each name one step. */
+export const stepsOf = (e: Expr): number => writtenOf(e, plain).steps;
+
 /** The parts of a compiled table its work is counted from. */
 export interface TableParts {
   def: { rowMode: "fixed" | "list"; rules: readonly { id: string }[] };
@@ -78,9 +87,9 @@ export interface Work {
   rowSteps: number;
   /** The rows a document may have to check: a list table's most, or a fixed table's input rows. */
   rows: number;
-  /** Row rules (one per item of `each`) × rows. */
+  /** Row rules (one per item of `each`) and unique rules × rows. */
   checks: number;
-  /** Steps to check a document of `rows` rows: rows × rowSteps, and the computed rows. */
+  /** Steps to check a document of `rows` rows: rows × rowSteps, a step a row for each unique rule, and the computed rows. */
   documentSteps: number;
   /** Steps of the computed rows (subtotals), each worked out once per numeric column. */
   rowFormulaSteps: number;
@@ -112,6 +121,8 @@ export function measureWork(t: TableParts): Work {
     columnSteps += own.get(key)!;
   }
   const rowRules = t.rules.filter((r) => r.scope === "row" && r.expr);
+  // A unique rule looks every row up once, and may find each of them repeated.
+  const uniqueRules = t.rules.filter((r) => r.scope === "unique").length;
   const perDef = new Map<number, { steps: number; count: number; one: number }>();
   let ruleSteps = 0;
   let depth = 0;
@@ -163,8 +174,8 @@ export function measureWork(t: TableParts): Work {
   return {
     rowSteps,
     rows,
-    checks: rowRules.length * rows,
-    documentSteps: rowSteps * rows + rowFormulaSteps,
+    checks: (rowRules.length + uniqueRules) * rows,
+    documentSteps: (rowSteps + uniqueRules) * rows + rowFormulaSteps,
     rowFormulaSteps,
     depth,
     deepest,
@@ -195,7 +206,7 @@ export function excessWork(t: TableParts): WorkExcess | null {
   if (w.checks > RULE_CHECKS_MAX)
     return {
       where: w.mostChecks?.where ?? "rules",
-      detail: `${w.checks / w.rows} row checks (rules, one per item of "each") on each of ${rowsText} are ${w.checks} checks of a document, at most ${RULE_CHECKS_MAX}`,
+      detail: `${w.checks / w.rows} row checks (row rules, one per item of "each", and unique rules) on each of ${rowsText} are ${w.checks} checks of a document, at most ${RULE_CHECKS_MAX}`,
     };
   if (w.documentSteps > DOCUMENT_STEPS_MAX)
     return {
