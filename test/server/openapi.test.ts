@@ -1,12 +1,16 @@
 import { randomUUID } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import { buildApp } from "../../src/server/app";
 import { XLSX_TYPE } from "../../src/server/file-routes";
 import { registerPages } from "../../src/server/pages";
 import { hospitalDoc } from "../helpers/documents";
 import { counts, listTable } from "../helpers/heavy-tables";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 import stat3 from "../../src/templates/stat-3.json";
+import { templates } from "../../src/templates";
 
 /**
  * The OpenAPI document the server serves is true of it: every route is in it, and every answer
@@ -339,6 +343,62 @@ describe("the OpenAPI document tells what the server answers", () => {
       expect(wrong.filter(Boolean)).toEqual([]);
     } finally {
       await limited.close();
+    }
+  });
+
+  it("answers a body that arrives too slowly with a documented 408 on every operation that takes one", async () => {
+    const slow = await buildApp({
+      store: s.store,
+      templates: templates(),
+      version: "t",
+      rateLimitPerMinute: 100000,
+      bodyTimeoutMs: 200,
+    });
+    await slow.listen({ port: 0, host: "127.0.0.1" });
+    const port = (slow.server.address() as AddressInfo).port;
+    /** Sends the headers and the first byte of a longer body, and waits for the answer. */
+    const partial = (op: string) =>
+      new Promise<LightMyRequestResponse>((resolve, reject) => {
+        const r = requestOf(op);
+        const req = httpRequest({
+          host: "127.0.0.1",
+          port,
+          method: r.method,
+          path: `/api/v1${r.url}`,
+          headers: {
+            authorization: `Bearer ${s.tokens[recipes[op]!.token!]}`,
+            "content-type": r.contentType ?? "application/json",
+            "content-length": "1000",
+            ...r.headers,
+          },
+        });
+        req.on("error", () => undefined);
+        req.on("response", (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => {
+            req.destroy();
+            resolve({
+              statusCode: res.statusCode ?? 0,
+              headers: res.headers,
+              body,
+              json: () => JSON.parse(body) as unknown,
+            } as unknown as LightMyRequestResponse);
+          });
+          res.on("error", reject);
+        });
+        req.write("{");
+      });
+    try {
+      const wrong: string[] = [];
+      for (const op of operations().filter((o) => recipes[o]!.body !== undefined)) {
+        const res = await partial(op);
+        if (res.statusCode !== 408) wrong.push(`${op}: ${res.statusCode}, not 408`);
+        wrong.push(against(op, res));
+      }
+      expect(wrong.filter(Boolean)).toEqual([]);
+    } finally {
+      await slow.close();
     }
   });
 });
