@@ -96,7 +96,7 @@ const open = { token: false, body: false };
 const read = { token: true, body: false };
 const write = { token: true, body: true };
 
-const documentBody = { required: true, ...json(ref("SheetDocument")) };
+const documentBody = { required: true, ...json(ref("SheetDocumentInput")) };
 
 /**
  * Every error body: `error` is a code; the other fields come with some codes only (`issues` with
@@ -128,11 +128,16 @@ const errorBodySchema = {
   additionalProperties: false,
 };
 
-/** JSON Schema of a zod schema, as a component (no $schema of its own inside the document). */
-function schema(s: z.core.$ZodType): Record<string, unknown> {
+/**
+ * JSON Schema of a zod schema, as a component (no $schema of its own inside the document): as
+ * the server answers it, or with `input` as it takes it (unknown keys allowed where the schema
+ * strips them, defaulted fields optional).
+ */
+function schema(s: z.core.$ZodType, io: "input" | "output" = "output"): Record<string, unknown> {
   const out = z.toJSONSchema(s, {
     target: "draft-2020-12",
     unrepresentable: "any",
+    io,
   }) as Record<string, unknown>;
   delete out.$schema;
   return out;
@@ -172,6 +177,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
       schemas: {
         SheetDocument: schema(sheetDocumentSchema),
+        SheetDocumentInput: schema(sheetDocumentSchema, "input"),
+        TemplateDefinition: schema(templateSchema, "input"),
         Issue: schema(issueSchema),
         Receipt: schema(receiptSchema),
         Error: errorBodySchema,
@@ -180,7 +187,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         Status: schema(statusSchema),
         LockState: schema(lockStateSchema),
         Lock: schema(lockSchema),
-        ReviewRequest: schema(reviewRequestSchema),
+        ReviewRequest: schema(reviewRequestSchema, "input"),
         ReviewResult: schema(reviewResultSchema),
         Diff: schema(diffSchema),
         Coverage: schema(coverageSchema),
@@ -230,7 +237,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         }),
         post: operation(write, {
           summary: "Install a table, or a new version of one (admin)",
-          requestBody: { required: true, ...json(ref("Template")) },
+          requestBody: { required: true, ...json(ref("TemplateDefinition")) },
           responses: {
             200: answer(
               "the same definition was installed already: nothing changed",

@@ -330,6 +330,20 @@ describe("the OpenAPI document tells what the server answers", () => {
     expect(wrong.filter(Boolean)).toEqual([]);
   });
 
+  it("documents a request body that takes every body the operations above accepted", () => {
+    const wrong: string[] = [];
+    for (const op of operations()) {
+      const body = recipes[op]!.body;
+      if (body === undefined || Buffer.isBuffer(body)) continue;
+      const [method, path] = op.split(" ") as [string, string];
+      const pointer = `/paths/${path.replace(/\//g, "~1")}/${method.toLowerCase()}/requestBody/content/application~1json/schema`;
+      const validate = ajv.getSchema(`openapi#${pointer}`);
+      if (!validate) wrong.push(`${op}: no JSON request body documented`);
+      else if (!validate(body)) wrong.push(`${op}: ${JSON.stringify(validate.errors)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it("answers too many requests with a documented 429 on every operation", async () => {
     const limited = await startTestServer(db.url, { rateLimitPerMinute: 1 });
     try {
