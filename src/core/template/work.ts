@@ -89,6 +89,8 @@ export interface Work {
   rows: number;
   /** Row rules (one per item of `each`) and unique rules × rows. */
   checks: number;
+  /** Unique rules: a step a row each. */
+  uniqueRules: number;
   /** Steps to check a document of `rows` rows: rows × rowSteps, a step a row for each unique rule, and the computed rows. */
   documentSteps: number;
   /** Steps of the computed rows (subtotals), each worked out once per numeric column. */
@@ -175,6 +177,7 @@ export function measureWork(t: TableParts): Work {
     rowSteps,
     rows,
     checks: (rowRules.length + uniqueRules) * rows,
+    uniqueRules,
     documentSteps: (rowSteps + uniqueRules) * rows + rowFormulaSteps,
     rowFormulaSteps,
     depth,
@@ -211,7 +214,7 @@ export function excessWork(t: TableParts): WorkExcess | null {
   if (w.documentSteps > DOCUMENT_STEPS_MAX)
     return {
       where: at,
-      detail: `${w.rowSteps} steps for each of ${rowsText}${w.rowFormulaSteps ? ` and ${w.rowFormulaSteps} for the computed rows` : ""} are ${w.documentSteps} steps to check a document, at most ${DOCUMENT_STEPS_MAX}${share}`,
+      detail: `${w.rowSteps + w.uniqueRules} steps for each of ${rowsText}${w.rowFormulaSteps ? ` and ${w.rowFormulaSteps} for the computed rows` : ""} are ${w.documentSteps} steps to check a document, at most ${DOCUMENT_STEPS_MAX}${share}`,
     };
   return null;
 }
