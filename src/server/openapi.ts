@@ -367,7 +367,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
               content: { "application/json": { schema: ref("Submission") }, ...xlsx },
             },
             400: err("bad-request: format other than json or xlsx, or a bad query parameter"),
-            403: err("forbidden: a token that reads no reports"),
+            403: err("forbidden"),
             404: err("not-found: an unknown id, or a version of a unit the caller may not read"),
           },
         }),
@@ -381,7 +381,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
               "input cells and header fields changed since the previous version (or `against`); a version 1 has from: null",
               ref("Diff")
             ),
-            403: err("forbidden: a token that reads no reports"),
+            403: err("forbidden"),
             404: err(
               "not-found: an unknown id, a version of a unit the caller may not read, or `against` not a version of the same report; unknown-template"
             ),
