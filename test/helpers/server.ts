@@ -86,7 +86,7 @@ export function postJson(
 
 export async function startTestServer(
   url: string,
-  extra: { bodyLimit?: number; now?: () => Date } = {}
+  extra: { bodyLimit?: number; now?: () => Date; rateLimitPerMinute?: number } = {}
 ): Promise<TestServer> {
   const store = await openStore(url);
   await upsertUnits(store.db, TEST_UNITS);

@@ -102,9 +102,15 @@ describe.each(["sqlite", "postgres"] as const)("templates installed at run time 
     expect(Object.keys(doc.paths["/templates"].post.responses).sort()).toEqual([
       "200",
       "201",
+      "400",
       "401",
       "403",
+      "408",
+      "413",
+      "415",
       "422",
+      "429",
+      "503",
     ]);
   });
 

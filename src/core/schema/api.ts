@@ -41,6 +41,8 @@ export const REASON_MAX = 200;
 export const statusEntrySchema = z.object({
   unit: z.string(),
   name: z.string(),
+  kind: z.optional(z.enum(["bureau", "department", "hospital"])),
+  parent: z.optional(z.nullable(z.string())),
   /** On time / late / missing, as before review states existed (kept so nothing breaks). */
   status: z.enum(["submitted", "late", "missing"]),
   state: reviewStateSchema,
@@ -52,6 +54,8 @@ export const statusEntrySchema = z.object({
   reason: z.nullable(z.string()),
   /** When the latest version was accepted or returned, null while not reviewed. */
   reviewedAt: z.nullable(z.string()),
+  /** When the report's first version arrived. */
+  firstReceivedAt: z.optional(z.nullable(z.string())),
   submissionId: z.optional(z.nullable(z.string())),
   /** Explanations (说明) the latest version carries (review.md); absent from older servers. */
   explained: z._default(z.number().check(z.int(), z.nonnegative()), 0),

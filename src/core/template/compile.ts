@@ -11,6 +11,7 @@ import {
   type TemplateParsed,
   type Tier,
 } from "../schema/template";
+import { excessWork, RULES_WRITTEN_MAX, stepsOf } from "./work";
 
 /**
  * The JSON pointer (RFC 6901) of a place named as `rules[2] (stat-1.x).check` or `columns.3.type`:
@@ -299,14 +300,29 @@ export function compileTemplate(input: unknown): CompiledTemplate {
   ];
 
   const rules: CompiledRule[] = [];
+  const ruleIds = new Set<string>();
+  // Steps of the rules compiled so far (see RULES_WRITTEN_MAX), counted before a rule is
+  // written out for the items of its `each`.
+  let written = 0;
+  const count = (at: string, steps: number, items: number): void => {
+    written += steps * items;
+    if (written > RULES_WRITTEN_MAX)
+      throw new TemplateError(
+        id,
+        at,
+        `the rules as written come to more than ${RULES_WRITTEN_MAX} steps (names, numbers and operators; a check counts once per item of "each"): ${written} with this one, ${items > 1 ? `${steps} steps × ${items} items` : `${steps} steps`}`
+      );
+  };
   def.rules.forEach((rule, defIndex) => {
     const at = `rules[${defIndex}] (${rule.id})`;
     if (!rule.id.startsWith(`${id}.`))
       throw new TemplateError(id, `${at}.id`, `a rule id starts with "${id}."`);
-    if (rules.some((r) => r.id === rule.id))
-      throw new TemplateError(id, `${at}.id`, "duplicate rule id");
+    if (ruleIds.has(rule.id)) throw new TemplateError(id, `${at}.id`, "duplicate rule id");
+    ruleIds.add(rule.id);
     const items = rule.each ?? [undefined];
     if (rule.scope === "unique") {
+      // Every row is looked up once.
+      count(`${at}.on`, 1, 1);
       if (!column.has(rule.on))
         throw new TemplateError(id, `${at}.on`, `unknown column "${rule.on}"`);
       rules.push({
@@ -324,6 +340,7 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     const usesItem = refsOf(base).includes("$") || rule.on === "$";
     if (usesItem && !rule.each)
       throw new TemplateError(id, `${at}.check`, '"$" is used without "each"');
+    count(`${at}.check`, stepsOf(base), items.length);
     for (const item of items) {
       if (item !== undefined && !column.has(item))
         throw new TemplateError(id, `${at}.each`, `unknown column "${item}"`);
@@ -380,9 +397,21 @@ export function compileTemplate(input: unknown): CompiledTemplate {
       `a table has at most ${TABLE_FIXED_ROWS_MAX} rows of its own, not ${def.rows.length}`
     );
 
+  const compiled = {
+    def,
+    columns,
+    rows,
+    rules,
+    computedColumnOrder,
+    inputRowKeys: rows.filter((r) => !r.computed).map((r) => r.key),
+  };
+  const excess = excessWork(compiled);
+  if (excess) throw new TemplateError(id, excess.where, excess.detail);
+
+  const ruleById = new Map(rules.map((r) => [r.id, r]));
   const explanationRules = new Set<string>();
   (def.explanationRequired ?? []).forEach((ruleId, i) => {
-    const own = rules.find((r) => r.id === ruleId);
+    const own = ruleById.get(ruleId);
     if (!BUILTIN_WARNINGS.includes(ruleId) && own?.severity !== "warning")
       throw new TemplateError(
         id,
@@ -401,7 +430,7 @@ export function compileTemplate(input: unknown): CompiledTemplate {
     column,
     rows,
     row,
-    inputRowKeys: rows.filter((r) => !r.computed).map((r) => r.key),
+    inputRowKeys: compiled.inputRowKeys,
     computedRowOrder,
     computedColumnOrder,
     rules,
