@@ -4,19 +4,24 @@ const HtmlWebpackPlugin = require("html-webpack-plugin");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 
 const PORT = Number(process.env.PORT ?? 3000);
+const POLYFILLS = "./src/polyfills/es2017.ts";
+const SWC_LOADER = path.resolve(__dirname, "scripts", "swc-loader.js");
 
 module.exports = (_env, argv) => {
   const dev = argv.mode !== "production";
   return {
     // No source maps in production: they would publish our sources and build paths.
     devtool: dev ? "eval-source-map" : false,
+    // Every page loads the polyfills first (src/polyfills/es2017.ts).
     // The harness (the task pane beside an emulated workbook) is built in development and tests only:
     // it bundles the test host and HyperFormula, which never ship.
     entry: {
-      taskpane: "./src/taskpane/index.tsx",
-      web: "./src/web/index.tsx",
+      taskpane: [POLYFILLS, "./src/taskpane/index.tsx"],
+      web: [POLYFILLS, "./src/web/index.tsx"],
       ...(dev ? { harness: "./test/harness/index.tsx" } : {}),
     },
+    // webpack's own runtime code is written for the same browsers as ours (see scripts/swc-loader.js).
+    target: ["web", "es2017"],
     output: {
       path: path.resolve(__dirname, "dist", "addin"),
       publicPath: "/addin/",
@@ -26,11 +31,9 @@ module.exports = (_env, argv) => {
     resolve: { extensions: [".ts", ".tsx", ".js", ".json"] },
     module: {
       rules: [
-        {
-          test: /\.tsx?$/,
-          exclude: /node_modules/,
-          use: { loader: "ts-loader", options: { transpileOnly: true } },
-        },
+        // Ours and the packages' code alike are compiled to ES2017 (types are checked by tsc, not here).
+        { test: /\.tsx?$/, exclude: /node_modules/, use: SWC_LOADER },
+        { test: /\.[cm]?js$/, include: /node_modules/, use: SWC_LOADER },
       ],
     },
     plugins: [
