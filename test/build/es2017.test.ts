@@ -31,11 +31,12 @@ describe("the shipped JavaScript is ES2017", () => {
   });
 
   it(
-    "every .js file of the production build (pane, web page) parses as ES2017",
+    "every .js file of the production build (pane, web page, WPS add-in) parses as ES2017",
     async () => {
       const dir = await sharedProductionBuild();
       const files = jsFiles(dir);
-      // The two pages' entries are in it.
+      // The add-in's shell and probe are in it, and the two pages' entries.
+      expect(files).toEqual(expect.arrayContaining(["wps/main.js", "wps/probe.js"]));
       expect(files.some((f) => /^taskpane\.[0-9a-f]{8}\.js$/.test(f))).toBe(true);
       expect(files.some((f) => /^web\.[0-9a-f]{8}\.js$/.test(f))).toBe(true);
       expect(laterSyntaxIn(dir)).toEqual([]);
