@@ -30,7 +30,7 @@ export function emptyReport(takenAt: Date, userAgent: string): ProbeReport {
 export function browserOf(userAgent: string): ProbeReport["host"]["browser"] {
   const edge = /\bEdge\/(\d+)/.exec(userAgent);
   if (edge) return { engine: "edgehtml", major: Number(edge[1]) };
-  const chrome = /\bChrome\/(\d+)/.exec(userAgent);
+  const chrome = /Chrome\/(\d+)/.exec(userAgent); // HeadlessChrome/NN too
   if (chrome) return { engine: "chromium", major: Number(chrome[1]) };
   return null;
 }
