@@ -1,97 +1,94 @@
-import * as z from "zod/mini";
-
 /**
- * What a real WPS 表格 answered to the probe (src/wps/probe/), as the JSON a bureau's IT copies
- * from the probe's page and sends back. The emulated host (test/wps-host/) reads the same shape
- * as its settings: each answer that is null was not measured, and the emulator keeps its
- * documented assumption for it.
+ * What only a real WPS 表格 can tell, in the JSON shape the probe (run by a bureau's IT from the
+ * add-in's help menu) reports and the emulated WPS host of the tests reads as its settings. Each
+ * field is one experiment; the emulator's defaults are its assumptions until a report says
+ * otherwise.
  */
+export interface WpsProbeReport {
+  /** The shape's version: a report of another shape is refused, not half-read. */
+  v: 1;
+  /** Where the report was made (informative; the emulator ignores it). */
+  environment?: {
+    /** Application.Build and Application.Version. */
+    build?: number;
+    version?: string;
+    os?: string;
+    /** The embedded browser's navigator.userAgent. */
+    userAgent?: string;
+  };
+  /** Which actions raise SheetChange, and with what Target. */
+  sheetChange: {
+    typing: boolean;
+    /** A value picked from a validation drop-down. */
+    listPick: boolean;
+    paste: boolean;
+    fill: boolean;
+    clear: boolean;
+    undo: boolean;
+    /** Rows inserted by the user (Target: the whole inserted rows). */
+    insertRows: boolean;
+    /** A fill-down's Target: the whole selection (source row included) or the filled rows only. */
+    fillTarget: "selection" | "filled";
+    /** Whether an add-in's own Value2/Formula writes raise SheetChange (as COM does). */
+    apiWrites: boolean;
+    /** Whether the handler runs inside the writing call (true) or after it returns. */
+    synchronous: boolean;
+  };
+  /** Whether Application.EnableEvents = false keeps SheetChange from the add-in's listeners. */
+  enableEventsSilencesListeners: boolean;
+  /**
+   * Where relative references of Validation.Add and FormatConditions.Add formulas anchor: the
+   * active cell (COM's rule) or the range's top-left cell.
+   */
+  relativeReferenceAnchor: "activeCell" | "topLeft";
+  /** What survives saving and opening again, per format. */
+  survives: {
+    xlsx: { names: boolean; customXmlParts: boolean; customProperties: boolean };
+    et: { names: boolean; customXmlParts: boolean; customProperties: boolean };
+  };
+  /** A call made while the user edits a cell: fails, or waits for the edit to end. */
+  callDuringCellEdit: "fails" | "waits";
+  /** Whether Ctrl+Z takes back the add-in's own writes. */
+  undoTakesBackApiWrites: boolean;
+  /** The mean cost of one call, in microseconds (informative). */
+  callMicros?: number;
+}
 
-/** User actions whose SheetChange events the probe records, each guided by one instruction. */
-export const USER_ACTIONS = ["type", "listPick", "paste", "fill", "clear", "undo", "sort"] as const;
-export type UserAction = (typeof USER_ACTIONS)[number];
-
-const nullable = <T extends z.ZodMiniType>(t: T) => z.nullable(t);
-
-/** One SheetChange as the listener saw it: the sheet's name and the target's A1 address. */
-export const sheetChangeSeenSchema = z.object({
-  sheet: z.string(),
-  address: z.string(),
-  rows: z.number(),
-  columns: z.number(),
-});
-export type SheetChangeSeen = z.infer<typeof sheetChangeSeenSchema>;
-
-/** A user action's outcome: every SheetChange it raised, in order; null when the step was skipped. */
-const ActionOutcome = nullable(z.object({ events: z.array(sheetChangeSeenSchema) }));
-
-/** Where a relative reference in a rule's formula was taken from, judged from its read-back. */
-export const anchorSchema = z.enum(["range-top-left", "active-cell", "other"]);
-export type Anchor = z.infer<typeof anchorSchema>;
-
-const RuleFormula = nullable(
-  z.object({
-    /** The two-cell range the rule was given to (B2:B3, C2:C3) while A1 was the active cell. */
-    range: z.string(),
-    given: z.string(),
-    /** What the rule reads back as on the range's first and second cell. */
-    readBackFirst: z.string(),
-    readBackSecond: z.string(),
-    anchor: anchorSchema,
-  })
-);
-
-/** Whether each of our three bindings survived a save in a format and a reopen. */
-const Survival = nullable(
-  z.object({
-    customProperty: z.boolean(),
-    sheetName: z.boolean(),
-    xmlPart: z.boolean(),
-  })
-);
-
-export const probeReportSchema = z.object({
-  probe: z.literal(1),
-  takenAt: z.string(),
-  host: z.object({
-    /** Application.Version, Application.Build, Application.OperatingSystem. */
-    version: nullable(z.string()),
-    build: nullable(z.string()),
-    os: nullable(z.string()),
-    userAgent: z.string(),
-    /** The embedded browser's engine and major version, from the user agent. */
-    browser: nullable(z.object({ engine: z.enum(["chromium", "edgehtml"]), major: z.number() })),
-  }),
-  /** Milliseconds per host call, from `calls` reads of one cell's Value2 in a loop. */
-  callCost: nullable(z.object({ calls: z.number(), totalMs: z.number(), perCallMs: z.number() })),
-  ownWrite: nullable(
-    z.object({
-      /** Whether our own Value2 write raised SheetChange with EnableEvents on. */
-      raisesSheetChange: z.boolean(),
-      /** Whether the listener ran inside the writing call (before it returned). */
-      raisedInsideCall: z.boolean(),
-      /** Whether EnableEvents = false kept our write from reaching the JS listener. */
-      enableEventsFalseSilences: z.boolean(),
-    })
-  ),
-  relativeReferences: z.object({ validation: RuleFormula, conditionalFormat: RuleFormula }),
-  /** A formula in the rules' language: given with English names and commas, read back. */
-  formulaLanguage: nullable(z.object({ given: z.string(), readBack: z.string() })),
-  survives: z.object({ xlsx: Survival, et: Survival }),
-  userActions: z.object({
-    type: ActionOutcome,
-    listPick: ActionOutcome,
-    paste: ActionOutcome,
-    fill: ActionOutcome,
-    clear: ActionOutcome,
-    undo: ActionOutcome,
-    sort: ActionOutcome,
-  }),
-  /** After our write to D1, the user pressed Ctrl+Z: whether D1 went back to what it held. */
-  undoRevertsOwnWrite: nullable(z.boolean()),
-  /** A call made while a cell was being edited: "ok", or the error it threw. */
-  callWhileEditing: nullable(z.object({ ok: z.boolean(), error: nullable(z.string()) })),
-  /** An experiment that threw: its name and the message, so a partial report still helps. */
-  errors: z.array(z.object({ experiment: z.string(), message: z.string() })),
-});
-export type ProbeReport = z.infer<typeof probeReportSchema>;
+/** A report's JSON, checked for shape: the fields a newer probe adds are ignored. */
+export function parseProbeReport(json: unknown): WpsProbeReport | null {
+  if (typeof json !== "object" || json === null) return null;
+  const r = json as Partial<WpsProbeReport>;
+  const bool = (v: unknown): v is boolean => typeof v === "boolean";
+  const s = r.sheetChange;
+  const persisted = (x: unknown): boolean =>
+    typeof x === "object" &&
+    x !== null &&
+    ["names", "customXmlParts", "customProperties"].every((k) =>
+      bool((x as Record<string, unknown>)[k])
+    );
+  if (
+    r.v !== 1 ||
+    !s ||
+    ![
+      "typing",
+      "listPick",
+      "paste",
+      "fill",
+      "clear",
+      "undo",
+      "insertRows",
+      "apiWrites",
+      "synchronous",
+    ].every((k) => bool((s as unknown as Record<string, unknown>)[k])) ||
+    (s.fillTarget !== "selection" && s.fillTarget !== "filled") ||
+    !bool(r.enableEventsSilencesListeners) ||
+    (r.relativeReferenceAnchor !== "activeCell" && r.relativeReferenceAnchor !== "topLeft") ||
+    !r.survives ||
+    !persisted(r.survives.xlsx) ||
+    !persisted(r.survives.et) ||
+    (r.callDuringCellEdit !== "fails" && r.callDuringCellEdit !== "waits") ||
+    !bool(r.undoTakesBackApiWrites)
+  )
+    return null;
+  return r as WpsProbeReport;
+}

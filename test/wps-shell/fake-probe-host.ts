@@ -17,7 +17,7 @@ export function fakeWps(): { app: ProbeApp; files: Map<string, ProbeWorkbook> } 
   const listeners: ((sheet: { Name: string }, target: ProbeRange) => void)[] = [];
   const app = {
     Version: "12.1.0",
-    Build: "12.1.0.17147",
+    Build: 17147,
     OperatingSystem: "Linux",
     EnableEvents: true,
     Env: { GetTempPath: () => "/tmp/" },

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { probeReportSchema, type ProbeReport } from "../../src/wps/probe-report";
+import { parseProbeReport, type WpsProbeReport } from "../../src/wps/probe-report";
+import { probeObservationsSchema, type ProbeObservations } from "../../src/wps/probe/observations";
 import { launchChromium } from "../browser/harness-build";
 import { PRODUCTION_BUILD_TIMEOUT_MS, sharedProductionBuild } from "../build/production-build";
 import { fakeWps } from "./fake-probe-host";
@@ -25,9 +26,15 @@ describe("the probe's page", () => {
     await browser?.close();
   });
 
-  const reportOf = async (page: Page): Promise<ProbeReport> => {
+  const reportOf = async (
+    page: Page
+  ): Promise<{ report: WpsProbeReport | null; observations: ProbeObservations }> => {
     const text = await page.locator("textarea").inputValue({ timeout: 30_000 });
-    return probeReportSchema.parse(JSON.parse(text));
+    const json = JSON.parse(text) as { observations: unknown };
+    return {
+      report: parseProbeReport(json),
+      observations: probeObservationsSchema.parse(json.observations),
+    };
   };
 
   it("runs every experiment in WPS and shows the report to copy", async () => {
@@ -35,29 +42,34 @@ describe("the probe's page", () => {
     await page.addInitScript({ content: `window.Application = (${fakeWps.toString()})().app;` });
     await page.goto(probeUrl);
     await page.getByRole("button", { name: "开始诊断" }).click();
-    // Nine guided steps; each 完成 shows the next (the edit-mode step finishes by itself).
-    for (let step = 1; step <= 9; step++) {
+    // Ten guided steps; each 完成 shows the next (the edit-mode step finishes by itself).
+    for (let step = 1; step <= 10; step++) {
       const box = page.locator(".step").nth(step - 1);
-      await box.getByText(`第 ${step} / 9 步`).waitFor({ timeout: 30_000 });
+      await box.getByText(`第 ${step} / 10 步`).waitFor({ timeout: 30_000 });
       await box.getByRole("button", { name: "完成" }).click();
     }
-    const report = await reportOf(page);
-    expect(report.errors).toEqual([]);
-    expect(report.host).toMatchObject({
+    const { report, observations } = await reportOf(page);
+    expect(observations.errors).toEqual([]);
+    expect(observations.host).toMatchObject({
       version: "12.1.0",
+      build: "17147",
       os: "Linux",
       browser: { engine: "chromium" },
     });
-    expect(report.ownWrite).toEqual({
+    expect(observations.ownWrite).toEqual({
       raisesSheetChange: true,
       raisedInsideCall: true,
       enableEventsFalseSilences: true,
     });
-    expect(report.relativeReferences.validation?.anchor).toBe("range-top-left");
+    expect(observations.relativeReferences.validation?.anchor).toBe("range-top-left");
     // Nobody typed in the fake: each guided step finished with no event seen.
-    expect(Object.values(report.userActions)).toEqual(Array(7).fill({ events: [] }));
-    expect(report.undoRevertsOwnWrite).toBe(false);
-    expect(report.callWhileEditing).toEqual({ ok: true, error: null });
+    expect(Object.values(observations.userActions)).toEqual(Array(8).fill({ events: [] }));
+    expect(observations.undoRevertsOwnWrite).toBe(false);
+    expect(observations.callWhileEditing).toMatchObject({ ok: true, error: null });
+    // Nobody was editing either: the call went straight through, which answers neither "fails"
+    // nor "waits", so the page says the report is incomplete and the emulator would refuse it.
+    await page.getByText("报告不完整（缺：callDuringCellEdit）").waitFor();
+    expect(report).toBeNull();
     await page.close();
   }, 120_000);
 
@@ -65,9 +77,9 @@ describe("the probe's page", () => {
     const page = await browser.newPage();
     await page.goto(probeUrl);
     await page.getByText("本页须在 WPS 表格中").waitFor();
-    const report = await reportOf(page);
-    expect(report.host.browser).toEqual({ engine: "chromium", major: expect.any(Number) });
-    expect(report.ownWrite).toBeNull();
+    const { observations } = await reportOf(page);
+    expect(observations.host.browser).toEqual({ engine: "chromium", major: expect.any(Number) });
+    expect(observations.ownWrite).toBeNull();
     await page.close();
   });
 });

@@ -1,5 +1,10 @@
 import { fakeWps } from "./fake-probe-host";
-import { probeReportSchema, USER_ACTIONS, type ProbeReport } from "../../src/wps/probe-report";
+import { parseProbeReport } from "../../src/wps/probe-report";
+import {
+  probeObservationsSchema,
+  USER_ACTIONS,
+  type ProbeObservations,
+} from "../../src/wps/probe/observations";
 import {
   ChangeRecorder,
   prepareWorkbook,
@@ -11,9 +16,9 @@ import {
   attempt,
   browserOf,
   callCost,
-  emptyReport,
+  emptyObservations,
   MANUAL_STEPS,
-  reportJson,
+  probeOutput,
 } from "../../src/wps/probe/report";
 
 const EDGE_18 =
@@ -21,14 +26,137 @@ const EDGE_18 =
 const WPS_LINUX =
   "Mozilla/5.0 (X11; Linux aarch64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/69.0.3497.128 Safari/537.36 WPS";
 
+/** Observations as a WPS that behaves like Excel's COM would give them, every step done. */
+function comLike(): ProbeObservations {
+  const o = emptyObservations(new Date("2026-12-07T10:00:00Z"), WPS_LINUX);
+  const seen = (address: string, rows: number) => ({
+    events: [{ sheet: "Sheet1", address, rows, columns: 1 }],
+  });
+  o.host = { ...o.host, version: "12.1.0", build: "17147", os: "Windows (32-bit) NT 10.00" };
+  o.callCost = callCost(200, 30);
+  o.ownWrite = { raisesSheetChange: true, raisedInsideCall: true, enableEventsFalseSilences: true };
+  const rule = (range: string, first: string, anchor: "active-cell" | "range-top-left") => ({
+    range,
+    given: "=A1>0",
+    readBackFirst: first,
+    readBackSecond: first,
+    anchor,
+  });
+  o.relativeReferences = {
+    validation: rule("B2:B3", "=B2>0", "active-cell"),
+    conditionalFormat: rule("C2:C3", "=C2>0", "active-cell"),
+  };
+  const all = { customProperty: true, sheetName: true, xmlPart: true };
+  o.survives = { xlsx: all, et: { ...all, xmlPart: false } };
+  o.userActions = {
+    type: seen("A1", 1),
+    listPick: seen("C1", 1),
+    paste: seen("A3:A4", 2),
+    fill: seen("A1:A6", 6),
+    clear: seen("A1:A6", 6),
+    undo: seen("A1:A6", 6),
+    insertRows: seen("8:8", 1),
+    sort: seen("E1:E3", 3),
+  };
+  o.undoRevertsOwnWrite = false;
+  o.callWhileEditing = { ok: false, error: "Method failed", elapsedMs: 2 };
+  return o;
+}
+
 describe("the probe's report", () => {
-  it("starts with every answer unknown, in the shape the emulator reads", () => {
-    const r = emptyReport(new Date("2026-12-07T10:00:00Z"), WPS_LINUX);
-    expect(probeReportSchema.parse(r)).toEqual(r);
+  it("starts with every answer unknown; guides a step for each user action", () => {
+    const r = emptyObservations(new Date("2026-12-07T10:00:00Z"), WPS_LINUX);
+    expect(probeObservationsSchema.parse(r)).toEqual(r);
     expect(r.takenAt).toBe("2026-12-07T10:00:00.000Z");
     expect(Object.keys(r.userActions).sort()).toEqual([...USER_ACTIONS].sort());
     expect(MANUAL_STEPS.map((s) => s.action).sort()).toEqual([...USER_ACTIONS].sort());
-    expect(JSON.parse(reportJson(r))).toEqual(r);
+    // Nothing measured: the emulator must not take it.
+    const { json, missing } = probeOutput(r);
+    expect(parseProbeReport(JSON.parse(json))).toBeNull();
+    expect(missing).toContain("sheetChange.typing");
+    expect(missing).toContain("relativeReferenceAnchor");
+  });
+
+  it("answers every question of the emulator's settings from complete observations", () => {
+    const o = comLike();
+    const { json, missing } = probeOutput(o);
+    expect(missing).toEqual([]);
+    const parsed = JSON.parse(json) as Record<string, unknown>;
+    const { observations, ...report } = parsed;
+    expect(observations).toEqual(o);
+    expect(parseProbeReport(parsed)).not.toBeNull();
+    expect(report).toEqual({
+      v: 1,
+      environment: {
+        build: 17147,
+        version: "12.1.0",
+        os: "Windows (32-bit) NT 10.00",
+        userAgent: WPS_LINUX,
+      },
+      sheetChange: {
+        typing: true,
+        listPick: true,
+        paste: true,
+        fill: true,
+        clear: true,
+        undo: true,
+        insertRows: true,
+        fillTarget: "selection",
+        apiWrites: true,
+        synchronous: true,
+      },
+      enableEventsSilencesListeners: true,
+      relativeReferenceAnchor: "activeCell",
+      survives: {
+        xlsx: { names: true, customXmlParts: true, customProperties: true },
+        et: { names: true, customXmlParts: false, customProperties: true },
+      },
+      callDuringCellEdit: "fails",
+      undoTakesBackApiWrites: false,
+      callMicros: 150,
+    });
+  });
+
+  it("reads each answer from what was seen, and leaves out what it cannot tell", () => {
+    const o = comLike();
+    o.userActions.listPick = { events: [] };
+    o.userActions.fill = { events: [{ sheet: "Sheet1", address: "A2:A6", rows: 5, columns: 1 }] };
+    o.ownWrite = {
+      raisesSheetChange: true,
+      raisedInsideCall: false,
+      enableEventsFalseSilences: false,
+    };
+    o.relativeReferences.validation!.anchor = "range-top-left";
+    o.relativeReferences.conditionalFormat!.anchor = "range-top-left";
+    o.callWhileEditing = { ok: true, error: null, elapsedMs: 4200 };
+    let r = JSON.parse(probeOutput(o).json) as Record<string, Record<string, unknown>>;
+    expect(r.sheetChange).toMatchObject({
+      listPick: false,
+      fillTarget: "filled",
+      synchronous: false,
+    });
+    expect([
+      r.enableEventsSilencesListeners,
+      r.relativeReferenceAnchor,
+      r.callDuringCellEdit,
+    ]).toEqual([false, "topLeft", "waits"]);
+    // Anchors that disagree, a fill of neither size, a quick call while editing, a skipped step.
+    o.relativeReferences.conditionalFormat!.anchor = "active-cell";
+    o.userActions.fill = { events: [{ sheet: "Sheet1", address: "A1:A3", rows: 3, columns: 1 }] };
+    o.callWhileEditing = { ok: true, error: null, elapsedMs: 3 };
+    o.userActions.sort = null;
+    o.userActions.paste = null;
+    const out = probeOutput(o);
+    expect(out.missing.sort()).toEqual(
+      [
+        "callDuringCellEdit",
+        "relativeReferenceAnchor",
+        "sheetChange.fillTarget",
+        "sheetChange.paste",
+      ].sort()
+    );
+    r = JSON.parse(out.json) as Record<string, Record<string, unknown>>;
+    expect(parseProbeReport(r)).toBeNull();
   });
 
   it("tells the embedded browser from its user agent", () => {
@@ -52,7 +180,7 @@ describe("the probe's report", () => {
   });
 
   it("keeps an experiment's failure and goes on; refuses a report outside the shape", () => {
-    const r = emptyReport(new Date(0), "x");
+    const r = emptyObservations(new Date(0), "x");
     attempt(r, "survives.et", () => {
       throw new Error("SaveAs failed");
     });
@@ -72,20 +200,20 @@ describe("the probe's report", () => {
         conditionalFormat: null,
       },
     };
-    expect(() => reportJson(bad as unknown as ProbeReport)).toThrow();
+    expect(() => probeOutput(bad as unknown as ProbeObservations)).toThrow();
   });
 });
 
 describe("the probe's automatic experiments", () => {
   it("turn a host's behaviour into the report's answers", () => {
     const { app, files } = fakeWps();
-    const report = emptyReport(new Date(0), WPS_LINUX);
+    const report = emptyObservations(new Date(0), WPS_LINUX);
     const sheet = prepareWorkbook(app);
     const rec = new ChangeRecorder(app);
     let t = 0;
     runAutomatic(app, sheet, rec, report, () => (t += 5));
     expect(report.errors).toEqual([]);
-    expect(report.host).toMatchObject({ version: "12.1.0", build: "12.1.0.17147", os: "Linux" });
+    expect(report.host).toMatchObject({ version: "12.1.0", build: "17147", os: "Linux" });
     expect(report.callCost).toEqual({ calls: 200, totalMs: 5, perCallMs: 0.025 });
     expect(report.ownWrite).toEqual({
       raisesSheetChange: true,
@@ -115,7 +243,7 @@ describe("the probe's automatic experiments", () => {
       { sheet: "Sheet1", address: "D1", rows: 1, columns: 1, duringOurCall: true },
     ]);
     expect(undone()).toBe(false); // nobody pressed Ctrl+Z in the fake
-    expect(JSON.parse(reportJson(report))).toEqual(report);
+    expect(JSON.parse(probeOutput(report).json).observations).toEqual(report);
     rec.stop();
   });
 });

@@ -1,4 +1,4 @@
-import type { ProbeReport, SheetChangeSeen } from "../probe-report";
+import type { ProbeObservations, SheetChangeSeen } from "./observations";
 import { ANCHOR_FORMULA, anchorOf, attempt, callCost } from "./report";
 
 /**
@@ -112,13 +112,13 @@ export class ChangeRecorder {
   }
 }
 
-function hostFacts(app: ProbeApp, report: ProbeReport): void {
+function hostFacts(app: ProbeApp, report: ProbeObservations): void {
   attempt(report, "host.version", () => (report.host.version = String(app.Version)));
   attempt(report, "host.build", () => (report.host.build = String(app.Build)));
   attempt(report, "host.os", () => (report.host.os = String(app.OperatingSystem)));
 }
 
-function measureCallCost(sheet: ProbeSheet, report: ProbeReport, now: () => number): void {
+function measureCallCost(sheet: ProbeSheet, report: ProbeObservations, now: () => number): void {
   attempt(report, "callCost", () => {
     const cell = sheet.Range("H1");
     const calls = 200;
@@ -132,7 +132,7 @@ function ownWrites(
   app: ProbeApp,
   sheet: ProbeSheet,
   rec: ChangeRecorder,
-  report: ProbeReport
+  report: ProbeObservations
 ): void {
   attempt(report, "ownWrite", () => {
     rec.take();
@@ -153,7 +153,7 @@ function ownWrites(
   });
 }
 
-function relativeReferences(sheet: ProbeSheet, report: ProbeReport): void {
+function relativeReferences(sheet: ProbeSheet, report: ProbeObservations): void {
   sheet.Range("A1").Select();
   attempt(report, "relativeReferences.validation", () => {
     const range = sheet.Range("B2:B3");
@@ -191,7 +191,7 @@ function relativeReferences(sheet: ProbeSheet, report: ProbeReport): void {
   });
 }
 
-function survival(app: ProbeApp, report: ProbeReport, format: "xlsx" | "et"): void {
+function survival(app: ProbeApp, report: ProbeObservations, format: "xlsx" | "et"): void {
   attempt(report, `survives.${format}`, () => {
     const wb = app.Workbooks.Add();
     const sheet = wb.ActiveSheet;
@@ -245,7 +245,7 @@ export function runAutomatic(
   app: ProbeApp,
   sheet: ProbeSheet,
   rec: ChangeRecorder,
-  report: ProbeReport,
+  report: ProbeObservations,
   now: () => number
 ): void {
   hostFacts(app, report);
@@ -265,11 +265,16 @@ export function writeForUndo(sheet: ProbeSheet, rec: ChangeRecorder): () => bool
 }
 
 /** A call made a few seconds later, while the person is (asked to be) editing a cell. */
-export function callWhileEditing(sheet: ProbeSheet): { ok: boolean; error: string | null } {
+export function callWhileEditing(
+  sheet: ProbeSheet,
+  now: () => number
+): NonNullable<ProbeObservations["callWhileEditing"]> {
+  const start = now();
   try {
     sheet.Range("H2").Value2 = 1;
-    return { ok: true, error: null };
+    return { ok: true, error: null, elapsedMs: Math.round(now() - start) };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    const error = e instanceof Error ? e.message : String(e);
+    return { ok: false, error, elapsedMs: Math.round(now() - start) };
   }
 }

@@ -4,7 +4,7 @@
  * through the ones only a hand can do, one instruction at a time, and shows the JSON report.
  * Plain DOM, no framework: it must run in the oldest embedded browser and stay small.
  */
-import type { ProbeReport } from "../probe-report";
+import type { ProbeObservations } from "./observations";
 import {
   callWhileEditing,
   ChangeRecorder,
@@ -14,7 +14,7 @@ import {
   type ProbeApp,
   type ProbeSheet,
 } from "./experiments";
-import { attempt, emptyReport, MANUAL_STEPS, reportJson } from "./report";
+import { attempt, emptyObservations, MANUAL_STEPS, probeOutput } from "./report";
 
 const EDIT_DELAY_MS = 6000;
 
@@ -39,7 +39,7 @@ interface Step {
   timed?: number;
 }
 
-function guidedSteps(sheet: ProbeSheet, rec: ChangeRecorder, report: ProbeReport): Step[] {
+function guidedSteps(sheet: ProbeSheet, rec: ChangeRecorder, report: ProbeObservations): Step[] {
   const steps: Step[] = MANUAL_STEPS.map(({ action, instruction }) => ({
     title: instruction,
     start: () => void rec.take(),
@@ -65,20 +65,29 @@ function guidedSteps(sheet: ProbeSheet, rec: ChangeRecorder, report: ProbeReport
     title: `点“完成”后 ${EDIT_DELAY_MS / 1000} 秒内，双击 B5 进入编辑状态并保持（不要按回车），等本页提示后再按 Esc。`,
     timed: EDIT_DELAY_MS,
     finish: () => {
-      report.callWhileEditing = callWhileEditing(sheet);
+      report.callWhileEditing = callWhileEditing(sheet, () => performance.now());
     },
   });
   return steps;
 }
 
-function showReport(root: HTMLElement, report: ProbeReport): void {
+function showReport(root: HTMLElement, report: ProbeObservations): void {
   root.appendChild(el("h2", "诊断报告"));
   root.appendChild(
     el("p", "请点“复制”，把报告粘贴到邮件或即时消息里，发给单位信息科或填报系统的维护人员。")
   );
   const text = el("textarea");
   try {
-    text.value = reportJson(report);
+    const { json, missing } = probeOutput(report);
+    text.value = json;
+    if (missing.length > 0)
+      root.appendChild(
+        el(
+          "p",
+          `有的实验被跳过或失败，报告不完整（缺：${missing.join("、")}）。仍请发回。`,
+          "error"
+        )
+      );
   } catch (e) {
     text.value = JSON.stringify(report, null, 2);
     root.appendChild(
@@ -131,7 +140,7 @@ function runSteps(root: HTMLElement, steps: Step[], i: number, done: () => void)
 function main(): void {
   const root = document.getElementById("root")!;
   root.textContent = "";
-  const report = emptyReport(new Date(), navigator.userAgent);
+  const report = emptyObservations(new Date(), navigator.userAgent);
   const app = (window as unknown as { Application?: ProbeApp }).Application;
   if (!app || !app.Workbooks) {
     root.appendChild(

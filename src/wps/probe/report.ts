@@ -1,7 +1,13 @@
-import { probeReportSchema, type Anchor, type ProbeReport, type UserAction } from "../probe-report";
+import type { WpsProbeReport } from "../probe-report";
+import {
+  probeObservationsSchema,
+  type Anchor,
+  type ProbeObservations,
+  type UserAction,
+} from "./observations";
 
-/** A report before any experiment ran: every answer unknown. */
-export function emptyReport(takenAt: Date, userAgent: string): ProbeReport {
+/** Observations before any experiment ran: every answer unknown. */
+export function emptyObservations(takenAt: Date, userAgent: string): ProbeObservations {
   return {
     probe: 1,
     takenAt: takenAt.toISOString(),
@@ -18,6 +24,7 @@ export function emptyReport(takenAt: Date, userAgent: string): ProbeReport {
       fill: null,
       clear: null,
       undo: null,
+      insertRows: null,
       sort: null,
     },
     undoRevertsOwnWrite: null,
@@ -27,7 +34,7 @@ export function emptyReport(takenAt: Date, userAgent: string): ProbeReport {
 }
 
 /** The embedded browser from its user agent: EdgeHTML says Edge/NN, Chromium Chrome/NN. */
-export function browserOf(userAgent: string): ProbeReport["host"]["browser"] {
+export function browserOf(userAgent: string): ProbeObservations["host"]["browser"] {
   const edge = /\bEdge\/(\d+)/.exec(userAgent);
   if (edge) return { engine: "edgehtml", major: Number(edge[1]) };
   const chrome = /Chrome\/(\d+)/.exec(userAgent); // HeadlessChrome/NN too
@@ -54,13 +61,16 @@ export function anchorOf(readBackFirst: string, topLeft: string): Anchor {
   return "other";
 }
 
-export function callCost(calls: number, totalMs: number): NonNullable<ProbeReport["callCost"]> {
+export function callCost(
+  calls: number,
+  totalMs: number
+): NonNullable<ProbeObservations["callCost"]> {
   const round = (n: number): number => Math.round(n * 1000) / 1000;
   return { calls, totalMs: round(totalMs), perCallMs: round(calls > 0 ? totalMs / calls : 0) };
 }
 
 /** Runs one experiment; a throw is kept in the report's errors and the next experiment runs. */
-export function attempt(report: ProbeReport, experiment: string, run: () => void): void {
+export function attempt(report: ProbeObservations, experiment: string, run: () => void): void {
   try {
     run();
   } catch (e) {
@@ -69,18 +79,125 @@ export function attempt(report: ProbeReport, experiment: string, run: () => void
   }
 }
 
-/** The report as the page shows it to copy: checked against the shape the emulator reads. */
-export function reportJson(report: ProbeReport): string {
-  return JSON.stringify(probeReportSchema.parse(report), null, 2);
-}
-
 /** The guided experiments: what the person does in the probe's workbook, one at a time. */
 export const MANUAL_STEPS: readonly { action: UserAction; instruction: string }[] = [
   { action: "type", instruction: "在 A1 输入 1 然后回车。" },
   { action: "listPick", instruction: "点 C1 右侧的下拉箭头，选“乙”。" },
   { action: "paste", instruction: "选中 A1，按 Ctrl+C；再选中 A3:A4，按 Ctrl+V。" },
-  { action: "fill", instruction: "选中 A1，拖动右下角的填充柄到 A6。" },
+  { action: "fill", instruction: "选中 A1:A6，按 Ctrl+D（向下填充）。" },
   { action: "clear", instruction: "选中 A1:A6，按 Delete 键。" },
   { action: "undo", instruction: "按 Ctrl+Z 撤销上一步。" },
+  { action: "insertRows", instruction: "右键点第 8 行的行号，选“插入”，插入 1 行。" },
   { action: "sort", instruction: "选中 E1:E3（3、1、2），点“数据”→“升序”。" },
 ];
+
+/** A call that took this long while a cell was being edited waited for the edit to end. */
+export const WAITED_MS = 1000;
+
+type Answers = Omit<Partial<WpsProbeReport>, "sheetChange"> & {
+  sheetChange: Partial<WpsProbeReport["sheetChange"]>;
+};
+
+/** The answers the observations give, field by field; a field left out was not measured. */
+function answers(o: ProbeObservations): Answers {
+  const raised = (a: UserAction): boolean | undefined => {
+    const seen = o.userActions[a];
+    return seen ? seen.events.length > 0 : undefined;
+  };
+  const sheetChange: Partial<WpsProbeReport["sheetChange"]> = {
+    typing: raised("type"),
+    listPick: raised("listPick"),
+    paste: raised("paste"),
+    fill: raised("fill"),
+    clear: raised("clear"),
+    undo: raised("undo"),
+    insertRows: raised("insertRows"),
+  };
+  const fill = o.userActions.fill;
+  if (fill) {
+    // Ctrl+D over A1:A6: COM's Target is the selection (6 rows), else the 5 filled rows. With no
+    // event the question is moot; the emulator's default stands.
+    const rows = fill.events[0]?.rows;
+    sheetChange.fillTarget =
+      rows === undefined || rows === 6 ? "selection" : rows === 5 ? "filled" : undefined;
+  }
+  const out: Answers = { v: 1, sheetChange };
+  if (o.ownWrite) {
+    sheetChange.apiWrites = o.ownWrite.raisesSheetChange;
+    // With no event for our writes, none comes late either.
+    sheetChange.synchronous = !o.ownWrite.raisesSheetChange || o.ownWrite.raisedInsideCall;
+    out.enableEventsSilencesListeners = o.ownWrite.enableEventsFalseSilences;
+  }
+  const anchors = [
+    o.relativeReferences.validation?.anchor,
+    o.relativeReferences.conditionalFormat?.anchor,
+  ];
+  if (anchors.every((a) => a === "active-cell")) out.relativeReferenceAnchor = "activeCell";
+  if (anchors.every((a) => a === "range-top-left")) out.relativeReferenceAnchor = "topLeft";
+  const { xlsx, et } = o.survives;
+  if (xlsx && et) {
+    const survived = (s: NonNullable<typeof xlsx>) => ({
+      names: s.sheetName,
+      customXmlParts: s.xmlPart,
+      customProperties: s.customProperty,
+    });
+    out.survives = { xlsx: survived(xlsx), et: survived(et) };
+  }
+  if (o.callWhileEditing)
+    out.callDuringCellEdit = !o.callWhileEditing.ok
+      ? "fails"
+      : o.callWhileEditing.elapsedMs >= WAITED_MS
+        ? "waits"
+        : undefined;
+  if (o.undoRevertsOwnWrite !== null) out.undoTakesBackApiWrites = o.undoRevertsOwnWrite;
+  const build = Number(o.host.build);
+  out.environment = {
+    ...(o.host.build !== null && Number.isFinite(build) ? { build } : {}),
+    ...(o.host.version !== null ? { version: o.host.version } : {}),
+    ...(o.host.os !== null ? { os: o.host.os } : {}),
+    userAgent: o.host.userAgent,
+  };
+  if (o.callCost) out.callMicros = Math.round(o.callCost.perCallMs * 1000);
+  return out;
+}
+
+const REQUIRED: readonly (keyof WpsProbeReport)[] = [
+  "enableEventsSilencesListeners",
+  "relativeReferenceAnchor",
+  "survives",
+  "callDuringCellEdit",
+  "undoTakesBackApiWrites",
+];
+const REQUIRED_SHEET_CHANGE: readonly (keyof WpsProbeReport["sheetChange"])[] = [
+  "typing",
+  "listPick",
+  "paste",
+  "fill",
+  "clear",
+  "undo",
+  "insertRows",
+  "fillTarget",
+  "apiWrites",
+  "synchronous",
+];
+
+/**
+ * The report to send back: the emulator's settings shape (src/wps/probe-report.ts) with every
+ * answer measured, plus the observations behind them. `missing` names the answers a skipped or
+ * failed experiment left out; such a report is incomplete and the emulator will not take it.
+ */
+export function probeOutput(o: ProbeObservations): { json: string; missing: string[] } {
+  const observations = probeObservationsSchema.parse(o);
+  const a = answers(observations);
+  const missing = [
+    ...REQUIRED_SHEET_CHANGE.filter((k) => a.sheetChange[k] === undefined).map(
+      (k) => `sheetChange.${k}`
+    ),
+    ...REQUIRED.filter((k) => a[k] === undefined),
+  ];
+  const sheetChange = Object.fromEntries(
+    Object.entries(a.sheetChange).filter(([, v]) => v !== undefined)
+  );
+  const report = { ...a, sheetChange, observations };
+  return { json: JSON.stringify(report, null, 2), missing };
+}
