@@ -103,5 +103,16 @@ describe("the WPS 表格 add-in served by the county server", () => {
     const bad = await app.inject({ url: "/wps/jsplugins.xml", headers: { host: 'x"/><evil a="' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).not.toContain("evil");
+    // Behind a reverse proxy the operator names the public address once.
+    process.env.TIANBAO_PUBLIC_URL = "https://tianbao.example.gov.cn/county";
+    try {
+      const proxied = await app.inject({
+        url: "/wps/jsplugins.xml",
+        headers: { host: "10.0.0.5:3000" },
+      });
+      expect(proxied.body).toContain('url="https://tianbao.example.gov.cn/county/addin/wps/"');
+    } finally {
+      delete process.env.TIANBAO_PUBLIC_URL;
+    }
   });
 });
