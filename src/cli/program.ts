@@ -3,6 +3,7 @@ import { registerFiles } from "./commands/files";
 import { registerServer } from "./commands/server";
 import { registerTemplates } from "./commands/templates";
 import { registerValidate } from "./commands/validate";
+import { registerWps } from "./commands/wps";
 import { CliExit, type CliIO } from "./io";
 
 export function buildProgram(io: CliIO): Command {
@@ -14,6 +15,7 @@ export function buildProgram(io: CliIO): Command {
   registerServer(program, io);
   registerFiles(program, io);
   registerTemplates(program, io);
+  registerWps(program, io);
   return program;
 }
 

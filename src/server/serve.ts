@@ -7,6 +7,7 @@ import { audit } from "./audit";
 import { ensureDevCertificate, trustInstructions } from "./certs";
 import { openStore, type Store } from "./db/connect";
 import { registerPages } from "./pages";
+import { registerWpsRoutes } from "./wps-routes";
 import { DEMO_COLLECTOR, DEMO_REPORTER, DEMO_UNITS } from "./demo";
 import { issueToken, revokeToken } from "./tokens";
 import { upsertUnits } from "./units";
@@ -83,6 +84,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   // TIANBAO_ADDIN_DIR serves another build of the add-in (the browser tests serve the harness page).
   const addinDir = process.env.TIANBAO_ADDIN_DIR ?? join(ROOT, "dist", "addin");
   await registerPages(app, existsSync(addinDir) ? addinDir : null);
+  registerWpsRoutes(app, existsSync(addinDir) ? addinDir : null, packageVersion());
   await app.listen({ port: opts.port, host: opts.host });
 
   opts.log(`填报 Tianbao ${packageVersion()} on ${origin} (database: ${store.kind})`);
