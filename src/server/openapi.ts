@@ -49,7 +49,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
     },
     paths: {
-      "/health": { get: { responses: { 200: { description: "status, database kind, version" } } } },
+      ...OPERATIONS_PATHS,
       "/templates": {
         get: { responses: { 200: { description: "the template definitions in use" } } },
         post: {
@@ -260,3 +260,31 @@ export function openApiDocument(version: string): Record<string, unknown> {
     },
   };
 }
+
+/** What the bureau's IT watches (docs/operations.md): health, and metrics outside /api/v1. */
+const OPERATIONS_PATHS = {
+  "/health": {
+    get: {
+      responses: {
+        200: { description: "status ok, database kind, version" },
+        503: {
+          description:
+            "storage-unavailable: the database refuses, fails or does not answer (cause: its code, e.g. SQLITE_FULL, ECONNREFUSED); Retry-After",
+        },
+      },
+    },
+  },
+  "/metrics": {
+    servers: [{ url: "/" }],
+    get: {
+      description:
+        "Prometheus text format: requests by route and status, submit latency histogram, group-commit jobs and transactions, upload pool queue. From the server's own host, or with the admin's token.",
+      security: [{}, { bearer: [] }],
+      responses: {
+        200: { description: "text/plain; version=0.0.4" },
+        401: err("no token (from another host)"),
+        403: err("a token that is not the admin's"),
+      },
+    },
+  },
+};

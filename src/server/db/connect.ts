@@ -42,6 +42,9 @@ export async function openStore(
     pool.on("error", (err) =>
       process.emitWarning(`PostgreSQL dropped an idle connection: ${err.message}`)
     );
+    // A connection lent out (Kysely holds one for a query or a transaction) that is cut fails its
+    // queries with the error, and emits it too: without a listener that event stopped the server.
+    pool.on("connect", (client) => client.on("error", () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db as Kysely<unknown>);
     const prepared = preparedOn(pool);
