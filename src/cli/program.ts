@@ -4,6 +4,9 @@ import { registerServer } from "./commands/server";
 import { registerTemplates } from "./commands/templates";
 import { registerValidate } from "./commands/validate";
 import { CliExit, type CliIO } from "./io";
+import { BackupRefused } from "../server/backup";
+import { NewerDatabaseError } from "../server/db/upgrade";
+import { registerOps } from "./commands/ops";
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command("tianbao")
@@ -14,6 +17,7 @@ export function buildProgram(io: CliIO): Command {
   registerServer(program, io);
   registerFiles(program, io);
   registerTemplates(program, io);
+  registerOps(program, io);
   return program;
 }
 
@@ -30,6 +34,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return e.code;
     }
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof NewerDatabaseError || e instanceof BackupRefused) {
+      io.err(e.message);
+      return e.exitCode;
+    }
     io.err(`unexpected error: ${(e as Error).stack ?? String(e)}`);
     return 3;
   }
