@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from "fastify";
 import { sql } from "kysely";
 import type { TemplateRegistry } from "../core/template/registry";
 import { readPoolOf } from "../xlsx/read-pool";
@@ -38,8 +38,8 @@ const BEARER = /^bearer +(\S+) *$/i;
 /**
  * What the bureau's IT watches: `/metrics` in Prometheus' text format (admin token, or a
  * scrape from this host) and a health check that says when the database cannot serve. Counting
- * happens in one onResponse hook, into plain objects: three property reads and an increment a
- * request, and the latency histogram for submissions only.
+ * is done by each route's own onResponse hook, into plain objects made when the route is: an
+ * increment a request, and the latency histogram for submissions only.
  */
 export function registerOperations(app: FastifyInstance, opts: OperationsOptions): void {
   const clock = opts.clock ?? Date.now;
@@ -52,25 +52,57 @@ export function registerOperations(app: FastifyInstance, opts: OperationsOptions
   /** The last storage failure a request met, until a submission is stored again. */
   let failure: { at: number; code: string } | null = null;
 
-  app.addHook("onResponse", (req, reply, done) => {
-    const route = req.routeOptions.url ?? UNMATCHED;
-    const byMethod = (requests[route] ??= Object.create(null) as Record<
+  const count = (byStatus: Record<number, number>, status: number): void => {
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+  };
+  // Each route gets a hook of its own that knows its counters: a request costs a call and an
+  // increment, no lookup of its route (Fastify's routeOptions builds an object at each read).
+  app.addHook("onRoute", (route) => {
+    const byMethod = (requests[route.url] ??= Object.create(null) as Record<
       string,
       Record<number, number>
     >);
-    const byStatus = (byMethod[req.method] ??= Object.create(null) as Record<number, number>);
-    const status = reply.statusCode;
-    byStatus[status] = (byStatus[status] ?? 0) + 1;
-    if (route === SUBMIT_ROUTE && req.method === "POST") {
-      const s = reply.elapsedTime / 1000;
-      submitCount++;
-      submitSum += s;
-      for (let i = 0; i < SUBMIT_BUCKETS.length; i++)
-        if (s <= SUBMIT_BUCKETS[i]!) {
-          submitBuckets[i]!++;
-          break;
+    const methods = [route.method].flat();
+    for (const m of methods) byMethod[m] ??= Object.create(null) as Record<number, number>;
+    const only = methods.length === 1 ? byMethod[methods[0]!]! : null;
+    const submit = route.url === SUBMIT_ROUTE && only !== null && methods[0] === "POST";
+    const hook: onResponseHookHandler = submit
+      ? (_req, reply, done) => {
+          const status = reply.statusCode;
+          count(only!, status);
+          const s = reply.elapsedTime / 1000;
+          submitCount++;
+          submitSum += s;
+          for (let i = 0; i < SUBMIT_BUCKETS.length; i++)
+            if (s <= SUBMIT_BUCKETS[i]!) {
+              submitBuckets[i]!++;
+              break;
+            }
+          if (status === 201) failure = null;
+          done();
         }
-      if (status === 201) failure = null;
+      : only
+        ? (_req, reply, done) => {
+            count(only, reply.statusCode);
+            done();
+          }
+        : (req, reply, done) => {
+            count(byMethod[req.method]!, reply.statusCode);
+            done();
+          };
+    route.onResponse = [hook, ...[route.onResponse ?? []].flat()];
+  });
+  // Requests no route matched, counted under one label.
+  app.addHook("onResponse", (req, reply, done) => {
+    if (req.is404) {
+      const byMethod = (requests[UNMATCHED] ??= Object.create(null) as Record<
+        string,
+        Record<number, number>
+      >);
+      count(
+        (byMethod[req.method] ??= Object.create(null) as Record<number, number>),
+        reply.statusCode
+      );
     }
     done();
   });
