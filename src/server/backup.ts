@@ -117,13 +117,15 @@ function run(
   cmd: string,
   argv: string[],
   env: NodeJS.ProcessEnv
-): Promise<{ code: number; err: string }> {
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(cmd, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
     let err = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
     child.stderr.on("data", (b: Buffer) => (err += b.toString()));
     child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? 1, err }));
+    child.once("close", (code) => resolve({ code: code ?? 1, out, err }));
   });
 }
 
@@ -278,14 +280,23 @@ export async function restoreDatabase(file: string, url: string): Promise<Restor
         1,
         `pg_restore is not on PATH; run this on a machine that has it:\n${shown}`
       );
-    // A migration list is in the archive: pg_restore -l does not show rows, so it is checked after.
+    // The archive's migration list, read before anything is restored (its rows, as COPY text).
+    const list = await run(
+      pgRestore,
+      ["--data-only", "--table=kysely_migration", "--file=-", file],
+      line.env
+    );
+    if (list.code !== 0)
+      throw new BackupRefused(2, `${file} cannot be read by pg_restore:\n${list.err.trim()}`);
+    const copy = /^COPY \S*kysely_migration .*\n([\s\S]*?)^\\\.$/m.exec(list.out);
+    await checkMigrations(
+      (copy?.[1] ?? "")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("\t")[0]!)
+    );
     const r = await run(pgRestore, argv, line.env);
     if (r.code !== 0) throw new BackupRefused(1, `pg_restore failed:\n${r.err.trim()}`);
-    await checkMigrations(
-      (await client.query<{ name: string }>("SELECT name FROM kysely_migration")).rows.map(
-        (x) => x.name
-      )
-    );
     const out: Record<string, number> = {};
     for (const t of COUNTED)
       out[t] = Number(

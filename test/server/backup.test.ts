@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { sql } from "kysely";
+import pg from "pg";
 import { buildApp } from "../../src/server/app";
 import { DAY_MS, startDailyBackups } from "../../src/server/backup";
 import { openStore } from "../../src/server/db/connect";
@@ -355,6 +356,64 @@ describe("backup and restore on PostgreSQL (pg_dump, pg_restore)", () => {
     const again = await runCommand(["restore", out, "--db", target.url]);
     expect(again.code).toBe(1);
     expect(again.err).toContain("is not empty (tables: ");
+  });
+});
+
+describe("PostgreSQL backups refused", () => {
+  let source: TestDb;
+  let target: TestDb;
+  beforeAll(async () => {
+    source = await createTestDb("postgres");
+    target = await createTestDb("postgres");
+    await (await openStore(source.url)).close();
+  });
+  afterAll(async () => {
+    await source.drop();
+    await target.drop();
+  });
+
+  it("a backup a newer release made is refused before anything is restored", async () => {
+    const store = await openStore(source.url);
+    await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('0099-later', 'x')`.execute(
+      store.db
+    );
+    await store.close();
+    const out = join(dir, "newer.pgdump");
+    expect((await runCommand(["backup", "--out", out, "--db", source.url])).code).toBe(0);
+    const r = await runCommand(["restore", out, "--db", target.url]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("(migration 0099-later)");
+    const client = new pg.Client({ connectionString: target.url });
+    await client.connect();
+    const { rows } = await client.query(
+      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    );
+    await client.end();
+    expect(rows).toEqual([]);
+  });
+
+  it("without pg_dump on PATH, prints the line to run, the password left out", async () => {
+    const path = process.env.PATH;
+    process.env.PATH = mkdtempSync(join(tmpdir(), "tianbao-no-tools-"));
+    try {
+      const url = new URL(source.url);
+      url.password = "s3cret";
+      const r = await runCommand([
+        "backup",
+        "--out",
+        join(dir, "never.pgdump"),
+        "--db",
+        url.toString(),
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(
+        `pg_dump is not on PATH; run this on a machine that has it (the same major version as the server or newer):\nPGPASSWORD=… pg_dump --format=custom --no-owner --no-acl --file=${join(dir, "never.pgdump")} --dbname=postgres://postgres@127.0.0.1:5432${url.pathname}`
+      );
+      expect(r.err).not.toContain("s3cret");
+      expect(existsSync(join(dir, "never.pgdump"))).toBe(false);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
 
