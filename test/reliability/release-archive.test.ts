@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -68,7 +69,13 @@ child.on("error", (e) => (output += String(e)));
 
 describe("the release archive (slower suite)", () => {
   const out = mkdtempSync(join(tmpdir(), "tianbao-release-"));
+  const unpacked = mkdtempSync(join(tmpdir(), "tianbao-unpacked-"));
+  const nodeDir = mkdtempSync(join(tmpdir(), "tianbao-node-only-"));
   let archive: string;
+  // The archive and its unpacked copy are a hundred megabytes.
+  afterAll(() => {
+    for (const d of [out, unpacked, nodeDir]) rmSync(d, { recursive: true, force: true });
+  });
 
   beforeAll(() => {
     const built = existsSync(join(ROOT, "dist", "addin", "taskpane.html"));
@@ -83,7 +90,6 @@ describe("the release archive (slower suite)", () => {
 
   it("unpacked where there is no npm and no network, starts with Node alone and answers /health", async () => {
     expect(existsSync(archive)).toBe(true);
-    const unpacked = mkdtempSync(join(tmpdir(), "tianbao-unpacked-"));
     expect(spawnSync("tar", ["-xzf", archive, "-C", unpacked]).status).toBe(0);
     const dir = join(unpacked, `tianbao-${VERSION}-linux-x64`);
 
@@ -111,7 +117,6 @@ describe("the release archive (slower suite)", () => {
     );
 
     // PATH: a folder holding node alone.
-    const nodeDir = mkdtempSync(join(tmpdir(), "tianbao-node-only-"));
     symlinkSync(process.execPath, join(nodeDir, "node"));
     expect(readdirSync(nodeDir)).toEqual(["node"]);
     const probe = join(unpacked, "probe.cjs");
