@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import {
   existsSync,
@@ -463,6 +464,51 @@ describe("serve --backup-dir: one backup a day", () => {
     expect(readdirSync(backups)).toHaveLength(2);
     expect(timers.at(-1)!.ms).toBe(18 * 60 * 60 * 1000);
     restarted.stop();
+  });
+
+  it("serve --backup-dir takes the first at start and says where", async () => {
+    const file = join(dir, "served.sqlite");
+    await seeded(`sqlite:${file}`);
+    const backups = join(dir, "served-backups");
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "src/cli/index.ts",
+        "serve",
+        "--http",
+        "--port",
+        String(await freePort()),
+        "--db",
+        `sqlite:${file}`,
+        "--backup-dir",
+        backups,
+        "--backup-keep",
+        "3",
+      ],
+      { cwd: join(__dirname, "..", ".."), stdio: ["ignore", "pipe", "pipe"] }
+    );
+    let output = "";
+    child.stdout.on("data", (b: Buffer) => (output += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (output += b.toString()));
+    try {
+      for (let i = 0; i < 200 && !/daily backup: /.test(output); i++)
+        await new Promise((r) => setTimeout(r, 150));
+      const made = readdirSync(backups);
+      expect(made).toHaveLength(1);
+      expect(made[0]).toMatch(/^tianbao-\d{8}T\d{6}Z\.sqlite$/);
+      expect(output).toContain(`daily backup: ${join(backups, made[0]!)}`);
+      const copy = new SQLite(join(backups, made[0]!), { readonly: true });
+      expect(copy.prepare("SELECT count(*) FROM tokens").pluck().get()).toBe(4);
+      copy.close();
+    } finally {
+      if (child.exitCode === null)
+        await new Promise((r) => {
+          child.once("exit", r);
+          child.kill("SIGTERM");
+        });
+    }
   });
 
   it("serve refuses a keep of none, and backups of an in-memory database", async () => {
