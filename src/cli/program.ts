@@ -5,6 +5,9 @@ import { registerTemplates } from "./commands/templates";
 import { registerValidate } from "./commands/validate";
 import { registerWps } from "./commands/wps";
 import { CliExit, type CliIO } from "./io";
+import { BackupRefused } from "../server/backup";
+import { NewerDatabaseError } from "../server/db/upgrade";
+import { registerOps } from "./commands/ops";
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command("tianbao")
@@ -16,6 +19,7 @@ export function buildProgram(io: CliIO): Command {
   registerFiles(program, io);
   registerTemplates(program, io);
   registerWps(program, io);
+  registerOps(program, io);
   return program;
 }
 
@@ -32,6 +36,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return e.code;
     }
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof NewerDatabaseError || e instanceof BackupRefused) {
+      io.err(e.message);
+      return e.exitCode;
+    }
     io.err(`unexpected error: ${(e as Error).stack ?? String(e)}`);
     return 3;
   }

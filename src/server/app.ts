@@ -17,6 +17,7 @@ import { registerJsonParser } from "./json-body";
 import { registerSecurityHeaders, SECURITY_HEADERS } from "./security-headers";
 import { STORAGE_RETRY_AFTER_S, storageUnavailable } from "./storage-errors";
 import { diffRoute } from "./diffs";
+import { registerOperations } from "./metrics";
 import { lockRoute, lockStateOf, lockStateRoute } from "./locks";
 import { coverageLine, coverageOf } from "./coverage";
 import { reviewRoute } from "./reviews";
@@ -107,6 +108,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.decorateRequest("token", null);
+  registerOperations(app, {
+    store: opts.store,
+    templates,
+    version: opts.version,
+  });
   // A server that listens has its writer ready before the first submission comes (tests that
   // only inject requests start it when they first submit).
   app.addHook("onListen", async () => writerOf(db).warm?.());
@@ -153,11 +159,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     async (api) => {
       requireTokenFirst(api, db, templates);
       const open = { config: { public: true } };
-      api.get("/health", open, async () => ({
-        status: "ok",
-        db: opts.store.kind,
-        version: opts.version,
-      }));
       const openapi = openApiDocument(opts.version);
       api.get("/openapi.json", open, async () => openapi);
       registerFileRoutes(api, { db, templates, token: (req) => req.token });

@@ -214,6 +214,21 @@ export function openApiDocument(version: string): Record<string, unknown> {
               required: ["status", "db", "version"],
               additionalProperties: false,
             }),
+            503: answer(
+              "storage-unavailable: the database refuses, fails or does not answer (`cause`: its code, e.g. SQLITE_FULL, ECONNREFUSED); Retry-After",
+              {
+                type: "object",
+                properties: {
+                  status: { const: "unavailable" },
+                  error: { const: "storage-unavailable" },
+                  db: { enum: ["sqlite", "postgres"] },
+                  cause: text,
+                  version: text,
+                },
+                required: ["status", "error", "db", "cause", "version"],
+                additionalProperties: false,
+              }
+            ),
           },
         }),
       },

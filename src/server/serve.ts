@@ -5,7 +5,8 @@ import { templates } from "../templates";
 import { buildApp } from "./app";
 import { audit } from "./audit";
 import { ensureDevCertificate, trustInstructions } from "./certs";
-import { openStore, type Store } from "./db/connect";
+import { startDailyBackups } from "./backup";
+import { DEFAULT_DB, openStore, type Store } from "./db/connect";
 import { registerPages } from "./pages";
 import { registerWpsRoutes } from "./wps-routes";
 import { DEMO_COLLECTOR, DEMO_REPORTER, DEMO_UNITS } from "./demo";
@@ -21,6 +22,8 @@ export interface ServeOptions {
   /** Proxies whose X-Forwarded-For is believed (TIANBAO_TRUST_PROXY, checked by the CLI). */
   trustProxy?: string;
   log: (line: string) => void;
+  /** A backup a day into dir, the keep newest kept (startDailyBackups). */
+  backups?: { dir: string; keep: number };
 }
 
 const ROOT = join(__dirname, "..", "..");
@@ -57,6 +60,14 @@ export interface Running {
 
 export async function serve(opts: ServeOptions): Promise<Running> {
   const store = await openStore(opts.db);
+  // The first is taken at once when the folder has none from the last day.
+  const daily = opts.backups
+    ? startDailyBackups({
+        url: opts.db ?? process.env.TIANBAO_DB ?? DEFAULT_DB,
+        ...opts.backups,
+        log: opts.log,
+      })
+    : null;
   const demoTokens = opts.demo ? await prepareDemo(store) : null;
   let https: { key: Buffer; cert: Buffer } | undefined;
   let caPath: string | null = null;
@@ -105,8 +116,11 @@ export async function serve(opts: ServeOptions): Promise<Running> {
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
+    daily?.stop();
     // Fastify's close waits for requests in flight before the database is closed.
-    stopping ??= app.close().then(() => store.close());
+    stopping ??= (daily?.taken ?? Promise.resolve())
+      .then(() => app.close())
+      .then(() => store.close());
     return stopping;
   };
   return { app, store, url: origin, stop };

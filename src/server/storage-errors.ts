@@ -9,7 +9,9 @@
  */
 export function storageUnavailable(err: unknown): boolean {
   const code = codeOf(err);
-  if (code === undefined) return false;
+  // node-postgres gives a connection cut under a query (the server stopped, the network failed)
+  // no code, only this message.
+  if (code === undefined) return err instanceof Error && PG_CONNECTION_LOST.test(err.message);
   return (
     /^SQLITE_(FULL|IOERR|BUSY|READONLY|CANTOPEN|PROTOCOL)/.test(code) ||
     // PostgreSQL: insufficient resources (53xxx: disk full, out of memory, too many
@@ -21,6 +23,8 @@ export function storageUnavailable(err: unknown): boolean {
     code === "ETIMEDOUT"
   );
 }
+
+const PG_CONNECTION_LOST = /^Connection terminated( unexpectedly| due to connection timeout)?$/;
 
 /** The code of a database's error (SQLITE_FULL, a SQLSTATE, ECONNRESET), when it has one. */
 export function codeOf(err: unknown): string | undefined {

@@ -66,6 +66,11 @@ interface Slot {
   crash?: Error;
 }
 
+/** Each app's pool, by the registry it reads with (its /metrics reports the queue). */
+const pools = new WeakMap<TemplateRegistry, XlsxReadPool>();
+export const readPoolOf = (templates: TemplateRegistry): XlsxReadPool | undefined =>
+  pools.get(templates);
+
 export class XlsxReadPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Pending[] = [];
@@ -74,7 +79,19 @@ export class XlsxReadPool {
   constructor(
     private readonly templates: TemplateRegistry,
     private readonly options: ReadPoolOptions = READ_POOL_DEFAULTS
-  ) {}
+  ) {
+    pools.set(templates, this);
+  }
+
+  /** Files waiting for a worker. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Workers reading a file now. */
+  get busy(): number {
+    return this.slots.filter((s) => s.current).length;
+  }
 
   async read(job: ReadJob): Promise<PoolAnswer> {
     if (this.waiting.length >= this.options.queue || this.closed)

@@ -49,6 +49,7 @@ const NOT_OPERATIONS = [
   "GET /web", // redirects to the web page
   "GET /addin/*", // the add-in's built files
   "OPTIONS *", // CORS preflight
+  "GET /metrics", // Prometheus' text for the bureau's IT, outside the API (docs/operations.md)
 ];
 
 /** Every method and path `printRoutes` lists (its tree written out), HEAD left out: it mirrors GET. */

@@ -119,6 +119,8 @@ export function registerServer(program: Command, io: CliIO): void {
     .option("--host <host>", "address to listen on", "0.0.0.0")
     .option("--http", "plain HTTP, behind a reverse proxy that terminates TLS")
     .option("--demo", "load the demo registry into an empty database and print demo tokens")
+    .option("--backup-dir <dir>", "take a backup a day into this folder (docs/operations.md)")
+    .option("--backup-keep <n>", "how many daily backups to keep", "7")
     .action(
       async (flags: {
         db?: string;
@@ -126,10 +128,18 @@ export function registerServer(program: Command, io: CliIO): void {
         host: string;
         http?: boolean;
         demo?: boolean;
+        backupDir?: string;
+        backupKeep: string;
       }) => {
         const port = Number(flags.port ?? process.env.PORT ?? 3000);
         if (!Number.isInteger(port) || port < 1 || port > 65535)
           throw new CliExit(2, `--port must be 1-65535, not ${flags.port}`);
+        const backupKeep = Number(flags.backupKeep);
+        if (!Number.isInteger(backupKeep) || backupKeep < 1)
+          throw new CliExit(
+            2,
+            `--backup-keep must be a whole number of 1 or more, not ${flags.backupKeep}`
+          );
         let trustProxy: string | undefined;
         try {
           trustProxy = parseTrustedProxies(process.env.TIANBAO_TRUST_PROXY);
@@ -143,6 +153,7 @@ export function registerServer(program: Command, io: CliIO): void {
           host: flags.host,
           http: !!flags.http,
           demo: !!flags.demo,
+          backups: flags.backupDir ? { dir: flags.backupDir, keep: backupKeep } : undefined,
           log: (l) => io.err(l),
         });
         for (const sig of ["SIGINT", "SIGTERM"] as const)

@@ -6,6 +6,8 @@ import pg from "pg";
 import { registerHotReads, sqliteHotReads, TEMPLATES_SIGNATURE } from "./hot-reads";
 import { postgresReads, registerPostgresReads } from "./read-batches";
 import { migrate } from "./migrations";
+import { prepareUpgrade } from "./upgrade";
+import { sqliteCopy } from "../backup";
 import { preparedOn } from "./prepared";
 import type { Database } from "./schema";
 import { postgresWriter, registerWriter, sqliteWriter } from "./submission-writer";
@@ -42,8 +44,16 @@ export async function openStore(
     pool.on("error", (err) =>
       process.emitWarning(`PostgreSQL dropped an idle connection: ${err.message}`)
     );
+    // A connection lent out (Kysely holds one for a query or a transaction) that is cut fails its
+    // queries with the error, and emits it too: without a listener that event stopped the server.
+    pool.on("connect", (client) => client.on("error", () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const upgrade = await prepareUpgrade(db as Kysely<unknown>).catch(async (e: unknown) => {
+      await db.destroy();
+      throw e;
+    });
     await migrate(db as Kysely<unknown>);
+    await upgrade.record();
     const prepared = preparedOn(pool);
     registerWriter(db, postgresWriter(prepared));
     registerPostgresReads(db, postgresReads(prepared, TEMPLATES_SIGNATURE));
@@ -58,7 +68,14 @@ export async function openStore(
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const upgrade = await prepareUpgrade(db as Kysely<unknown>, {
+    sqlite: file === ":memory:" ? undefined : { file, backup: (dest) => sqliteCopy(sqlite, dest) },
+  }).catch(async (e: unknown) => {
+    await db.destroy();
+    throw e;
+  });
   await migrate(db as Kysely<unknown>);
+  await upgrade.record();
   const writer = sqliteWriter(sqlite, db, file === ":memory:" ? null : file);
   registerWriter(db, writer);
   // A second connection reads what is committed without waiting for the writer (WAL); an

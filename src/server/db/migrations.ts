@@ -183,7 +183,8 @@ const MIGRATIONS: Record<string, Migration> = {
   },
 };
 
-const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+/** Exported for the upgrade check (upgrade.ts), which compares the database's list with it. */
+export const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
