@@ -3,15 +3,17 @@ import { readXlsx } from "./read";
 import type { ReadJob, ReaderMessage } from "./read-pool";
 
 /**
- * A fault for the tests, off unless the server was started with it: a file that is exactly this
- * marker makes the reader keep arrays of doubling length: one allocation larger than what is
- * left of the heap, which V8 answers by aborting the whole process, not only a worker thread.
+ * Faults for the tests, off unless the server was started with TIANBAO_TEST_READER_FAULT=on: a
+ * file that is exactly `TIANBAO-TEST-OOM` makes the reader keep arrays of doubling length (one
+ * allocation larger than what is left of the heap, which V8 answers by aborting the whole
+ * process, not only a worker thread); `TIANBAO-TEST-KILL` makes it die of SIGKILL, as when the
+ * system ends it.
  */
-const OOM_MARKER = "TIANBAO-TEST-OOM";
 function injectedFault(file: Uint8Array): void {
-  if (process.env.TIANBAO_TEST_READER_FAULT !== "oom") return;
-  if (Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString("latin1") !== OOM_MARKER)
-    return;
+  if (process.env.TIANBAO_TEST_READER_FAULT !== "on" || file.byteLength > 32) return;
+  const marker = Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString("latin1");
+  if (marker === "TIANBAO-TEST-KILL") process.kill(process.pid, "SIGKILL");
+  if (marker !== "TIANBAO-TEST-OOM") return;
   const kept: number[][] = [];
   for (let n = 2 ** 20; ; n *= 2) kept.push(new Array<number>(n).fill(n));
 }

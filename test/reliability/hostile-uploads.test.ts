@@ -136,7 +136,7 @@ describe("ranges that expand, and a reader out of memory, against a real server"
   let blank: Buffer;
   beforeAll(async () => {
     server = new CliServer(await freePort(), `sqlite:${join(dir, "ranges.sqlite")}`);
-    server.env = { TIANBAO_TEST_READER_FAULT: "oom" };
+    server.env = { TIANBAO_TEST_READER_FAULT: "on" };
     await server.start(true);
     blank = await writeXlsx(
       layoutPlan(templates().get("stat-3")!, { period: "2021-07", tier: "public.g2" })
@@ -216,6 +216,19 @@ describe("ranges that expand, and a reader out of memory, against a real server"
     expect(((await next.json()) as { document: { template: string } }).document.template).toBe(
       "stat-3"
     );
+  }, 120_000);
+
+  it("a reader killed from outside: that upload answered 503 with Retry-After, the next one read", async () => {
+    const { reporter } = server.tokens();
+    const r = await upload(server, reporter, Buffer.from("TIANBAO-TEST-KILL"));
+    expect(r.status).toBe(503);
+    expect(r.headers.get("retry-after")).toBe("5");
+    expect(await r.json()).toEqual({
+      error: "reader-failed",
+      message: "读取文件的进程意外退出，文件未读取，请稍后重新上传",
+    });
+    expect(server.pid).toBeDefined();
+    expect((await upload(server, reporter, blank)).status).toBe(200);
   }, 120_000);
 });
 
