@@ -72,7 +72,7 @@ export interface ReadPoolOptions {
 export const READ_POOL_DEFAULTS: ReadPoolOptions = {
   workers: 2,
   queuePerUnit: 4,
-  queue: 64,
+  queue: 32,
   heapMb: 192,
   timeoutMs: 60_000,
 };

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
 import { writeXlsx } from "../../src/xlsx/write";
+import { runCommand } from "../helpers/cli";
 import { CliServer, freePort } from "../helpers/cli-server";
 import {
   lyingZipBomb,
@@ -129,13 +130,15 @@ describe("lying zip bombs against a real server", () => {
  * the scan before any parser sees them, with the sheet and the range named. And a reader that
  * runs out of memory all the same (made to, here, by a fault the test switches on: one allocation
  * larger than what is left of the heap, which aborts a whole process, not only a worker thread)
- * costs that upload a 422, never the server.
+ * costs that upload a 422, never the server, while another unit's upload is read beside it
+ * (one round in `npm test`, five in `npm run test:reliability`).
  */
 describe("ranges that expand, and a reader out of memory, against a real server", () => {
+  const rangesDb = `sqlite:${join(dir, "ranges.sqlite")}`;
   let server: CliServer;
   let blank: Buffer;
   beforeAll(async () => {
-    server = new CliServer(await freePort(), `sqlite:${join(dir, "ranges.sqlite")}`);
+    server = new CliServer(await freePort(), rangesDb);
     server.env = { TIANBAO_TEST_READER_FAULT: "on" };
     await server.start(true);
     blank = await writeXlsx(
@@ -201,22 +204,44 @@ describe("ranges that expand, and a reader out of memory, against a real server"
     );
   }, 120_000);
 
-  it("a reader out of memory: that upload answered 422, then /health and the next upload", async () => {
+  it("a reader out of memory: that upload answered 422, another unit's upload meanwhile read, then /health and the next upload", async () => {
     const { reporter } = server.tokens();
-    const r = await upload(server, reporter, Buffer.from("TIANBAO-TEST-OOM"));
-    expect(r.status).toBe(422);
-    expect(await r.json()).toMatchObject({
-      error: "unreadable-file",
-      message: "文件过大，读取时超出了内存限制，一张统计表不需要这么大",
-    });
-    expect(server.pid).toBeDefined();
-    expect((await fetch(`${server.base}/api/v1/health`)).status).toBe(200);
-    const next = await upload(server, reporter, blank);
-    expect(next.status).toBe(200);
-    expect(((await next.json()) as { document: { template: string } }).document.template).toBe(
-      "stat-3"
-    );
-  }, 120_000);
+    // Another hospital of the demo county (public, grade 2 as well: the same blank is its table).
+    const issued = await runCommand([
+      "token",
+      "issue",
+      "--unit",
+      "DEMO-H03",
+      "--role",
+      "reporter",
+      "--db",
+      rangesDb,
+    ]);
+    expect(issued.code).toBe(0);
+    const another = issued.out.trim();
+    for (let round = 0; round < VOLLEYS; round++) {
+      const [oom, other] = await Promise.all([
+        upload(server, reporter, Buffer.from("TIANBAO-TEST-OOM")),
+        upload(server, another, blank),
+      ]);
+      expect(oom.status).toBe(422);
+      expect(await oom.json()).toMatchObject({
+        error: "unreadable-file",
+        message: "文件过大，读取时超出了内存限制，一张统计表不需要这么大",
+      });
+      expect(other.status).toBe(200);
+      expect(((await other.json()) as { document: { template: string } }).document.template).toBe(
+        "stat-3"
+      );
+      expect(server.pid).toBeDefined();
+      expect((await fetch(`${server.base}/api/v1/health`)).status).toBe(200);
+      const next = await upload(server, reporter, blank);
+      expect(next.status).toBe(200);
+      expect(((await next.json()) as { document: { template: string } }).document.template).toBe(
+        "stat-3"
+      );
+    }
+  }, 300_000);
 
   it("a reader killed from outside: that upload answered 503 with Retry-After, the next one read", async () => {
     const { reporter } = server.tokens();
