@@ -205,12 +205,23 @@ export function oversizedRange(sheet: string, xml: Buffer, maxCells: number): st
 }
 
 /**
+ * Whether exceljs reads the part as a worksheet: it finds `xl/worksheets/sheetN.xml` anywhere in
+ * a name (`/xl/…`, `copy/xl/…` too), so the scan must look at every such part, not only at the
+ * names a well-made file uses.
+ */
+export const isWorksheetPart = (name: string): boolean =>
+  /^xl\/worksheets\/[^/]+\.xml$/.test(name) || /xl\/worksheets\/sheet\d+[.]xml/.test(name);
+
+/** exceljs drops one leading slash before it looks for the workbook part. */
+const WORKBOOK = /^\/?xl\/workbook\.xml$/;
+
+/**
  * The workbook part without its defined names: exceljs expands each name's range cell by cell
  * (a print area over the whole sheet is 17 billion cells), and reading a table needs none of them.
  */
 export function withoutDefinedNames(entries: readonly ZipEntry[]): ZipEntry[] {
   return entries.map((e) =>
-    e.name === "xl/workbook.xml"
+    WORKBOOK.test(e.name)
       ? {
           name: e.name,
           data: Buffer.from(

@@ -16,7 +16,7 @@ import type { CompiledTemplate } from "../core/template/compile";
 import type { TemplateRegistry } from "../core/template/registry";
 import { builtinMessage } from "../core/validate/messages";
 import { fileMismatch, type FileFound, type FileMismatch } from "./file-identity";
-import { oversizedRange, sheetNames, withoutDefinedNames } from "./range-scan";
+import { isWorksheetPart, oversizedRange, sheetNames, withoutDefinedNames } from "./range-scan";
 import { countRowsAndCells, hasExternalLinkParts, refersOutside } from "./sheet-scan";
 import { BINDING_SHEET } from "./write";
 import { storedZip, unzipBounded, type UnzipLimits } from "./zip-guard";
@@ -111,7 +111,7 @@ function unpack(file: Buffer, opts: ReadOptions): { ok: true; zip: Buffer } | Re
   if (hasExternalLinkParts(unzipped.entries)) return externalLinks();
   const names = sheetNames(unzipped.entries);
   for (const e of unzipped.entries) {
-    if (!/^xl\/worksheets\/[^/]+\.xml$/.test(e.name)) continue;
+    if (!isWorksheetPart(e.name)) continue;
     const { rows, cells } = countRowsAndCells(e.data);
     if (rows > MAX_SHEET_ROWS)
       return unreadable(`工作表有 ${rows} 行，超过统计表最多的 ${MAX_SHEET_ROWS} 行，文件未读取`);

@@ -11,7 +11,7 @@ import {
 } from "../../src/xlsx/range-scan";
 import { MAX_SHEET_CELLS, readXlsx } from "../../src/xlsx/read";
 import { writeXlsx } from "../../src/xlsx/write";
-import type { ZipEntry } from "../../src/xlsx/zip-guard";
+import { storedZip, type ZipEntry } from "../../src/xlsx/zip-guard";
 import { rangeExpansion } from "../helpers/hostile-xlsx";
 
 const reg = templates();
@@ -180,5 +180,32 @@ describe("the scan before parsing", () => {
     expect(book.data.toString()).toMatch(/<sheet /);
     const read = await readXlsx(file, H1_JULY);
     expect(read.ok && read.template.id).toBe("stat-3");
+  });
+
+  it.each(["/xl/worksheets/sheet1.xml", "copy/xl/worksheets/sheet1.xml"])(
+    "a sheet part named %s, which exceljs reads as sheet 1, is scanned as well",
+    async (name) => {
+      const entries = await entriesOf(await rangeExpansion("validation", "D9:D40"));
+      const renamed = entries.map((e) =>
+        e.name === "xl/worksheets/sheet1.xml" ? { name, data: e.data } : e
+      );
+      const read = await readXlsx(storedZip(renamed), H1_JULY);
+      expect(read).toMatchObject({
+        ok: false,
+        error: "unreadable-file",
+        message: expect.stringMatching(/数据验证范围 D9:D40 超出了表格的使用区域 A1:Q19/),
+      });
+    }
+  );
+
+  it("a workbook part named /xl/workbook.xml loses its defined names too", async () => {
+    const entries = await entriesOf(
+      await rangeExpansion("defined-name", "'表三 2021-07'!$A$1:$XFD$1048576")
+    );
+    const renamed = entries.map((e) =>
+      e.name === "xl/workbook.xml" ? { name: "/xl/workbook.xml", data: e.data } : e
+    );
+    const book = withoutDefinedNames(renamed).find((e) => e.name === "/xl/workbook.xml")!;
+    expect(book.data.toString()).not.toMatch(/definedName/);
   });
 });
