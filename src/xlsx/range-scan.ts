@@ -182,12 +182,21 @@ export function rangesOf(xml: string): { kind: RangeKind; ref: string }[] {
 }
 
 /**
- * The refusal for the first range that lies beyond the sheet's used area, is not a range, or
- * brings the cells a sheet's validations, or its merges, cover past `maxCells` (a conditional
- * format is kept as written, so each of its ranges alone is bounded); null when all are sound.
+ * The refusal for a column setting outside Excel's columns, or for the first range that lies
+ * beyond the sheet's used area, is not a range, or brings the cells a sheet's validations, or
+ * its merges, cover past `maxCells` (a conditional format is kept as written, so each of its
+ * ranges alone is bounded); null when all are sound.
  */
 export function oversizedRange(sheet: string, xml: Buffer, maxCells: number): string | null {
-  const ranges = rangesOf(xml.toString("utf8"));
+  const text = xml.toString("utf8");
+  // exceljs makes one column object for each column up to a <col>'s max, whatever max says.
+  for (const m of text.matchAll(/<(?:\w+:)?col\b([^>]*)>/g)) {
+    const [min, max] = [attribute(m[1]!, "min"), attribute(m[1]!, "max")];
+    const n = (v: string | undefined): number => (v && /^[0-9]{1,10}$/.test(v) ? Number(v) : NaN);
+    if (!(n(min) >= 1 && n(min) <= n(max) && n(max) <= LAST_COL))
+      return `工作表“${sheet}”的列设置（第 ${min ?? ""}:${max ?? ""} 列）超出了 Excel 的第 1 至 ${LAST_COL} 列，文件未读取`;
+  }
+  const ranges = rangesOf(text);
   if (!ranges.length) return null;
   const used = usedArea(xml);
   const covered: Record<RangeKind, number> = { validation: 0, "conditional-format": 0, merge: 0 };

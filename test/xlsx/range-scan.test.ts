@@ -139,6 +139,27 @@ describe("the scan before parsing", () => {
     expect(oversizedRange("表一", sheet(cells + ranges), MAX_SHEET_CELLS)).toBe(message);
   });
 
+  it.each([
+    ['<col min="1" max="1000000000" width="9"/>', "1:1000000000"],
+    ['<col min="0" max="3" width="9"/>', "0:3"],
+    ['<col min="5" max="2" width="9"/>', "5:2"],
+    ['<col max="7" width="9"/>', ":7"],
+  ])("column widths %s (exceljs makes one column object each) are refused", (col, span) => {
+    const xml = Buffer.from(
+      `<worksheet><cols>${col}</cols><sheetData>${cells}</sheetData></worksheet>`
+    );
+    expect(oversizedRange("表一", xml, MAX_SHEET_CELLS)).toBe(
+      `工作表“表一”的列设置（第 ${span} 列）超出了 Excel 的第 1 至 16384 列，文件未读取`
+    );
+  });
+
+  it("column widths up to Excel's last column pass", () => {
+    const xml = Buffer.from(
+      `<worksheet><cols><col min="1" max="3" width="9"/><col min="4" max="16384" width="9"/></cols><sheetData>${cells}</sheetData></worksheet>`
+    );
+    expect(oversizedRange("表一", xml, MAX_SHEET_CELLS)).toBeNull();
+  });
+
   it("validations and merges are bounded together per sheet; conditional formats range by range", () => {
     const wide = '<row r="100"><c r="A100"/><c r="J100"/></row>';
     const twice = '<dataValidation sqref="A1:J100"/><dataValidation sqref="A1:J100"/>';
