@@ -52,6 +52,8 @@ export function acceptsXlsx(accept: string | undefined): boolean {
 /** An official table is well under 1 MB; the upload route alone takes up to 5 MB. */
 const UPLOAD_LIMIT = 5 * 1024 * 1024;
 const LEDGER_BLANK_ROWS = 20;
+/** A reader that died for another cause than the file's memory is replaced at once. */
+const READER_RETRY_AFTER_S = 5;
 
 const query = z.object({ template: z.string().min(1), period: periodSchema });
 const uploadQuery = z.object({ period: periodSchema, template: z.string().min(1).optional() });
@@ -162,6 +164,11 @@ export function registerFileRoutes(
     if (!read.ok) {
       if (read.error === "busy")
         return reply.status(429).send({ error: "busy", message: read.message });
+      if (read.error === "reader-failed")
+        return reply
+          .header("retry-after", String(READER_RETRY_AFTER_S))
+          .status(503)
+          .send({ error: "reader-failed", message: read.message });
       return reply.status(422).send(refusal(read));
     }
     const checked = await serverIssues(db, templates, read.doc, "submit");

@@ -16,6 +16,7 @@ import type { CompiledTemplate } from "../core/template/compile";
 import type { TemplateRegistry } from "../core/template/registry";
 import { builtinMessage } from "../core/validate/messages";
 import { fileMismatch, type FileFound, type FileMismatch } from "./file-identity";
+import { isWorksheetPart, oversizedRange, sheetNames, withoutDefinedNames } from "./range-scan";
 import { countRowsAndCells, hasExternalLinkParts, refersOutside } from "./sheet-scan";
 import { BINDING_SHEET } from "./write";
 import { storedZip, unzipBounded, type UnzipLimits } from "./zip-guard";
@@ -93,7 +94,10 @@ function gridValue(v: ExcelJS.CellValue): GridValue {
 const isFormula = (v: ExcelJS.CellValue): boolean =>
   typeof v === "object" && v !== null && ("formula" in v || "sharedFormula" in v);
 
-/** Unpacks under the caps, refuses external links and oversized sheets, gives a zip to parse. */
+/**
+ * Unpacks under the caps, refuses external links, oversized sheets and ranges a parser would
+ * expand past any table's size, gives a zip to parse.
+ */
 function unpack(file: Buffer, opts: ReadOptions): { ok: true; zip: Buffer } | ReadFailure {
   const maxBytes = opts.maxBytes ?? 20 * 2 ** 20;
   if (file.length > maxBytes)
@@ -105,8 +109,9 @@ function unpack(file: Buffer, opts: ReadOptions): { ok: true; zip: Buffer } | Re
   const unzipped = unzipBounded(file, opts.limits ?? XLSX_LIMITS);
   if (!unzipped.ok) return unreadable(unzipped.error);
   if (hasExternalLinkParts(unzipped.entries)) return externalLinks();
+  const names = sheetNames(unzipped.entries);
   for (const e of unzipped.entries) {
-    if (!/^xl\/worksheets\/[^/]+\.xml$/.test(e.name)) continue;
+    if (!isWorksheetPart(e.name)) continue;
     const { rows, cells } = countRowsAndCells(e.data);
     if (rows > MAX_SHEET_ROWS)
       return unreadable(`工作表有 ${rows} 行，超过统计表最多的 ${MAX_SHEET_ROWS} 行，文件未读取`);
@@ -114,8 +119,10 @@ function unpack(file: Buffer, opts: ReadOptions): { ok: true; zip: Buffer } | Re
       return unreadable(
         `工作表有 ${cells} 个单元格，超过统计表最多的 ${MAX_SHEET_CELLS} 个，文件未读取`
       );
+    const oversized = oversizedRange(names.get(e.name) ?? e.name, e.data, MAX_SHEET_CELLS);
+    if (oversized) return unreadable(oversized);
   }
-  return { ok: true, zip: storedZip(unzipped.entries) };
+  return { ok: true, zip: storedZip(withoutDefinedNames(unzipped.entries)) };
 }
 
 const externalLinks = (): ReadFailure => ({

@@ -22,6 +22,8 @@ export async function freePort(): Promise<number> {
 export class CliServer {
   private child: ChildProcess | null = null;
   output = "";
+  /** More environment for the process (set before start). */
+  env: Record<string, string> = {};
 
   constructor(
     readonly port: number,
@@ -49,7 +51,11 @@ export class CliServer {
     args.push("--port", String(this.port), "--db", this.db, ...(demo ? ["--demo"] : []));
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: this.addinDir ? { ...process.env, TIANBAO_ADDIN_DIR: this.addinDir } : process.env,
+      env: {
+        ...process.env,
+        ...(this.addinDir ? { TIANBAO_ADDIN_DIR: this.addinDir } : {}),
+        ...this.env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;

@@ -82,3 +82,61 @@ export async function manyRows(rows: number): Promise<Buffer> {
   xml.push("</sheetData></worksheet>");
   return writeZip(await partsOf(file, { [SHEET]: honest(SHEET, Buffer.from(xml.join(""))) }));
 }
+
+/** Where a range-expansion file puts its range: each kind of range exceljs (or a reader) expands. */
+export type ExpandedRange = "validation" | "conditional-format" | "merge" | "defined-name";
+
+/**
+ * Our own blank stat-3 file (sheet 表三 2021-07, cells A1:Q19) with one more range of `kind`
+ * over `ref`, 20–30 kB on the wire. With `bigString`, a 15 MB inline string sits in one more
+ * cell (of row 19), so the heap is already full when the range is expanded.
+ */
+export async function rangeExpansion(
+  kind: ExpandedRange,
+  ref: string,
+  bigString = false
+): Promise<Buffer> {
+  const blank = await writeXlsx(
+    layoutPlan(templates().get("stat-3")!, { period: "2021-07", tier: "public.g2" })
+  );
+  const zip = await JSZip.loadAsync(blank);
+  let sheet = await zip.files[SHEET]!.async("string");
+  let book = await zip.files["xl/workbook.xml"]!.async("string");
+  if (bigString)
+    sheet = sheet.replace(
+      /<row r="19"([^>]*)>/,
+      `<row r="19"$1><c r="R19" t="inlineStr"><is><t>${"x".repeat(15 * 2 ** 20)}</t></is></c>`
+    );
+  if (kind === "validation")
+    sheet = sheet.replace(
+      /<dataValidations count="\d+">[\s\S]*?<\/dataValidations>/,
+      `<dataValidations count="1"><dataValidation type="whole" allowBlank="1" showErrorMessage="1" sqref="${ref}"><formula1>0</formula1></dataValidation></dataValidations>`
+    );
+  else if (kind === "conditional-format")
+    sheet = sheet.replace(
+      "<conditionalFormatting ",
+      `<conditionalFormatting sqref="${ref}"><cfRule type="expression" dxfId="0" priority="99"><formula>LEN(A1)&gt;0</formula></cfRule></conditionalFormatting><conditionalFormatting `
+    );
+  else if (kind === "merge")
+    sheet = sheet.replace(
+      /<mergeCells count="(\d+)">/,
+      (_m, n: string) => `<mergeCells count="${Number(n) + 1}"><mergeCell ref="${ref}"/>`
+    );
+  else
+    book = book.replace(
+      "<definedNames>",
+      `<definedNames><definedName name="区域">${ref}</definedName>`
+    );
+  const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
+  return writeZip(
+    await Promise.all(
+      names.map(async (name) =>
+        name === SHEET
+          ? honest(name, Buffer.from(sheet))
+          : name === "xl/workbook.xml"
+            ? honest(name, Buffer.from(book))
+            : honest(name, await zip.files[name]!.async("nodebuffer"))
+      )
+    )
+  );
+}

@@ -8,7 +8,7 @@ import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
 import { writeXlsx } from "../../src/xlsx/write";
 import { runCommand } from "../helpers/cli";
-import { lyingZipBomb, manyRows } from "../helpers/hostile-xlsx";
+import { lyingZipBomb, manyRows, rangeExpansion } from "../helpers/hostile-xlsx";
 
 /**
  * Files nobody should send, given to `import xlsx` in a child process whose heap is capped at
@@ -121,6 +121,21 @@ const cases: [string, () => Promise<Buffer>, RegExp][] = [
     "a sheet of 6,000 short rows",
     () => manyRows(6000),
     /工作表有 6001 行，超过统计表最多的 5000 行/,
+  ],
+  [
+    "a validation over A1:XFD1048576 beside a 15 MB inline string (25 kB on the wire)",
+    () => rangeExpansion("validation", "A1:XFD1048576", true),
+    /工作表“表三 2021-07”的数据验证范围 A1:XFD1048576 超出了表格的使用区域 A1:R19/,
+  ],
+  [
+    "a conditional format over A1:XFD1048576",
+    () => rangeExpansion("conditional-format", "A1:XFD1048576"),
+    /工作表“表三 2021-07”的条件格式范围 A1:XFD1048576 超出了表格的使用区域 A1:Q19/,
+  ],
+  [
+    "a merge over T1:XFD1048576",
+    () => rangeExpansion("merge", "T1:XFD1048576"),
+    /工作表“表三 2021-07”的合并单元格范围 T1:XFD1048576 超出了表格的使用区域 A1:Q19/,
   ],
   [
     "a file of another month",
