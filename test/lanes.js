@@ -7,12 +7,15 @@ const TEST_FILE = /\.test\.tsx?$/;
 
 // A browser, LibreOffice or a server process of its own: slow, and needs what .ci/run installs.
 const E2E_DIRS = ["test/browser/", "test/reliability/"];
-const E2E_USES = /helpers\/(libreoffice|pdf|real-server)|playwright-core|soffice/;
+// A production build of the add-in (webpack, a minute or two) counts as e2e too.
+const E2E_USES =
+  /helpers\/(libreoffice|pdf|real-server)|playwright-core|soffice|production-build|harness-build/;
 
 // A server on a database (SQLite file or PostgreSQL), or the CLI run as a process.
 const INTEGRATION_DIRS = ["test/server/", "test/cli/"];
+// Processes of our own (the upload readers, the CLI) count as integration too.
 const INTEGRATION_USES =
-  /helpers\/(server|server-hooks|cli-server|cli|stored)\b|createTestDb|buildApp/;
+  /helpers\/(server|server-hooks|cli-server|cli|stored)\b|createTestDb|buildApp|XlsxReadPool|node:child_process/;
 
 /** Every test file under test/, as a path relative to the project's root with forward slashes. */
 function testFiles(root) {

@@ -27,5 +27,7 @@ describe("test lanes", () => {
     expect(laneOf(root, "test/browser/web.test.ts")).toBe("e2e");
     expect(laneOf(root, "test/xlsx/print-libreoffice.test.ts")).toBe("e2e");
     expect(laneOf(root, "test/reliability/crash.test.ts")).toBe("e2e");
+    expect(laneOf(root, "test/xlsx/read-pool.test.ts")).toBe("integration");
+    expect(laneOf(root, "test/build/es2017.test.ts")).toBe("e2e");
   });
 });
