@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerAudit } from "./commands/audit";
 import { registerFiles } from "./commands/files";
 import { registerServer } from "./commands/server";
 import { registerTemplates } from "./commands/templates";
@@ -14,6 +15,7 @@ export function buildProgram(io: CliIO): Command {
   registerServer(program, io);
   registerFiles(program, io);
   registerTemplates(program, io);
+  registerAudit(program, io);
   return program;
 }
 

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { periodSchema } from "../core/schema/document";
 import type { TemplateLookup } from "../core/validate/document";
 import { audit } from "./audit";
+import { appendToChain } from "./db/chain-append";
+import { removed, written } from "./db/chain-links";
 import type { Database } from "./db/schema";
 import type { TokenInfo } from "./tokens";
 import { ancestry, atOrAbove, getUnit } from "./units";
@@ -74,14 +76,16 @@ export function lockRoute(deps: LockDeps, locking: boolean) {
       const locker = existing ? await lockingUnit(trx, existing) : null;
       // Only a lock that changes hands or state is a transition to audit; the answer is the same.
       let changed = false;
+      const row = { unit, template, period, locked_by: token.id, locked_at: at };
       if (locking) {
         if (!existing) {
           const r = await trx
             .insertInto("locks")
-            .values({ unit, template, period, locked_by: token.id, locked_at: at })
+            .values(row)
             .onConflict((oc) => oc.columns(["unit", "template", "period"]).doNothing())
             .executeTakeFirst();
           changed = Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+          if (changed) await appendToChain(trx, [written("locks", row)]);
         } else if (locker !== token.unit && (await atOrAbove(trx, token.unit, locker!))) {
           await trx
             .updateTable("locks")
@@ -90,6 +94,7 @@ export function lockRoute(deps: LockDeps, locking: boolean) {
             .where("template", "=", template)
             .where("period", "=", period)
             .execute();
+          await appendToChain(trx, [written("locks", row)]);
           changed = true;
         }
       } else {
@@ -101,6 +106,7 @@ export function lockRoute(deps: LockDeps, locking: boolean) {
           .where("period", "=", period)
           .executeTakeFirst();
         changed = Number(r.numDeletedRows) > 0;
+        if (changed) await appendToChain(trx, [removed("locks", row)]);
       }
       if (!changed) return true;
       await audit(trx, {

@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
+import { ensureChainGenesis, registerChainKey } from "./chain-append";
+import { loadChainKey } from "./chain-key";
 import { registerHotReads, sqliteHotReads, TEMPLATES_SIGNATURE } from "./hot-reads";
 import { postgresReads, registerPostgresReads } from "./read-batches";
 import { migrate } from "./migrations";
@@ -44,8 +46,11 @@ export async function openStore(
     );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db as Kysely<unknown>);
+    const chainKey = loadChainKey(null);
+    registerChainKey(db, chainKey);
+    await ensureChainGenesis(db);
     const prepared = preparedOn(pool);
-    registerWriter(db, postgresWriter(prepared));
+    registerWriter(db, postgresWriter(pool, chainKey));
     registerPostgresReads(db, postgresReads(prepared, TEMPLATES_SIGNATURE));
     return { db, kind: "postgres", close: () => db.destroy() };
   }
@@ -59,7 +64,10 @@ export async function openStore(
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db as Kysely<unknown>);
-  const writer = sqliteWriter(sqlite, db, file === ":memory:" ? null : file);
+  const chainKey = loadChainKey(file);
+  registerChainKey(db, chainKey);
+  await ensureChainGenesis(db);
+  const writer = sqliteWriter(sqlite, db, file === ":memory:" ? null : file, chainKey);
   registerWriter(db, writer);
   // A second connection reads what is committed without waiting for the writer (WAL); an
   // in-memory database has no second connection to it.

@@ -1,7 +1,8 @@
 import type SQLite from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { GroupCommit } from "./group-commit";
-import type { Prepared } from "./prepared";
+import type pg from "pg";
+import { linksAfter, written, type Link, type RowChange } from "./chain-links";
 import type { Database } from "./schema";
 import { jsonReply, sqliteStoreStep, type Reply, type SubmissionJob } from "./store-step";
 import { writerThread } from "./writer-pool";
@@ -26,15 +27,16 @@ export interface SubmissionWriter {
 export function sqliteWriter(
   sqlite: SQLite.Database,
   db: Kysely<Database>,
-  file: string | null
+  file: string | null,
+  chainKey: Buffer
 ): SubmissionWriter & { close(): Promise<void> } {
   let jobs = 0;
   let transactions = 0;
-  const thread = file === null ? null : writerThread(file);
+  const thread = file === null ? null : writerThread(file, chainKey);
   const group = new GroupCommit<SubmissionJob, Reply>({
     ...(thread
       ? { commit: thread.commit, eager: true }
-      : { sqlite, storeOne: sqliteStoreStep(sqlite) }),
+      : { sqlite, storeOne: sqliteStoreStep(sqlite, chainKey) }),
     // Kysely's SQLite driver lends its one connection to one caller at a time.
     exclusive: (fn) => db.connection().execute(async () => fn()),
     maxBatch: 64,
@@ -108,31 +110,134 @@ export function groupCall(jobs: readonly SubmissionJob[]): { text: string; value
   return { text: GROUP, values: columns };
 }
 
+/** The rows a group stored (found by the ids its jobs brought: fresh for every request) and the chain's head, locked. */
+const CHAIN_ROWS = `
+SELECT h.seq, h.mac,
+  (SELECT coalesce(json_agg(to_jsonb(s) - 'document'), '[]'::json)
+   FROM submissions s WHERE s.id = ANY ($1::text[])) AS submissions,
+  (SELECT coalesce(json_agg(a), '[]'::json) FROM audit a WHERE a.id = ANY ($2::text[])) AS audits
+FROM chain_head h WHERE h.id = 1 FOR UPDATE`;
+const CHAIN_APPEND = `
+WITH l AS (
+  INSERT INTO chain (seq, prev, tbl, row_key, content, at, mac)
+  SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+)
+UPDATE chain_head SET seq = $8, mac = $9, at = $10 WHERE id = 1`;
+
+type Row = { out_status: number; out_response: string };
+type Stored = Record<string, unknown> & { id: string };
+
+/**
+ * Links the rows the jobs stored, in the transaction that stored them: the head row is locked
+ * (FOR UPDATE waits for another transaction holding it and then reads its newest version), so
+ * every process numbers its links in commit order. Two statements for a whole group.
+ */
+async function chainJobs(
+  client: pg.PoolClient,
+  chainKey: Buffer,
+  jobs: readonly SubmissionJob[]
+): Promise<void> {
+  const ids: string[] = [];
+  const auditIds: string[] = [];
+  for (const job of jobs)
+    if ("candidate" in job.outcome) {
+      const c = job.outcome.candidate;
+      ids.push(c.id);
+      auditIds.push(c.auditId, ...c.explanationAudits.map((e) => e.id));
+    }
+  const found = await client.query<{
+    seq: number;
+    mac: string;
+    submissions: Stored[];
+    audits: Stored[];
+  }>({ name: "tianbao_chain_rows", text: CHAIN_ROWS, values: [ids, auditIds] });
+  const head = found.rows[0];
+  if (!head)
+    throw new Error("the audit chain has no head: the database was not opened by openStore");
+  const submissions = new Map(head.submissions.map((r) => [r.id, r]));
+  const audits = new Map(head.audits.map((r) => [r.id, r]));
+  const changes: RowChange[] = [];
+  for (const job of jobs) {
+    if (!("candidate" in job.outcome)) continue;
+    const c = job.outcome.candidate;
+    const row = submissions.get(c.id);
+    if (!row) continue; // refused, or a replay answered from its key
+    // The function stores the document as it was given: it is not sent back.
+    changes.push(written("submissions", { ...row, document: c.document }));
+    for (const id of [c.auditId, ...c.explanationAudits.map((e) => e.id)]) {
+      const a = audits.get(id);
+      if (a) changes.push(written("audit", a));
+    }
+  }
+  if (!changes.length) return;
+  const at = new Date().toISOString();
+  const links = linksAfter(chainKey, head, changes, at);
+  const last = links[links.length - 1]!;
+  const column = <K extends keyof Link>(k: K) => links.map((l) => l[k]);
+  await client.query({
+    name: "tianbao_chain_append",
+    text: CHAIN_APPEND,
+    values: [
+      column("seq"),
+      column("prev"),
+      column("tbl"),
+      column("row_key"),
+      column("content"),
+      column("at"),
+      column("mac"),
+      last.seq,
+      last.mac,
+      at,
+    ],
+  });
+}
+
+/** Runs `fn` in a transaction on a connection of the pool; a connection left broken is discarded. */
+async function transaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const out = await fn(client);
+    await client.query("COMMIT");
+    return out;
+  } catch (e) {
+    await client.query("ROLLBACK").catch((r: Error) => (broken = r));
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /**
  * PostgreSQL: submissions that arrive together are stored by one call of tianbao_submit_group
  * (migration 0005), set-based, in one transaction (one WAL flush, a few statements for the whole
- * group). Two groups may be in flight at once: the second is parsed and waiting for the head rows
- * the first holds while the first commits, so the database never idles between them. A group
- * that fails (a deadlock with another process, a job the database refuses) is stored again job by
- * job with tianbao_submit (migration 0004), which keeps each job's error to itself. The queue
- * holds only promises: a process that dies leaves its callers unanswered, and they retry.
+ * group), with their links of the audit chain, computed here from the rows the call stored (the
+ * key never goes into the database). Two groups may be in flight at once: the second is parsed
+ * and waiting for the head rows the first holds while the first commits, so the database never
+ * idles between them. A group that fails (a deadlock with another process, a job the database
+ * refuses) is stored again job by job with tianbao_submit (migration 0004), which keeps each job's
+ * error to itself. The queue holds only promises: a process that dies leaves its callers
+ * unanswered, and they retry.
  */
 export function postgresWriter(
-  prepared: Prepared,
+  pool: pg.Pool,
+  chainKey: Buffer,
   opts: { maxBatch: number; maxWaitMs: number; inFlight: number } = {
     maxBatch: 64,
     maxWaitMs: 2,
     inFlight: 2,
   }
 ): SubmissionWriter {
-  type Row = { out_status: number; out_response: string };
-  const group = async (jobs: readonly SubmissionJob[]): Promise<Row[]> => {
-    const { text, values } = groupCall(jobs);
-    const rows = await prepared<Row>("tianbao_submit_group", text, values);
-    if (rows.length !== jobs.length)
-      throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
-    return rows;
-  };
+  const group = (jobs: readonly SubmissionJob[]): Promise<Row[]> =>
+    transaction(pool, async (client) => {
+      const { text, values } = groupCall(jobs);
+      const { rows } = await client.query<Row>({ name: "tianbao_submit_group", text, values });
+      if (rows.length !== jobs.length)
+        throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
+      await chainJobs(client, chainKey, jobs);
+      return rows;
+    });
   const reply = (row: Row): Reply => jsonReply(row.out_status, row.out_response);
 
   let jobs = 0;
@@ -143,8 +248,12 @@ export function postgresWriter(
   let inFlight = 0;
 
   const alone = async (job: SubmissionJob): Promise<Reply> => {
-    const { text, values } = aloneCall(job);
-    const row = (await prepared<Row>("tianbao_submit", text, values))[0]!;
+    const row = await transaction(pool, async (client) => {
+      const { text, values } = aloneCall(job);
+      const { rows } = await client.query<Row>({ name: "tianbao_submit", text, values });
+      if (rows[0]!.out_status !== -1) await chainJobs(client, chainKey, [job]);
+      return rows[0]!;
+    });
     transactions++;
     jobs++;
     if (row.out_status === -1) {

@@ -10,12 +10,13 @@ import type { ThreadAnswer } from "./writer-pool";
  * one group per message, each group one transaction. Its pragmas are openStore's, so a COMMIT is
  * as durable (synchronous=FULL) and waits for a lock as long.
  */
-const sqlite = new SQLite((workerData as { file: string }).file, { fileMustExist: true });
+const data = workerData as { file: string; chainKey: string };
+const sqlite = new SQLite(data.file, { fileMustExist: true });
 sqlite.pragma("journal_mode = WAL");
 sqlite.pragma("synchronous = FULL");
 sqlite.pragma("busy_timeout = 5000");
 sqlite.pragma("foreign_keys = ON");
-const commit = groupTransaction(sqlite, sqliteStoreStep(sqlite));
+const commit = groupTransaction(sqlite, sqliteStoreStep(sqlite, Buffer.from(data.chainKey, "hex")));
 
 parentPort!.on("message", (message: readonly SubmissionJob[] | "close") => {
   if (message === "close") {

@@ -1,0 +1,227 @@
+import { copyFileSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import pg from "pg";
+import { runCli } from "../../src/cli/program";
+import { hospitalDoc } from "../helpers/documents";
+import {
+  createTestDb,
+  PG_ADMIN_URL,
+  postJson,
+  startTestServer,
+  type TestDb,
+  type TestServer,
+} from "../helpers/server";
+
+/**
+ * The tamper-evident record (docs/audit-chain.md): every version, review, lock and audit row is a
+ * link of an HMAC-SM3 chain whose key is kept outside the database. A database edited behind the
+ * server's back is found by `audit verify`, which names the first link edited, deleted or out of
+ * place; an untouched one verifies.
+ */
+jest.setTimeout(120_000);
+
+const SAMPLE = JSON.parse(
+  readFileSync(join(__dirname, "..", "..", "examples", "jkfp", "jkfp-1.json"), "utf8")
+) as Record<string, unknown>;
+
+async function verify(url: string): Promise<{ code: number; out: string }> {
+  let out = "";
+  const code = await runCli(["audit", "verify", "--db", url], {
+    out: (t) => (out += t.endsWith("\n") ? t : `${t}\n`),
+    err: (t) => (out += t.endsWith("\n") ? t : `${t}\n`),
+    setExitCode: () => undefined,
+  });
+  return { code, out };
+}
+
+/** SQL run directly on the database, as an administrator with write access would. */
+async function directly(db: TestDb, statements: string[]): Promise<void> {
+  if (db.kind === "sqlite") {
+    const conn = new SQLite(db.url.slice("sqlite:".length));
+    try {
+      for (const s of statements) conn.exec(s);
+    } finally {
+      conn.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    for (const s of statements) await client.query(s);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A copy of the whole database (and, for SQLite, the key file beside it) to tamper with. */
+async function copyOf(db: TestDb, n: number): Promise<TestDb> {
+  if (db.kind === "sqlite") {
+    const file = db.url.slice("sqlite:".length);
+    const dir = mkdtempSync(join(tmpdir(), "tianbao-chain-copy-"));
+    const copy = join(dir, "test.sqlite");
+    copyFileSync(file, copy);
+    copyFileSync(`${file}.chain-key`, `${copy}.chain-key`);
+    return { kind: "sqlite", url: `sqlite:${copy}`, drop: async () => undefined };
+  }
+  const name = `${db.url.slice(db.url.lastIndexOf("/") + 1)}_c${n}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(
+    `CREATE DATABASE ${name} TEMPLATE ${db.url.slice(db.url.lastIndexOf("/") + 1)}`
+  );
+  await admin.end();
+  return {
+    kind: "postgres",
+    url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+describe.each(["sqlite", "postgres"] as const)("the audit chain on %s", (kind) => {
+  let db: TestDb;
+  let s: TestServer;
+  const copies: TestDb[] = [];
+  let firstId: string;
+  let secondId: string;
+  let auditOfReview: string;
+  let expectedLinks: number;
+
+  beforeAll(async () => {
+    // PostgreSQL's key file goes to a directory of the suite's own; SQLite's beside the file.
+    if (kind === "postgres")
+      process.env.TIANBAO_CHAIN_KEY_DIR = mkdtempSync(join(tmpdir(), "tianbao-chain-key-"));
+    else delete process.env.TIANBAO_CHAIN_KEY_DIR;
+    db = await createTestDb(kind);
+    s = await startTestServer(db.url);
+    const submit = async (period: string, c1: number, token = s.tokens.H1, unit = "H1") => {
+      const r = await postJson(s, "/submissions", hospitalDoc({ unit, period, c1 }), token);
+      expect(r.statusCode).toBe(201);
+      return r.json().id as string;
+    };
+    firstId = await submit("2021-07", 5);
+    secondId = await submit("2021-07", 6);
+    await Promise.all([1, 2, 3, 4, 5, 6].map((m) => submit(`2021-0${m}`, m)));
+    const review = await postJson(
+      s,
+      "/reviews",
+      { unit: "H1", template: "stat-3", period: "2021-07", decision: "return", reason: "c1 偏大" },
+      s.tokens.CTY
+    );
+    expect(review.statusCode).toBe(200);
+    await submit("2021-07", 7);
+    const accept = { unit: "H1", template: "stat-3", period: "2021-07", decision: "accept" };
+    expect((await postJson(s, "/reviews", accept, s.tokens.CTY)).statusCode).toBe(200);
+    const lock = { unit: "CTY", template: "stat-3", period: "2021-06" };
+    expect((await postJson(s, "/locks", lock, s.tokens.CTY)).statusCode).toBe(200);
+    expect((await postJson(s, "/locks", lock, s.tokens.CITY)).statusCode).toBe(200);
+    const unlock = await s.app.inject({
+      method: "DELETE",
+      url: "/api/v1/locks",
+      headers: { authorization: `Bearer ${s.tokens.CITY}`, "content-type": "application/json" },
+      payload: JSON.stringify(lock),
+    });
+    expect(unlock.statusCode).toBe(200);
+    expect((await postJson(s, "/templates", SAMPLE, s.tokens.ADMIN)).statusCode).toBe(201);
+    const row = await s.store.db
+      .selectFrom("audit")
+      .select("id")
+      .where("action", "=", "review.returned")
+      .executeTakeFirstOrThrow();
+    auditOfReview = row.id;
+    const count = async (t: "audit" | "submissions") =>
+      Number(
+        (
+          await s.store.db
+            .selectFrom(t)
+            .select((e) => e.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n
+      );
+    // The genesis link, one per audit line and version, two reviews, a lock, its takeover, its lifting.
+    expectedLinks = 1 + (await count("audit")) + (await count("submissions")) + 2 + 3;
+    await s.close();
+  });
+
+  afterAll(async () => {
+    for (const c of copies) await c.drop();
+    await db.drop();
+  });
+
+  const tampered = async (statements: string[]) => {
+    const copy = await copyOf(db, copies.length);
+    copies.push(copy);
+    await directly(copy, statements);
+    return verify(copy.url);
+  };
+
+  it("an untouched database after submissions, reviews, locks, an unlock and a table install verifies (exit 0)", async () => {
+    const r = await verify(db.url);
+    expect(r.out).toMatch(
+      new RegExp(`intact: ${expectedLinks} links, head ${expectedLinks} [0-9a-f]{64} at `)
+    );
+    expect(r.code).toBe(0);
+  });
+
+  it("the key is a file of its owner's alone (0600), outside the database", async () => {
+    const file =
+      kind === "sqlite"
+        ? `${db.url.slice("sqlite:".length)}.chain-key`
+        : join(process.env.TIANBAO_CHAIN_KEY_DIR!, "postgres.chain-key");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, "utf8")).toMatch(/^[0-9a-f]{64}\n$/);
+  });
+
+  it("a stored figure edited in the database is named: its table and row (exit 1)", async () => {
+    const r = await tampered([
+      `UPDATE submissions SET document = replace(document, '"c1":6', '"c1":60') WHERE id = '${secondId}'`,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")[0]).toMatch(new RegExp(`submissions ${secondId}.*edited`));
+  });
+
+  it("a deleted audit row is named (exit 1)", async () => {
+    const r = await tampered([`DELETE FROM audit WHERE id = '${auditOfReview}'`]);
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")[0]).toMatch(new RegExp(`audit ${auditOfReview}.*deleted`));
+  });
+
+  it("two versions' figures swapped are named, the first of them first (exit 1)", async () => {
+    const r = await tampered([
+      `UPDATE submissions SET document = (SELECT document FROM submissions WHERE id = '${secondId}') WHERE id = '${firstId}'`,
+      `UPDATE submissions SET document = replace(document, '"c1":6', '"c1":5') WHERE id = '${secondId}'`,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")[0]).toMatch(new RegExp(`submissions ${firstId}.*edited`));
+    expect(r.out).toMatch(new RegExp(`submissions ${secondId}.*edited`));
+  });
+
+  it("two links swapped in the chain are named as out of place (exit 1)", async () => {
+    const r = await tampered([
+      "UPDATE chain SET seq = -1 WHERE seq = 3",
+      "UPDATE chain SET seq = 3 WHERE seq = 4",
+      "UPDATE chain SET seq = 4 WHERE seq = -1",
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")[0]).toMatch(/link 3 .*out of place/);
+  });
+
+  it("a link deleted from the chain, and an audit row inserted outside it, are named (exit 1)", async () => {
+    const gap = await tampered(["DELETE FROM chain WHERE seq = 5"]);
+    expect(gap.code).toBe(1);
+    expect(gap.out.split("\n")[0]).toMatch(/link 5 .*deleted/);
+    const inserted = await tampered([
+      `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
+       VALUES ('forged-1', '2021-08-01T00:00:00.000Z', NULL, 'H1', NULL, 'review.accepted', '{}')`,
+    ]);
+    expect(inserted.code).toBe(1);
+    expect(inserted.out.split("\n")[0]).toMatch(/audit forged-1.*not in the chain/);
+  });
+});
