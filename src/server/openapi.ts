@@ -11,6 +11,7 @@ import {
 } from "../core/schema/api";
 import { issueSchema, sheetDocumentSchema } from "../core/schema/document";
 import { templateSchema } from "../core/schema/template";
+import { AUDIT_PATHS } from "./openapi-audit";
 
 /** The API's contract as OpenAPI 3.1, generated from the same zod schemas the code checks with. */
 const json = (ref: string) => ({
@@ -257,6 +258,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      ...AUDIT_PATHS,
     },
   };
 }

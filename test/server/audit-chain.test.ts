@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
+import ExcelJS from "exceljs";
 import pg from "pg";
 import { runCli } from "../../src/cli/program";
 import { hospitalDoc } from "../helpers/documents";
@@ -223,5 +224,91 @@ describe.each(["sqlite", "postgres"] as const)("the audit chain on %s", (kind) =
     ]);
     expect(inserted.code).toBe(1);
     expect(inserted.out.split("\n")[0]).toMatch(/audit forged-1.*not in the chain/);
+  });
+});
+
+describe.each(["sqlite", "postgres"] as const)("the head of the chain on %s", (kind) => {
+  let db: TestDb;
+  let s: TestServer;
+
+  beforeAll(async () => {
+    if (kind === "postgres")
+      process.env.TIANBAO_CHAIN_KEY_DIR = mkdtempSync(join(tmpdir(), "tianbao-chain-key-"));
+    else delete process.env.TIANBAO_CHAIN_KEY_DIR;
+    db = await createTestDb(kind);
+    s = await startTestServer(db.url);
+  });
+
+  afterAll(async () => {
+    await s.close();
+    await db.drop();
+  });
+
+  const head = (token?: string) =>
+    s.app.inject({
+      method: "GET",
+      url: "/api/v1/audit/head",
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+
+  it("GET /audit/head: a collector or the admin (no-store); a reporter 403; no token 401", async () => {
+    expect((await head()).statusCode).toBe(401);
+    expect((await head(s.tokens.H1)).statusCode).toBe(403);
+    const admin = await head(s.tokens.ADMIN);
+    expect(admin.statusCode).toBe(200);
+    const before = (await head(s.tokens.CTY)).json() as { seq: number; digest: string; at: string };
+    expect(before).toEqual({
+      seq: expect.any(Number),
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(admin.json()).toEqual(before);
+    expect((await head(s.tokens.CTY)).headers["cache-control"]).toBe("no-store");
+    expect(
+      (await postJson(s, "/submissions", hospitalDoc({ unit: "H1", period: "2021-03" }))).statusCode
+    ).toBe(201);
+    // A version and its audit line: two links further on.
+    const after = (await head(s.tokens.CITY)).json() as { seq: number; digest: string };
+    expect(after.seq).toBe(before.seq + 2);
+    expect(after.digest).not.toBe(before.digest);
+    const last = await s.store.db
+      .selectFrom("chain")
+      .select(["seq", "mac"])
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect([last.seq, last.mac]).toEqual([after.seq, after.digest]);
+  });
+
+  it("the OpenAPI document describes GET /audit/head", async () => {
+    const doc = (await s.app.inject({ method: "GET", url: "/api/v1/openapi.json" })).json();
+    expect(Object.keys(doc.paths["/audit/head"])).toEqual(["get"]);
+    expect(Object.keys(doc.paths["/audit/head"].get.responses).sort()).toEqual([
+      "200",
+      "401",
+      "403",
+    ]);
+  });
+
+  it("the consolidated .xlsx carries the head's 数据指纹 in a note line and in its printed footer", async () => {
+    expect(
+      (await postJson(s, "/submissions", hospitalDoc({ unit: "H1", period: "2021-04", c1: 3 })))
+        .statusCode
+    ).toBe(201);
+    const r = await s.app.inject({
+      method: "GET",
+      url: "/api/v1/consolidated?template=stat-3&period=2021-04&unit=CTY&format=xlsx",
+      headers: { authorization: `Bearer ${s.tokens.CTY}` },
+    });
+    expect(r.statusCode).toBe(200);
+    const h = (await head(s.tokens.CTY)).json() as { seq: number; digest: string };
+    const print = `数据指纹 ${h.seq}-${h.digest.slice(0, 16)}`;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    const texts: unknown[] = [];
+    ws.eachRow((row) => row.eachCell((c) => texts.push(c.value)));
+    expect(texts).toContain(print);
+    expect(ws.headerFooter.oddFooter).toContain(print);
   });
 });

@@ -77,6 +77,13 @@ export interface ChainHeadRow {
   at: string;
 }
 
+/**
+ * The short 数据指纹 a consolidated table carries: the head's sequence number and the first 16
+ * hexadecimal digits of its digest, enough to find the link and check it against the chain.
+ */
+export const fingerprintOf = (head: ChainHeadRow): string =>
+  `数据指纹 ${head.seq}-${head.digest.slice(0, 16)}`;
+
 /** The chain's head as its table holds it, or null before the first start that made it. */
 export async function chainHead(db: Db): Promise<ChainHeadRow | null> {
   const h = await db
