@@ -4,6 +4,7 @@ import { registerFiles } from "./commands/files";
 import { registerServer } from "./commands/server";
 import { registerTemplates } from "./commands/templates";
 import { registerValidate } from "./commands/validate";
+import { ChainKeyError } from "../server/db/chain-key";
 import { CliExit, type CliIO } from "./io";
 
 export function buildProgram(io: CliIO): Command {
@@ -30,6 +31,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (e instanceof CliExit) {
       io.err(e.message);
       return e.code;
+    }
+    if (e instanceof ChainKeyError) {
+      io.err(e.message);
+      return 2;
     }
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     io.err(`unexpected error: ${(e as Error).stack ?? String(e)}`);

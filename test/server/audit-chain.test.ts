@@ -5,6 +5,7 @@ import SQLite from "better-sqlite3";
 import ExcelJS from "exceljs";
 import pg from "pg";
 import { runCli } from "../../src/cli/program";
+import { openStore } from "../../src/server/db/connect";
 import { hospitalDoc } from "../helpers/documents";
 import {
   createTestDb,
@@ -310,5 +311,110 @@ describe.each(["sqlite", "postgres"] as const)("the head of the chain on %s", (k
     ws.eachRow((row) => row.eachCell((c) => texts.push(c.value)));
     expect(texts).toContain(print);
     expect(ws.headerFooter.oddFooter).toContain(print);
+  });
+});
+
+describe.each(["sqlite", "postgres"] as const)(
+  "a database from before the chain, on %s",
+  (kind) => {
+    let db: TestDb;
+
+    beforeAll(async () => {
+      if (kind === "postgres")
+        process.env.TIANBAO_CHAIN_KEY_DIR = mkdtempSync(join(tmpdir(), "tianbao-chain-key-"));
+      else delete process.env.TIANBAO_CHAIN_KEY_DIR;
+      db = await createTestDb(kind);
+    });
+
+    afterAll(async () => db.drop());
+
+    it("its rows are chained at the first start after migration 0008, after a genesis link counting them", async () => {
+      const s = await startTestServer(db.url);
+      for (const period of ["2021-01", "2021-02", "2021-03"])
+        expect(
+          (await postJson(s, "/submissions", hospitalDoc({ unit: "H1", period }))).statusCode
+        ).toBe(201);
+      const lock = { unit: "CTY", template: "stat-3", period: "2021-01" };
+      expect((await postJson(s, "/locks", lock, s.tokens.CTY)).statusCode).toBe(200);
+      const count = async (t: "audit" | "submissions" | "locks") =>
+        Number(
+          (
+            await s.store.db
+              .selectFrom(t)
+              .select((e) => e.fn.countAll().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n
+        );
+      const rows = {
+        audit: await count("audit"),
+        submissions: await count("submissions"),
+        locks: 1,
+      };
+      await s.close();
+      // The database as a build before 0008 left it: no chain, the migration not yet run.
+      await directly(db, [
+        "DROP TABLE chain",
+        "DROP TABLE chain_head",
+        "DELETE FROM kysely_migration WHERE name = '0008-audit-chain'",
+      ]);
+      const r = await verify(db.url);
+      expect(r.out).toMatch(/intact/);
+      expect(r.code).toBe(0);
+      const links = 1 + rows.audit + rows.submissions + rows.locks;
+      expect(r.out).toMatch(new RegExp(`intact: ${links} links`));
+      let genesis: string;
+      if (kind === "sqlite") {
+        const conn = new SQLite(db.url.slice("sqlite:".length), { readonly: true });
+        genesis = (
+          conn.prepare("SELECT content FROM chain WHERE seq = 1").get() as { content: string }
+        ).content;
+        conn.close();
+      } else {
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        genesis = (await client.query("SELECT content FROM chain WHERE seq = 1")).rows[0].content;
+        await client.end();
+      }
+      expect(JSON.parse(genesis)).toEqual({ ...rows, reviews: 0 });
+    });
+  }
+);
+
+describe("the chain key", () => {
+  const env = { ...process.env };
+  afterEach(() => {
+    process.env = { ...env };
+  });
+
+  const fresh = () =>
+    `sqlite:${join(mkdtempSync(join(tmpdir(), "tianbao-chain-env-")), "t.sqlite")}`;
+
+  it("TIANBAO_CHAIN_KEY wins over the key file: none is made, and another key does not verify the chain", async () => {
+    delete process.env.TIANBAO_CHAIN_KEY_DIR;
+    process.env.TIANBAO_CHAIN_KEY = "ab".repeat(32);
+    const url = fresh();
+    const s = await startTestServer(url);
+    expect((await postJson(s, "/submissions", hospitalDoc({ unit: "H1" }))).statusCode).toBe(201);
+    await s.close();
+    expect(() => statSync(`${url.slice("sqlite:".length)}.chain-key`)).toThrow();
+    expect((await verify(url)).code).toBe(0);
+    process.env.TIANBAO_CHAIN_KEY = "cd".repeat(32);
+    const wrong = await verify(url);
+    expect(wrong.code).toBe(1);
+    expect(wrong.out.split("\n")[0]).toMatch(/link 1 .*edited or out of place/);
+  });
+
+  it("a server does not start on a chain made with another key, and says why", async () => {
+    delete process.env.TIANBAO_CHAIN_KEY_DIR;
+    process.env.TIANBAO_CHAIN_KEY = "ab".repeat(32);
+    const url = fresh();
+    await (await startTestServer(url)).close();
+    process.env.TIANBAO_CHAIN_KEY = "cd".repeat(32);
+    await expect(openStore(url)).rejects.toThrow(/审计链密钥.*chain key/);
+  });
+
+  it("a key that is not 64 hexadecimal digits is refused with the variable's name", async () => {
+    process.env.TIANBAO_CHAIN_KEY = "secret";
+    await expect(openStore(fresh())).rejects.toThrow(/TIANBAO_CHAIN_KEY: 64 hexadecimal digits/);
   });
 });

@@ -1,8 +1,10 @@
 import { PostgresAdapter, sql, type Kysely, type Transaction } from "kysely";
+import { ChainKeyError } from "./chain-key";
 import {
   CHAINED_TABLES,
   GENESIS_PREV,
   linksAfter,
+  macOf,
   written,
   type ChainHead,
   type Link,
@@ -155,4 +157,21 @@ export async function ensureChainGenesis(db: Kysely<Database>): Promise<void> {
     await trx.insertInto("chain_head").values({ id: 1, seq: 0, mac: GENESIS_PREV, at }).execute();
     await insertLinks(trx, linksAfter(key, start, [genesis, ...changes], at), at);
   });
+}
+
+/**
+ * Whether the key is the one the chain was made with: the last link's MAC, recomputed. A server
+ * started with another key (a key file lost and made again) would add links no one can verify.
+ */
+export async function checkChainKey(db: Kysely<Database>): Promise<void> {
+  const head = await chainHead(db);
+  const last = head
+    ? await db.selectFrom("chain").selectAll().where("seq", "=", head.seq).executeTakeFirst()
+    : undefined;
+  if (last && macOf(chainKeyOf(db), { ...last, seq: Number(last.seq) }) === last.mac) return;
+  throw new ChainKeyError(
+    "审计链密钥与本数据库的链不符（或链尾已被改动），请恢复原密钥（TIANBAO_CHAIN_KEY 或密钥文件）后运行 audit verify / " +
+      "the audit chain key does not match this database's chain (or its last link was edited): " +
+      "restore the key it was made with (TIANBAO_CHAIN_KEY or the key file), then run audit verify"
+  );
 }

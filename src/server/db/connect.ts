@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import { ensureChainGenesis, registerChainKey } from "./chain-append";
+import { checkChainKey, ensureChainGenesis, registerChainKey } from "./chain-append";
 import { loadChainKey } from "./chain-key";
 import { registerHotReads, sqliteHotReads, TEMPLATES_SIGNATURE } from "./hot-reads";
 import { postgresReads, registerPostgresReads } from "./read-batches";
@@ -35,8 +35,14 @@ function createPrivately(file: string): void {
 
 /** `sqlite:FILE` (the embedded default) or `postgres://…`; runs the migrations. */
 export async function openStore(
-  url: string = process.env.TIANBAO_DB ?? DEFAULT_DB
+  url: string = process.env.TIANBAO_DB ?? DEFAULT_DB,
+  /** checkChainKey false: open a database whose chain does not match the key (audit verify reports it). */
+  opts: { checkChainKey?: boolean } = {}
 ): Promise<Store> {
+  const check = async (db: Kysely<Database>): Promise<void> => {
+    await ensureChainGenesis(db);
+    if (opts.checkChainKey !== false) await checkChainKey(db);
+  };
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection the database drops (a restart, an administrator) is discarded by the pool
@@ -48,7 +54,10 @@ export async function openStore(
     await migrate(db as Kysely<unknown>);
     const chainKey = loadChainKey(null);
     registerChainKey(db, chainKey);
-    await ensureChainGenesis(db);
+    await check(db).catch(async (e: unknown) => {
+      await db.destroy();
+      throw e;
+    });
     const prepared = preparedOn(pool);
     registerWriter(db, postgresWriter(pool, chainKey));
     registerPostgresReads(db, postgresReads(prepared, TEMPLATES_SIGNATURE));
@@ -66,7 +75,10 @@ export async function openStore(
   await migrate(db as Kysely<unknown>);
   const chainKey = loadChainKey(file);
   registerChainKey(db, chainKey);
-  await ensureChainGenesis(db);
+  await check(db).catch(async (e: unknown) => {
+    await db.destroy();
+    throw e;
+  });
   const writer = sqliteWriter(sqlite, db, file === ":memory:" ? null : file, chainKey);
   registerWriter(db, writer);
   // A second connection reads what is committed without waiting for the writer (WAL); an
