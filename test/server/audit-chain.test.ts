@@ -118,7 +118,20 @@ describe.each(["sqlite", "postgres"] as const)("the audit chain on %s", (kind) =
       s.tokens.CTY
     );
     expect(review.statusCode).toBe(200);
-    await submit("2021-07", 7);
+    // Fewer than June's count so far: a decrease, explained; its audit line is built by the
+    // database on PostgreSQL (jsonb), and chained from what was stored.
+    const explained = {
+      ...hospitalDoc({ unit: "H1", period: "2021-07", c1: 5 }),
+      explanations: [
+        {
+          rule: "period.cumulative-decrease",
+          row: "public.g2",
+          col: "c1",
+          text: "6月多报，本月更正",
+        },
+      ],
+    };
+    expect((await postJson(s, "/submissions", explained)).statusCode).toBe(201);
     const accept = { unit: "H1", template: "stat-3", period: "2021-07", decision: "accept" };
     expect((await postJson(s, "/reviews", accept, s.tokens.CTY)).statusCode).toBe(200);
     const lock = { unit: "CTY", template: "stat-3", period: "2021-06" };
@@ -138,6 +151,13 @@ describe.each(["sqlite", "postgres"] as const)("the audit chain on %s", (kind) =
       .where("action", "=", "review.returned")
       .executeTakeFirstOrThrow();
     auditOfReview = row.id;
+    expect(
+      await s.store.db
+        .selectFrom("audit")
+        .select("id")
+        .where("action", "=", "submission.explanation")
+        .execute()
+    ).toHaveLength(1);
     const count = async (t: "audit" | "submissions") =>
       Number(
         (
@@ -416,5 +436,45 @@ describe("the chain key", () => {
   it("a key that is not 64 hexadecimal digits is refused with the variable's name", async () => {
     process.env.TIANBAO_CHAIN_KEY = "secret";
     await expect(openStore(fresh())).rejects.toThrow(/TIANBAO_CHAIN_KEY: 64 hexadecimal digits/);
+  });
+});
+
+describe("a group PostgreSQL refuses, stored again job by job", () => {
+  let db: TestDb;
+  let s: TestServer;
+
+  beforeAll(async () => {
+    process.env.TIANBAO_CHAIN_KEY_DIR = mkdtempSync(join(tmpdir(), "tianbao-chain-key-"));
+    db = await createTestDb("postgres");
+    s = await startTestServer(db.url);
+  });
+
+  afterAll(async () => {
+    await s.close();
+    await db.drop();
+  });
+
+  it("links the jobs stored alone in their own transactions: the chain verifies (exit 0)", async () => {
+    // H2's versions cannot be stored: a group holding one fails whole and goes again job by job.
+    await directly(db, [
+      `CREATE FUNCTION refuse_h2() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+         IF NEW.unit = 'H2' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`,
+      `CREATE TRIGGER refuse_h2 BEFORE INSERT ON submissions FOR EACH ROW EXECUTE FUNCTION refuse_h2()`,
+    ]);
+    const h2 = {
+      ...hospitalDoc({ unit: "H2", period: "2021-05" }),
+      rows: [{ key: "private.g1", cells: hospitalDoc({}).rows[0]!.cells }],
+    };
+    const answers = await Promise.all([
+      ...Array.from({ length: 8 }, (_, i) =>
+        postJson(s, "/submissions", hospitalDoc({ unit: "H1", period: "2021-05", c1: i }))
+      ),
+      postJson(s, "/submissions", h2, s.tokens.H2),
+    ]);
+    expect(answers.slice(0, 8).map((a) => a.statusCode)).toEqual(Array(8).fill(201));
+    expect(answers[8]!.statusCode).toBe(500);
+    const r = await verify(db.url);
+    expect(r.out).toMatch(/intact/);
+    expect(r.code).toBe(0);
   });
 });
