@@ -2,7 +2,7 @@ import type SQLite from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { GroupCommit } from "./group-commit";
 import type pg from "pg";
-import { linksAfter, written, type Link, type RowChange } from "./chain-links";
+import { linksAfter, written, type RowChange } from "./chain-links";
 import type { Database } from "./schema";
 import { jsonReply, sqliteStoreStep, type Reply, type SubmissionJob } from "./store-step";
 import { writerThread } from "./writer-pool";
@@ -110,19 +110,21 @@ export function groupCall(jobs: readonly SubmissionJob[]): { text: string; value
   return { text: GROUP, values: columns };
 }
 
-/** The rows a group stored (found by the ids its jobs brought: fresh for every request) and the chain's head, locked. */
+/**
+ * The rows a group stored (found by the ids its jobs brought: fresh for every request) and the
+ * chain's head, locked. Each id is an index probe (LIMIT 1 under a lateral join), whatever the
+ * statistics said when the kept plan was made: a plan of id = ANY ($1) made while the tables
+ * were small scanned them whole, each group slower as they grew (as tianbao_submit_group's
+ * answers did before migration 0006).
+ */
 const CHAIN_ROWS = `
 SELECT h.seq, h.mac,
-  (SELECT coalesce(json_agg(to_jsonb(s) - 'document'), '[]'::json)
-   FROM submissions s WHERE s.id = ANY ($1::text[])) AS submissions,
-  (SELECT coalesce(json_agg(a), '[]'::json) FROM audit a WHERE a.id = ANY ($2::text[])) AS audits
+  (SELECT coalesce(json_agg(r.row), '[]'::json) FROM unnest($1::text[]) AS x(id)
+   CROSS JOIN LATERAL (SELECT to_jsonb(s) - 'document' AS row FROM submissions s
+                       WHERE s.id = x.id LIMIT 1) r) AS submissions,
+  (SELECT coalesce(json_agg(r.row), '[]'::json) FROM unnest($2::text[]) AS x(id)
+   CROSS JOIN LATERAL (SELECT to_jsonb(a) AS row FROM audit a WHERE a.id = x.id LIMIT 1) r) AS audits
 FROM chain_head h WHERE h.id = 1 FOR UPDATE`;
-const CHAIN_APPEND = `
-WITH l AS (
-  INSERT INTO chain (seq, prev, tbl, row_key, content, at, mac)
-  SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-)
-UPDATE chain_head SET seq = $8, mac = $9, at = $10 WHERE id = 1`;
 
 type Row = { out_status: number; out_response: string };
 type Stored = Record<string, unknown> & { id: string };
@@ -130,13 +132,14 @@ type Stored = Record<string, unknown> & { id: string };
 /**
  * Links the rows the jobs stored, in the transaction that stored them: the head row is locked
  * (FOR UPDATE waits for another transaction holding it and then reads its newest version), so
- * every process numbers its links in commit order. Two statements for a whole group.
+ * every process numbers its links in commit order. One statement for a whole group; the links
+ * are answered as the statements that write them, to be sent with the COMMIT.
  */
 async function chainJobs(
   client: pg.PoolClient,
   chainKey: Buffer,
   jobs: readonly SubmissionJob[]
-): Promise<void> {
+): Promise<string> {
   const ids: string[] = [];
   const auditIds: string[] = [];
   for (const job of jobs)
@@ -169,37 +172,50 @@ async function chainJobs(
       if (a) changes.push(written("audit", a));
     }
   }
-  if (!changes.length) return;
+  if (!changes.length) return "";
   const at = new Date().toISOString();
   const links = linksAfter(chainKey, head, changes, at);
   const last = links[links.length - 1]!;
-  const column = <K extends keyof Link>(k: K) => links.map((l) => l[k]);
-  await client.query({
-    name: "tianbao_chain_append",
-    text: CHAIN_APPEND,
-    values: [
-      column("seq"),
-      column("prev"),
-      column("tbl"),
-      column("row_key"),
-      column("content"),
-      column("at"),
-      column("mac"),
-      last.seq,
-      last.mac,
-      at,
-    ],
-  });
+  return (
+    `INSERT INTO chain (seq, prev, tbl, row_key, content, at, mac) VALUES ${links
+      .map(
+        (l) =>
+          `(${[l.seq, l.prev, l.tbl, l.row_key, l.content, l.at, l.mac].map(literal).join(",")})`
+      )
+      .join(",")};` +
+    `UPDATE chain_head SET seq = ${literal(last.seq)}, mac = ${literal(last.mac)}, at = ${literal(at)} WHERE id = 1;`
+  );
 }
 
-/** Runs `fn` in a transaction on a connection of the pool; a connection left broken is discarded. */
-async function transaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * A value of a link as an SQL literal. The links are sent with the COMMIT in one simple query
+ * (one round trip less a group); everything in them is the server's own (numbers, hex digests,
+ * table names, ids, instants), quoted all the same.
+ */
+function literal(v: string | number): string {
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
+    return String(v);
+  }
+  return v.includes("\\")
+    ? ` E'${v.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`
+    : `'${v.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Runs `fn` in a transaction on a connection of the pool, then the statements it answers with
+ * and the COMMIT in one round trip; a connection left broken is discarded.
+ */
+async function transaction<T>(
+  pool: pg.Pool,
+  fn: (c: pg.PoolClient) => Promise<[T, string]>
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query("BEGIN");
-    const out = await fn(client);
-    await client.query("COMMIT");
+    const [out, closing] = await fn(client);
+    await client.query(`${closing}COMMIT`);
     return out;
   } catch (e) {
     await client.query("ROLLBACK").catch((r: Error) => (broken = r));
@@ -235,8 +251,7 @@ export function postgresWriter(
       const { rows } = await client.query<Row>({ name: "tianbao_submit_group", text, values });
       if (rows.length !== jobs.length)
         throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
-      await chainJobs(client, chainKey, jobs);
-      return rows;
+      return [rows, await chainJobs(client, chainKey, jobs)];
     });
   const reply = (row: Row): Reply => jsonReply(row.out_status, row.out_response);
 
@@ -251,8 +266,8 @@ export function postgresWriter(
     const row = await transaction(pool, async (client) => {
       const { text, values } = aloneCall(job);
       const { rows } = await client.query<Row>({ name: "tianbao_submit", text, values });
-      if (rows[0]!.out_status !== -1) await chainJobs(client, chainKey, [job]);
-      return rows[0]!;
+      const row = rows[0]!;
+      return [row, row.out_status === -1 ? "" : await chainJobs(client, chainKey, [job])];
     });
     transactions++;
     jobs++;
