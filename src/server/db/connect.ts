@@ -44,6 +44,8 @@ export async function openStore(
     if (opts.checkChainKey !== false) await checkChainKey(db);
   };
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    // The key first: a key that cannot be had stops the start before anything is opened.
+    const chainKey = loadChainKey(null);
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection the database drops (a restart, an administrator) is discarded by the pool
     // and replaced on next use; unhandled, its error event would stop the whole server.
@@ -52,7 +54,6 @@ export async function openStore(
     );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db as Kysely<unknown>);
-    const chainKey = loadChainKey(null);
     registerChainKey(db, chainKey);
     await check(db).catch(async (e: unknown) => {
       await db.destroy();
@@ -64,6 +65,7 @@ export async function openStore(
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
+  const chainKey = loadChainKey(file);
   if (file !== ":memory:") createPrivately(file);
   const sqlite = new SQLite(file);
   // WAL for concurrent readers; FULL so an acknowledged submission survives a power cut or kill -9.
@@ -73,7 +75,6 @@ export async function openStore(
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db as Kysely<unknown>);
-  const chainKey = loadChainKey(file);
   registerChainKey(db, chainKey);
   await check(db).catch(async (e: unknown) => {
     await db.destroy();
