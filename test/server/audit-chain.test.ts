@@ -478,3 +478,65 @@ describe("a group PostgreSQL refuses, stored again job by job", () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe.each(["sqlite", "postgres"] as const)("writes racing each other on %s", (kind) => {
+  let db: TestDb;
+  let s: TestServer;
+
+  beforeAll(async () => {
+    if (kind === "postgres")
+      process.env.TIANBAO_CHAIN_KEY_DIR = mkdtempSync(join(tmpdir(), "tianbao-chain-key-"));
+    else delete process.env.TIANBAO_CHAIN_KEY_DIR;
+    db = await createTestDb(kind);
+    s = await startTestServer(db.url);
+  });
+
+  afterAll(async () => {
+    await s.close();
+    await db.drop();
+  });
+
+  it("submissions, reviews, locks and unlocks at once leave one intact chain (exit 0)", async () => {
+    const months = ["2020-01", "2020-02", "2020-03", "2020-04", "2020-05", "2020-06"];
+    for (const period of months)
+      expect(
+        (await postJson(s, "/submissions", hospitalDoc({ unit: "H1", period }))).statusCode
+      ).toBe(201);
+    const unlock = (period: string) =>
+      s.app.inject({
+        method: "DELETE",
+        url: "/api/v1/locks",
+        headers: { authorization: `Bearer ${s.tokens.CTY}`, "content-type": "application/json" },
+        payload: JSON.stringify({ unit: "CTY", template: "stat-3", period }),
+      });
+    const answers = await Promise.all([
+      ...Array.from({ length: 24 }, (_, i) =>
+        postJson(s, "/submissions", hospitalDoc({ unit: "H1", period: "2020-12", c1: i }))
+      ),
+      ...months.map((period, i) =>
+        postJson(
+          s,
+          "/reviews",
+          {
+            unit: "H1",
+            template: "stat-3",
+            period,
+            decision: i % 2 ? "accept" : "return",
+            reason: "请核对",
+          },
+          s.tokens.CTY
+        )
+      ),
+      ...months.map((period) =>
+        postJson(s, "/locks", { unit: "CTY", template: "stat-3", period }, s.tokens.CTY)
+      ),
+    ]);
+    expect(answers.filter((a) => a.statusCode >= 500)).toEqual([]);
+    expect((await Promise.all(months.map(unlock))).map((r) => r.statusCode)).toEqual(
+      months.map(() => 200)
+    );
+    const r = await verify(db.url);
+    expect(r.out).toMatch(/intact/);
+    expect(r.code).toBe(0);
+  });
+});
