@@ -1,5 +1,6 @@
 import type SQLite from "better-sqlite3";
 import { sqliteChain, written, type RowChange } from "./chain-links";
+import type { GroupHooks } from "./group-commit";
 
 /**
  * The store step of a submission: what POST /submissions hands the database's writer, and its
@@ -87,13 +88,17 @@ const acceptedReply = (version: number): Reply => ({
 /**
  * SQLite's store step for one job, as prepared statements on a connection (nothing is built per
  * request); it runs synchronously inside a savepoint of its group's transaction. Its order is the
- * contract: key, lock, errors, version, submission, audit, chain links, answer.
+ * contract: key, lock, errors, version, submission, audit, answer; the links of the group's
+ * stored rows follow its last job (hooks.finish).
  */
 export function sqliteStoreStep(
   sqlite: SQLite.Database,
   chainKey: Buffer
-): (job: SubmissionJob) => Reply {
+): { storeOne: (job: SubmissionJob) => Reply; hooks: GroupHooks } {
   const chain = sqliteChain(sqlite, chainKey);
+  // The links of the group's stored rows, in their order: written once the group's jobs ran, with
+  // one read and one move of the head for the whole group.
+  const pending: RowChange[] = [];
   const st = {
     claim: sqlite.prepare(
       `INSERT INTO idempotency (unit, key, request_hash, status_code, response, created_at)
@@ -183,7 +188,7 @@ export function sqliteStoreStep(
       submission.remote_addr,
       submission.explained
     );
-    const links: RowChange[] = [written("submissions", submission)];
+    pending.push(written("submissions", submission));
     const audited = (id: string, action: string, detail: string): void => {
       st.audit.run(id, c.auditAt, job.tokenId, job.unit, job.remoteAddr, action, detail);
       const row = {
@@ -195,7 +200,7 @@ export function sqliteStoreStep(
         action,
         detail,
       };
-      links.push(written("audit", row));
+      pending.push(written("audit", row));
     };
     audited(c.auditId, "submission.accepted", auditDetail(c, job.unit, head.last_version));
     for (const e of c.explanationAudits)
@@ -204,12 +209,21 @@ export function sqliteStoreStep(
         "submission.explanation",
         JSON.stringify({ ...e.detail, version: head.last_version })
       );
-    // The links in the same transaction as the rows, so neither is ever kept without the other.
-    chain(links, job.createdAt);
     return { status: 201, response: receiptJson(c.receiptHead, head.last_version, onTime) };
   };
 
   const storeOne = (job: SubmissionJob): Reply => {
+    // A job that throws is rolled back (its savepoint, or the group's transaction): so are its links.
+    const mark = pending.length;
+    try {
+      return storeStep(job);
+    } catch (e) {
+      pending.length = mark;
+      throw e;
+    }
+  };
+
+  const storeStep = (job: SubmissionJob): Reply => {
     if (st.claim.run(job.unit, job.key, job.requestHash, job.createdAt).changes === 0) {
       const prior = st.prior.get(job.unit, job.key)!;
       if (prior.request_hash !== job.requestHash) return MISMATCH;
@@ -221,5 +235,15 @@ export function sqliteStoreStep(
     return jsonReply(status, response);
   };
 
-  return storeOne;
+  return {
+    storeOne,
+    hooks: {
+      start: () => void (pending.length = 0),
+      // The links in the same transaction as their rows, so neither is ever kept without the other.
+      finish: () => {
+        chain(pending, new Date().toISOString());
+        pending.length = 0;
+      },
+    },
+  };
 }

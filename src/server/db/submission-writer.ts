@@ -36,7 +36,7 @@ export function sqliteWriter(
   const group = new GroupCommit<SubmissionJob, Reply>({
     ...(thread
       ? { commit: thread.commit, eager: true }
-      : { sqlite, storeOne: sqliteStoreStep(sqlite, chainKey) }),
+      : { sqlite, ...sqliteStoreStep(sqlite, chainKey) }),
     // Kysely's SQLite driver lends its one connection to one caller at a time.
     exclusive: (fn) => db.connection().execute(async () => fn()),
     maxBatch: 64,

@@ -16,7 +16,8 @@ sqlite.pragma("journal_mode = WAL");
 sqlite.pragma("synchronous = FULL");
 sqlite.pragma("busy_timeout = 5000");
 sqlite.pragma("foreign_keys = ON");
-const commit = groupTransaction(sqlite, sqliteStoreStep(sqlite, Buffer.from(data.chainKey, "hex")));
+const step = sqliteStoreStep(sqlite, Buffer.from(data.chainKey, "hex"));
+const commit = groupTransaction(sqlite, step.storeOne, step.hooks);
 
 parentPort!.on("message", (message: readonly SubmissionJob[] | "close") => {
   if (message === "close") {
