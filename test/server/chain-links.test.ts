@@ -5,6 +5,7 @@ import {
   CHAINED_COLUMNS,
   CHAINED_TABLES,
   canonicalRow,
+  linkHeader,
   linksAfter,
   macOf,
   written,
@@ -34,6 +35,23 @@ describe("the links of the audit chain", () => {
           CHAINED_COLUMNS[tbl].forEach((c, i) => (row[c] = values[i]));
           const picked = Object.fromEntries(CHAINED_COLUMNS[tbl].map((c) => [c, row[c] ?? null]));
           expect(canonicalRow(tbl, row)).toBe(canonicalJson(picked));
+        }
+      )
+    );
+  });
+
+  it("a link's header is canonicalJson of its fields", () => {
+    fc.assert(
+      fc.property(
+        fc.nat(),
+        fc.string(),
+        fc.string(),
+        fc.string(),
+        fc.string(),
+        fc.string(),
+        (seq, prev, tbl, row_key, content, at) => {
+          const l = { seq, prev, tbl, row_key, content, at };
+          expect(linkHeader(l)).toBe(canonicalJson([seq, prev, tbl, row_key, content, at]));
         }
       )
     );

@@ -100,7 +100,13 @@ export function canonicalRow(tbl: ChainedTable, row: Record<string, unknown>): s
   let out = "";
   for (const [c, prefix] of PREFIXES[tbl]) {
     const v = row[c];
-    out += prefix + (v === undefined || v === null ? "null" : canonicalJson(v));
+    out +=
+      prefix +
+      (v === undefined || v === null
+        ? "null"
+        : typeof v === "object"
+          ? canonicalJson(v)
+          : JSON.stringify(v));
   }
   return out + "}";
 }
@@ -124,10 +130,16 @@ export const removed = (tbl: ChainedTable, row: Record<string, unknown>): RowCha
   content: "",
 });
 
+/** What a link's MAC is computed over: canonicalJson([seq, prev, tbl, row_key, content, at]). */
+export function linkHeader(l: Omit<Link, "mac">): string {
+  // Its items are a number and strings, whose canonical form is JSON.stringify's.
+  return `[${JSON.stringify(l.seq)},${JSON.stringify(l.prev)},${JSON.stringify(l.tbl)},${JSON.stringify(
+    l.row_key
+  )},${JSON.stringify(l.content)},${JSON.stringify(l.at)}]`;
+}
+
 export function macOf(key: Buffer, l: Omit<Link, "mac">): string {
-  return createHmac("sm3", key)
-    .update(canonicalJson([l.seq, l.prev, l.tbl, l.row_key, l.content, l.at]), "utf8")
-    .digest("hex");
+  return createHmac("sm3", key).update(linkHeader(l), "utf8").digest("hex");
 }
 
 /** The links that follow `head` for the changes, in their order. */
