@@ -1,9 +1,11 @@
 import { Command, CommanderError } from "commander";
+import { registerAudit } from "./commands/audit";
 import { registerFiles } from "./commands/files";
 import { registerServer } from "./commands/server";
 import { registerTemplates } from "./commands/templates";
 import { registerValidate } from "./commands/validate";
 import { registerWps } from "./commands/wps";
+import { ChainKeyError } from "../server/db/chain-key";
 import { CliExit, type CliIO } from "./io";
 import { BackupRefused } from "../server/backup";
 import { NewerDatabaseError } from "../server/db/upgrade";
@@ -20,6 +22,7 @@ export function buildProgram(io: CliIO): Command {
   registerTemplates(program, io);
   registerWps(program, io);
   registerOps(program, io);
+  registerAudit(program, io);
   return program;
 }
 
@@ -34,6 +37,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (e instanceof CliExit) {
       io.err(e.message);
       return e.code;
+    }
+    if (e instanceof ChainKeyError) {
+      io.err(e.message);
+      return 2;
     }
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof NewerDatabaseError || e instanceof BackupRefused) {

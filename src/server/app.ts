@@ -11,6 +11,8 @@ import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
 import { clientAddress } from "./client-address";
+import { registerAuditRoutes } from "./audit-routes";
+import { chainHead, fingerprintOf } from "./db/chain-append";
 import { acceptsXlsx, registerFileRoutes, sendXlsx } from "./file-routes";
 import { registerInputChecks } from "./input-checks";
 import { registerJsonParser } from "./json-body";
@@ -168,6 +170,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         token: (req) => req.token,
         remoteAddr: clientAddress,
       });
+      registerAuditRoutes(api, { db, token: (req) => req.token });
       api.get("/me", async (req, reply) => {
         const token = requireToken(req);
         if (!token) return reply.status(401).send({ error: "unauthorized" });
@@ -324,9 +327,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           listRows,
           coverageLine: coverageLine(coverage, c.only),
         });
+        // Read after the versions summed: everything they came from is before this head.
+        const head = await chainHead(db);
         return sendXlsx(
           reply,
-          await writeXlsx(plan, { doc }),
+          await writeXlsx(plan, { doc, ...(head ? { fingerprint: fingerprintOf(head) } : {}) }),
           "consolidated.xlsx",
           `${c.unit.name}-${plan.sheetName}.xlsx`
         );

@@ -1,8 +1,13 @@
 import type { Kysely, Transaction } from "kysely";
+import { appendToChain, inTransaction } from "./db/chain-append";
+import { written } from "./db/chain-links";
 import type { Database } from "./db/schema";
 import { timeOrderedId } from "./ids";
 
-/** One line of the audit log: who (token), when, from where, what. Never a token or a document body. */
+/**
+ * One line of the audit log: who (token), when, from where, what. Never a token or a document
+ * body. The line and its link of the audit chain are written in one transaction (the caller's).
+ */
 export async function audit(
   db: Kysely<Database> | Transaction<Database>,
   entry: {
@@ -13,16 +18,17 @@ export async function audit(
     detail: unknown;
   }
 ): Promise<void> {
-  await db
-    .insertInto("audit")
-    .values({
-      id: timeOrderedId(),
-      at: new Date().toISOString(),
-      token_id: entry.tokenId ?? null,
-      unit: entry.unit ?? null,
-      remote_addr: entry.remoteAddr ?? null,
-      action: entry.action,
-      detail: JSON.stringify(entry.detail),
-    })
-    .execute();
+  const row = {
+    id: timeOrderedId(),
+    at: new Date().toISOString(),
+    token_id: entry.tokenId ?? null,
+    unit: entry.unit ?? null,
+    remote_addr: entry.remoteAddr ?? null,
+    action: entry.action,
+    detail: JSON.stringify(entry.detail),
+  };
+  await inTransaction(db, async (trx) => {
+    await trx.insertInto("audit").values(row).execute();
+    await appendToChain(trx, [written("audit", row)]);
+  });
 }

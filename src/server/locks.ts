@@ -4,6 +4,8 @@ import { z } from "zod";
 import { periodSchema } from "../core/schema/document";
 import type { TemplateLookup } from "../core/validate/document";
 import { audit } from "./audit";
+import { appendToChain } from "./db/chain-append";
+import { removed, written } from "./db/chain-links";
 import type { Database } from "./db/schema";
 import type { TokenInfo } from "./tokens";
 import { ancestry, atOrAbove, getUnit } from "./units";
@@ -84,7 +86,9 @@ async function decide(
       .onConflict((oc) => oc.columns(["unit", "template", "period"]).doNothing())
       .executeTakeFirst();
     // Someone else's lock came first: decide again on it.
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0 ? "locked" : "retry";
+    if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return "retry";
+    await appendToChain(trx, [written("locks", { ...key, locked_by: token.id, locked_at: at })]);
+    return "locked";
   }
   const locker = await lockingUnit(trx, existing);
   if (locking) {
@@ -98,7 +102,9 @@ async function decide(
       .where("period", "=", key.period)
       .where("locked_by", "=", existing.locked_by)
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0 ? "locked" : "retry";
+    if (Number(r.numUpdatedRows) === 0) return "retry";
+    await appendToChain(trx, [written("locks", { ...key, locked_by: token.id, locked_at: at })]);
+    return "locked";
   }
   if (!(await atOrAbove(trx, token.unit, locker))) return "forbidden";
   const r = await trx
@@ -108,7 +114,9 @@ async function decide(
     .where("period", "=", key.period)
     .where("locked_by", "=", existing.locked_by)
     .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0 ? "unlocked" : "retry";
+  if (Number(r.numDeletedRows) === 0) return "retry";
+  await appendToChain(trx, [removed("locks", key)]);
+  return "unlocked";
 }
 
 /**

@@ -533,6 +533,27 @@ export function openApiDocument(version: string): Record<string, unknown> {
           }
         ),
       },
+      "/audit/head": {
+        get: operation(read, {
+          summary: "The head of the audit chain (a collector or the admin; docs/audit-chain.md)",
+          responses: {
+            200: answer(
+              "the last link's sequence number, its HMAC-SM3 digest and when it was written",
+              {
+                type: "object",
+                properties: {
+                  seq: { type: "integer", minimum: 0 },
+                  digest: { type: "string", pattern: "^[0-9a-f]{64}$" },
+                  at: { type: "string", format: "date-time" },
+                },
+                required: ["seq", "digest", "at"],
+                additionalProperties: false,
+              }
+            ),
+            403: err("forbidden: a reporter's token"),
+          },
+        }),
+      },
     },
   };
 }

@@ -3,6 +3,8 @@ import type { Kysely, Transaction } from "kysely";
 import { reviewRequestSchema, type ReviewResult, type ReviewState } from "../core/schema/api";
 import type { TemplateLookup } from "../core/validate/document";
 import { audit } from "./audit";
+import { appendToChain } from "./db/chain-append";
+import { written } from "./db/chain-links";
 import type { Database } from "./db/schema";
 import type { TokenInfo } from "./tokens";
 import { atOrAbove } from "./units";
@@ -173,6 +175,7 @@ export function reviewRoute(deps: ReviewDeps) {
         .values({ unit, template, period, ...row })
         .onConflict((oc) => oc.columns(["unit", "template", "period"]).doUpdateSet(row))
         .execute();
+      await appendToChain(trx, [written("reviews", { unit, template, period, ...row })]);
       await audit(trx, {
         action: decision === "accept" ? "review.accepted" : "review.returned",
         tokenId: token.id,

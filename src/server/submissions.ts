@@ -12,6 +12,7 @@ import type { Database } from "./db/schema";
 import { unitChainAndHistory } from "./db/hot-reads";
 import { writerOf, type Reply, type SubmissionJob } from "./db/submission-writer";
 import { tierOf, toUnit } from "./units";
+import { canonicalJson } from "./canonical-json";
 import type { TokenInfo } from "./tokens";
 
 export type { Reply };
@@ -27,27 +28,7 @@ export interface Receipt {
   warnings: Issue[];
 }
 
-/**
- * Canonical JSON (sorted keys), so the same body always hashes the same. Stored request hashes
- * depend on these exact bytes; loops rather than map and join, as every submission is hashed.
- */
-export function canonicalJson(v: unknown): string {
-  if (typeof v !== "object" || v === null) return JSON.stringify(v) ?? "null";
-  let out: string;
-  if (Array.isArray(v)) {
-    out = "[";
-    for (let i = 0; i < v.length; i++) out += (i ? "," : "") + canonicalJson(v[i]);
-    return out + "]";
-  }
-  const keys = Object.keys(v).sort();
-  out = "{";
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    out +=
-      (i ? "," : "") + JSON.stringify(k) + ":" + canonicalJson((v as Record<string, unknown>)[k]);
-  }
-  return out + "}";
-}
+export { canonicalJson };
 
 const sha256 = (s: string): string => createHash("sha256").update(s, "utf8").digest("hex");
 

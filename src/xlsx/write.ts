@@ -15,6 +15,11 @@ export const BINDING_SHEET = "_tianbao";
 export interface XlsxOptions {
   /** Values to write into the bound cells (a consolidated or filled document). */
   doc?: SheetDocument | null;
+  /**
+   * A line naming what the table was made from (the 数据指纹 of the audit chain's head): written
+   * under the table and in the printed footer's left part.
+   */
+  fingerprint?: string;
 }
 
 const THIN = { style: "thin" as const, color: { argb: "FF000000" } };
@@ -120,7 +125,11 @@ export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promi
   wb.created = new Date();
   const ws = wb.addWorksheet(legalSheetName(plan.sheetName, [BINDING_SHEET]), {
     pageSetup: xlsxPageSetup(plan.print),
-    headerFooter: xlsxFooter(plan.print),
+    headerFooter: opts.fingerprint
+      ? {
+          oddFooter: `&L${opts.fingerprint.replace(/&/g, "&&")}${xlsxFooter(plan.print).oddFooter}`,
+        }
+      : xlsxFooter(plan.print),
     views: [{ state: "frozen", ySplit: plan.headerRows[1] + 1, xSplit: 0 }],
   });
   plan.columnWidths.forEach((w, c) => (ws.getColumn(c + 1).width = w));
@@ -152,6 +161,12 @@ export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promi
       const cell = bound.get(`${e.row}\u0000${e.col}`);
       if (cell) ws.getCell(cell.r + 1, cell.c + 1).note = explanationNote(e);
     }
+  }
+  if (opts.fingerprint) {
+    // A row below everything the plan drew, one blank row apart: printed with the table.
+    const x = ws.getCell(plan.rowCount + 2, 1);
+    x.value = opts.fingerprint;
+    x.style = { ...STYLE.note, protection: { locked: true } };
   }
   fitRowsToText(ws, plan);
   // Borders on the whole table, empty cells and merged areas included.

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { runCli } from "../../src/cli/program";
 import { openStore } from "../../src/server/db/connect";
 import { CliServer, freePort } from "../helpers/cli-server";
 import { hospitalDoc } from "../helpers/documents";
@@ -113,5 +114,28 @@ describe("two server processes on one PostgreSQL database", () => {
     const refused = await post(servers[1]!, "/submissions", reporter, doc("2021-03"), randomUUID());
     expect([refused.status, refused.body.error]).toEqual([409, "locked"]);
     expect(await storedVersions("2021-03")).toEqual([]);
+  });
+
+  it("both processes' links form one chain: audit verify finds it intact after 60 more racing submissions (exit 0)", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        post(
+          servers[i % 2]!,
+          "/submissions",
+          reporter,
+          doc(`2020-${String((i % 12) + 1).padStart(2, "0")}`, i),
+          randomUUID()
+        )
+      )
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 60 }, () => 201));
+    let out = "";
+    const code = await runCli(["audit", "verify", "--db", pg.url], {
+      out: (t) => (out += t),
+      err: (t) => (out += t),
+      setExitCode: () => undefined,
+    });
+    expect(out).toMatch(/intact/);
+    expect(code).toBe(0);
   });
 });

@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
+import { checkChainKey, ensureChainGenesis, registerChainKey } from "./chain-append";
+import { loadChainKey } from "./chain-key";
 import { registerHotReads, sqliteHotReads, TEMPLATES_SIGNATURE } from "./hot-reads";
 import { postgresReads, registerPostgresReads } from "./read-batches";
 import { migrate } from "./migrations";
@@ -35,9 +37,17 @@ function createPrivately(file: string): void {
 
 /** `sqlite:FILE` (the embedded default) or `postgres://…`; runs the migrations. */
 export async function openStore(
-  url: string = process.env.TIANBAO_DB ?? DEFAULT_DB
+  url: string = process.env.TIANBAO_DB ?? DEFAULT_DB,
+  /** checkChainKey false: open a database whose chain does not match the key (audit verify reports it). */
+  opts: { checkChainKey?: boolean } = {}
 ): Promise<Store> {
+  const check = async (db: Kysely<Database>): Promise<void> => {
+    await ensureChainGenesis(db);
+    if (opts.checkChainKey !== false) await checkChainKey(db);
+  };
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    // The key first: a key that cannot be had stops the start before anything is opened.
+    const chainKey = loadChainKey(null);
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection the database drops (a restart, an administrator) is discarded by the pool
     // and replaced on next use; unhandled, its error event would stop the whole server.
@@ -54,12 +64,18 @@ export async function openStore(
     });
     await migrate(db as Kysely<unknown>);
     await upgrade.record();
+    registerChainKey(db, chainKey);
+    await check(db).catch(async (e: unknown) => {
+      await db.destroy();
+      throw e;
+    });
     const prepared = preparedOn(pool);
-    registerWriter(db, postgresWriter(prepared));
+    registerWriter(db, postgresWriter(pool, chainKey));
     registerPostgresReads(db, postgresReads(prepared, TEMPLATES_SIGNATURE));
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
+  const chainKey = loadChainKey(file);
   if (file !== ":memory:") createPrivately(file);
   const sqlite = new SQLite(file);
   // WAL for concurrent readers; FULL so an acknowledged submission survives a power cut or kill -9.
@@ -76,7 +92,12 @@ export async function openStore(
   });
   await migrate(db as Kysely<unknown>);
   await upgrade.record();
-  const writer = sqliteWriter(sqlite, db, file === ":memory:" ? null : file);
+  registerChainKey(db, chainKey);
+  await check(db).catch(async (e: unknown) => {
+    await db.destroy();
+    throw e;
+  });
+  const writer = sqliteWriter(sqlite, db, file === ":memory:" ? null : file, chainKey);
   registerWriter(db, writer);
   // A second connection reads what is committed without waiting for the writer (WAL); an
   // in-memory database has no second connection to it.

@@ -6,6 +6,15 @@ export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 class JobFailed extends Error {}
 
 /**
+ * What a store step does once per group's transaction: `start` as it begins (again when the group
+ * is run job by job), `finish` after its last job, before the COMMIT.
+ */
+export interface GroupHooks {
+  start(): void;
+  finish(): void;
+}
+
+/**
  * One group's transaction on a connection: BEGIN IMMEDIATE (the write lock is taken at once,
  * never upgraded half-way), the jobs, COMMIT. A job that throws is rolled back alone: the group is
  * first run without a savepoint per job (two statements a job fewer, and a job almost never
@@ -15,10 +24,12 @@ class JobFailed extends Error {}
  */
 export function groupTransaction<J, R>(
   sqlite: SQLite.Database,
-  storeOne: (job: J) => R
+  storeOne: (job: J) => R,
+  hooks?: GroupHooks
 ): (jobs: readonly J[]) => Outcome<R>[] {
-  const fast = sqlite.transaction((jobs: readonly J[]) =>
-    jobs.map((job): Outcome<R> => {
+  const fast = sqlite.transaction((jobs: readonly J[]) => {
+    hooks?.start();
+    const out = jobs.map((job): Outcome<R> => {
       try {
         return { ok: true, value: storeOne(job) };
       } catch (error) {
@@ -27,19 +38,24 @@ export function groupTransaction<J, R>(
         if (!sqlite.inTransaction) throw error;
         throw new JobFailed();
       }
-    })
-  );
+    });
+    hooks?.finish();
+    return out;
+  });
   const one = sqlite.transaction((job: J) => storeOne(job));
-  const each = sqlite.transaction((jobs: readonly J[]) =>
-    jobs.map((job): Outcome<R> => {
+  const each = sqlite.transaction((jobs: readonly J[]) => {
+    hooks?.start();
+    const out = jobs.map((job): Outcome<R> => {
       try {
         return { ok: true, value: one(job) };
       } catch (error) {
         if (!sqlite.inTransaction) throw error;
         return { ok: false, error };
       }
-    })
-  );
+    });
+    hooks?.finish();
+    return out;
+  });
   return (jobs) => {
     try {
       return fast.immediate(jobs);
@@ -58,6 +74,7 @@ export type GroupCommitOptions<J, R> = (
        * connection: when a job of the group throws, the group is rolled back and run again.
        */
       storeOne: (job: J) => R;
+      hooks?: GroupHooks;
     }
   | {
       /** The group's transaction run elsewhere (a writer thread); answered once committed. */
@@ -98,7 +115,7 @@ export class GroupCommit<J, R> {
 
   constructor(private readonly opts: GroupCommitOptions<J, R>) {
     this.commitGroup =
-      "commit" in opts ? opts.commit : groupTransaction(opts.sqlite, opts.storeOne);
+      "commit" in opts ? opts.commit : groupTransaction(opts.sqlite, opts.storeOne, opts.hooks);
   }
 
   submit(job: J): Promise<R> {

@@ -181,6 +181,30 @@ const MIGRATIONS: Record<string, Migration> = {
         await sql.raw(TIANBAO_SUBMIT_FUNCTION).execute(db);
     },
   },
+  // The audit chain (docs/audit-chain.md): one link per version, review, lock or audit row written,
+  // and the head the next link follows. Its links are made in Node, at the first start after this
+  // migration for the rows already stored (the key is not the database's to know).
+  "0008-audit-chain": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("chain")
+        .addColumn("seq", "integer", (c) => c.primaryKey())
+        .addColumn("prev", "varchar(64)", (c) => c.notNull())
+        .addColumn("tbl", "varchar(32)", (c) => c.notNull())
+        .addColumn("row_key", "text", (c) => c.notNull())
+        .addColumn("content", "text", (c) => c.notNull())
+        .addColumn("at", "varchar(32)", (c) => c.notNull())
+        .addColumn("mac", "varchar(64)", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("chain_head")
+        .addColumn("id", "integer", (c) => c.primaryKey())
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("mac", "varchar(64)", (c) => c.notNull())
+        .addColumn("at", "varchar(32)", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 /** Exported for the upgrade check (upgrade.ts), which compares the database's list with it. */

@@ -99,6 +99,29 @@ export interface TemplatesTable {
   retired_at: string | null;
 }
 
+/**
+ * One link of the audit chain (migration 0008): a row of a chained table as written (content: the
+ * SM3 digest of its canonical content) or deleted (content ""), and its HMAC-SM3 under a key kept
+ * outside the database (db/chain-links.ts).
+ */
+export interface ChainTable {
+  seq: number;
+  prev: string;
+  tbl: string;
+  row_key: string;
+  content: string;
+  at: string;
+  mac: string;
+}
+
+/** The last link of the chain: the row every writer of a link locks (PostgreSQL) and moves. */
+export interface ChainHeadTable {
+  id: number;
+  seq: number;
+  mac: string;
+  at: string;
+}
+
 export interface Database {
   templates: TemplatesTable;
   units: UnitsTable;
@@ -109,4 +132,6 @@ export interface Database {
   locks: LocksTable;
   audit: AuditTable;
   reviews: ReviewsTable;
+  chain: ChainTable;
+  chain_head: ChainHeadTable;
 }

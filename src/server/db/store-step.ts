@@ -1,4 +1,6 @@
 import type SQLite from "better-sqlite3";
+import { sqliteChain, written, type RowChange } from "./chain-links";
+import type { GroupHooks } from "./group-commit";
 
 /**
  * The store step of a submission: what POST /submissions hands the database's writer, and its
@@ -86,9 +88,17 @@ const acceptedReply = (version: number): Reply => ({
 /**
  * SQLite's store step for one job, as prepared statements on a connection (nothing is built per
  * request); it runs synchronously inside a savepoint of its group's transaction. Its order is the
- * contract: key, lock, errors, version, submission, audit, answer.
+ * contract: key, lock, errors, version, submission, audit, answer; the links of the group's
+ * stored rows follow its last job (hooks.finish).
  */
-export function sqliteStoreStep(sqlite: SQLite.Database): (job: SubmissionJob) => Reply {
+export function sqliteStoreStep(
+  sqlite: SQLite.Database,
+  chainKey: Buffer
+): { storeOne: (job: SubmissionJob) => Reply; hooks: GroupHooks } {
+  const chain = sqliteChain(sqlite, chainKey);
+  // The links of the group's stored rows, in their order: written once the group's jobs ran, with
+  // one read and one move of the head for the whole group.
+  const pending: RowChange[] = [];
   const st = {
     claim: sqlite.prepare(
       `INSERT INTO idempotency (unit, key, request_hash, status_code, response, created_at)
@@ -124,11 +134,7 @@ export function sqliteStoreStep(sqlite: SQLite.Database): (job: SubmissionJob) =
     ),
     audit: sqlite.prepare(
       `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
-       VALUES (?, ?, ?, ?, ?, 'submission.accepted', ?)`
-    ),
-    explanationAudit: sqlite.prepare(
-      `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
-       VALUES (?, ?, ?, ?, ?, 'submission.explanation', ?)`
+       VALUES (?, ?, ?, ?, ?, ?, ?)`
     ),
     answer: sqlite.prepare(
       `UPDATE idempotency SET status_code = ?, response = ? WHERE unit = ? AND key = ?`
@@ -152,42 +158,72 @@ export function sqliteStoreStep(sqlite: SQLite.Database): (job: SubmissionJob) =
     if (refused) return { status: refused.status, response: JSON.stringify(refused.body) };
     const head = st.head.get(job.unit, c.template, c.period, job.createdAt)!;
     const onTime = head.first_received_at < c.dueAt;
+    const submission = {
+      id: c.id,
+      unit: job.unit,
+      template: c.template,
+      template_version: c.templateVersion,
+      period: c.period,
+      version: head.last_version,
+      received_at: job.createdAt,
+      on_time: onTime ? 1 : 0,
+      document: c.document,
+      issues: c.issues,
+      token_id: job.tokenId,
+      remote_addr: job.remoteAddr,
+      explained: c.explained,
+    };
     st.submission.run(
-      c.id,
-      job.unit,
-      c.template,
-      c.templateVersion,
-      c.period,
-      head.last_version,
-      job.createdAt,
-      onTime ? 1 : 0,
-      c.document,
-      c.issues,
-      job.tokenId,
-      job.remoteAddr,
-      c.explained
+      submission.id,
+      submission.unit,
+      submission.template,
+      submission.template_version,
+      submission.period,
+      submission.version,
+      submission.received_at,
+      submission.on_time,
+      submission.document,
+      submission.issues,
+      submission.token_id,
+      submission.remote_addr,
+      submission.explained
     );
-    st.audit.run(
-      c.auditId,
-      c.auditAt,
-      job.tokenId,
-      job.unit,
-      job.remoteAddr,
-      auditDetail(c, job.unit, head.last_version)
-    );
+    pending.push(written("submissions", submission));
+    const audited = (id: string, action: string, detail: string): void => {
+      st.audit.run(id, c.auditAt, job.tokenId, job.unit, job.remoteAddr, action, detail);
+      const row = {
+        id,
+        at: c.auditAt,
+        token_id: job.tokenId,
+        unit: job.unit,
+        remote_addr: job.remoteAddr,
+        action,
+        detail,
+      };
+      pending.push(written("audit", row));
+    };
+    audited(c.auditId, "submission.accepted", auditDetail(c, job.unit, head.last_version));
     for (const e of c.explanationAudits)
-      st.explanationAudit.run(
+      audited(
         e.id,
-        c.auditAt,
-        job.tokenId,
-        job.unit,
-        job.remoteAddr,
+        "submission.explanation",
         JSON.stringify({ ...e.detail, version: head.last_version })
       );
     return { status: 201, response: receiptJson(c.receiptHead, head.last_version, onTime) };
   };
 
   const storeOne = (job: SubmissionJob): Reply => {
+    // A job that throws is rolled back (its savepoint, or the group's transaction): so are its links.
+    const mark = pending.length;
+    try {
+      return storeStep(job);
+    } catch (e) {
+      pending.length = mark;
+      throw e;
+    }
+  };
+
+  const storeStep = (job: SubmissionJob): Reply => {
     if (st.claim.run(job.unit, job.key, job.requestHash, job.createdAt).changes === 0) {
       const prior = st.prior.get(job.unit, job.key)!;
       if (prior.request_hash !== job.requestHash) return MISMATCH;
@@ -199,5 +235,15 @@ export function sqliteStoreStep(sqlite: SQLite.Database): (job: SubmissionJob) =
     return jsonReply(status, response);
   };
 
-  return storeOne;
+  return {
+    storeOne,
+    hooks: {
+      start: () => void (pending.length = 0),
+      // The links in the same transaction as their rows, so neither is ever kept without the other.
+      finish: () => {
+        chain(pending, new Date().toISOString());
+        pending.length = 0;
+      },
+    },
+  };
 }

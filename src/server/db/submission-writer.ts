@@ -1,7 +1,8 @@
 import type SQLite from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { GroupCommit } from "./group-commit";
-import type { Prepared } from "./prepared";
+import type pg from "pg";
+import { linksAfter, written, type RowChange } from "./chain-links";
 import type { Database } from "./schema";
 import { jsonReply, sqliteStoreStep, type Reply, type SubmissionJob } from "./store-step";
 import { writerThread } from "./writer-pool";
@@ -26,15 +27,16 @@ export interface SubmissionWriter {
 export function sqliteWriter(
   sqlite: SQLite.Database,
   db: Kysely<Database>,
-  file: string | null
+  file: string | null,
+  chainKey: Buffer
 ): SubmissionWriter & { close(): Promise<void> } {
   let jobs = 0;
   let transactions = 0;
-  const thread = file === null ? null : writerThread(file);
+  const thread = file === null ? null : writerThread(file, chainKey);
   const group = new GroupCommit<SubmissionJob, Reply>({
     ...(thread
       ? { commit: thread.commit, eager: true }
-      : { sqlite, storeOne: sqliteStoreStep(sqlite) }),
+      : { sqlite, ...sqliteStoreStep(sqlite, chainKey) }),
     // Kysely's SQLite driver lends its one connection to one caller at a time.
     exclusive: (fn) => db.connection().execute(async () => fn()),
     maxBatch: 64,
@@ -109,30 +111,148 @@ export function groupCall(jobs: readonly SubmissionJob[]): { text: string; value
 }
 
 /**
+ * The rows a group stored (found by the ids its jobs brought: fresh for every request) and the
+ * chain's head, locked. Each id is an index probe (LIMIT 1 under a lateral join), whatever the
+ * statistics said when the kept plan was made: a plan of id = ANY ($1) made while the tables
+ * were small scanned them whole, each group slower as they grew (as tianbao_submit_group's
+ * answers did before migration 0006).
+ */
+const CHAIN_ROWS = `
+SELECT h.seq, h.mac,
+  (SELECT coalesce(json_agg(r.row), '[]'::json) FROM unnest($1::text[]) AS x(id)
+   CROSS JOIN LATERAL (SELECT to_jsonb(s) - 'document' AS row FROM submissions s
+                       WHERE s.id = x.id LIMIT 1) r) AS submissions,
+  (SELECT coalesce(json_agg(r.row), '[]'::json) FROM unnest($2::text[]) AS x(id)
+   CROSS JOIN LATERAL (SELECT to_jsonb(a) AS row FROM audit a WHERE a.id = x.id LIMIT 1) r) AS audits
+FROM chain_head h WHERE h.id = 1 FOR UPDATE`;
+
+type Row = { out_status: number; out_response: string };
+type Stored = Record<string, unknown> & { id: string };
+
+/**
+ * Links the rows the jobs stored, in the transaction that stored them: the head row is locked
+ * (FOR UPDATE waits for another transaction holding it and then reads its newest version), so
+ * every process numbers its links in commit order. One statement for a whole group; the links
+ * are answered as the statements that write them, to be sent with the COMMIT.
+ */
+async function chainJobs(
+  client: pg.PoolClient,
+  chainKey: Buffer,
+  jobs: readonly SubmissionJob[]
+): Promise<string> {
+  const ids: string[] = [];
+  const auditIds: string[] = [];
+  for (const job of jobs)
+    if ("candidate" in job.outcome) {
+      const c = job.outcome.candidate;
+      ids.push(c.id);
+      auditIds.push(c.auditId, ...c.explanationAudits.map((e) => e.id));
+    }
+  const found = await client.query<{
+    seq: number;
+    mac: string;
+    submissions: Stored[];
+    audits: Stored[];
+  }>({ name: "tianbao_chain_rows", text: CHAIN_ROWS, values: [ids, auditIds] });
+  const head = found.rows[0];
+  if (!head)
+    throw new Error("the audit chain has no head: the database was not opened by openStore");
+  const submissions = new Map(head.submissions.map((r) => [r.id, r]));
+  const audits = new Map(head.audits.map((r) => [r.id, r]));
+  const changes: RowChange[] = [];
+  for (const job of jobs) {
+    if (!("candidate" in job.outcome)) continue;
+    const c = job.outcome.candidate;
+    const row = submissions.get(c.id);
+    if (!row) continue; // refused, or a replay answered from its key
+    // The function stores the document as it was given: it is not sent back.
+    changes.push(written("submissions", { ...row, document: c.document }));
+    for (const id of [c.auditId, ...c.explanationAudits.map((e) => e.id)]) {
+      const a = audits.get(id);
+      if (a) changes.push(written("audit", a));
+    }
+  }
+  if (!changes.length) return "";
+  const at = new Date().toISOString();
+  const links = linksAfter(chainKey, head, changes, at);
+  const last = links[links.length - 1]!;
+  return (
+    `INSERT INTO chain (seq, prev, tbl, row_key, content, at, mac) VALUES ${links
+      .map(
+        (l) =>
+          `(${[l.seq, l.prev, l.tbl, l.row_key, l.content, l.at, l.mac].map(literal).join(",")})`
+      )
+      .join(",")};` +
+    `UPDATE chain_head SET seq = ${literal(last.seq)}, mac = ${literal(last.mac)}, at = ${literal(at)} WHERE id = 1;`
+  );
+}
+
+/**
+ * A value of a link as an SQL literal. The links are sent with the COMMIT in one simple query
+ * (one round trip less a group); everything in them is the server's own (numbers, hex digests,
+ * table names, ids, instants), quoted all the same.
+ */
+function literal(v: string | number): string {
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
+    return String(v);
+  }
+  return v.includes("\\")
+    ? ` E'${v.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`
+    : `'${v.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Runs `fn` in a transaction on a connection of the pool, then the statements it answers with
+ * and the COMMIT in one round trip; a connection left broken is discarded.
+ */
+async function transaction<T>(
+  pool: pg.Pool,
+  fn: (c: pg.PoolClient) => Promise<[T, string]>
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const [out, closing] = await fn(client);
+    await client.query(`${closing}COMMIT`);
+    return out;
+  } catch (e) {
+    await client.query("ROLLBACK").catch((r: Error) => (broken = r));
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
  * PostgreSQL: submissions that arrive together are stored by one call of tianbao_submit_group
  * (migration 0005), set-based, in one transaction (one WAL flush, a few statements for the whole
- * group). Two groups may be in flight at once: the second is parsed and waiting for the head rows
- * the first holds while the first commits, so the database never idles between them. A group
- * that fails (a deadlock with another process, a job the database refuses) is stored again job by
- * job with tianbao_submit (migration 0004), which keeps each job's error to itself. The queue
- * holds only promises: a process that dies leaves its callers unanswered, and they retry.
+ * group), with their links of the audit chain, computed here from the rows the call stored (the
+ * key never goes into the database). Two groups may be in flight at once: the second is parsed
+ * and waiting for the head rows the first holds while the first commits, so the database never
+ * idles between them. A group that fails (a deadlock with another process, a job the database
+ * refuses) is stored again job by job with tianbao_submit (migration 0004), which keeps each job's
+ * error to itself. The queue holds only promises: a process that dies leaves its callers
+ * unanswered, and they retry.
  */
 export function postgresWriter(
-  prepared: Prepared,
+  pool: pg.Pool,
+  chainKey: Buffer,
   opts: { maxBatch: number; maxWaitMs: number; inFlight: number } = {
     maxBatch: 64,
     maxWaitMs: 2,
     inFlight: 2,
   }
 ): SubmissionWriter {
-  type Row = { out_status: number; out_response: string };
-  const group = async (jobs: readonly SubmissionJob[]): Promise<Row[]> => {
-    const { text, values } = groupCall(jobs);
-    const rows = await prepared<Row>("tianbao_submit_group", text, values);
-    if (rows.length !== jobs.length)
-      throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
-    return rows;
-  };
+  const group = (jobs: readonly SubmissionJob[]): Promise<Row[]> =>
+    transaction(pool, async (client) => {
+      const { text, values } = groupCall(jobs);
+      const { rows } = await client.query<Row>({ name: "tianbao_submit_group", text, values });
+      if (rows.length !== jobs.length)
+        throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
+      return [rows, await chainJobs(client, chainKey, jobs)];
+    });
   const reply = (row: Row): Reply => jsonReply(row.out_status, row.out_response);
 
   let jobs = 0;
@@ -143,8 +263,12 @@ export function postgresWriter(
   let inFlight = 0;
 
   const alone = async (job: SubmissionJob): Promise<Reply> => {
-    const { text, values } = aloneCall(job);
-    const row = (await prepared<Row>("tianbao_submit", text, values))[0]!;
+    const row = await transaction(pool, async (client) => {
+      const { text, values } = aloneCall(job);
+      const { rows } = await client.query<Row>({ name: "tianbao_submit", text, values });
+      const row = rows[0]!;
+      return [row, row.out_status === -1 ? "" : await chainJobs(client, chainKey, [job])];
+    });
     transactions++;
     jobs++;
     if (row.out_status === -1) {

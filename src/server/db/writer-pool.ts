@@ -24,7 +24,10 @@ const ENTRY = resolve(__dirname, "writer-worker.cjs");
  * group. Groups are answered in the order they were sent; a thread that dies fails the groups it
  * held (their callers get a 500 and retry under the same key) and the next group starts another.
  */
-export function writerThread(file: string): {
+export function writerThread(
+  file: string,
+  chainKey: Buffer
+): {
   commit(jobs: readonly SubmissionJob[]): Promise<Outcome<Reply>[]>;
   /** Starts the thread now rather than at the first group (a server about to listen). */
   start(): void;
@@ -38,7 +41,9 @@ export function writerThread(file: string): {
     for (const w of waiting.splice(0)) w.reject(error);
   };
   const start = (): Worker => {
-    const w = new Worker(ENTRY, { workerData: { file: resolve(file) } });
+    const w = new Worker(ENTRY, {
+      workerData: { file: resolve(file), chainKey: chainKey.toString("hex") },
+    });
     w.unref();
     w.on("message", (answer: ThreadAnswer) => {
       const next = waiting.shift();

@@ -10,12 +10,14 @@ import type { ThreadAnswer } from "./writer-pool";
  * one group per message, each group one transaction. Its pragmas are openStore's, so a COMMIT is
  * as durable (synchronous=FULL) and waits for a lock as long.
  */
-const sqlite = new SQLite((workerData as { file: string }).file, { fileMustExist: true });
+const data = workerData as { file: string; chainKey: string };
+const sqlite = new SQLite(data.file, { fileMustExist: true });
 sqlite.pragma("journal_mode = WAL");
 sqlite.pragma("synchronous = FULL");
 sqlite.pragma("busy_timeout = 5000");
 sqlite.pragma("foreign_keys = ON");
-const commit = groupTransaction(sqlite, sqliteStoreStep(sqlite));
+const step = sqliteStoreStep(sqlite, Buffer.from(data.chainKey, "hex"));
+const commit = groupTransaction(sqlite, step.storeOne, step.hooks);
 
 parentPort!.on("message", (message: readonly SubmissionJob[] | "close") => {
   if (message === "close") {
