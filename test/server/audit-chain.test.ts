@@ -306,8 +306,11 @@ describe.each(["sqlite", "postgres"] as const)("the head of the chain on %s", (k
     expect(Object.keys(doc.paths["/audit/head"])).toEqual(["get"]);
     expect(Object.keys(doc.paths["/audit/head"].get.responses).sort()).toEqual([
       "200",
+      "400",
       "401",
       "403",
+      "429",
+      "503",
     ]);
   });
 

@@ -124,6 +124,7 @@ describe("the OpenAPI document tells what the server answers", () => {
         wrongRoles: ["H1", "CTY"],
       },
       "GET /me": { token: "H1" },
+      "GET /audit/head": { token: "CTY", wrongRoles: ["H1"] },
       "POST /validate": {
         token: "H1",
         body: hospitalDoc({ period: PERIOD }),

@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { sql } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { openStore } from "../../src/server/db/connect";
+import type { Database } from "../../src/server/db/schema";
 import { provider } from "../../src/server/db/migrations";
 import { RELEASES_TABLE, releaseVersion } from "../../src/server/db/upgrade";
-import { unitInput, upsertUnits } from "../../src/server/units";
 import { runCommand } from "../helpers/cli";
 import { freePort } from "../helpers/cli-server";
 import { createTestDb, type TestDb } from "../helpers/server";
@@ -98,13 +98,28 @@ describe("a SQLite database holding data, before its migrations run", () => {
   it("is copied beside itself first, and the copy named", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tianbao-upgrade-"));
     const file = join(dir, "tianbao.sqlite");
-    const store = await openStore(`sqlite:${file}`);
-    await upsertUnits(store.db, [unitInput("C1", "县局", "bureau", null)]);
-    // As a database the release before made: the last migration not run yet.
-    const last = Object.keys(await provider.getMigrations()).at(-1)!;
-    await sql`DELETE FROM kysely_migration WHERE name = ${last}`.execute(store.db);
-    await sql`DELETE FROM ${sql.table(RELEASES_TABLE)} WHERE migration = ${last}`.execute(store.db);
-    await store.close();
+    // As a database the release before made: every migration but the last one run.
+    const names = Object.keys(await provider.getMigrations());
+    const last = names.at(-1)!;
+    const older = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: new SQLite(file) }),
+    });
+    const run = await new Migrator({ db: older, provider }).migrateTo(names.at(-2)!);
+    expect(run.error).toBeUndefined();
+    await older
+      .insertInto("units")
+      .values({
+        code: "C1",
+        name: "县局",
+        kind: "bureau",
+        parent: null,
+        ownership: null,
+        grade: null,
+        active_from: null,
+        active_to: null,
+      })
+      .execute();
+    await older.destroy();
 
     const lines: string[] = [];
     const spy = jest.spyOn(process.stderr, "write").mockImplementation((s) => {
