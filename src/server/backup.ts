@@ -201,7 +201,12 @@ const COUNTED = ["submissions", "reviews", "locks", "tokens"] as const;
  * Restores a backup into an empty database only: a new SQLite file (or an empty one), or a
  * PostgreSQL database with no table. A database holding anything is refused, untouched.
  */
-export async function restoreDatabase(file: string, url: string): Promise<Restored> {
+export async function restoreDatabase(
+  file: string,
+  url: string,
+  /** Called once every check has passed, just before anything is written (it may still refuse). */
+  beforeWrite: () => void = () => undefined
+): Promise<Restored> {
   if (!existsSync(file) || !statSync(file).isFile())
     throw new BackupRefused(2, `no backup file at ${file}`);
   const format = formatOf(file);
@@ -235,6 +240,7 @@ export async function restoreDatabase(file: string, url: string): Promise<Restor
         for (const f of [target.file, `${target.file}-wal`, `${target.file}-shm`])
           rmSync(f, { force: true });
       }
+      beforeWrite();
       await sqliteCopy(source, target.file);
     } finally {
       source.close();
@@ -295,6 +301,7 @@ export async function restoreDatabase(file: string, url: string): Promise<Restor
         .filter(Boolean)
         .map((l) => l.split("\t")[0]!)
     );
+    beforeWrite();
     const r = await run(pgRestore, argv, line.env);
     if (r.code !== 0) throw new BackupRefused(1, `pg_restore failed:\n${r.err.trim()}`);
     const out: Record<string, number> = {};

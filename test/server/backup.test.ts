@@ -194,8 +194,24 @@ describe("backup and restore of a SQLite file while the server takes submissions
     expect(statSync(backup).mode & 0o777).toBe(0o600);
 
     const restored = join(dir, "restored.sqlite");
-    const r = await runCommand(["restore", backup, "--db", `sqlite:${restored}`]);
+    // Without the chain's key the restore is refused, and nothing is made.
+    const keyless = await runCommand(["restore", backup, "--db", `sqlite:${restored}`]);
+    expect(keyless.code).toBe(2);
+    expect(keyless.err).toContain("--chain-key");
+    expect(existsSync(restored)).toBe(false);
+    const r = await runCommand([
+      "restore",
+      backup,
+      "--db",
+      `sqlite:${restored}`,
+      "--chain-key",
+      `${file}.chain-key`,
+    ]);
     expect(r.code).toBe(0);
+    expect(r.err).toMatch(/审计链完整 chain intact: \d+ links/);
+    expect(statSync(`${restored}.chain-key`).mode & 0o777).toBe(0o600);
+    const verified = await runCommand(["audit", "verify", "--db", `sqlite:${restored}`]);
+    expect([verified.code, verified.out]).toEqual([0, expect.stringContaining("chain intact")]);
 
     const source = rowsOf(file);
     const copy = rowsOf(restored);
@@ -240,7 +256,18 @@ describe("backup and restore of a SQLite file while the server takes submissions
     const quiet = join(dir, "quiet.sqlite");
     expect((await runCommand(["backup", "--out", quiet, "--db", url])).code).toBe(0);
     const again = join(dir, "restored-quiet.sqlite");
-    expect((await runCommand(["restore", quiet, "--db", `sqlite:${again}`])).code).toBe(0);
+    expect(
+      (
+        await runCommand([
+          "restore",
+          quiet,
+          "--db",
+          `sqlite:${again}`,
+          "--chain-key",
+          `${file}.chain-key`,
+        ])
+      ).code
+    ).toBe(0);
     const exact = [] as unknown[];
     for (const q of QUERIES) exact.push((await call("GET", `/submissions?${q}`, tokens.CITY)).body);
     expect(await answersFrom(`sqlite:${again}`, tokens.CITY, QUERIES)).toEqual(exact);
@@ -331,7 +358,11 @@ describe("backup and restore on PostgreSQL (pg_dump, pg_restore)", () => {
     const r = await runCommand(["restore", out, "--db", target.url]);
     expect([r.code, r.err]).toEqual([
       0,
-      `restored ${out}: 3 versions, 1 reviews, 1 locks, 7 tokens`,
+      expect.stringMatching(
+        new RegExp(
+          `^restored ${out}: 3 versions, 1 reviews, 1 locks, 7 tokens\\n?审计链完整 chain intact: \\d+ links`
+        )
+      ),
     ]);
 
     const tables = async (url: string) => {
