@@ -3,7 +3,13 @@ import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
 import { manyRows } from "../helpers/hostile-xlsx";
-import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+import {
+  createTestDb,
+  postJson,
+  startTestServer,
+  type TestDb,
+  type TestServer,
+} from "../helpers/server";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 let s: TestServer;
@@ -190,6 +196,64 @@ describe.each(["sqlite", "postgres"] as const)("files on %s", (kind) => {
     expect(row.cells.c2).toBeUndefined();
     expect(row.cells.c14).toBeUndefined();
     expect(row.cells.c1).toBe(0);
+  });
+
+  it("a file whose formulas carry no saved result (openpyxl) still gives the collector its 合计 and 小计, computed from the inputs", async () => {
+    const blank = await download(s.tokens.H1);
+    const file = await fill(blank, {
+      ...filled({ c1: 4, c2: 2, c3: 30 }),
+      // A formula without a cached value, as openpyxl writes it, and one whose cached value lies.
+      [at("all", "c1")]: {
+        formula: plan.cells
+          .find((c) => c.bind?.row === "all" && c.bind.col === "c1")!
+          .formula!.slice(1),
+      },
+      [at("public", "c3")]: { formula: "0", result: 999 },
+    });
+    const checked = await upload(s.tokens.H1, file);
+    expect(checked.statusCode).toBe(200);
+    const document = checked.json().document as {
+      rows: { key: string; cells: Record<string, unknown> }[];
+    };
+    const posted = await postJson(s, "/submissions", document);
+    expect(posted.statusCode).toBe(201);
+    const seen = await s.app.inject({
+      method: "GET",
+      url: `/api/v1/submissions/${posted.json().id}`,
+      headers: { authorization: `Bearer ${s.tokens.CTY}` },
+    });
+    const rows = (seen.json().document as typeof document).rows;
+    const cell = (row: string, col: string) => rows.find((r) => r.key === row)?.cells[col];
+    expect([cell("all", "c1"), cell("public", "c1"), cell("private", "c1")]).toEqual([4, 4, 0]);
+    expect([cell("all", "c3"), cell("public", "c3")]).toEqual([30, 30]);
+  });
+
+  it("a document sent without its computed cells is stored with them", async () => {
+    const doc = {
+      template: "stat-3",
+      templateVersion: 1,
+      period: "2021-07",
+      unit: "H1",
+      header: { reportingUnit: "示例县人民医院", preparer: "李某", phone: "0772-6815093" },
+      rows: [
+        {
+          key: "public.g2",
+          cells: Object.fromEntries(
+            Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, i === 0 ? 7 : 0])
+          ),
+        },
+      ],
+    };
+    const posted = await postJson(s, "/submissions", doc);
+    expect(posted.statusCode).toBe(201);
+    const seen = await s.app.inject({
+      method: "GET",
+      url: `/api/v1/submissions/${posted.json().id}`,
+      headers: { authorization: `Bearer ${s.tokens.CTY}` },
+    });
+    const rows = seen.json().document.rows as { key: string; cells: Record<string, unknown> }[];
+    expect(rows.find((r) => r.key === "all")?.cells.c1).toBe(7);
+    expect(rows.find((r) => r.key === "private")?.cells.c1).toBe(0);
   });
 
   it.each([

@@ -230,13 +230,13 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
         else if (i < parts.length - 1) parts[i] = above[i] ?? "";
       });
     if (Object.values(cells).every((v) => v === undefined) && !formulas.length) continue;
-    // A formula's cached result is whatever the file says it is: an input cell's value is only
-    // what was typed. Computed rows keep theirs (they are recomputed and compared).
+    // A formula's cached result is whatever the file says it is (openpyxl saves none): an input
+    // cell's value is only what was typed, and computed cells (subtotal rows, computed columns)
+    // are never taken from the file; whoever stores the document computes them from the inputs.
     const push = (key: string, rowCells: Record<string, unknown>): void => {
-      if (t.row.get(key)?.computed) {
-        if (Object.keys(rowCells).length) rows.push({ key, cells: rowCells });
-        return;
-      }
+      if (t.row.get(key)?.computed) return;
+      for (const col of Object.keys(rowCells))
+        if (t.column.get(col)?.computed) delete rowCells[col];
       for (const col of formulas) {
         delete rowCells[col];
         formulaCells.push({ row: key, col });
