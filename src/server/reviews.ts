@@ -5,6 +5,7 @@ import type { TemplateLookup } from "../core/validate/document";
 import { audit } from "./audit";
 import type { Database } from "./db/schema";
 import type { TokenInfo } from "./tokens";
+import { lockedForReturn } from "./locks";
 import { atOrAbove } from "./units";
 
 /**
@@ -141,6 +142,10 @@ export function reviewRoute(deps: ReviewDeps) {
       });
       if (version !== undefined && version !== latest)
         return { status: 409, body: { error: "stale", latest } } as const;
+      if (decision === "return") {
+        const locked = await lockedForReturn(trx, token.unit, unit, template, period);
+        if (locked) return { status: 409, body: locked } as const;
+      }
       const standing = await trx
         .selectFrom("reviews")
         .selectAll()
