@@ -45,6 +45,13 @@ export const REVIEW_STRINGS = {
     reason: "退回原因",
     reasonHint: "1–200 个字，填报人会看到",
     returnConfirm: "退回",
+    returnLockedBody: (by: string) =>
+      `本期已被${by}锁定：现在退回，该单位也不能重新报送。可以先解锁再退回（解锁和退回各记一条审计记录）。`,
+    returnHeldBody: (holder: string) =>
+      `本期已被锁定，需由${holder}解锁后才能退回；现在退回，该单位也不能重新报送。`,
+    unlockAndReturn: "解锁并退回",
+    close: "关闭",
+    unlockedReturned: (unit: string, v: number) => `已解锁本期，并退回 ${unit} 的第 ${v} 版。`,
     cancel: "取消",
     accepted: (unit: string, v: number) => `已通过 ${unit} 的第 ${v} 版。`,
     returned: (unit: string, v: number) => `已退回 ${unit} 的第 ${v} 版。`,
@@ -106,6 +113,14 @@ export const REVIEW_STRINGS = {
     reason: "Reason",
     reasonHint: "1–200 characters, shown to the reporter",
     returnConfirm: "Return",
+    returnLockedBody: (by: string) =>
+      `The period is locked by ${by}: returned now, the unit could not submit again. Unlock first, then return (each is one audited step).`,
+    returnHeldBody: (holder: string) =>
+      `The period is locked; ${holder} must unlock it before the report can be returned (returned now, the unit could not submit again).`,
+    unlockAndReturn: "Unlock and return",
+    close: "Close",
+    unlockedReturned: (unit: string, v: number) =>
+      `The period is unlocked and version ${v} of ${unit} returned.`,
     cancel: "Cancel",
     accepted: (unit: string, v: number) => `Accepted version ${v} of ${unit}.`,
     returned: (unit: string, v: number) => `Returned version ${v} of ${unit}.`,
