@@ -28,6 +28,9 @@ export const REVIEW_STRINGS = {
     lockedShort: (by: string) => `已锁定 · ${by}`,
     notLocked: "未锁定",
     blockedLocked: "本期已锁定，不能报送。",
+    frozenAccepted: (v: number | null) =>
+      `${v ? `第 ${v} 版` : "本表"}已审核，不需要再修改或报送。如需修改，请联系上级退回。`,
+    frozenLocked: "本期已锁定，表中内容不会再报送，不需要修改。如需修改，请联系锁定单位解锁。",
     diffTitle: "报送新的一版？",
     diffBody: (last: number, n: number) =>
       n === 0
@@ -96,6 +99,10 @@ export const REVIEW_STRINGS = {
     lockedShort: (by: string) => `locked · ${by}`,
     notLocked: "not locked",
     blockedLocked: "The period is locked: it cannot be submitted.",
+    frozenAccepted: (v: number | null) =>
+      `${v ? `Version ${v}` : "This report"} is accepted: nothing to correct or submit. Ask the bureau to return it if it needs a change.`,
+    frozenLocked:
+      "The period is locked: this sheet will not be submitted, so there is nothing to correct. Ask the locking unit to unlock it if it needs a change.",
     diffTitle: "Submit a new version?",
     diffBody: (last: number, n: number) =>
       n === 0
