@@ -66,16 +66,23 @@ function value(v: GridValue, numeric: boolean): unknown {
 
 const squash = (s: string): string => s.replace(/\s+/g, "");
 
-/** A template's title in any year, whitespace squashed; the year is the first group. */
+/**
+ * A template's title in any year, whitespace squashed; the year is the first group. A title that
+ * begins with its year ("{year}年…") is also found without it: files printed before the year was
+ * added to every title say only the rest.
+ */
 function titleRegex(t: CompiledTemplate): RegExp {
   const pattern = squash(t.def.title)
+    .replace(/^\{year\}年/, "{yearPrefix}")
     .split(/(\{[a-zA-Z]+\})/)
     .map((part) =>
-      part === "{year}"
-        ? "(\\d{4})"
-        : /^\{[a-zA-Z]+\}$/.test(part)
-          ? ".+"
-          : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      part === "{yearPrefix}"
+        ? "(?:(\\d{4})年)?"
+        : part === "{year}"
+          ? "(\\d{4})"
+          : /^\{[a-zA-Z]+\}$/.test(part)
+            ? ".+"
+            : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
     )
     .join("");
   return new RegExp(`^${pattern}$`);
