@@ -525,7 +525,7 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
       expect((await consolidated("CTY", "&only=everything")).statusCode).toBe(400);
     });
 
-    it("the .xlsx says the coverage under the title", async () => {
+    it("the .xlsx says the coverage under the title and its period line", async () => {
       const r = await consolidated("CITY", "&format=xlsx");
       expect(r.statusCode).toBe(200);
       const wb = new ExcelJS.Workbook();
@@ -535,7 +535,8 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
       wb.worksheets[0]!.eachRow((row) => firsts.push(row.getCell(1).value));
       const titleAt = firsts.findIndex((t) => typeof t === "string" && t.includes("统计表"));
       expect(titleAt).toBeGreaterThanOrEqual(0);
-      expect(firsts[titleAt + 1]).toBe("已汇总 3 家中的 3 家（已审核 1 家）");
+      expect(firsts[titleAt + 1]).toBe("统计时段：2016年1月");
+      expect(firsts[titleAt + 2]).toBe("已汇总 3 家中的 3 家（已审核 1 家）");
     });
   });
 
