@@ -48,6 +48,8 @@ export const REVIEW_STRINGS = {
     reason: "退回原因",
     reasonHint: "1–200 个字，填报人会看到",
     returnConfirm: "退回",
+    returnReport: (report: string, version: number | null) =>
+      `${report}${version ? `，第 ${version} 版` : ""}。`,
     returnLockedBody: (by: string) =>
       `本期已被${by}锁定：现在退回，该单位也不能重新报送。可以先解锁再退回（解锁和退回各记一条审计记录）。`,
     returnHeldBody: (holder: string) =>
@@ -120,6 +122,8 @@ export const REVIEW_STRINGS = {
     reason: "Reason",
     reasonHint: "1–200 characters, shown to the reporter",
     returnConfirm: "Return",
+    returnReport: (report: string, version: number | null) =>
+      `${report}${version ? `, version ${version}` : ""}.`,
     returnLockedBody: (by: string) =>
       `The period is locked by ${by}: returned now, the unit could not submit again. Unlock first, then return (each is one audited step).`,
     returnHeldBody: (holder: string) =>

@@ -287,6 +287,10 @@ it("a return in a locked month says so and offers 解锁并退回, one confirmed
   const locked = c.page.getByTestId("return-locked");
   await locked.waitFor();
   expect(await locked.textContent()).toContain("示例县卫生健康局锁定");
+  // No promise the lock would break: the dialog no longer says the unit can send again.
+  expect(await c.page.getByTestId("return-dialog").textContent()).not.toContain(
+    "退回后该单位可以修改后重新报送"
+  );
   expect(await c.page.getByTestId("return-reason").inputValue()).toBe(REASON);
   expect(await row(c.page, "DEMO-H02").getAttribute("data-state")).toBe("submitted");
   await c.page.screenshot({ path: join(SHOTS, "review-web-return-locked.png"), fullPage: true });

@@ -62,7 +62,11 @@ export function ReturnDialog(props: {
           <DialogBody>
             <DialogTitle>{r.returnTitle(props.unitName)}</DialogTitle>
             <DialogContent style={{ display: "flex", flexDirection: "column", gap: 8 }}>
-              <span>{r.returnBody(props.report, props.version)}</span>
+              <span>
+                {locked
+                  ? r.returnReport(props.report, props.version)
+                  : r.returnBody(props.report, props.version)}
+              </span>
               {locked && (
                 <MessageBar intent="warning" data-testid="return-locked">
                   <MessageBarBody>
