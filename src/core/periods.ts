@@ -80,3 +80,17 @@ export function defaultPeriod(today: Date): string {
   const [y, m] = shanghaiDate(today).split("-").map(Number) as [number, number];
   return previousPeriod(formatPeriod({ year: y, month: m }));
 }
+
+/**
+ * The words a table's title, period line and notes are filled with: {year}, {month} and
+ * {months}, the months the figures cover ("1月至11月" for a year-to-date table of November,
+ * "1月" in January, "11月" for a table of one month).
+ */
+export function periodWords(
+  period: string,
+  cumulative: boolean
+): { year: number; month: number; months: string } {
+  const { year, month } = parsePeriod(period);
+  const months = cumulative && month > 1 ? `1月至${month}月` : `${month}月`;
+  return { year, month, months };
+}

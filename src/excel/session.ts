@@ -437,9 +437,10 @@ export class WorkbookSession {
   async saveReceipt(bindingId: string, receipt: Receipt): Promise<LiveSheet | null> {
     const l = this.sheets().find((x) => x.binding.id === bindingId);
     if (!l) return null;
-    // Sent: the 说明 travel with the stored version now, not with the sheet.
+    // The 说明 stay with the sheet after it is sent: they answer its warnings, and the next
+    // version carries them unless the clerk changes them.
     const binding: Binding = {
-      ...withExplanations(l.binding, []),
+      ...l.binding,
       sheetId: l.sheetId,
       sheetName: l.name,
       receipt: {
@@ -454,7 +455,6 @@ export class WorkbookSession {
     } catch (e) {
       throw explain(e, this.locale);
     }
-    l.model.setOptions({ explanations: [] });
     l.setServerIssues([]);
     l.setBinding(binding);
     return l;

@@ -7,6 +7,7 @@ import { TemplateRegistry } from "../core/template/registry";
 import type { Store } from "./db/connect";
 import { writerOf } from "./db/submission-writer";
 import { consolidate } from "../core/consolidate";
+import { withComputedCells } from "../core/computed";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { dueDate } from "../core/periods";
 import { writeXlsx } from "../xlsx/write";
@@ -398,7 +399,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         // A version the token may not read is answered as an unknown id: ids tell nothing.
         if (!row || !(await mayRead(token, row.unit)))
           return reply.status(404).send({ error: "not-found" });
-        const document = JSON.parse(row.document) as SheetDocument;
+        // Versions stored before computed cells were filled at storing get them here.
+        const stored = JSON.parse(row.document) as SheetDocument;
+        const t = templates.get(stored.template, stored.templateVersion);
+        const document = t ? withComputedCells(t, stored) : stored;
         const format = (req.query as { format?: unknown }).format;
         if (format !== undefined && format !== "json" && format !== "xlsx")
           return reply.status(400).send({ error: "bad-request", detail: "format: json or xlsx" });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { a1 } from "../core/layout/address";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import { periodSchema } from "../core/schema/document";
+import { ownListRows } from "../core/template/reporters";
 import type { TemplateRegistry } from "../core/template/registry";
 import type { Issue } from "../core/schema/document";
 import type { ReadFailure } from "../xlsx/read";
@@ -116,7 +117,11 @@ export function registerFileRoutes(
     const unit = await getUnit(db, token.unit);
     if (!unit) return reply.status(404).send({ error: "unknown-unit" });
     let listRows: { key: string; name?: string }[] | undefined;
-    if (t.def.listKey === "unit") {
+    if (t.def.listKey === "unit" && token.role === "reporter") {
+      // A reporter's 表一 is its own row (api.md: exactly one unit row, keyed by its own code).
+      listRows = ownListRows(t.def, unit);
+    } else if (t.def.listKey === "unit") {
+      // A collector's: the units below it, to consolidate.
       const tree = await loadTree(db);
       listRows = (tree.children.get(unit.code) ?? []).map((u) => ({ key: u.code, name: u.name }));
     } else if (t.def.rowMode === "list")

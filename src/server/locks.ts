@@ -26,8 +26,8 @@ export interface LockDeps {
 }
 
 /** The unit of the token that set a lock: the unit whose collectors (and those above) may lift it. */
-async function lockingUnit(
-  trx: Transaction<Database>,
+export async function lockingUnit(
+  trx: Transaction<Database> | Kysely<Database>,
   lock: { unit: string; locked_by: string }
 ): Promise<string> {
   const by = await trx
@@ -236,5 +236,71 @@ export function lockStateRoute(deps: Pick<LockDeps, "db" | "templates">) {
         (await atOrAbove(db, unit, token.unit)));
     if (!related) return reply.status(403).send({ error: "forbidden" });
     return lockStateOf(db, unit, template, period);
+  };
+}
+
+/** Why a return cannot be made while a period is locked, and what the caller could do about it. */
+export interface LockedReturn {
+  error: "locked";
+  detail: string;
+  /** The highest locked unit on the report's path, as GET /locks names it. */
+  by: string;
+  byName: string;
+  /** The unit whose collectors (or those above) must lift the lock the caller cannot, else the caller's own. */
+  holder: string;
+  holderName: string;
+  /** Whether the caller may lift every lock on the path (解锁并退回); `unlock` lists them, highest first. */
+  mayUnlock: boolean;
+  unlock: string[];
+}
+
+/**
+ * The locks on the path from `unit` to the root for (template, period), judged for `caller`: a
+ * return is refused while any holds, since the reporter could not send the version it asks for.
+ * Read inside the review's transaction, so a lock set meanwhile is seen.
+ */
+export async function lockedForReturn(
+  trx: Transaction<Database>,
+  caller: string,
+  unit: string,
+  template: string,
+  period: string
+): Promise<LockedReturn | null> {
+  const chain = await ancestry(trx, unit);
+  const locks = await trx
+    .selectFrom("locks")
+    .select(["unit", "locked_by"])
+    .where(
+      "unit",
+      "in",
+      chain.map((u) => u.code)
+    )
+    .where("template", "=", template)
+    .where("period", "=", period)
+    .execute();
+  if (!locks.length) return null;
+  const nameOf = async (code: string) =>
+    chain.find((u) => u.code === code)?.name ?? (await getUnit(trx, code))?.name ?? code;
+  const held = new Map(locks.map((l) => [l.unit, l]));
+  const path = [...chain].reverse().filter((u) => held.has(u.code));
+  let blocker: string | null = null;
+  for (const u of path) {
+    const locker = await lockingUnit(trx, held.get(u.code)!);
+    if (!(await atOrAbove(trx, caller, locker))) {
+      blocker = locker;
+      break;
+    }
+  }
+  const top = path[0]!;
+  const holder = blocker ?? caller;
+  return {
+    error: "locked",
+    detail: `${template} ${period} is locked by ${top.code}`,
+    by: top.code,
+    byName: top.name,
+    holder,
+    holderName: await nameOf(holder),
+    mayUnlock: blocker === null,
+    unlock: blocker === null ? path.map((u) => u.code) : [],
   };
 }

@@ -477,7 +477,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             ),
             404: err("unknown-template"),
             409: err(
-              "stale { latest }: a newer version arrived; not-submitted: nothing to review; reviewed-above { by, version }: a unit above the reviewer decided on this version"
+              "stale { latest }: a newer version arrived; not-submitted: nothing to review; reviewed-above { by, version }: a unit above the reviewer decided on this version; locked { by, byName, holder, holderName, mayUnlock, unlock }: a return while the period is locked for the report's unit (lift the locks in unlock first, or ask holder)"
             ),
           },
         }),

@@ -7,6 +7,7 @@ import { appendToChain } from "./db/chain-append";
 import { written } from "./db/chain-links";
 import type { Database } from "./db/schema";
 import type { TokenInfo } from "./tokens";
+import { lockedForReturn } from "./locks";
 import { atOrAbove } from "./units";
 
 /**
@@ -143,6 +144,10 @@ export function reviewRoute(deps: ReviewDeps) {
       });
       if (version !== undefined && version !== latest)
         return { status: 409, body: { error: "stale", latest } } as const;
+      if (decision === "return") {
+        const locked = await lockedForReturn(trx, token.unit, unit, template, period);
+        if (locked) return { status: 409, body: locked } as const;
+      }
       const standing = await trx
         .selectFrom("reviews")
         .selectAll()

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { cumulativeBase, dueInstant } from "../core/periods";
+import { withComputedCells } from "../core/computed";
 import { DOCUMENT_ROWS_MAX, type Issue, type SheetDocument } from "../core/schema/document";
 import { parseSheetDocument, type TemplateLookup } from "../core/validate/document";
 import { validateParsed } from "../core/validate/engine";
@@ -170,7 +171,8 @@ async function prepare(
   const warnings = issues.filter((i) => i.severity === "warning");
   // Explanations of no warning are dropped; the others are stored with the version and audited.
   const explanations = keptExplanations(doc, issues);
-  const stored: SheetDocument = { ...doc, explanations };
+  // Computed cells are stored as the inputs make them, whatever the client sent or left out.
+  const stored: SheetDocument = { ...withComputedCells(template, doc), explanations };
   if (!explanations.length) delete stored.explanations;
   const head = JSON.stringify({
     id,

@@ -28,6 +28,9 @@ export const REVIEW_STRINGS = {
     lockedShort: (by: string) => `已锁定 · ${by}`,
     notLocked: "未锁定",
     blockedLocked: "本期已锁定，不能报送。",
+    frozenAccepted: (v: number | null) =>
+      `${v ? `第 ${v} 版` : "本表"}已审核，不需要再修改或报送。如需修改，请联系上级退回。`,
+    frozenLocked: "本期已锁定，表中内容不会再报送，不需要修改。如需修改，请联系锁定单位解锁。",
     diffTitle: "报送新的一版？",
     diffBody: (last: number, n: number) =>
       n === 0
@@ -45,6 +48,15 @@ export const REVIEW_STRINGS = {
     reason: "退回原因",
     reasonHint: "1–200 个字，填报人会看到",
     returnConfirm: "退回",
+    returnReport: (report: string, version: number | null) =>
+      `${report}${version ? `，第 ${version} 版` : ""}。`,
+    returnLockedBody: (by: string) =>
+      `本期已被${by}锁定：现在退回，该单位也不能重新报送。可以先解锁再退回（解锁和退回各记一条审计记录）。`,
+    returnHeldBody: (holder: string) =>
+      `本期已被锁定，需由${holder}解锁后才能退回；现在退回，该单位也不能重新报送。`,
+    unlockAndReturn: "解锁并退回",
+    close: "关闭",
+    unlockedReturned: (unit: string, v: number) => `已解锁本期，并退回 ${unit} 的第 ${v} 版。`,
     cancel: "取消",
     accepted: (unit: string, v: number) => `已通过 ${unit} 的第 ${v} 版。`,
     returned: (unit: string, v: number) => `已退回 ${unit} 的第 ${v} 版。`,
@@ -89,6 +101,10 @@ export const REVIEW_STRINGS = {
     lockedShort: (by: string) => `locked · ${by}`,
     notLocked: "not locked",
     blockedLocked: "The period is locked: it cannot be submitted.",
+    frozenAccepted: (v: number | null) =>
+      `${v ? `Version ${v}` : "This report"} is accepted: nothing to correct or submit. Ask the bureau to return it if it needs a change.`,
+    frozenLocked:
+      "The period is locked: this sheet will not be submitted, so there is nothing to correct. Ask the locking unit to unlock it if it needs a change.",
     diffTitle: "Submit a new version?",
     diffBody: (last: number, n: number) =>
       n === 0
@@ -106,6 +122,16 @@ export const REVIEW_STRINGS = {
     reason: "Reason",
     reasonHint: "1–200 characters, shown to the reporter",
     returnConfirm: "Return",
+    returnReport: (report: string, version: number | null) =>
+      `${report}${version ? `, version ${version}` : ""}.`,
+    returnLockedBody: (by: string) =>
+      `The period is locked by ${by}: returned now, the unit could not submit again. Unlock first, then return (each is one audited step).`,
+    returnHeldBody: (holder: string) =>
+      `The period is locked; ${holder} must unlock it before the report can be returned (returned now, the unit could not submit again).`,
+    unlockAndReturn: "Unlock and return",
+    close: "Close",
+    unlockedReturned: (unit: string, v: number) =>
+      `The period is unlocked and version ${v} of ${unit} returned.`,
     cancel: "Cancel",
     accepted: (unit: string, v: number) => `Accepted version ${v} of ${unit}.`,
     returned: (unit: string, v: number) => `Returned version ${v} of ${unit}.`,

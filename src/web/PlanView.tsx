@@ -88,7 +88,15 @@ export function PlanView({
   return (
     <div className={s.scroller}>
       <table className={s.table} data-testid={testId}>
-        <caption>{plan.title}</caption>
+        <caption>
+          {plan.title}
+          {plan.periodLine && (
+            <>
+              <br />
+              <span data-testid="period-line">{plan.periodLine}</span>
+            </>
+          )}
+        </caption>
         <tbody>{body}</tbody>
       </table>
     </div>

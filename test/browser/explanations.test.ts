@@ -115,6 +115,12 @@ it("the pane's 说明 under a cumulative decrease survives reopening, is sent, a
 
   await page.getByTestId("submit").click();
   await page.getByTestId("receipt").filter({ hasText: "第 1 版" }).waitFor();
+  // Sent, the 说明 stays in its box and answers its warning: nothing asks for it again.
+  expect(await again.inputValue()).toBe(TEXT);
+  expect(
+    await page.locator('[data-testid="issue"][data-rule="explanation.required"]').count()
+  ).toBe(0);
+  await page.screenshot({ path: join(SHOTS, "explanation-pane-sent.png"), fullPage: true });
   const list = await server.api<{ submissions: { id: string; version: number }[] }>(
     `/submissions?unit=DEMO-H02&template=stat-3&period=${PERIOD}`,
     tokens.reporter

@@ -150,6 +150,13 @@ it("return with a counted reason; fixed and resent after the count of changes; �
   expect(await h.page.getByTestId("submit-blocked").textContent()).toContain(
     "已审核，如需修改请联系上级退回"
   );
+  // A cell emptied and 校验 clicked: what cannot be sent shows its state, no error to fix.
+  await typeCell(h.page, at("public.g2", "c2"), "");
+  await h.page.getByTestId("check").click();
+  await h.page.getByTestId("issues-frozen").filter({ hasText: "第 2 版已审核" }).waitFor();
+  expect(await h.page.locator('[data-testid="issue"]').count()).toBe(0);
+  expect(await h.page.getByTestId("issues").textContent()).not.toMatch(/错误/);
+  await h.page.screenshot({ path: join(SHOTS, "review-pane-accepted.png"), fullPage: true });
   await h.ctx.close();
 
   // The county locks the month, after a confirmation naming the table and the month.
@@ -201,6 +208,8 @@ it("return with a counted reason; fixed and resent after the count of changes; �
   expect(await banner.textContent()).toContain("示例县卫生健康局");
   expect(await again.page.getByTestId("submit").isDisabled()).toBe(true);
   expect(await again.page.getByTestId("submit-blocked").textContent()).toContain("锁定");
+  await again.page.getByTestId("issues-frozen").filter({ hasText: "本期已锁定" }).waitFor();
+  expect(await again.page.locator('[data-testid="issue"]').count()).toBe(0);
   await again.page.screenshot({ path: join(SHOTS, "review-pane-locked.png"), fullPage: true });
   await again.ctx.close();
 }, 240_000);
@@ -240,4 +249,58 @@ it("the hospital sees the return and its reason on the bound sheet in the pane a
   expect(await w.page.getByTestId("web-review-state").textContent()).toContain(REASON);
   await w.page.screenshot({ path: join(SHOTS, "review-web-returned.png"), fullPage: true });
   await w.ctx.close();
+}, 180_000);
+
+it("a return in a locked month says so and offers 解锁并退回, one confirmed action of two audited steps", async () => {
+  const month = addMonths(PERIOD, -2);
+  const send = async (path: string, token: string, body: unknown, method = "POST") =>
+    fetch(`${server.base}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        "idempotency-key": `story-${path.length}-${Date.now()}`,
+      },
+      body: JSON.stringify(body),
+    });
+  const cells = Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, 0]));
+  const sent = await send("/submissions", tokens.reporter, {
+    template: "stat-3",
+    templateVersion: 1,
+    period: month,
+    unit: "DEMO-H02",
+    header: { reportingUnit: "示例县中医医院", preparer: "李某", phone: "0772-6815093" },
+    rows: [{ key: "public.g2", cells }],
+  });
+  expect(sent.status).toBe(201);
+  const lock = { unit: "DEMO-CTY", template: "stat-3", period: month };
+  expect((await send("/locks", tokens.collector, lock)).status).toBe(200);
+
+  const c = await web(tokens.collector);
+  await c.page.getByTestId("board-period").fill(month);
+  await c.page.getByTestId("board-load").click();
+  await c.page.getByTestId("board").waitFor();
+  await row(c.page, "DEMO-H02").getByTestId("review-return").click();
+  await c.page.getByTestId("return-reason").fill(REASON);
+  await c.page.getByTestId("return-confirm").click();
+  // Refused for the lock: the dialog says why, keeps the reason and offers the one way through.
+  const locked = c.page.getByTestId("return-locked");
+  await locked.waitFor();
+  expect(await locked.textContent()).toContain("示例县卫生健康局锁定");
+  // No promise the lock would break: the dialog no longer says the unit can send again.
+  expect(await c.page.getByTestId("return-dialog").textContent()).not.toContain(
+    "退回后该单位可以修改后重新报送"
+  );
+  expect(await c.page.getByTestId("return-reason").inputValue()).toBe(REASON);
+  expect(await row(c.page, "DEMO-H02").getAttribute("data-state")).toBe("submitted");
+  await c.page.screenshot({ path: join(SHOTS, "review-web-return-locked.png"), fullPage: true });
+  await c.page.getByTestId("return-unlock-confirm").click();
+  await row(c.page, "DEMO-H02").and(c.page.locator('[data-state="returned"]')).waitFor();
+  await c.page.getByTestId("board-lock-state").filter({ hasText: "未锁定" }).waitFor();
+  const state = await server.api<{ locked: boolean }>(
+    `/locks?template=stat-3&period=${month}&unit=DEMO-H02`,
+    tokens.reporter
+  );
+  expect(state.locked).toBe(false);
+  await c.ctx.close();
 }, 180_000);

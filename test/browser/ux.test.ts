@@ -1,7 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { a1 } from "../../src/core/layout/address";
+import { layoutPlan } from "../../src/core/layout/plan";
 import { addMonths } from "../../src/core/periods";
+import { templates } from "../../src/templates";
 import { periodTitle } from "../../src/core/template/labels";
 import type { CliServer } from "../helpers/cli-server";
 import { SHOTS } from "./harness-build";
@@ -291,5 +294,39 @@ it("the pane in a 320×600 Excel: the bound sheet comes first, a second insert o
   await page.getByTestId("insert-anyway").click();
   await page.locator(`[data-testid="grid"][data-sheet="${sheet} (2)"]`).waitFor();
   expect(await page.getByTestId("sheet-tab").count()).toBe(tabs + 1);
+  await ctx.close();
+}, 120_000);
+
+it("a hospital's 表一 in the pane: only the tables it files, its own row under its registry name, no unit list or code to type", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${server.base}/addin/harness.html`);
+  await page.getByTestId("token").fill(tokens.reporter);
+  await page.getByTestId("sign-in").click();
+  await page.getByTestId("signed-in").waitFor();
+  await page.getByTestId("template").click();
+  const offered = await page.getByRole("option").allTextContents();
+  expect(offered).toEqual(["表一", "表三", "台账"]);
+  await page.getByRole("option", { name: "表一" }).click();
+  await page.getByTestId("period").fill(LAST_MONTH);
+  // Nothing to type: no unit list, no code field, and 插入 is ready.
+  expect(await page.locator('[data-testid="taskpane"] textarea').count()).toBe(0);
+  expect(await page.getByTestId("unit-code").count()).toBe(0);
+  expect(await page.getByTestId("insert").isDisabled()).toBe(false);
+  await page.screenshot({ path: join(SHOTS, "ux-pane-stat1-form.png"), fullPage: true });
+  await page.getByTestId("insert").click();
+  await page.locator(`[data-testid="grid"][data-sheet="表一 ${LAST_MONTH}"]`).waitFor();
+  const plan = layoutPlan(templates().get("stat-1")!, {
+    period: LAST_MONTH,
+    listRows: [{ key: "DEMO-H02", name: "示例县中医医院" }],
+  });
+  const name = page.locator(
+    `input[data-address="${a1(plan.rowIndex["DEMO-H02"]!, plan.colIndex.name!)}"]`
+  );
+  expect(await name.inputValue()).toBe("示例县中医医院");
+  expect(await codesOnScreen(page, '[data-testid="taskpane"]')).toEqual([]);
+  expect(await page.locator('[data-testid="grid"]').textContent()).not.toContain("DEMO-H02");
+  await page.screenshot({ path: join(SHOTS, "ux-pane-stat1-own-row.png"), fullPage: true });
   await ctx.close();
 }, 120_000);

@@ -211,7 +211,8 @@ describe("cli: template xlsx and manifest --host", () => {
     expect(ws.name).toBe("表三 2022-03");
     expect(ws.getCell("A1").value).toBe("附件3");
     expect(ws.getCell("A2").value).toBe("2022年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
-    expect(ws.getCell("C3").value).toBe("示例县人民医院");
+    expect(ws.getCell("A3").value).toBe("统计时段：2022年1月至3月");
+    expect(ws.getCell("C4").value).toBe("示例县人民医院");
     expect(
       (await run(["template", "xlsx", "--template", "stat-9", "--period", "2022-03", "--out", out]))
         .code

@@ -1,3 +1,4 @@
+import { withComputedCells } from "../../src/core/computed";
 import { ApiClient, ApiError } from "../../src/client/api";
 import { describeFailure } from "../../src/client/failure";
 import { countChanges } from "../../src/core/sheet/diff";
@@ -40,7 +41,9 @@ it("review, status, diff, lock and coverage parse against the contract", async (
   const second = await h1.submit(v2, newIdempotencyKey());
 
   const stored = await cty.submission(second.id);
-  expect(stored).toMatchObject({ id: second.id, unit: "H1", version: 2, document: v2 });
+  expect(stored).toMatchObject({ id: second.id, unit: "H1", version: 2 });
+  // Stored as sent, with its computed cells filled from the inputs.
+  expect(stored.document).toEqual(withComputedCells(templates().get("stat-3")!, v2));
   // Another unit's version is unknown to H2.
   expect((await refusal(client("H2").submission(second.id))).failure).toMatchObject({
     kind: "http",
@@ -133,7 +136,8 @@ it("the consolidated .xlsx honours only-accepted, as the table on the page does"
       template: "stat-3",
     });
     if (!read.ok) throw new Error(read.message);
-    return read.doc.rows.find((r) => r.key === "all")?.cells.c1;
+    // The file's subtotals are never read: the total is what its input rows add up to.
+    return withComputedCells(read.template, read.doc).rows.find((r) => r.key === "all")?.cells.c1;
   };
   expect(await c1Of(await cty.consolidatedXlsx("stat-3", P, "CTY"))).toBe(5 + 7);
   expect(await c1Of(await cty.consolidatedXlsx("stat-3", P, "CTY", { only: "accepted" }))).toBe(5);

@@ -74,6 +74,16 @@ describe("explanation.required", () => {
     expect(found[0]!.message).toMatch(/说明/);
   });
 
+  it("the warning it stands on asks for the reason in the 说明, never to be ignored", () => {
+    const warning = validateParsed(stat3, doc("2026-03", { c1: 7 }), {
+      phase: "fill",
+      tier: "public.g2",
+      previous,
+    }).find((i) => i.rule === "period.cumulative-decrease")!;
+    expect(warning.message).toContain("如属更正，请在说明中写明原因");
+    expect(warning.message).not.toMatch(/忽略/);
+  });
+
   it("is not added where the warning has its explanation, and only there", () => {
     const d = doc("2026-03", { c1: 7, c2: 3 }, [explain("period.cumulative-decrease", "c1")]);
     expect(required(d, "submit").map((i) => i.col)).toEqual(["c2"]);

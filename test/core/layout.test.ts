@@ -49,16 +49,36 @@ describe("layout plan", () => {
     ).toMatchSnapshot();
   });
 
-  it("prints the period's year in the title of stat-3 and in its note", () => {
+  it("prints the period's year in the title of stat-3 and its months in its note", () => {
     const plan = layoutPlan(t("stat-3"), { period: "2022-03" });
     expect(plan.title).toBe("2022年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
     expect(
       plan.cells.some(
         (c) =>
-          c.kind === "note" && c.value === "注：本表报2022年1月-12月专项整治工作期间的累计数据。"
+          c.kind === "note" && c.value === "注：本表报2022年1月至3月专项整治工作期间的累计数据。"
       )
     ).toBe(true);
     expect(plan.sheetName).toBe("表三 2022-03");
+  });
+
+  it.each([
+    ["stat-1", "2026-11", "统计时段：2026年1月至11月"],
+    ["stat-2", "2026-11", "统计时段：2026年1月至11月"],
+    ["stat-3", "2026-01", "统计时段：2026年1月"],
+    ["ledger", "2026-11", "统计时段：2026年11月"],
+  ])("%s of %s: the period line under the title, the year in the title", (id, period, line) => {
+    const plan = layoutPlan(t(id), { period });
+    const title = plan.cells.find((c) => c.kind === "title")!;
+    const under = plan.cells.find((c) => c.kind === "period")!;
+    expect(under).toMatchObject({ r: title.r + 1, c: 0, value: line, locked: true });
+    expect(plan.periodLine).toBe(line);
+    expect(plan.merges).toContainEqual({ r1: under.r, c1: 0, r2: under.r, c2: plan.colCount - 1 });
+    expect(plan.title.startsWith(period.slice(0, 4) + "年")).toBe(true);
+    // October and November print differently: no note still says the whole year.
+    const october = layoutPlan(t(id), { period: "2026-10" });
+    expect(october.periodLine).not.toBe(layoutPlan(t(id), { period: "2026-11" }).periodLine);
+    for (const c of plan.cells.filter((x) => x.kind === "note"))
+      expect(String(c.value)).not.toMatch(/1月-12月/);
   });
 
   it.each(["stat-1", "stat-2", "stat-3", "ledger"])(

@@ -24,7 +24,7 @@ const month = (period: string, c1: number): SheetDocument => {
 const WARNING = { rule: "period.cumulative-decrease", row: "public.g2", col: "c1" };
 
 describe.each(LEVELS)("ExcelApi %s: a 说明 kept in the sheet's binding", (level) => {
-  it("survives reopening the workbook, goes into the document at 报送, and is gone once the sheet is sent", async () => {
+  it("survives reopening the workbook, goes into the document at 报送, and stays with the sheet once it is sent", async () => {
     const api = new ApiClient(BASE, server.tokens.H1, injectFetch(server.app));
     await api.submit(month("2021-06", 9), newIdempotencyKey());
     const { host, session } = await openHost(level);
@@ -59,11 +59,23 @@ describe.each(LEVELS)("ExcelApi %s: a 说明 kept in the sheet's binding", (leve
     const receipt = await api.submit(prepared.doc, newIdempotencyKey());
     expect(receipt.warnings.map((w) => w.rule)).toEqual(["period.cumulative-decrease"]);
     await reopened.saveReceipt(again.binding.id, receipt);
-    expect(again.binding.explanations).toBeUndefined();
+    // Sent, the 说明 stays with the sheet: in its binding, in the box, and answering its warning.
+    const kept = [{ ...WARNING, text: "6月多报，本月更正" }];
+    expect(again.binding.explanations).toEqual(kept);
+    expect(reopened.explanationOf(again.sheetId, WARNING)).toBe("6月多报，本月更正");
+    expect(again.model.issues("submit").map((i) => i.rule)).not.toContain("explanation.required");
+    host.reopen();
+    const third = await WorkbookSession.open(templates(), "zh-CN");
+    const sent = third.sheets()[0]!;
+    expect(sent.binding.receipt?.version).toBe(1);
+    expect(sent.binding.explanations).toEqual(kept);
+    // The next version starts from it: the same 说明 goes along.
+    expect((await third.prepareSubmission(sent.sheetId)).doc.explanations).toEqual(kept);
+    expect(sent.model.issues("submit").map((i) => i.rule)).not.toContain("explanation.required");
 
     // Clearing a field removes the 说明.
-    await reopened.setExplanation(again.sheetId, WARNING, "临时");
-    await reopened.setExplanation(again.sheetId, WARNING, "   ");
-    expect(again.binding.explanations).toBeUndefined();
+    await third.setExplanation(sent.sheetId, WARNING, "临时");
+    await third.setExplanation(sent.sheetId, WARNING, "   ");
+    expect(sent.binding.explanations).toBeUndefined();
   });
 });

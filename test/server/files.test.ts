@@ -3,7 +3,13 @@ import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
 import { manyRows } from "../helpers/hostile-xlsx";
-import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
+import {
+  createTestDb,
+  postJson,
+  startTestServer,
+  type TestDb,
+  type TestServer,
+} from "../helpers/server";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 let s: TestServer;
@@ -104,6 +110,82 @@ describe.each(["sqlite", "postgres"] as const)("files on %s", (kind) => {
     expect(Number(n.n)).toBe(0);
   });
 
+  it("every blank .xlsx and the consolidated one carry the period line and the year's title", async () => {
+    const texts = async (url: string, token: string): Promise<string[]> => {
+      const r = await s.app.inject({
+        method: "GET",
+        url: `/api/v1${url}`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(r.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+      const out: string[] = [];
+      wb.worksheets
+        .find((w) => w.state === "visible")!
+        .eachRow((row) => row.eachCell((c) => out.push(String(c.value))));
+      return out;
+    };
+    for (const [template, token, line] of [
+      ["stat-1", s.tokens.H1, "统计时段：2021年1月至7月"],
+      ["stat-2", s.tokens.CTY, "统计时段：2021年1月至7月"],
+      ["stat-3", s.tokens.H1, "统计时段：2021年1月至7月"],
+      ["ledger", s.tokens.H1, "统计时段：2021年7月"],
+    ] as const) {
+      const blank = await texts(`/template.xlsx?template=${template}&period=2021-07`, token);
+      expect(blank).toContain(line);
+      // The title (merged over the row, so read once per cell) is the one text with the year first.
+      expect(new Set(blank.filter((x) => x.startsWith("2021年"))).size).toBe(1);
+    }
+    const consolidated = await texts(
+      "/consolidated?template=stat-3&period=2021-07&unit=CTY&format=xlsx",
+      s.tokens.CTY
+    );
+    expect(consolidated).toContain("统计时段：2021年1月至7月");
+  });
+
+  it("a hospital's stat-1 template has its own row with its registry name, fillable, on the protected sheet", async () => {
+    const r = await s.app.inject({
+      method: "GET",
+      url: "/api/v1/template.xlsx?template=stat-1&period=2021-07",
+      headers: { authorization: `Bearer ${s.tokens.H1}` },
+    });
+    expect(r.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets.find((w) => w.state === "visible")!;
+    const own = layoutPlan(templates().get("stat-1")!, {
+      period: "2021-07",
+      listRows: [{ key: "H1", name: "示例县人民医院" }],
+    });
+    const ownCell = (col: string) => a1(own.rowIndex.H1!, own.colIndex[col]!);
+    expect(ws.getCell(ownCell("name")).value).toBe("示例县人民医院");
+    expect(ws.getCell(ownCell("c1")).protection?.locked).toBe(false);
+    // Its code is kept out of sight: no cell shows it.
+    const texts: string[] = [];
+    ws.eachRow((row) => row.eachCell((c) => texts.push(String(c.value))));
+    expect(texts.some((x) => x.includes("H1") && !x.startsWith("="))).toBe(false);
+    // Filled and uploaded, it is read as the hospital's own row: no foreign row.
+    ws.getCell(ownCell("c1")).value = 3;
+    ws.getCell(ownCell("c2")).value = 1;
+    const up = await upload(
+      s.tokens.H1,
+      Buffer.from(await wb.xlsx.writeBuffer()),
+      XLSX,
+      "period=2021-07&template=stat-1"
+    );
+    expect(up.statusCode).toBe(200);
+    const rows = (up.json().document as { rows: { key: string; cells: Record<string, unknown> }[] })
+      .rows;
+    expect(rows.find((x) => x.key === "H1")?.cells).toMatchObject({
+      name: "示例县人民医院",
+      c1: 3,
+    });
+    expect((up.json().issues as { rule: string }[]).map((i) => i.rule)).not.toContain(
+      "stat-1.foreign-row"
+    );
+  });
+
   it("a county's stat-1 template lists the units below it", async () => {
     const r = await s.app.inject({
       method: "GET",
@@ -190,6 +272,64 @@ describe.each(["sqlite", "postgres"] as const)("files on %s", (kind) => {
     expect(row.cells.c2).toBeUndefined();
     expect(row.cells.c14).toBeUndefined();
     expect(row.cells.c1).toBe(0);
+  });
+
+  it("a file whose formulas carry no saved result (openpyxl) still gives the collector its 合计 and 小计, computed from the inputs", async () => {
+    const blank = await download(s.tokens.H1);
+    const file = await fill(blank, {
+      ...filled({ c1: 4, c2: 2, c3: 30 }),
+      // A formula without a cached value, as openpyxl writes it, and one whose cached value lies.
+      [at("all", "c1")]: {
+        formula: plan.cells
+          .find((c) => c.bind?.row === "all" && c.bind.col === "c1")!
+          .formula!.slice(1),
+      },
+      [at("public", "c3")]: { formula: "0", result: 999 },
+    });
+    const checked = await upload(s.tokens.H1, file);
+    expect(checked.statusCode).toBe(200);
+    const document = checked.json().document as {
+      rows: { key: string; cells: Record<string, unknown> }[];
+    };
+    const posted = await postJson(s, "/submissions", document);
+    expect(posted.statusCode).toBe(201);
+    const seen = await s.app.inject({
+      method: "GET",
+      url: `/api/v1/submissions/${posted.json().id}`,
+      headers: { authorization: `Bearer ${s.tokens.CTY}` },
+    });
+    const rows = (seen.json().document as typeof document).rows;
+    const cell = (row: string, col: string) => rows.find((r) => r.key === row)?.cells[col];
+    expect([cell("all", "c1"), cell("public", "c1"), cell("private", "c1")]).toEqual([4, 4, 0]);
+    expect([cell("all", "c3"), cell("public", "c3")]).toEqual([30, 30]);
+  });
+
+  it("a document sent without its computed cells is stored with them", async () => {
+    const doc = {
+      template: "stat-3",
+      templateVersion: 1,
+      period: "2021-07",
+      unit: "H1",
+      header: { reportingUnit: "示例县人民医院", preparer: "李某", phone: "0772-6815093" },
+      rows: [
+        {
+          key: "public.g2",
+          cells: Object.fromEntries(
+            Array.from({ length: 13 }, (_, i) => [`c${i + 1}`, i === 0 ? 7 : 0])
+          ),
+        },
+      ],
+    };
+    const posted = await postJson(s, "/submissions", doc);
+    expect(posted.statusCode).toBe(201);
+    const seen = await s.app.inject({
+      method: "GET",
+      url: `/api/v1/submissions/${posted.json().id}`,
+      headers: { authorization: `Bearer ${s.tokens.CTY}` },
+    });
+    const rows = seen.json().document.rows as { key: string; cells: Record<string, unknown> }[];
+    expect(rows.find((r) => r.key === "all")?.cells.c1).toBe(7);
+    expect(rows.find((r) => r.key === "private")?.cells.c1).toBe(0);
   });
 
   it.each([

@@ -300,8 +300,10 @@ describe.each(["sqlite", "postgres"] as const)("status and consolidation on %s",
     const csv = recalcToCsv(r.rawPayload, `consolidated-${kind}`);
     expect(csv[0]![0]).toBe("附件3");
     expect(csv[1]![0]).toBe("2021年深入整治医疗领域腐败和作风问题工作情况统计表（三）");
-    // The coverage line under the title moves the table down one row: lay it out the same way.
-    const coverageLine = csv[2]![0]!;
+    // The coverage line under the title's period line moves the table down one row: lay it out
+    // the same way.
+    expect(csv[2]![0]).toBe(`统计时段：${PERIOD.slice(0, 4)}年1月至${Number(PERIOD.slice(5))}月`);
+    const coverageLine = csv[3]![0]!;
     expect(coverageLine).toMatch(/^已汇总 \d+ 家中的 \d+ 家（已审核 0 家）$/);
     const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD, coverageLine });
     expect(csv.some((row) => row.includes("示例县卫生健康局"))).toBe(true);

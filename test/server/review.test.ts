@@ -525,7 +525,7 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
       expect((await consolidated("CTY", "&only=everything")).statusCode).toBe(400);
     });
 
-    it("the .xlsx says the coverage under the title", async () => {
+    it("the .xlsx says the coverage under the title and its period line", async () => {
       const r = await consolidated("CITY", "&format=xlsx");
       expect(r.statusCode).toBe(200);
       const wb = new ExcelJS.Workbook();
@@ -535,7 +535,8 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
       wb.worksheets[0]!.eachRow((row) => firsts.push(row.getCell(1).value));
       const titleAt = firsts.findIndex((t) => typeof t === "string" && t.includes("统计表"));
       expect(titleAt).toBeGreaterThanOrEqual(0);
-      expect(firsts[titleAt + 1]).toBe("已汇总 3 家中的 3 家（已审核 1 家）");
+      expect(firsts[titleAt + 1]).toBe("统计时段：2016年1月");
+      expect(firsts[titleAt + 2]).toBe("已汇总 3 家中的 3 家（已审核 1 家）");
     });
   });
 
@@ -605,6 +606,87 @@ describe.each(["sqlite", "postgres"] as const)("review on %s", (kind) => {
         s.tokens.H1
       );
       expect(lifted.json().locked).toBe(false);
+    });
+  });
+
+  describe("a return in a locked period", () => {
+    const actions = async (period: string) =>
+      (await s.store.db.selectFrom("audit").selectAll().orderBy("at").execute())
+        .map((r) => ({ action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }))
+        .filter((r) => r.detail.period === period && r.detail.template === "stat-3")
+        .map((r) => r.action);
+
+    it("is 409 locked and changes nothing; unlocking first lets it through, two audited transitions", async () => {
+      const P = "2016-03";
+      expect((await submit(stat3("H1", "public.g2", P))).statusCode).toBe(201);
+      const lock = { unit: "CTY", template: "stat-3", period: P };
+      expect((await call("POST", "/locks", s.tokens.CTY, lock)).statusCode).toBe(200);
+      const refused = await review(s.tokens.CTY, {
+        unit: "H1",
+        period: P,
+        decision: "return",
+        reason: "请核实",
+      });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({
+        error: "locked",
+        by: "CTY",
+        byName: "示例县卫生健康局",
+        holder: "CTY",
+        holderName: "示例县卫生健康局",
+        mayUnlock: true,
+        unlock: ["CTY"],
+      });
+      expect(await statusOf("H1", P)).toMatchObject({ state: "submitted", reason: null });
+      expect(await actions(P)).toEqual(["submission.accepted", "period.locked"]);
+      expect((await call("DELETE", "/locks", s.tokens.CTY, lock)).statusCode).toBe(200);
+      const returned = await review(s.tokens.CTY, {
+        unit: "H1",
+        period: P,
+        decision: "return",
+        reason: "请核实",
+      });
+      expect(returned.statusCode).toBe(200);
+      expect(await statusOf("H1", P)).toMatchObject({ state: "returned", reason: "请核实" });
+      expect(await actions(P)).toEqual([
+        "submission.accepted",
+        "period.locked",
+        "period.unlocked",
+        "review.returned",
+      ]);
+    });
+
+    it("a lock the caller may not lift (its city set it) is named, with nothing to offer", async () => {
+      const P = "2016-04";
+      expect((await submit(stat3("H1", "public.g2", P))).statusCode).toBe(201);
+      const lock = { unit: "CTY", template: "stat-3", period: P };
+      expect((await call("POST", "/locks", s.tokens.CITY, lock)).statusCode).toBe(200);
+      const refused = await review(s.tokens.CTY, {
+        unit: "H1",
+        period: P,
+        decision: "return",
+        reason: "请核实",
+      });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({
+        error: "locked",
+        holder: "CITY",
+        holderName: "示例市卫生健康委",
+        mayUnlock: false,
+        unlock: [],
+      });
+      expect(await statusOf("H1", P)).toMatchObject({ state: "submitted" });
+      // The city may lift it, and then return.
+      const byCity = await review(s.tokens.CITY, {
+        unit: "H1",
+        period: P,
+        decision: "return",
+        reason: "请核实",
+      });
+      expect(byCity.json()).toMatchObject({ error: "locked", mayUnlock: true, unlock: ["CTY"] });
+      // An accept asks nothing of the reporter, so the lock does not stand in its way.
+      const accepted = await review(s.tokens.CTY, { unit: "H1", period: P, decision: "accept" });
+      expect(accepted.statusCode).toBe(200);
     });
   });
 

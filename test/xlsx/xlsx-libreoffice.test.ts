@@ -158,7 +158,7 @@ describe(".xlsx written from the layout plan, recalculated by LibreOffice", () =
     const ws = wb.worksheets[0]!;
     expect(ws.name).toBe("表三 2021-07");
     const sub = ws.getCell(plan.rowIndex.public! + 1, plan.colIndex.c1! + 1);
-    expect((sub.value as ExcelJS.CellFormulaValue).formula).toBe("D9+D10+D11");
+    expect((sub.value as ExcelJS.CellFormulaValue).formula).toBe("D10+D11+D12");
     // Locked is the OOXML default (absent = locked); an input cell says unlocked explicitly.
     expect(sub.protection?.locked ?? true).toBe(true);
     const input = ws.getCell(plan.rowIndex["public.g2"]! + 1, plan.colIndex.c1! + 1);

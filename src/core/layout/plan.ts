@@ -1,5 +1,5 @@
 import { fill } from "../i18n";
-import { parsePeriod } from "../periods";
+import { periodWords } from "../periods";
 import { HEADER_FIELDS } from "../schema/document";
 import type { Tier } from "../schema/template";
 import type { CompiledTemplate } from "../template/compile";
@@ -54,12 +54,19 @@ export function listRowsOf(
 export function layoutPlan(t: CompiledTemplate, opts: LayoutOptions): LayoutPlan {
   const def = t.def;
   const n = def.stub.width + t.columns.length;
-  const params = { year: parsePeriod(opts.period).year, ...(def.parameters ?? {}) };
+  const params = { ...periodWords(opts.period, def.cumulative), ...(def.parameters ?? {}) };
   const title = fill(def.title, params);
+  const periodLine = def.periodLine ? fill(def.periodLine, params) : null;
   const grid = new PlanGrid();
 
-  // 附件3, then the title.
+  // 附件3, the title, then the months the table covers (so two months' printouts differ).
   let headerRow = titleLines(grid, def, title, n);
+  if (periodLine) {
+    grid.put({ r: headerRow, c: 0, kind: "period", value: periodLine, locked: true });
+    grid.merge(headerRow, 0, headerRow, n - 1);
+    grid.rowHeights[headerRow] = 20;
+    headerRow++;
+  }
   if (opts.coverageLine) {
     grid.put({ r: headerRow, c: 0, kind: "note", value: opts.coverageLine, locked: true });
     grid.merge(headerRow, 0, headerRow, n - 1);
@@ -97,6 +104,7 @@ export function layoutPlan(t: CompiledTemplate, opts: LayoutOptions): LayoutPlan
     unit: opts.unit?.code ?? null,
     sheetName: `${def.shortName["zh-CN"]} ${opts.period}`,
     title,
+    periodLine,
     rowCount,
     colCount: n,
     cells: grid.cells,

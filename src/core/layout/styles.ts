@@ -19,6 +19,7 @@ export const FONT_NAME = "宋体";
 export const CELL_STYLES: Record<CellKind, CellStyle> = {
   attachment: { size: 14, bold: true, horizontal: "Left", vertical: "Center" },
   title: { size: 16, bold: true, horizontal: "Center", vertical: "Center", wrap: true },
+  period: { size: 12, horizontal: "Center", vertical: "Center" },
   "meta-label": { size: 11, horizontal: "Right", vertical: "Center" },
   "meta-value": { size: 11, horizontal: "Left", vertical: "Center" },
   header: {

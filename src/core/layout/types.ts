@@ -6,6 +6,7 @@ import type { Area } from "./address";
 export type CellKind =
   | "attachment"
   | "title"
+  | "period"
   | "meta-label"
   | "meta-value"
   | "header"
@@ -80,6 +81,8 @@ export interface LayoutPlan {
   unit: string | null;
   sheetName: string;
   title: string;
+  /** The line under the title naming the months covered ("统计时段：2026年1月至11月"), if the template has one. */
+  periodLine: string | null;
   rowCount: number;
   colCount: number;
   cells: PlanCell[];

@@ -71,6 +71,19 @@ export const lockStateSchema = z.object({
 });
 export type LockState = z.infer<typeof lockStateSchema>;
 
+/** 409 of a return while the report's period is locked (review.md): who holds it, whether the caller may lift it. */
+export const lockedReturnSchema = z.object({
+  error: z.literal("locked"),
+  by: z.string(),
+  byName: z.string(),
+  holder: z.string(),
+  holderName: z.string(),
+  mayUnlock: z.boolean(),
+  /** The lock units to lift, highest first, for 解锁并退回. */
+  unlock: z.array(z.string()),
+});
+export type LockedReturn = z.infer<typeof lockedReturnSchema>;
+
 export const statusSchema = z.object({
   template: z.string(),
   period: periodSchema,

@@ -85,6 +85,11 @@ export const templateSchema = z.strictObject({
   version: z.number().check(z.int(), z.positive()),
   shortName: localizedSchema,
   title: text(),
+  /**
+   * The line under the title that says which months the table covers, e.g. "统计时段：{year}年{months}":
+   * {months} is "1月至11月" for a cumulative table of November ("1月" in January), "11月" otherwise.
+   */
+  periodLine: z.optional(text()),
   /** The seed's label printed above the title (附件1, 附表): which attachment of its document the table is. */
   attachmentLabel: z.optional(text()),
   parameters: z.optional(z.record(z.string(), z.string())),

@@ -66,16 +66,23 @@ function value(v: GridValue, numeric: boolean): unknown {
 
 const squash = (s: string): string => s.replace(/\s+/g, "");
 
-/** A template's title in any year, whitespace squashed; the year is the first group. */
+/**
+ * A template's title in any year, whitespace squashed; the year is the first group. A title that
+ * begins with its year ("{year}年…") is also found without it: files printed before the year was
+ * added to every title say only the rest.
+ */
 function titleRegex(t: CompiledTemplate): RegExp {
   const pattern = squash(t.def.title)
+    .replace(/^\{year\}年/, "{yearPrefix}")
     .split(/(\{[a-zA-Z]+\})/)
     .map((part) =>
-      part === "{year}"
-        ? "(\\d{4})"
-        : /^\{[a-zA-Z]+\}$/.test(part)
-          ? ".+"
-          : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      part === "{yearPrefix}"
+        ? "(?:(\\d{4})年)?"
+        : part === "{year}"
+          ? "(\\d{4})"
+          : /^\{[a-zA-Z]+\}$/.test(part)
+            ? ".+"
+            : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
     )
     .join("");
   return new RegExp(`^${pattern}$`);
@@ -230,13 +237,13 @@ export function readTable(t: CompiledTemplate, g: TableGrid, opts: TableReadOpti
         else if (i < parts.length - 1) parts[i] = above[i] ?? "";
       });
     if (Object.values(cells).every((v) => v === undefined) && !formulas.length) continue;
-    // A formula's cached result is whatever the file says it is: an input cell's value is only
-    // what was typed. Computed rows keep theirs (they are recomputed and compared).
+    // A formula's cached result is whatever the file says it is (openpyxl saves none): an input
+    // cell's value is only what was typed, and computed cells (subtotal rows, computed columns)
+    // are never taken from the file; whoever stores the document computes them from the inputs.
     const push = (key: string, rowCells: Record<string, unknown>): void => {
-      if (t.row.get(key)?.computed) {
-        if (Object.keys(rowCells).length) rows.push({ key, cells: rowCells });
-        return;
-      }
+      if (t.row.get(key)?.computed) return;
+      for (const col of Object.keys(rowCells))
+        if (t.column.get(col)?.computed) delete rowCells[col];
       for (const col of formulas) {
         delete rowCells[col];
         formulaCells.push({ row: key, col });

@@ -46,9 +46,9 @@ export const BUILTIN_MESSAGES: Messages = {
     "en-US": "{col} is computed and should be {expected}, not {value}",
   },
   "period.cumulative-decrease": {
-    "zh-CN": "{col}是逐月累计数，比上期的{previous}还少（如属更正请忽略）",
+    "zh-CN": "{col}是逐月累计数，比上期的{previous}还少；如属更正，请在说明中写明原因",
     "en-US":
-      "{col} is year-to-date and is lower than last period's {previous} (ignore if it is a correction)",
+      "{col} is year-to-date and is lower than last period's {previous}; if it is a correction, give the reason in the explanation",
   },
   "history.outlier": {
     "zh-CN": "本月新增 {inc}，明显高于本单位以往（过去 12 个月的月增量通常在 {low}–{high} 之间）",

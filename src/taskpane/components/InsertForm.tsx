@@ -22,6 +22,7 @@ import type { InsertRequest } from "../../excel/session";
 import { useTemplates } from "../../client/use-template-pack";
 import { loadProfile, parseUnitLines, saveProfile, type Profile } from "../profile";
 import { tierOf, type Connection } from "../connection";
+import { ownListRows, reportsTable } from "../../core/template/reporters";
 import type { Strings } from "../strings";
 
 const useStyles = makeStyles({
@@ -41,14 +42,19 @@ export function InsertForm(props: {
   const { t, locale } = props;
   const s = useStyles();
   const templates = useTemplates();
-  const pack = templates().list();
-  const [templateId, setTemplateId] = useState(pack[0]!.id);
+  const me = props.signedIn?.me ?? null;
+  // Signed in, only the tables the unit's kind files itself are offered (a hospital: no 表二).
+  const all = templates().list();
+  const kind = me?.unit?.kind;
+  const mine = kind ? all.filter((p) => reportsTable(p.def, kind)) : all;
+  const pack = mine.length ? mine : all;
+  const [chosen, setTemplateId] = useState(pack[0]!.id);
+  const templateId = pack.some((p) => p.id === chosen) ? chosen : pack[0]!.id;
   const [period, setPeriod] = useState(() => defaultPeriod(new Date()));
   const [profile, setProfile] = useState<Profile>(loadProfile);
   const [busy, setBusy] = useState(false);
   const [fromLastMonth, setFromLastMonth] = useState(true);
   const template = templates().get(templateId)!;
-  const me = props.signedIn?.me ?? null;
   const registryTier = me ? tierOf(me) : null;
   const tier = me ? registryTier : profile.tier;
   const unit = me?.unit
@@ -58,7 +64,10 @@ export function InsertForm(props: {
       : null;
   const periodOk = periodSchema.safeParse(period).success;
   const needsTier = !!template.def.tierLocked;
-  const needsUnits = template.def.listKey === "unit";
+  // Signed in, a unit's 表一 is its own row (its registry name; its code stays in the binding).
+  // The typed list of units is for a table made by hand before signing in.
+  const ownRows = me?.unit ? ownListRows(template.def, me.unit) : undefined;
+  const needsUnits = template.def.listKey === "unit" && !ownRows;
   const units = parseUnitLines(profile.units);
   const ready =
     periodOk && (!needsTier || tier !== null) && (!needsUnits || units.length > 0) && !busy;
@@ -78,7 +87,7 @@ export function InsertForm(props: {
           period,
           unit,
           tier: needsTier ? tier : null,
-          listRows: needsUnits ? units : undefined,
+          listRows: ownRows ?? (needsUnits ? units : undefined),
         },
         fromLastMonth && !!template.def.cumulative && !period.endsWith("-01")
       );

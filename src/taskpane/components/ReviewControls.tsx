@@ -1,8 +1,14 @@
 import { Button, Caption1, makeStyles, tokens } from "@fluentui/react-components";
 import { useState, type ReactElement } from "react";
-import type { ApiClient } from "../../client/api";
+import { ApiError, type ApiClient } from "../../client/api";
 import type { Locale } from "../../core/i18n";
-import type { LockState, Status, StatusEntry } from "../../core/schema/api";
+import {
+  lockedReturnSchema,
+  type LockedReturn,
+  type LockState,
+  type Status,
+  type StatusEntry,
+} from "../../core/schema/api";
 import { shortTime, type ReviewStrings } from "../reviewStrings";
 import { ReviewBoard } from "./ReviewBoard";
 import { ConfirmDialog, ReturnDialog } from "./ReviewDialog";
@@ -31,13 +37,21 @@ export function useReviewActions(p: Common & { template: string; period: string 
 } {
   const [busyUnit, setBusyUnit] = useState<string | null>(null);
   const [returning, setReturning] = useState<StatusEntry | null>(null);
+  const [locked, setLocked] = useState<LockedReturn | null>(null);
+  const ask = (e: StatusEntry | null): void => {
+    setLocked(null);
+    setReturning(e);
+  };
   const send = async (
     e: StatusEntry,
     decision: "accept" | "return",
-    reason?: string
+    reason?: string,
+    unlockFirst: readonly string[] = []
   ): Promise<void> => {
     setBusyUnit(e.unit);
     try {
+      // 解锁并退回: the locks are lifted first, each its own audited transition, then the return.
+      for (const unit of unlockFirst) await p.client.lock(unit, p.template, p.period, false);
       const res = await p.client.review({
         unit: e.unit,
         template: p.template,
@@ -49,12 +63,17 @@ export function useReviewActions(p: Common & { template: string; period: string 
       p.onNotice(
         decision === "accept"
           ? p.r.accepted(e.name, res.version)
-          : p.r.returned(e.name, res.version)
+          : unlockFirst.length
+            ? p.r.unlockedReturned(e.name, res.version)
+            : p.r.returned(e.name, res.version)
       );
-      setReturning(null);
+      ask(null);
       p.onChanged();
     } catch (err) {
-      p.onError(err);
+      const refusal = lockedRefusal(err);
+      if (decision === "return" && refusal) setLocked(refusal);
+      else p.onError(err);
+      if (unlockFirst.length) p.onChanged();
     } finally {
       setBusyUnit(null);
     }
@@ -62,7 +81,7 @@ export function useReviewActions(p: Common & { template: string; period: string 
   return {
     busyUnit,
     accept: (e) => send(e, "accept"),
-    askReturn: setReturning,
+    askReturn: ask,
     dialog: (
       <ReturnDialog
         key={returning?.unit ?? "none"}
@@ -72,11 +91,23 @@ export function useReviewActions(p: Common & { template: string; period: string 
         version={returning?.version ?? null}
         busy={busyUnit !== null}
         r={p.r}
-        onCancel={() => setReturning(null)}
+        locked={locked}
+        onCancel={() => ask(null)}
         onConfirm={(reason) => returning && void send(returning, "return", reason)}
+        onUnlockAndReturn={(reason) =>
+          returning && locked && void send(returning, "return", reason, locked.unlock)
+        }
       />
     ),
   };
+}
+
+/** The server's 409 locked answer to a return, or null for any other failure. */
+function lockedRefusal(err: unknown): LockedReturn | null {
+  if (!(err instanceof ApiError) || err.failure.kind !== "http") return null;
+  if (err.failure.status !== 409) return null;
+  const parsed = lockedReturnSchema.safeParse(err.failure.raw);
+  return parsed.success ? parsed.data : null;
 }
 
 /** The board with 通过 / 退回 per row and the return dialog. */

@@ -8,16 +8,21 @@ import {
   DialogSurface,
   DialogTitle,
   Field,
+  MessageBar,
+  MessageBarBody,
   Spinner,
   Textarea,
 } from "@fluentui/react-components";
 import { useState, type ReactElement, type ReactNode } from "react";
+import type { LockedReturn } from "../../core/schema/api";
 import { REASON_MAX, reasonLength, reasonProblem } from "../../web/board";
 import type { ReviewStrings } from "../reviewStrings";
 
 /**
  * 退回 with its reason: 1–200 characters, counted as typed; nothing is sent without one. The
- * dialog names the unit and the report so the collector knows what is being returned.
+ * dialog names the unit and the report so the collector knows what is being returned. In a
+ * locked period (the server's 409 locked) it says so and offers 解锁并退回 when the collector
+ * may lift the lock, nothing but 关闭 when a unit above holds it.
  */
 export function ReturnDialog(props: {
   open: boolean;
@@ -28,8 +33,11 @@ export function ReturnDialog(props: {
   r: ReviewStrings;
   onCancel: () => void;
   onConfirm: (reason: string) => void;
+  locked?: LockedReturn | null;
+  onUnlockAndReturn?: (reason: string) => void;
 }): ReactElement {
   const { r } = props;
+  const locked = props.locked ?? null;
   const [reason, setReason] = useState("");
   const [touched, setTouched] = useState(false);
   const problem = reasonProblem(reason);
@@ -46,13 +54,28 @@ export function ReturnDialog(props: {
           onSubmit={(e) => {
             e.preventDefault();
             setTouched(true);
-            if (!problem && !props.busy) props.onConfirm(reason.trim());
+            if (problem || props.busy) return;
+            if (!locked) props.onConfirm(reason.trim());
+            else if (locked.mayUnlock) props.onUnlockAndReturn?.(reason.trim());
           }}
         >
           <DialogBody>
             <DialogTitle>{r.returnTitle(props.unitName)}</DialogTitle>
             <DialogContent style={{ display: "flex", flexDirection: "column", gap: 8 }}>
-              <span>{r.returnBody(props.report, props.version)}</span>
+              <span>
+                {locked
+                  ? r.returnReport(props.report, props.version)
+                  : r.returnBody(props.report, props.version)}
+              </span>
+              {locked && (
+                <MessageBar intent="warning" data-testid="return-locked">
+                  <MessageBarBody>
+                    {locked.mayUnlock
+                      ? r.returnLockedBody(locked.byName)
+                      : r.returnHeldBody(locked.holderName)}
+                  </MessageBarBody>
+                </MessageBar>
+              )}
               <Field
                 label={r.reason}
                 required
@@ -77,16 +100,20 @@ export function ReturnDialog(props: {
               </Caption1>
             </DialogContent>
             <DialogActions>
-              <Button
-                type="submit"
-                appearance="primary"
-                disabled={problem !== null || props.busy}
-                icon={props.busy ? <Spinner size="tiny" /> : undefined}
-                data-testid="return-confirm"
-              >
-                {r.returnConfirm}
+              {(!locked || locked.mayUnlock) && (
+                <Button
+                  type="submit"
+                  appearance="primary"
+                  disabled={problem !== null || props.busy}
+                  icon={props.busy ? <Spinner size="tiny" /> : undefined}
+                  data-testid={locked ? "return-unlock-confirm" : "return-confirm"}
+                >
+                  {locked ? r.unlockAndReturn : r.returnConfirm}
+                </Button>
+              )}
+              <Button onClick={close} data-testid="return-cancel">
+                {locked && !locked.mayUnlock ? r.close : r.cancel}
               </Button>
-              <Button onClick={close}>{r.cancel}</Button>
             </DialogActions>
           </DialogBody>
         </form>

@@ -75,6 +75,14 @@ export function SheetPanel(props: {
     : review.entry?.state === "accepted"
       ? r.acceptedHint
       : null;
+  // What cannot be sent has nothing to fix: its state is shown instead of a list of errors.
+  const frozen = !props.onSubmit
+    ? null
+    : review.lock?.locked
+      ? r.frozenLocked
+      : review.entry?.state === "accepted"
+        ? r.frozenAccepted(review.entry.version)
+        : null;
   const [ask, setAsk] = useState<{
     last: number;
     changes: number | null;
@@ -261,14 +269,18 @@ export function SheetPanel(props: {
           {t.receipt(receipt.version, receipt.at.slice(0, 16).replace("T", " "), receipt.onTime)}
         </Caption1>
       )}
-      <Caption1 className={s.hint}>{props.checked ? t.checkedHint : t.liveHint}</Caption1>
+      {!frozen && (
+        <Caption1 className={s.hint}>{props.checked ? t.checkedHint : t.liveHint}</Caption1>
+      )}
       {historyLine && (
         <Caption1 className={s.hint} data-testid="history-check">
           {historyLine}
         </Caption1>
       )}
       <div aria-live="polite" data-testid="issues">
-        {issues.length === 0 ? (
+        {frozen ? (
+          <Text data-testid="issues-frozen">{frozen}</Text>
+        ) : issues.length === 0 ? (
           <Text data-testid="no-issues">{props.checked ? t.noIssuesChecked : t.noIssues}</Text>
         ) : (
           <IssueList
