@@ -123,6 +123,18 @@ const errorBodySchema = {
     latest: { type: "integer", description: "stale: the latest version" },
     by: { type: "string", description: "reviewed-above: the unit that decided" },
     version: { type: "integer", description: "reviewed-above, accepted: the version" },
+    byName: { type: "string", description: "locked: the name of the unit whose lock stands" },
+    holder: { type: "string", description: "locked (a return): the unit that may lift the lock" },
+    holderName: { type: "string", description: "locked (a return): its name" },
+    mayUnlock: {
+      type: "boolean",
+      description: "locked (a return): whether the caller may lift it",
+    },
+    unlock: {
+      type: "array",
+      items: text,
+      description: "locked (a return): the units whose locks the caller lifts first",
+    },
   },
   required: ["error"],
   additionalProperties: false,

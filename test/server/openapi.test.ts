@@ -250,6 +250,30 @@ describe("the OpenAPI document tells what the server answers", () => {
       : `${op}: ${status} body ${res.body.slice(0, 200)} is not of its schema: ${JSON.stringify(validate.errors)}`;
   }
 
+  it("answers a return while the period is locked with a documented 409 locked", async () => {
+    const period = "2021-05";
+    const sent = await inject(
+      {
+        method: "POST",
+        url: "/submissions",
+        body: hospitalDoc({ period }),
+        headers: { "idempotency-key": "locked-return-1" },
+      },
+      "H1"
+    );
+    expect(sent.statusCode).toBe(201);
+    const key = { unit: "H1", template: "stat-3", period };
+    expect((await inject({ method: "POST", url: "/locks", body: key }, "CITY")).statusCode).toBe(
+      200
+    );
+    const res = await inject(
+      { method: "POST", url: "/reviews", body: { ...key, decision: "return", reason: "请核对" } },
+      "CTY"
+    );
+    expect([res.statusCode, res.json().error]).toEqual([409, "locked"]);
+    expect(against("POST /reviews", res)).toBe("");
+  });
+
   it("lists every route the server registers, and nothing else, apart from its pages", () => {
     const routes = registeredRoutes(s.app)
       .filter((r) => !NOT_OPERATIONS.includes(r))
