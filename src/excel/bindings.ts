@@ -7,26 +7,7 @@ import {
 import type { Explanation } from "../core/schema/document";
 import type { SheetValue } from "../core/sheet/grid";
 import type { Capabilities } from "./capabilities";
-
-/** How to confirm that a sheet holds a binding's layout: the plan's size and its check. */
-export interface LayoutCheck {
-  rows: number;
-  cols: number;
-  /** Whether the sheet's formulas (labels, subtotals) are those of the binding's layout. */
-  matches(formulas: SheetValue[][]): boolean;
-}
-
-export interface BoundSheet {
-  sheetId: string;
-  name: string;
-  binding: Binding;
-}
-
-export interface WorkbookScan {
-  /** Every sheet's name (a new sheet's name must differ from all of them). */
-  names: string[];
-  bound: BoundSheet[];
-}
+import type { BoundSheet, LayoutCheck, WorkbookScan } from "./host";
 
 /**
  * Finds the sheets this add-in made. The sheet's custom property (ExcelApi 1.12) is the primary

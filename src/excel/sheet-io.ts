@@ -1,4 +1,4 @@
-import { areaA1, rectangles } from "../core/layout/address";
+import { areaA1, parseArea, rectangles } from "../core/layout/address";
 import type { LayoutPlan } from "../core/layout/types";
 import type { Binding } from "../core/sheet/binding";
 import type { SheetValue } from "../core/sheet/grid";
@@ -9,6 +9,7 @@ import { isoToSerial } from "../core/sheet/serial";
 import { queueBinding, uniqueSheetName } from "./bindings";
 import type { Capabilities } from "./capabilities";
 import { errorCode } from "./errors";
+import type { CreatedSheet, SheetChange, SheetListeners } from "./host";
 import { formulaMatrix, PROTECTION, queueRender } from "./render";
 
 /**
@@ -52,28 +53,51 @@ async function eventsOn(): Promise<void> {
   }
 }
 
-export interface CreatedSheet {
-  sheetId: string;
-  name: string;
-  /** The handlers added to the new sheet, to remove with the context that added them. */
-  registrations: Registration[];
-}
-
-/** What a bound sheet listens to (Worksheet.onChanged, and onSelectionChanged where it has lists). */
-export interface SheetListeners {
-  onChanged: (ev: Excel.WorksheetChangedEventArgs) => Promise<void>;
-  onSelectionChanged?: (ev: Excel.WorksheetSelectionChangedEventArgs) => Promise<void>;
-}
-
 /** An added handler (OfficeExtension.EventHandlerResult): removed only through its own context. */
 export interface Registration {
   readonly context: OfficeExtension.ClientRequestContext;
   remove(): void;
 }
 
-function listenTo(sheet: Excel.Worksheet, l: SheetListeners): Registration[] {
-  const out: Registration[] = [sheet.onChanged.add(l.onChanged)]; // ExcelApi 1.7
-  if (l.onSelectionChanged) out.push(sheet.onSelectionChanged.add(l.onSelectionChanged)); // ExcelApi 1.7
+/**
+ * Worksheet.onChanged's arguments in neutral terms: our own write where ExcelApi 1.14 says so
+ * (triggerSource; below it events are off while we write), the single cell's value where 1.9
+ * carries it (details).
+ */
+export function toChange(
+  ev: Excel.WorksheetChangedEventArgs,
+  caps: Capabilities
+): SheetChange | null {
+  const area = parseArea(ev.address);
+  if (!area) return null;
+  const single = area.r1 === area.r2 && area.c1 === area.c2;
+  const change: SheetChange = {
+    area,
+    structural: ev.changeType !== "RangeEdited",
+    own: caps.triggerSource && ev.triggerSource === "ThisLocalAddin",
+  };
+  if (caps.details && single && ev.details) change.value = ev.details.valueAfter as SheetValue;
+  return change;
+}
+
+function listenTo(sheet: Excel.Worksheet, l: SheetListeners, caps: Capabilities): Registration[] {
+  const wrap = (r: OfficeExtension.EventHandlerResult<unknown>): Registration => r;
+  const out: Registration[] = [
+    wrap(
+      // ExcelApi 1.7; getRange 1.8, details 1.9, triggerSource 1.14
+      sheet.onChanged.add(async (ev) => {
+        const change = toChange(ev, caps);
+        if (change) await l.onChanged(change);
+      })
+    ),
+  ];
+  const onSelection = l.onSelectionChanged;
+  if (onSelection)
+    out.push(
+      wrap(
+        sheet.onSelectionChanged.add((ev) => onSelection(parseArea(ev.address))) // ExcelApi 1.7
+      )
+    );
   return out;
 }
 
@@ -134,7 +158,7 @@ export async function createSheet(
   taken: readonly string[],
   listeners: SheetListeners,
   doc: SheetDocument | null = null
-): Promise<CreatedSheet> {
+): Promise<CreatedSheet & { registrations: Registration[] }> {
   try {
     return await addBoundSheet(plan, binding, caps, taken, listeners, doc);
   } catch (e) {
@@ -156,7 +180,7 @@ async function addBoundSheet(
   taken: readonly string[],
   listeners: SheetListeners,
   doc: SheetDocument | null
-): Promise<CreatedSheet> {
+): Promise<CreatedSheet & { registrations: Registration[] }> {
   const name = uniqueSheetName(plan.sheetName, taken);
   const firstInput = plan.cells.find((c) => c.kind === "input") ?? plan.cells[0]!;
   return runQuietly(caps, async (context) => {
@@ -164,7 +188,7 @@ async function addBoundSheet(
     const sheet = context.workbook.worksheets.add(name);
     queueRender(sheet, plan, matrixWith(plan, doc));
     queueBinding(context, sheet, { ...binding, sheetName: name }, caps);
-    const registrations = listenTo(sheet, listeners);
+    const registrations = listenTo(sheet, listeners, caps);
     sheet.activate();
     sheet.getRangeByIndexes(firstInput.r, firstInput.c, 1, 1).select();
     quiet(context, caps, true);
@@ -208,6 +232,7 @@ async function discardHalfMadeSheet(name: string): Promise<void> {
 /** The values of a bound sheet's area (one round trip); with formulas for the layout check. */
 export async function readSheets(
   targets: { sheetId: string; rows: number; cols: number }[],
+  caps: Capabilities,
   opts: {
     formulas: boolean;
     listen?: Map<string, SheetListeners>;
@@ -221,7 +246,7 @@ export async function readSheets(
     const ranges = targets.map((t) => {
       const sheet = context.workbook.worksheets.getItem(t.sheetId);
       const listeners = opts.listen?.get(t.sheetId);
-      if (listeners) added.push(...listenTo(sheet, listeners));
+      if (listeners) added.push(...listenTo(sheet, listeners, caps));
       return {
         id: t.sheetId,
         range: sheet
