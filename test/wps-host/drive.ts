@@ -17,14 +17,22 @@ export interface Driven {
   workbook: WorkbookState;
   session: WorkbookSession;
   user: {
-    typeInto(sheet: string, address: string, value: string | number): Promise<{ accepted: boolean; reason?: string }>;
+    typeInto(
+      sheet: string,
+      address: string,
+      value: string | number
+    ): Promise<{ accepted: boolean; reason?: string }>;
     paste(sheet: string, topLeft: string, block: Block): Promise<{ accepted: boolean }>;
     clear(sheet: string, address: string): Promise<{ accepted: boolean }>;
     fillDown(sheet: string, address: string): Promise<{ accepted: boolean }>;
     undo(): Promise<{ accepted: boolean }>;
     select(sheet: string, address: string): Promise<void>;
     pickFromList(sheet: string, address: string, value: string): Promise<{ accepted: boolean }>;
-    insertRows(sheet: string, row: number, count?: number): Promise<{ accepted: boolean; reason?: string }>;
+    insertRows(
+      sheet: string,
+      row: number,
+      count?: number
+    ): Promise<{ accepted: boolean; reason?: string }>;
     readonly canUndo: boolean;
   };
   /** Round trips: Excel's syncs, WPS's calls. Writes: API writes that changed the workbook. */
