@@ -4,6 +4,7 @@ import type { Binding } from "../core/sheet/binding";
 import type { SheetValue } from "../core/sheet/grid";
 import { SEVERITY_COLORS } from "../core/layout/styles";
 import { BINDING_PREFIX, BINDING_PROPERTY } from "../core/sheet/binding";
+import { BINDING_NAME, bindingXml } from "../core/sheet/binding-name";
 import type { SheetDocument } from "../core/schema/document";
 import { isoToSerial } from "../core/sheet/serial";
 import { queueBinding, uniqueSheetName } from "./bindings";
@@ -376,20 +377,27 @@ export async function setAside(
   await Excel.run(async (context) => {
     const sheet = context.workbook.worksheets.getItem(sheetId);
     sheet.name = aside;
-    if (caps.customProperties) {
-      const prop = sheet.customProperties.getItemOrNullObject(BINDING_PROPERTY); // ExcelApi 1.12
-      await context.sync();
-      if (!prop.isNullObject) prop.delete();
-    }
+    const prop = caps.customProperties
+      ? sheet.customProperties.getItemOrNullObject(BINDING_PROPERTY) // ExcelApi 1.12
+      : null;
+    const name = sheet.names.getItemOrNullObject(BINDING_NAME); // ExcelApi 1.4
+    await context.sync();
+    if (prop && !prop.isNullObject) prop.delete();
+    if (!name.isNullObject) name.delete();
     await context.sync();
   });
   return aside;
 }
 
-/** Stores a binding again (a receipt added): one round trip. */
+/**
+ * Stores a binding again (a receipt added): one round trip. The XML part WPS reads is added anew
+ * in the same request (finding the old one would cost a read): of several parts of one binding
+ * the last added is the binding, and WPS, which can delete by content, keeps only one.
+ */
 export async function saveBinding(binding: Binding): Promise<void> {
   await Excel.run(async (context) => {
     context.workbook.settings.add(`${BINDING_PREFIX}${binding.id}`, binding); // ExcelApi 1.4
+    context.workbook.customXmlParts.add(bindingXml(binding)); // ExcelApi 1.5
     await context.sync();
   });
 }
