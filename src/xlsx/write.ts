@@ -6,6 +6,7 @@ import { CELL_STYLES, FONT_NAME, SEVERITY_COLORS, type CellStyle } from "../core
 import type { CellKind, DataValidationSpec, LayoutPlan, PlanCell } from "../core/layout/types";
 import type { SheetDocument } from "../core/schema/document";
 import { explanationNote } from "../core/validate/explanation-notes";
+import { withBindingName } from "./binding-name";
 import { fitRowsToText, xlsxFooter, xlsxPageSetup } from "./page-setup";
 
 /** The name of the very hidden sheet that binds a workbook to (template, version, period, unit). */
@@ -14,6 +15,8 @@ export const BINDING_SHEET = "_tianbao";
 export interface XlsxOptions {
   /** Values to write into the bound cells (a consolidated or filled document). */
   doc?: SheetDocument | null;
+  /** The tier the plan was laid out for (the binding both add-ins read names it). */
+  tier?: string | null;
 }
 
 const THIN = { style: "thin" as const, color: { argb: "FF000000" } };
@@ -206,5 +209,5 @@ export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promi
     binding.getCell(i + 1, 2).value = v;
   });
 
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return withBindingName(Buffer.from(await wb.xlsx.writeBuffer()), plan, opts.tier ?? null);
 }
