@@ -1,5 +1,6 @@
 import { a1, areaA1 } from "../../src/core/layout/address";
 import type { LiveSheet } from "../../src/excel/live";
+import { hospitalDoc } from "../helpers/documents";
 import { HOSTS, openOn, type Driven, type HostKind } from "./drive";
 
 /**
@@ -184,5 +185,72 @@ describe.each(HOSTS)("%s", (kind) => {
     const { d, live } = await stat3(kind);
     const r = await d.user.insertRows(live.name, live.plan.rowIndex["public.g2"]!);
     expect(r.accepted).toBe(false);
+  });
+
+  it("a row inserted after unprotecting is noticed at once; 恢复表样 keeps the values beside the old sheet", async () => {
+    const { d, live } = await stat3(kind);
+    await d.user.typeInto(live.name, at(live, "public.g2", "c1"), 4);
+    await d.user.typeInto(
+      live.name,
+      a1(live.plan.header.preparer.r, live.plan.header.preparer.c),
+      "李某"
+    );
+    const before = live.model.document();
+    d.user.unprotect(live.name);
+    await d.user.insertRows(live.name, 6);
+    expect(live.problems.length).toBeGreaterThan(0);
+    const { sheet, asideName } = await d.session.restoreLayout(live.sheetId);
+    expect(asideName).toBe("表三 2021-07 旧");
+    expect(sheet.name).toBe("表三 2021-07");
+    expect(sheet.problems).toEqual([]);
+    expect(sheet.model.document()).toEqual(before);
+    expect(d.workbook.sheets.map((s) => s.name)).toEqual([
+      "Sheet1",
+      "表三 2021-07 旧",
+      "表三 2021-07",
+    ]);
+    await d.session.close();
+    const again = await d.reopen();
+    expect(again.sheets().map((s) => [s.name, s.problems.length])).toEqual([["表三 2021-07", 0]]);
+  });
+
+  it("a label typed over after unprotecting is a layout problem", async () => {
+    const { d, live } = await stat3(kind);
+    d.user.unprotect(live.name);
+    const stub = live.plan.cells.find((c) => c.kind === "stub")!;
+    await d.user.typeInto(live.name, a1(stub.r, stub.c), "别的");
+    expect(live.problems.map((p) => p.address)).toEqual([a1(stub.r, stub.c)]);
+  });
+
+  it("a 说明 is kept in the sheet's binding across reopening, and goes when the sheet is sent", async () => {
+    const { d, live } = await stat3(kind);
+    const warning = { rule: "period.cumulative-decrease", row: "public.g2", col: "c1" };
+    await d.session.setExplanation(live.sheetId, warning, "  6月多报，本月更正 ");
+    await d.session.close();
+    const reopened = await d.reopen();
+    const again = reopened.sheets()[0]!;
+    expect(again.binding.explanations).toEqual([{ ...warning, text: "6月多报，本月更正" }]);
+    expect(reopened.explanationOf(again.sheetId, warning)).toBe("6月多报，本月更正");
+    await reopened.saveReceipt(again.binding.id, {
+      id: "sub-2",
+      version: 1,
+      receivedAt: "2021-08-03T02:00:00Z",
+    } as never);
+    expect(again.binding.explanations).toBeUndefined();
+  });
+
+  it("the collector's trend: a sheet with the monthly table and the host's own column chart", async () => {
+    const d = await openOn(kind);
+    const docs = [2, 5, 9].map((c1, i) => hospitalDoc({ period: `2021-0${i + 1}`, c1 }));
+    const made = await d.session.insertTrend("stat-3", 2021, "c1", docs);
+    const sheet = d.workbook.sheet(made.name)!;
+    expect(d.workbook.value(sheet, 0, 0)).toBe("月份");
+    expect([1, 2, 3].map((r) => d.workbook.value(sheet, r, 0))).toEqual([
+      "2021-01",
+      "2021-02",
+      "2021-03",
+    ]);
+    expect(sheet.charts).toHaveLength(1);
+    expect(sheet.charts[0]!.title).toContain("2021年");
   });
 });

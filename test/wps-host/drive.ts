@@ -33,6 +33,7 @@ export interface Driven {
       row: number,
       count?: number
     ): Promise<{ accepted: boolean; reason?: string }>;
+    unprotect(sheet: string): void;
     readonly canUndo: boolean;
   };
   /** Round trips: Excel's syncs, WPS's calls. Writes: API writes that changed the workbook. */

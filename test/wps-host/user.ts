@@ -177,6 +177,11 @@ export class WpsUser {
     );
   }
 
+  /** Review > Unprotect Sheet (no password is set). */
+  unprotect(sheetName: string): void {
+    this.locate(sheetName, "A1").sheet.protection = { protected: false, options: {} };
+  }
+
   /** Rows inserted above `row` (0-based): refused on a protected sheet that does not allow it. */
   async insertRows(sheetName: string, row: number, count = 1): Promise<UserResult> {
     const { sheet } = this.locate(sheetName, "A1");
