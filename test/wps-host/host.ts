@@ -34,6 +34,8 @@ export class WpsEmulator {
   readonly handlerErrors: unknown[] = [];
   private readonly pages = new Map<SheetState, Record<string, unknown>>();
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly watchers = new Set<() => void>();
+  private notifying = false;
 
   constructor(opts: { settings?: WpsEmulatorSettings; workbook?: WorkbookState } = {}) {
     this.settings = opts.settings ?? DEFAULT_SETTINGS;
@@ -51,6 +53,7 @@ export class WpsEmulator {
 
   write(): void {
     this.stats.writes++;
+    this.notify();
     // The add-in's writes: COM clears Ctrl+Z's stack (the probe asks whether WPS does).
     if (!this.settings.undoTakesBackApiWrites) this.user.forgetUndo();
   }
@@ -130,6 +133,21 @@ export class WpsEmulator {
   /** The page setup the add-in gave a sheet. */
   pageOf(sheetName: string): Record<string, unknown> {
     return this.pageSetup(this.workbook.sheet(sheetName)!);
+  }
+
+  /** The harness redraws its grid after changes (once per burst of calls). */
+  subscribe(fn: () => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
+  }
+
+  notify(): void {
+    if (this.notifying) return;
+    this.notifying = true;
+    queueMicrotask(() => {
+      this.notifying = false;
+      for (const fn of this.watchers) fn();
+    });
   }
 
   /** The file closed and opened again in WPS: listeners gone, events on, the file's contents kept. */

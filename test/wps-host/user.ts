@@ -58,6 +58,7 @@ export class WpsUser {
     wb.batch(apply);
     if (undoable) this.undoStack.push({ sheet, area, contents });
     if (raises) this.host.raiseChange(sheet, target);
+    this.host.notify();
     await this.host.settle();
     return { accepted: true };
   }
@@ -81,6 +82,7 @@ export class WpsUser {
     this.host.workbook.activeSheetId = sheet.id;
     this.host.workbook.selection = { sheetId: sheet.id, area };
     this.host.raiseSelection(sheet, area);
+    this.host.notify();
     await this.host.settle();
   }
 
