@@ -40,6 +40,12 @@ import type { WpsApplication, WpsRange, WpsWorksheet } from "./object-model";
  * writing call) with Application.EnableEvents off, and a change seen inside the flag is ours.
  */
 
+/** Waits between tries of a read that failed, as while the user edits a cell. */
+const CELL_EDIT_RETRY_MS = [50, 100, 200, 400, 800];
+
+/** The whole sheet (Excel's and WPS's limits). */
+const WHOLE: Area = { r1: 0, c1: 0, r2: 1_048_575, c2: 16_383 };
+
 interface Tracked {
   ws: WpsWorksheet;
   /** The sheet's name at our last look: SheetChange names its sheet by object, compared by name. */
@@ -151,15 +157,29 @@ export class WpsHost implements WorkbookHost {
   private readonly onSheetChange = (sh: WpsWorksheet, target: WpsRange): void => {
     const own = this.writing > 0;
     if (own) return;
-    const all = this.listenersOf(sh.Name);
+    let name: string;
+    let address: string;
+    let single: SheetValue | undefined;
+    try {
+      name = sh.Name;
+      address = target.Address(false, false);
+      const a = parseArea(address);
+      if (a && a.r1 === a.r2 && a.c1 === a.c2) single = cell(target.Value2);
+    } catch {
+      // WPS refused the calls (the user is editing a cell again): every bound sheet reads itself
+      // again, once the edit is over (readLive tries again).
+      for (const r of this.registrations)
+        void r.listeners.onChanged({ area: WHOLE, structural: true, own: false });
+      return;
+    }
+    const all = this.listenersOf(name);
     if (!all.length) return;
-    const area = parseArea(target.Address(false, false));
+    const area = parseArea(address);
     if (!area) return;
     // A whole row or column changed: rows were inserted or deleted, or cleared in one go.
-    const structural = area.c2 >= 16_383 || area.r2 >= 1_048_575;
+    const structural = area.c2 >= WHOLE.c2 || area.r2 >= WHOLE.r2;
     const change: SheetChange = { area, structural, own };
-    if (!structural && area.r1 === area.r2 && area.c1 === area.c2)
-      change.value = cell(target.Value2);
+    if (!structural && single !== undefined) change.value = single;
     for (const l of all) void l.onChanged(change);
   };
 
@@ -496,10 +516,20 @@ export class WpsHost implements WorkbookHost {
     return out;
   }
 
-  /** WPS answers synchronously, after the user's cell edit: nothing to wait for or retry. */
+  /**
+   * A read prompted by the user's edit. The user may already be typing in the next cell, and a
+   * call made while a cell is edited may fail (the probe asks): it is tried again a few times.
+   */
   async readLive(sheetId: string, areas: Area[], formulas: boolean): Promise<SheetGrid[]> {
     const { ws } = this.need(sheetId);
-    return areas.map((a) => this.read(ws, a, formulas));
+    for (let i = 0; ; i++) {
+      try {
+        return areas.map((a) => this.read(ws, a, formulas));
+      } catch (e) {
+        if (i >= CELL_EDIT_RETRY_MS.length) throw e;
+        await new Promise((resolve) => setTimeout(resolve, CELL_EDIT_RETRY_MS[i]));
+      }
+    }
   }
 
   async readUsed(sheetId: string): Promise<SheetValue[][]> {

@@ -77,6 +77,21 @@ export class WpsUser {
     );
   }
 
+  /** Starts typing in a cell (or F2): calls fail or wait until Enter or Esc. */
+  beginEdit(): void {
+    this.host.editing = true;
+  }
+
+  /** Enter: the value goes in (as typeInto) and the edit ends. */
+  async commitEdit(
+    sheetName: string,
+    address: string,
+    value: string | number
+  ): Promise<UserResult> {
+    this.host.editing = false;
+    return this.typeInto(sheetName, address, value);
+  }
+
   async select(sheetName: string, address: string): Promise<void> {
     const { sheet, area } = this.locate(sheetName, address);
     this.host.workbook.activeSheetId = sheet.id;

@@ -224,3 +224,19 @@ describe("what the adapter gives WPS", () => {
     expect(parts).toHaveLength(1);
   });
 });
+
+it("a WPS that raises SheetChange late, while the user already edits the next cell: the pane reads again when the edit ends", async () => {
+  const { d, live } = await stat3(settingsWith({ sheetChange: { synchronous: false } }));
+  const c1 = at(live, "public.g2", "c1");
+  const paste = d.user.paste(live.name, c1, [[4, 3]]);
+  // The user starts typing elsewhere before WPS delivers the paste's event.
+  d.wps!.user.beginEdit();
+  await new Promise((r) => setTimeout(r, 120));
+  expect(live.model.document().rows).toEqual([]);
+  await d.wps!.user.commitEdit(live.name, at(live, "public.g2", "c10"), 1.5);
+  await paste;
+  await new Promise((r) => setTimeout(r, 600));
+  expect(live.model.document().rows[0]!.cells).toEqual({ c1: 4, c2: 3, c10: 1.5 });
+  expect(live.notice).toBeNull();
+  expect(d.wps!.handlerErrors).toEqual([]);
+});
