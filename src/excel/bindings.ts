@@ -19,6 +19,8 @@ import type { SheetValue } from "../core/sheet/grid";
 import type { Capabilities } from "./capabilities";
 import type { BoundSheet, LayoutCheck, WorkbookScan } from "./host";
 
+export { uniqueSheetName } from "../core/sheet/sheet-name";
+
 /**
  * Finds the sheets this add-in made. A sheet's hidden name (binding-name.ts, read by both hosts)
  * or its custom property (ExcelApi 1.12) is the primary key, the binding itself being in the
@@ -160,16 +162,6 @@ export function queueBinding(
   if (caps.customProperties) sheet.customProperties.add(BINDING_PROPERTY, binding.id); // ExcelApi 1.12
   context.workbook.settings.add(`${BINDING_PREFIX}${binding.id}`, binding); // ExcelApi 1.4
   queueSharedBinding(context, sheet, binding);
-}
-
-/** A name for a new sheet that no sheet has: 表三 2021-07, then 表三 2021-07 (2), … */
-export function uniqueSheetName(wanted: string, taken: readonly string[]): string {
-  const lower = new Set(taken.map((n) => n.toLowerCase()));
-  if (!lower.has(wanted.toLowerCase())) return wanted;
-  for (let i = 2; ; i++) {
-    const name = `${wanted} (${i})`;
-    if (!lower.has(name.toLowerCase())) return name;
-  }
 }
 
 /**

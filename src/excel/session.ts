@@ -19,7 +19,7 @@ import { withExplanations } from "./bindings";
 import type { Registration, WorkbookHost } from "./host";
 import { LiveSheet } from "./live";
 import { OfficeHost } from "./office-host";
-import { matrixWith } from "./sheet-io";
+import { matrixWith } from "../core/layout/render-ops";
 
 export interface InsertRequest {
   templateId: string;

@@ -6,12 +6,15 @@ import { SEVERITY_COLORS } from "../core/layout/styles";
 import { BINDING_PREFIX, BINDING_PROPERTY } from "../core/sheet/binding";
 import { BINDING_NAME, bindingXml } from "../core/sheet/binding-name";
 import type { SheetDocument } from "../core/schema/document";
-import { isoToSerial } from "../core/sheet/serial";
-import { queueBinding, uniqueSheetName } from "./bindings";
+import { matrixWith } from "../core/layout/render-ops";
+import { uniqueSheetName } from "../core/sheet/sheet-name";
+import { queueBinding } from "./bindings";
 import type { Capabilities } from "./capabilities";
 import { errorCode } from "./errors";
 import type { CreatedSheet, SheetChange, SheetListeners } from "./host";
-import { formulaMatrix, PROTECTION, queueRender } from "./render";
+import { PROTECTION, queueRender } from "./render";
+
+export { matrixWith };
 
 /**
  * The few things the add-in does to a workbook, each in as few round trips as Office.js allows:
@@ -123,29 +126,6 @@ export async function unlisten(registrations: readonly Registration[]): Promise<
       // The sheet is gone (and its handlers with it): nothing is left to remove.
     }
   }
-}
-
-/** The plan's cells with a document's values in the input and header cells (restoring a layout). */
-export function matrixWith(
-  plan: LayoutPlan,
-  doc: SheetDocument | null
-): (string | number | null)[][] {
-  const m = formulaMatrix(plan);
-  if (!doc) return m;
-  const rows = new Map(doc.rows.map((r) => [r.key, r.cells]));
-  for (const cell of plan.cells) {
-    let v: unknown;
-    if (cell.kind === "input" && cell.bind) v = rows.get(cell.bind.row)?.[cell.bind.col];
-    else if (cell.header) v = doc.header[cell.header];
-    if (v === undefined || v === null || v === "") continue;
-    if (typeof v === "string" && (cell.bind?.type === "date" || cell.header === "filledOn"))
-      v = isoToSerial(v) ?? v;
-    // A text starting with "=" would become a formula: Excel's own escape is a leading apostrophe.
-    if (typeof v === "string" && v.startsWith("=")) v = `'${v}`;
-    if (typeof v === "string" || typeof v === "number") m[cell.r]![cell.c] = v;
-    else if (typeof v === "boolean") m[cell.r]![cell.c] = v ? "TRUE" : "FALSE";
-  }
-  return m;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { a1, areaA1, colName, parseArea, rectangles, type Area } from "../core/layout/address";
-import { formulaMatrix, PROTECTION, renderOps, type RenderOp } from "../core/layout/render-ops";
+import { matrixWith, PROTECTION, renderOps, type RenderOp } from "../core/layout/render-ops";
 import { SEVERITY_COLORS } from "../core/layout/styles";
 import type { DataValidationSpec, LayoutPlan } from "../core/layout/types";
 import type { Locale } from "../core/i18n";
@@ -16,7 +16,7 @@ import {
   parseBindingXml,
 } from "../core/sheet/binding-name";
 import type { SheetValue } from "../core/sheet/grid";
-import { uniqueSheetName } from "../excel/bindings";
+import { uniqueSheetName } from "../core/sheet/sheet-name";
 import type {
   CreatedSheet,
   LayoutCheck,
@@ -28,7 +28,6 @@ import type {
   WorkbookHost,
   WorkbookScan,
 } from "../excel/host";
-import { matrixWith } from "../excel/sheet-io";
 import { bgr, XL } from "./constants";
 import type { WpsApplication, WpsRange, WpsWorksheet } from "./object-model";
 
@@ -465,8 +464,7 @@ export class WpsHost implements WorkbookHost {
     return this.quietly(() => {
       const { ws, name } = this.addNamedSheet(plan.sheetName, taken);
       try {
-        for (const op of renderOps(plan, doc ? matrixWith(plan, doc) : formulaMatrix(plan)))
-          this.apply(ws, op);
+        for (const op of renderOps(plan, matrixWith(plan, doc))) this.apply(ws, op);
         const bound = { ...binding, sheetName: name };
         ws.Names.Add(BINDING_NAME, bindingNameFormula(bound), false);
         this.writeParts(bound);

@@ -1,6 +1,8 @@
 import { a1, rectangles, type Area } from "./address";
 import { formatsByPriority } from "./cf-order";
 import { CELL_STYLES, FONT_NAME, SEVERITY_COLORS, type CellStyle } from "./styles";
+import type { SheetDocument } from "../schema/document";
+import { isoToSerial } from "../sheet/serial";
 import type { DataValidationSpec, LayoutPlan, PlanCell, PrintSetup } from "./types";
 
 /**
@@ -70,6 +72,29 @@ export function formulaMatrix(plan: LayoutPlan): (string | number | null)[][] {
   for (const cell of plan.cells) {
     if (cell.formula) m[cell.r]![cell.c] = cell.formula;
     else if (cell.value !== undefined && cell.value !== "") m[cell.r]![cell.c] = cell.value;
+  }
+  return m;
+}
+
+/** The plan's cells with a document's values in the input and header cells (restoring a layout). */
+export function matrixWith(
+  plan: LayoutPlan,
+  doc: SheetDocument | null
+): (string | number | null)[][] {
+  const m = formulaMatrix(plan);
+  if (!doc) return m;
+  const rows = new Map(doc.rows.map((r) => [r.key, r.cells]));
+  for (const cell of plan.cells) {
+    let v: unknown;
+    if (cell.kind === "input" && cell.bind) v = rows.get(cell.bind.row)?.[cell.bind.col];
+    else if (cell.header) v = doc.header[cell.header];
+    if (v === undefined || v === null || v === "") continue;
+    if (typeof v === "string" && (cell.bind?.type === "date" || cell.header === "filledOn"))
+      v = isoToSerial(v) ?? v;
+    // A text starting with "=" would become a formula: Excel's own escape is a leading apostrophe.
+    if (typeof v === "string" && v.startsWith("=")) v = `'${v}`;
+    if (typeof v === "string" || typeof v === "number") m[cell.r]![cell.c] = v;
+    else if (typeof v === "boolean") m[cell.r]![cell.c] = v ? "TRUE" : "FALSE";
   }
   return m;
 }
