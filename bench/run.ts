@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     validateAll: "≤ 2",
     readForSubmit: "1",
     session200MeanPerEdit: "≤ 0.2",
+    wps: "calls into WPS 表格: insert independent of rows, typeOne O(1), validateAll one Value2 read",
   };
   for (const [k, v] of Object.entries(syncs))
     console.log(

@@ -2,6 +2,7 @@ import { a1 } from "../src/core/layout/address";
 import { WorkbookSession, type InsertRequest } from "../src/excel/session";
 import { templates } from "../src/templates";
 import { ExcelHost, HIGHEST_LEVEL, LOWEST_LEVEL } from "../test/excel-host/host";
+import { benchWpsCalls, type WpsCallFigures } from "./wps-calls";
 
 /**
  * Round trips of the add-in's operations, counted by the emulated Excel (quality.md's first table).
@@ -17,6 +18,8 @@ export interface SyncFigures {
   validateAll: number;
   readForSubmit: number;
   session200MeanPerEdit: number;
+  /** The same operations in WPS 表格, in calls (bench/wps-calls.ts). */
+  wps: WpsCallFigures;
 }
 
 async function open(
@@ -109,5 +112,6 @@ export async function benchSyncs(): Promise<SyncFigures> {
     validateAll: Math.max(high.check.syncs, low.check.syncs),
     readForSubmit: Math.max(high.read.syncs, low.read.syncs),
     session200MeanPerEdit: Math.round((session200.syncs / 200) * 1000) / 1000,
+    wps: await benchWpsCalls(),
   };
 }

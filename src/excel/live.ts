@@ -1,4 +1,4 @@
-import { parseArea, type Area } from "../core/layout/address";
+import type { Area } from "../core/layout/address";
 import type { LayoutPlan } from "../core/layout/types";
 import type { Issue } from "../core/schema/document";
 import type { Binding } from "../core/sheet/binding";
@@ -6,21 +6,16 @@ import { layoutProblems, type LayoutProblem } from "../core/sheet/check";
 import type { SheetValue } from "../core/sheet/grid";
 import { SheetModel, type ModelOptions } from "../core/sheet/model";
 import type { CompiledTemplate } from "../core/template/compile";
-import type { Capabilities } from "./capabilities";
-import { errorCode, explain } from "./errors";
-import type { SheetListeners } from "./sheet-io";
-
-/** Waits between tries of a read that met cell-edit mode (an Excel that ignores delayForCellEdit). */
-const CELL_EDIT_RETRY_MS = [50, 100, 200, 400, 800];
+import type { SheetChange, SheetListeners, WorkbookHost } from "./host";
 
 /** The server's comparison of a cell with the unit's own history (review.md "Outliers"). */
 const HISTORY_RULE = "history.outlier";
 
 /**
- * One bound sheet as the task pane sees it: the shadow model of its cells, fed by
- * Worksheet.onChanged, and whether its layout is still the official one. Typing costs no round
- * trip where the event carries the value (ExcelApi 1.9) and one read otherwise; nothing is ever
- * written back while the user types, so Excel's undo stack survives.
+ * One bound sheet as the task pane sees it: the shadow model of its cells, fed by the host's
+ * change events, and whether its layout is still the official one. Typing costs no round trip
+ * where the event carries the value (Excel from ExcelApi 1.9) and one read otherwise; nothing is
+ * ever written back while the user types, so the host's undo stack survives.
  */
 export class LiveSheet {
   readonly model: SheetModel;
@@ -49,7 +44,7 @@ export class LiveSheet {
     public binding: Binding,
     readonly template: CompiledTemplate,
     readonly plan: LayoutPlan,
-    private readonly caps: Capabilities,
+    private readonly host: WorkbookHost,
     private readonly opts: ModelOptions
   ) {
     this.model = new SheetModel(template, plan, opts);
@@ -103,7 +98,7 @@ export class LiveSheet {
     return false;
   }
 
-  /** The handlers the sheet registers in Excel (selection only where it has drop-down lists). */
+  /** The listeners the sheet registers in the host (selection only where it has drop-down lists). */
   handlers(): SheetListeners {
     return this.lists
       ? { onChanged: this.onChanged, onSelectionChanged: this.onSelectionChanged }
@@ -111,16 +106,13 @@ export class LiveSheet {
   }
 
   /**
-   * Worksheet.onSelectionChanged (ExcelApi 1.7). A value picked from a data-validation drop-down
-   * may raise no onChanged (office-js #420 on Windows, #3888 and #4066 on the web), so when the
-   * selection leaves a list cell the list columns are read again (one round trip).
+   * The selection moved. A value picked from a data-validation drop-down may raise no change
+   * event (Excel: office-js #420 on Windows, #3888 and #4066 on the web), so when the selection
+   * leaves a list cell the list columns are read again (one read).
    */
-  readonly onSelectionChanged = async (
-    ev: Excel.WorksheetSelectionChangedEventArgs
-  ): Promise<void> => {
+  readonly onSelectionChanged = async (area: Area | null): Promise<void> => {
     if (this.detached || !this.lists) return;
     const lists = this.lists;
-    const area = parseArea(ev.address);
     const wasOnList = this.onList;
     this.onList =
       !!area &&
@@ -132,91 +124,67 @@ export class LiveSheet {
       await this.readLists();
     } catch (e) {
       this.stale = true;
-      this.notice = explain(e, this.opts.locale ?? "zh-CN").message;
+      this.notice = this.host.explain(e, this.opts.locale ?? "zh-CN").message;
       this.notify();
     }
   };
 
-  /** The drop-down list columns' data cells, read again (one round trip). */
+  /** The drop-down list columns' data cells, read again (one read). */
   async readLists(): Promise<void> {
     const lists = this.lists;
     if (!lists) return;
-    const rows = lists.r2 - lists.r1 + 1;
-    const columns = await this.readLive(async (context) => {
-      const sheet = context.workbook.worksheets.getItem(this.sheetId);
-      const ranges = lists.cols.map(
-        (c) => sheet.getRangeByIndexes(lists.r1, c, rows, 1).load("values") // ExcelApi 1.7
-      );
-      await context.sync();
-      return ranges.map((r) => r.values as SheetValue[][]);
-    });
+    const columns = await this.host.readLive(
+      this.sheetId,
+      lists.cols.map((c) => ({ r1: lists.r1, c1: c, r2: lists.r2, c2: c })),
+      false
+    );
     let changed = false;
     lists.cols.forEach((c, i) => {
-      changed = this.model.apply(lists.r1, c, columns[i]!) || changed;
+      changed = this.model.apply(lists.r1, c, columns[i]!.values) || changed;
     });
     if (changed) this.changed();
   }
 
-  /** The Worksheet.onChanged handler (ExcelApi 1.7; getRange 1.8, details 1.9, triggerSource 1.14). */
-  readonly onChanged = async (ev: Excel.WorksheetChangedEventArgs): Promise<void> => {
-    // Our own writes update the model directly; below 1.14 events are off while we write.
-    if (this.detached) return;
-    if (this.caps.triggerSource && ev.triggerSource === "ThisLocalAddin") return;
+  /** The host's change event, in neutral terms (see SheetChange). */
+  readonly onChanged = async (ev: SheetChange): Promise<void> => {
+    // Our own writes update the model directly.
+    if (this.detached || ev.own) return;
     try {
       await this.take(ev);
     } catch (e) {
-      // Excel swallows a handler's failure: the pane says so and reads everything next time.
+      // The host swallows a handler's failure: the pane says so and reads everything next time.
       this.stale = true;
-      this.notice = explain(e, this.opts.locale ?? "zh-CN").message;
+      this.notice = this.host.explain(e, this.opts.locale ?? "zh-CN").message;
       this.notify();
     }
   };
 
-  private async take(ev: Excel.WorksheetChangedEventArgs): Promise<void> {
-    const area = parseArea(ev.address);
-    if (!area) return;
-    const structural = ev.changeType !== "RangeEdited";
-    if (this.stale || structural || this.touchesLayout(area)) {
+  private async take(ev: SheetChange): Promise<void> {
+    const area = ev.area;
+    if (this.stale || ev.structural || this.touchesLayout(area)) {
       await this.refresh();
       this.changed();
       return;
     }
     const single = area.r1 === area.r2 && area.c1 === area.c2;
-    if (this.caps.details && single && ev.details) {
-      if (this.model.apply(area.r1, area.c1, [[ev.details.valueAfter as SheetValue]]))
-        this.changed(area);
+    if (single && ev.value !== undefined) {
+      if (this.model.apply(area.r1, area.c1, [[ev.value]])) this.changed(area);
       return;
     }
     if (area.r1 >= this.plan.rowCount || area.c1 >= this.plan.colCount) return;
-    const rows = Math.min(area.r2, this.plan.rowCount - 1) - area.r1 + 1;
-    const cols = Math.min(area.c2, this.plan.colCount - 1) - area.c1 + 1;
-    const values = await this.readLive(async (context) => {
-      const range = context.workbook.worksheets
-        .getItem(this.sheetId)
-        .getRangeByIndexes(area.r1, area.c1, rows, cols) // ExcelApi 1.7
-        .load("values");
-      await context.sync();
-      return range.values as SheetValue[][];
-    });
-    if (this.model.apply(area.r1, area.c1, values)) this.changed(area);
-  }
-
-  /**
-   * A read prompted by the user's own edit: the user is often already typing the next cell, and a
-   * request made in cell-edit mode fails unless it asks to wait (RunOptions.delayForCellEdit; the
-   * default is to fail, office-js #625, #3388). It asks to wait, and is tried again a few times
-   * where Excel refused anyway (office-js #3019).
-   */
-  private async readLive<T>(batch: (context: Excel.RequestContext) => Promise<T>): Promise<T> {
-    for (let i = 0; ; i++) {
-      try {
-        return await Excel.run({ delayForCellEdit: true }, batch);
-      } catch (e) {
-        if (errorCode(e) !== "InvalidOperationInCellEditMode" || i >= CELL_EDIT_RETRY_MS.length)
-          throw e;
-        await new Promise((resolve) => setTimeout(resolve, CELL_EDIT_RETRY_MS[i]));
-      }
-    }
+    const [read] = await this.host.readLive(
+      this.sheetId,
+      [
+        {
+          r1: area.r1,
+          c1: area.c1,
+          r2: Math.min(area.r2, this.plan.rowCount - 1),
+          c2: Math.min(area.c2, this.plan.colCount - 1),
+        },
+      ],
+      false
+    );
+    if (this.model.apply(area.r1, area.c1, read!.values)) this.changed(area);
   }
 
   /**
@@ -245,20 +213,14 @@ export class LiveSheet {
     return !!at && at.r >= area.r1 && at.r <= area.r2 && at.c >= area.c1 && at.c <= area.c2;
   }
 
-  /** Reads the whole sheet again (one round trip): after rows were inserted or a label typed over. */
+  /** Reads the whole sheet again (one read): after rows were inserted or a label typed over. */
   async refresh(): Promise<void> {
-    const { values, formulas } = await this.readLive(async (context) => {
-      const range = context.workbook.worksheets
-        .getItem(this.sheetId)
-        .getRangeByIndexes(0, 0, this.plan.rowCount, this.plan.colCount)
-        .load("values,formulas");
-      await context.sync();
-      return {
-        values: range.values as SheetValue[][],
-        formulas: range.formulas as SheetValue[][],
-      };
-    });
-    this.load(values, formulas);
+    const [grid] = await this.host.readLive(
+      this.sheetId,
+      [{ r1: 0, c1: 0, r2: this.plan.rowCount - 1, c2: this.plan.colCount - 1 }],
+      true
+    );
+    this.load(grid!.values, grid!.formulas);
   }
 
   /** Our own write of values: the model learns them without waiting for (or trusting) an event. */

@@ -15,24 +15,11 @@ import { explanationKey } from "../core/validate/explanations";
 import { TIER_LABELS } from "../core/validate/messages";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { TemplateRegistry } from "../core/template/registry";
-import { scanWorkbook, withExplanations } from "./bindings";
-import { detectCapabilities, type Capabilities } from "./capabilities";
-import { explain } from "./errors";
+import { withExplanations } from "./bindings";
+import type { Registration, WorkbookHost } from "./host";
 import { LiveSheet } from "./live";
-import {
-  createSheet,
-  insertChartSheet,
-  markCells,
-  matrixWith,
-  readSheets,
-  readUsed,
-  saveBinding,
-  selectCell,
-  setAside,
-  unlisten,
-  writeInputs,
-  type Registration,
-} from "./sheet-io";
+import { OfficeHost } from "./office-host";
+import { matrixWith } from "../core/layout/render-ops";
 
 export interface InsertRequest {
   templateId: string;
@@ -86,15 +73,23 @@ export class WorkbookSession {
 
   private constructor(
     readonly templates: TemplateRegistry,
-    readonly caps: Capabilities,
+    readonly host: WorkbookHost,
     public locale: Locale
   ) {}
 
-  /** Recognises the bound sheets and loads each one's cells (one read for all of them). */
-  static async open(templates: TemplateRegistry, locale: Locale): Promise<WorkbookSession> {
-    const s = new WorkbookSession(templates, detectCapabilities(), locale);
+  /**
+   * Recognises the bound sheets and loads each one's cells (one read for all of them). The host
+   * is Excel through Office.js unless another adapter is given (WPS 表格: src/wps).
+   */
+  static async open(
+    templates: TemplateRegistry,
+    locale: Locale,
+    host: WorkbookHost = new OfficeHost()
+  ): Promise<WorkbookSession> {
+    const s = new WorkbookSession(templates, host, locale);
+    const explain = (e: unknown): Error => host.explain(e, locale);
     try {
-      const scan = await scanWorkbook(s.caps, (b) => {
+      const scan = await host.scan((b) => {
         const t = templates.get(b.template, b.templateVersion);
         if (!t) return null;
         const plan = s.planOf(t, b);
@@ -120,14 +115,14 @@ export class WorkbookSession {
               b.binding,
               t,
               s.planOf(t, b.binding),
-              s.caps,
+              host,
               s.modelOptions(b.binding)
             )
           )
         );
       }
       const registered: Registration[] = [];
-      const grids = await readSheets(
+      const grids = await host.readSheets(
         found.map((l) => ({ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount })),
         {
           formulas: true,
@@ -145,7 +140,7 @@ export class WorkbookSession {
           ];
       }
     } catch (e) {
-      throw explain(e, locale);
+      throw explain(e);
     }
     return s;
   }
@@ -160,7 +155,7 @@ export class WorkbookSession {
     const all = [...this.registrations.values()].flat();
     this.registrations.clear();
     for (const l of this.live.values()) l.detach();
-    await unlisten(all);
+    await this.host.unlisten(all);
   }
 
   private planOf(t: CompiledTemplate, b: Binding): LayoutPlan {
@@ -239,25 +234,18 @@ export class WorkbookSession {
     const prefill = req.prefill
       ? { ...req.prefill, header: { ...req.prefill.header, filledOn: undefined } }
       : null;
-    const live = new LiveSheet("", plan.sheetName, binding, t, plan, this.caps, {
+    const live = new LiveSheet("", plan.sheetName, binding, t, plan, this.host, {
       ...this.modelOptions(binding),
       previous: req.previous ?? null,
     });
     try {
-      const made = await createSheet(
-        plan,
-        binding,
-        this.caps,
-        this.names,
-        live.handlers(),
-        prefill
-      );
+      const made = await this.host.createSheet(plan, binding, this.names, live.handlers(), prefill);
       this.registrations.set(made.sheetId, made.registrations);
       live.sheetId = made.sheetId;
       live.name = made.name;
       this.names.push(made.name);
     } catch (e) {
-      throw explain(e, this.locale);
+      throw this.host.explain(e, this.locale);
     }
     // The model starts from what was written (prefilled names, the date, last month's values).
     const written = matrixWith(plan, prefill);
@@ -275,9 +263,12 @@ export class WorkbookSession {
   /** Reads a sheet's values (one round trip) and puts them into its model. */
   private async reload(l: LiveSheet): Promise<SheetValue[][]> {
     const grid = (
-      await readSheets([{ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount }], {
-        formulas: false,
-      })
+      await this.host.readSheets(
+        [{ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount }],
+        {
+          formulas: false,
+        }
+      )
     ).get(l.sheetId)!;
     l.load(grid.values, null);
     return grid.values;
@@ -309,12 +300,12 @@ export class WorkbookSession {
           l.marked.some((p) => p.r === m.r && p.c === m.c && p.severity === m.severity)
         );
       if (!same) {
-        await markCells(sheetId, l.marked, next);
+        await this.host.markCells(sheetId, l.marked, next);
         l.setMarked(next);
       }
       return issues;
     } catch (e) {
-      throw explain(e, this.locale);
+      throw this.host.explain(e, this.locale);
     }
   }
 
@@ -327,7 +318,7 @@ export class WorkbookSession {
         computed: true,
       });
     } catch (e) {
-      throw explain(e, this.locale);
+      throw this.host.explain(e, this.locale);
     }
   }
 
@@ -374,9 +365,9 @@ export class WorkbookSession {
       explanations
     );
     try {
-      await saveBinding(binding);
+      await this.host.saveBinding(binding);
     } catch (e) {
-      throw explain(e, this.locale);
+      throw this.host.explain(e, this.locale);
     }
     l.model.setOptions({ explanations });
     // The server's explanation.required on this cell is answered now (until it says otherwise).
@@ -414,7 +405,7 @@ export class WorkbookSession {
         ? `${year}年 ${label} 按月新增（分级）`
         : `${year} ${label}: monthly increase by tier`;
     try {
-      const made = await insertChartSheet(
+      const made = await this.host.insertChartSheet(
         `${t.def.shortName[this.locale]} ${col} ${year} 趋势`,
         this.names,
         title,
@@ -423,7 +414,7 @@ export class WorkbookSession {
       this.names.push(made.name);
       return made;
     } catch (e) {
-      throw explain(e, this.locale);
+      throw this.host.explain(e, this.locale);
     }
   }
 
@@ -451,9 +442,9 @@ export class WorkbookSession {
       },
     };
     try {
-      await saveBinding(binding);
+      await this.host.saveBinding(binding);
     } catch (e) {
-      throw explain(e, this.locale);
+      throw this.host.explain(e, this.locale);
     }
     l.setServerIssues([]);
     l.setBinding(binding);
@@ -467,13 +458,22 @@ export class WorkbookSession {
     const filled = new Set(cells.map((x) => `${x.r},${x.c}`));
     const unmark = l.marked.filter((m) => filled.has(`${m.r},${m.c}`));
     try {
-      await writeInputs(sheetId, cells, 0, this.caps, unmark);
+      await this.host.writeInputs(sheetId, cells, 0, unmark);
     } catch (e) {
-      throw explain(e, this.locale);
+      throw this.host.explain(e, this.locale);
     }
     l.applyOwn(cells.map((x) => ({ ...x, value: 0 })));
     if (unmark.length) l.setMarked(l.marked.filter((m) => !filled.has(`${m.r},${m.c}`)));
     return cells.length;
+  }
+
+  /** Brings a bound sheet to the front (one round trip): "go to the sheet you already have". */
+  async activate(sheetId: string): Promise<void> {
+    try {
+      await this.host.activate(sheetId);
+    } catch (e) {
+      throw this.host.explain(e, this.locale);
+    }
   }
 
   /** Selects the cell an issue points at (one round trip). */
@@ -482,9 +482,9 @@ export class WorkbookSession {
     const at = l.model.cellOf(issue);
     if (!at) return;
     try {
-      await selectCell(sheetId, at.r, at.c);
+      await this.host.selectCell(sheetId, at.r, at.c);
     } catch (e) {
-      throw explain(e, this.locale);
+      throw this.host.explain(e, this.locale);
     }
   }
 
@@ -495,7 +495,7 @@ export class WorkbookSession {
   async restoreLayout(sheetId: string): Promise<{ sheet: LiveSheet; asideName: string }> {
     const old = this.need(sheetId);
     try {
-      const used = await readUsed(sheetId);
+      const used = await this.host.readUsed(sheetId);
       const read = readTable(
         old.template,
         {
@@ -513,7 +513,7 @@ export class WorkbookSession {
         }
       );
       const doc = read.ok ? read.doc : null;
-      const asideName = await setAside(sheetId, old.name, this.names, this.caps);
+      const asideName = await this.host.setAside(sheetId, old.name, this.names);
       this.names = [...this.names.filter((n) => n !== old.name), asideName];
       this.unsubscribe.get(sheetId)?.();
       old.detach();
@@ -521,7 +521,7 @@ export class WorkbookSession {
       const oldHandlers = this.registrations.get(sheetId);
       if (oldHandlers) {
         this.registrations.delete(sheetId);
-        await unlisten(oldHandlers);
+        await this.host.unlisten(oldHandlers);
       }
       const live = new LiveSheet(
         "",
@@ -529,13 +529,12 @@ export class WorkbookSession {
         old.binding,
         old.template,
         old.plan,
-        this.caps,
+        this.host,
         this.modelOptions(old.binding)
       );
-      const made = await createSheet(
+      const made = await this.host.createSheet(
         old.plan,
         old.binding,
-        this.caps,
         this.names,
         live.handlers(),
         doc
@@ -549,7 +548,7 @@ export class WorkbookSession {
       this.notify();
       return { sheet: live, asideName };
     } catch (e) {
-      throw explain(e, this.locale);
+      throw this.host.explain(e, this.locale);
     }
   }
 }

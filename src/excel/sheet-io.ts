@@ -1,16 +1,20 @@
-import { areaA1, rectangles } from "../core/layout/address";
+import { areaA1, parseArea, rectangles } from "../core/layout/address";
 import { legalSheetName } from "../core/layout/sheet-name";
 import type { LayoutPlan } from "../core/layout/types";
 import type { Binding } from "../core/sheet/binding";
 import type { SheetValue } from "../core/sheet/grid";
 import { SEVERITY_COLORS } from "../core/layout/styles";
 import { BINDING_PREFIX, BINDING_PROPERTY } from "../core/sheet/binding";
+import { BINDING_NAME, bindingXml } from "../core/sheet/binding-name";
 import type { SheetDocument } from "../core/schema/document";
-import { isoToSerial } from "../core/sheet/serial";
+import { matrixWith } from "../core/layout/render-ops";
 import { queueBinding } from "./bindings";
 import type { Capabilities } from "./capabilities";
 import { errorCode } from "./errors";
-import { formulaMatrix, PROTECTION, queueRender } from "./render";
+import type { CreatedSheet, SheetChange, SheetListeners } from "./host";
+import { PROTECTION, queueRender } from "./render";
+
+export { matrixWith };
 
 /**
  * The few things the add-in does to a workbook, each in as few round trips as Office.js allows:
@@ -53,28 +57,51 @@ async function eventsOn(): Promise<void> {
   }
 }
 
-export interface CreatedSheet {
-  sheetId: string;
-  name: string;
-  /** The handlers added to the new sheet, to remove with the context that added them. */
-  registrations: Registration[];
-}
-
-/** What a bound sheet listens to (Worksheet.onChanged, and onSelectionChanged where it has lists). */
-export interface SheetListeners {
-  onChanged: (ev: Excel.WorksheetChangedEventArgs) => Promise<void>;
-  onSelectionChanged?: (ev: Excel.WorksheetSelectionChangedEventArgs) => Promise<void>;
-}
-
 /** An added handler (OfficeExtension.EventHandlerResult): removed only through its own context. */
 export interface Registration {
   readonly context: OfficeExtension.ClientRequestContext;
   remove(): void;
 }
 
-function listenTo(sheet: Excel.Worksheet, l: SheetListeners): Registration[] {
-  const out: Registration[] = [sheet.onChanged.add(l.onChanged)]; // ExcelApi 1.7
-  if (l.onSelectionChanged) out.push(sheet.onSelectionChanged.add(l.onSelectionChanged)); // ExcelApi 1.7
+/**
+ * Worksheet.onChanged's arguments in neutral terms: our own write where ExcelApi 1.14 says so
+ * (triggerSource; below it events are off while we write), the single cell's value where 1.9
+ * carries it (details).
+ */
+export function toChange(
+  ev: Excel.WorksheetChangedEventArgs,
+  caps: Capabilities
+): SheetChange | null {
+  const area = parseArea(ev.address);
+  if (!area) return null;
+  const single = area.r1 === area.r2 && area.c1 === area.c2;
+  const change: SheetChange = {
+    area,
+    structural: ev.changeType !== "RangeEdited",
+    own: caps.triggerSource && ev.triggerSource === "ThisLocalAddin",
+  };
+  if (caps.details && single && ev.details) change.value = ev.details.valueAfter as SheetValue;
+  return change;
+}
+
+function listenTo(sheet: Excel.Worksheet, l: SheetListeners, caps: Capabilities): Registration[] {
+  const wrap = (r: OfficeExtension.EventHandlerResult<unknown>): Registration => r;
+  const out: Registration[] = [
+    wrap(
+      // ExcelApi 1.7; getRange 1.8, details 1.9, triggerSource 1.14
+      sheet.onChanged.add(async (ev) => {
+        const change = toChange(ev, caps);
+        if (change) await l.onChanged(change);
+      })
+    ),
+  ];
+  const onSelection = l.onSelectionChanged;
+  if (onSelection)
+    out.push(
+      wrap(
+        sheet.onSelectionChanged.add((ev) => onSelection(parseArea(ev.address))) // ExcelApi 1.7
+      )
+    );
   return out;
 }
 
@@ -101,29 +128,6 @@ export async function unlisten(registrations: readonly Registration[]): Promise<
   }
 }
 
-/** The plan's cells with a document's values in the input and header cells (restoring a layout). */
-export function matrixWith(
-  plan: LayoutPlan,
-  doc: SheetDocument | null
-): (string | number | null)[][] {
-  const m = formulaMatrix(plan);
-  if (!doc) return m;
-  const rows = new Map(doc.rows.map((r) => [r.key, r.cells]));
-  for (const cell of plan.cells) {
-    let v: unknown;
-    if (cell.kind === "input" && cell.bind) v = rows.get(cell.bind.row)?.[cell.bind.col];
-    else if (cell.header) v = doc.header[cell.header];
-    if (v === undefined || v === null || v === "") continue;
-    if (typeof v === "string" && (cell.bind?.type === "date" || cell.header === "filledOn"))
-      v = isoToSerial(v) ?? v;
-    // A text starting with "=" would become a formula: Excel's own escape is a leading apostrophe.
-    if (typeof v === "string" && v.startsWith("=")) v = `'${v}`;
-    if (typeof v === "string" || typeof v === "number") m[cell.r]![cell.c] = v;
-    else if (typeof v === "boolean") m[cell.r]![cell.c] = v ? "TRUE" : "FALSE";
-  }
-  return m;
-}
-
 /**
  * Adds a sheet with the official table, binds it and listens to it: one round trip with sheet
  * custom properties (ExcelApi 1.12), two without (the settings need the new sheet's id).
@@ -135,7 +139,7 @@ export async function createSheet(
   taken: readonly string[],
   listeners: SheetListeners,
   doc: SheetDocument | null = null
-): Promise<CreatedSheet> {
+): Promise<CreatedSheet & { registrations: Registration[] }> {
   try {
     return await addBoundSheet(plan, binding, caps, taken, listeners, doc);
   } catch (e) {
@@ -157,7 +161,7 @@ async function addBoundSheet(
   taken: readonly string[],
   listeners: SheetListeners,
   doc: SheetDocument | null
-): Promise<CreatedSheet> {
+): Promise<CreatedSheet & { registrations: Registration[] }> {
   const name = legalSheetName(plan.sheetName, taken);
   const firstInput = plan.cells.find((c) => c.kind === "input") ?? plan.cells[0]!;
   return runQuietly(caps, async (context) => {
@@ -165,7 +169,7 @@ async function addBoundSheet(
     const sheet = context.workbook.worksheets.add(name);
     queueRender(sheet, plan, matrixWith(plan, doc));
     queueBinding(context, sheet, { ...binding, sheetName: name }, caps);
-    const registrations = listenTo(sheet, listeners);
+    const registrations = listenTo(sheet, listeners, caps);
     sheet.activate();
     sheet.getRangeByIndexes(firstInput.r, firstInput.c, 1, 1).select();
     quiet(context, caps, true);
@@ -209,6 +213,7 @@ async function discardHalfMadeSheet(name: string): Promise<void> {
 /** The values of a bound sheet's area (one round trip); with formulas for the layout check. */
 export async function readSheets(
   targets: { sheetId: string; rows: number; cols: number }[],
+  caps: Capabilities,
   opts: {
     formulas: boolean;
     listen?: Map<string, SheetListeners>;
@@ -222,7 +227,7 @@ export async function readSheets(
     const ranges = targets.map((t) => {
       const sheet = context.workbook.worksheets.getItem(t.sheetId);
       const listeners = opts.listen?.get(t.sheetId);
-      if (listeners) added.push(...listenTo(sheet, listeners));
+      if (listeners) added.push(...listenTo(sheet, listeners, caps));
       return {
         id: t.sheetId,
         range: sheet
@@ -352,20 +357,27 @@ export async function setAside(
   await Excel.run(async (context) => {
     const sheet = context.workbook.worksheets.getItem(sheetId);
     sheet.name = aside;
-    if (caps.customProperties) {
-      const prop = sheet.customProperties.getItemOrNullObject(BINDING_PROPERTY); // ExcelApi 1.12
-      await context.sync();
-      if (!prop.isNullObject) prop.delete();
-    }
+    const prop = caps.customProperties
+      ? sheet.customProperties.getItemOrNullObject(BINDING_PROPERTY) // ExcelApi 1.12
+      : null;
+    const name = sheet.names.getItemOrNullObject(BINDING_NAME); // ExcelApi 1.4
+    await context.sync();
+    if (prop && !prop.isNullObject) prop.delete();
+    if (!name.isNullObject) name.delete();
     await context.sync();
   });
   return aside;
 }
 
-/** Stores a binding again (a receipt added): one round trip. */
+/**
+ * Stores a binding again (a receipt added): one round trip. The XML part WPS reads is added anew
+ * in the same request (finding the old one would cost a read): of several parts of one binding
+ * the last added is the binding, and WPS, which can delete by content, keeps only one.
+ */
 export async function saveBinding(binding: Binding): Promise<void> {
   await Excel.run(async (context) => {
     context.workbook.settings.add(`${BINDING_PREFIX}${binding.id}`, binding); // ExcelApi 1.4
+    context.workbook.customXmlParts.add(bindingXml(binding)); // ExcelApi 1.5
     await context.sync();
   });
 }

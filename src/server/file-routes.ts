@@ -126,15 +126,17 @@ export function registerFileRoutes(
       listRows = (tree.children.get(unit.code) ?? []).map((u) => ({ key: u.code, name: u.name }));
     } else if (t.def.rowMode === "list")
       listRows = Array.from({ length: LEDGER_BLANK_ROWS }, (_, i) => ({ key: String(i + 1) }));
+    const tier = t.def.tierLocked ? tierOf(unit) : null;
     const plan = layoutPlan(t, {
       period: q.data.period,
       unit: { code: unit.code, name: unit.name },
-      tier: t.def.tierLocked ? tierOf(unit) : null,
+      tier,
       listRows,
     });
     return sendXlsx(
       reply,
-      await writeXlsx(plan),
+      // The binding both add-ins read names the tier too, so a hospital's blank opens bound.
+      await writeXlsx(plan, { tier }),
       "template.xlsx",
       `${unit.name}-${plan.sheetName}.xlsx`
     );

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import type { Locale } from "../core/i18n";
 import { WorkbookSession } from "../excel/session";
 import { packTemplates } from "../client/template-pack";
+import { wpsHost } from "../wps/detect";
 
 export type SessionState =
   | { status: "opening" }
@@ -16,7 +17,8 @@ export function useWorkbookSession(locale: Locale): { state: SessionState; retry
     let live = true;
     let opened: WorkbookSession | null = null;
     setState({ status: "opening" });
-    WorkbookSession.open(packTemplates(), locale).then(
+    // Inside WPS 表格 the workbook is WPS's; anywhere else it is Excel's, through Office.js.
+    WorkbookSession.open(packTemplates(), locale, wpsHost() ?? undefined).then(
       (session) => {
         // A session that arrives after its effect was cleaned up stops listening at once.
         if (!live) return void session.close();

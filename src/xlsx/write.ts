@@ -7,6 +7,7 @@ import { CELL_STYLES, FONT_NAME, SEVERITY_COLORS, type CellStyle } from "../core
 import type { CellKind, DataValidationSpec, LayoutPlan, PlanCell } from "../core/layout/types";
 import type { SheetDocument } from "../core/schema/document";
 import { explanationNote } from "../core/validate/explanation-notes";
+import { withBindingName } from "./binding-name";
 import { fitRowsToText, xlsxFooter, xlsxPageSetup } from "./page-setup";
 
 /** The name of the very hidden sheet that binds a workbook to (template, version, period, unit). */
@@ -20,6 +21,8 @@ export interface XlsxOptions {
    * under the table and in the printed footer's left part.
    */
   fingerprint?: string;
+  /** The tier the plan was laid out for (the binding both add-ins read names it). */
+  tier?: string | null;
 }
 
 const THIN = { style: "thin" as const, color: { argb: "FF000000" } };
@@ -222,5 +225,5 @@ export async function writeXlsx(plan: LayoutPlan, opts: XlsxOptions = {}): Promi
     binding.getCell(i + 1, 2).value = v;
   });
 
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return withBindingName(Buffer.from(await wb.xlsx.writeBuffer()), plan, opts.tier ?? null);
 }

@@ -26,7 +26,15 @@ function sourceHash(): string {
       h.update(path.slice(ROOT.length)).update("\0").update(readFileSync(path));
     }
   };
-  for (const p of ["src", "test/harness", "assets", "webpack.config.js", "package-lock.json"])
+  for (const p of [
+    "src",
+    "test/harness",
+    "test/excel-host",
+    "test/wps-host",
+    "assets",
+    "webpack.config.js",
+    "package-lock.json",
+  ])
     if (existsSync(join(ROOT, p))) walk(join(ROOT, p));
   return h.digest("hex").slice(0, 16);
 }

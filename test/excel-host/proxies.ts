@@ -334,6 +334,12 @@ export class HostWorkbook extends HostObject<WorkbookState> {
     this.worksheets = new HostWorksheetCollection(context);
   }
 
+  /** ExcelApi 1.5 */
+  get customXmlParts(): HostCustomXmlPartCollection {
+    this.context.requireSet("Workbook.customXmlParts", "1.5");
+    return new HostCustomXmlPartCollection(this.context, () => this.context.host.workbook);
+  }
+
   /** ExcelApi 1.4 */
   get settings(): HostSettingCollection {
     this.context.requireSet("Workbook.settings", "1.4");
@@ -573,6 +579,12 @@ export class HostWorksheet
   get customProperties(): HostCustomPropertyCollection {
     this.context.requireSet("Worksheet.customProperties", "1.12");
     return new HostCustomPropertyCollection(this.context, () => this.target());
+  }
+
+  /** ExcelApi 1.4: the sheet-scoped names. */
+  get names(): HostNamedItemCollection {
+    this.context.requireSet("Worksheet.names", "1.4");
+    return new HostNamedItemCollection(this.context, () => this.target());
   }
 
   /** ExcelApi 1.7 */
@@ -1555,5 +1567,161 @@ export class HostChart extends HostObject<ChartEntry> implements Pick<Excel.Char
           ? x
           : areaAddress((x as unknown as HostRange).resolveTarget().area);
     this.queueWrite((e) => (e.position = `${where(startCell)}:${where(endCell)}`));
+  }
+}
+
+// ---- names and custom XML parts -----------------------------------------------------------------
+
+/** A name: a letter or _ first, then letters, digits, _ and . ; "names are case-insensitive". */
+const NAME_RULE = /^[\p{L}_\\][\p{L}\p{N}_.]{0,254}$/u;
+
+export class HostNamedItem
+  extends HostObject<{ sheet: SheetState; key: string }>
+  implements Pick<Excel.NamedItem, "name" | "formula" | "visible" | "delete">
+{
+  get name(): string {
+    return this.read("name");
+  }
+
+  /** ExcelApi 1.7 */
+  get formula(): string {
+    return this.read("formula");
+  }
+
+  set formula(v: string) {
+    this.queueWrite((t) => (t.sheet.names.get(t.key)!.refersTo = v));
+  }
+
+  get visible(): boolean {
+    return this.read("visible");
+  }
+
+  set visible(v: boolean) {
+    this.queueWrite((t) => (t.sheet.names.get(t.key)!.visible = v));
+  }
+
+  delete(): void {
+    this.queueWrite((t) => t.sheet.names.delete(t.key));
+  }
+
+  protected override snapshot(t: { sheet: SheetState; key: string }, name: string): unknown {
+    const n = t.sheet.names.get(t.key)!;
+    if (name === "name") return n.name;
+    if (name === "formula") return n.refersTo;
+    if (name === "visible") return n.visible;
+    return super.snapshot(t, name);
+  }
+
+  protected override scalarNames(): string[] {
+    return ["name", "formula", "visible"];
+  }
+}
+
+export class HostNamedItemCollection extends HostObject<SheetState> {
+  /** ExcelApi 1.4: a name for a range or a formula ("=…"), scoped to this sheet. */
+  add(name: string, reference: string, comment?: string): HostNamedItem {
+    void comment;
+    if (!NAME_RULE.test(name))
+      throw new HostError("InvalidArgument", `The name '${name}' is not valid.`);
+    this.queueWrite((s) => {
+      if (s.names.has(name.toLowerCase()))
+        throw new HostError("ItemAlreadyExists", `The name '${name}' already exists.`);
+      const text = /^="(.*)"$/.exec(reference)?.[1];
+      if (text !== undefined && text.length > 255)
+        throw new HostError(
+          "InvalidArgument",
+          "Text values in formulas are limited to 255 characters."
+        );
+      s.names.set(name.toLowerCase(), { name, refersTo: reference, visible: true });
+    });
+    return this.getItem(name);
+  }
+
+  getItem(name: string): HostNamedItem {
+    return new HostNamedItem(this.context, () => {
+      const sheet = this.target();
+      return sheet.names.has(name.toLowerCase()) ? { sheet, key: name.toLowerCase() } : null;
+    });
+  }
+
+  /** ExcelApi 1.4 */
+  getItemOrNullObject(name: string): HostNamedItem {
+    return this.getItem(name).nullable();
+  }
+}
+
+export class HostCustomXmlPart
+  extends HostObject<{ id: string; xml: string }>
+  implements Pick<Excel.CustomXmlPart, "id" | "delete" | "setXml">
+{
+  get id(): string {
+    return this.read("id");
+  }
+
+  getXml(): { value: string } {
+    const result = { value: undefined as unknown as string };
+    this.context.enqueue(() => (result.value = this.target().xml), false);
+    return result;
+  }
+
+  setXml(xml: string): void {
+    this.queueWrite((p) => (p.xml = xml));
+  }
+
+  delete(): void {
+    this.queueWrite((p) => {
+      const list = this.context.host.workbook.customXmlParts;
+      const i = list.indexOf(p);
+      if (i >= 0) list.splice(i, 1);
+    });
+  }
+
+  protected override snapshot(t: { id: string; xml: string }, name: string): unknown {
+    if (name === "id") return t.id;
+    return super.snapshot(t, name);
+  }
+
+  protected override scalarNames(): string[] {
+    return ["id"];
+  }
+}
+
+export class HostCustomXmlPartScopedCollection extends HostObject<{ id: string; xml: string }[]> {
+  get items(): HostCustomXmlPart[] {
+    return this.read("items");
+  }
+
+  override load(arg?: LoadArg): this {
+    void arg;
+    this.context.enqueue(() => {
+      this.loaded.set(
+        "items",
+        this.target().map((p) => {
+          const part = new HostCustomXmlPart(this.context, () => p);
+          part.fillLoaded(p, ["id"]);
+          return part;
+        })
+      );
+    }, false);
+    return this;
+  }
+}
+
+export class HostCustomXmlPartCollection extends HostObject<WorkbookState> {
+  add(xml: string): HostCustomXmlPart {
+    const part = { id: "", xml };
+    this.queueWrite((wb) => {
+      if (!/^<[^>]+>[\s\S]*<\/[^>]+>$/.test(xml.trim()))
+        throw new HostError("InvalidArgument", "The XML is not well-formed.");
+      part.id = `{${String(wb.customXmlParts.length + 1).padStart(8, "0")}-0000-0000-0000-000000000000}`;
+      wb.customXmlParts.push(part);
+    });
+    return new HostCustomXmlPart(this.context, () => part);
+  }
+
+  getByNamespace(namespaceUri: string): HostCustomXmlPartScopedCollection {
+    return new HostCustomXmlPartScopedCollection(this.context, () =>
+      this.target().customXmlParts.filter((p) => p.xml.includes(`xmlns="${namespaceUri}"`))
+    );
   }
 }

@@ -94,6 +94,8 @@ export class SheetState {
   readonly columnWidths = new Map<number, number>();
   readonly rowHeights = new Map<number, number>();
   readonly customProperties = new CaseInsensitiveMap();
+  /** Sheet-scoped defined names ("names are case-insensitive"): RefersTo and visibility. */
+  readonly names = new Map<string, { name: string; refersTo: string; visible: boolean }>();
   visibility: "Visible" | "Hidden" | "VeryHidden" = "Visible";
 
   constructor(
@@ -181,6 +183,8 @@ export class WorkbookState {
   readonly sheets: SheetState[] = [];
   /** Workbook settings by add-in: "the scope is limited to per file and add-in" (SettingCollection docs). */
   private readonly settingsByAddin = new Map<string, Map<string, string>>();
+  /** Workbook custom XML parts (both hosts' object models have them; they live in the file). */
+  readonly customXmlParts: { id: string; xml: string }[] = [];
   activeSheetId: string | null = null;
   selection: { sheetId: string; area: Area } | null = null;
   private nextId = 1;

@@ -2,7 +2,16 @@ import { useEffect, useReducer, useState, type CSSProperties, type ReactElement 
 import { a1 } from "../../src/core/layout/address";
 import { serialToIso } from "../../src/core/sheet/serial";
 import type { ExcelHost } from "../excel-host/host";
+import type { WpsEmulator } from "../wps-host/host";
 import { areaAddress, type SheetState } from "../excel-host/state";
+
+/** What the grid needs of an emulated host: Excel's or WPS's. */
+export type GridHost = Pick<
+  ExcelHost | WpsEmulator,
+  "workbook" | "paintedCells" | "subscribe" | "notify"
+> & {
+  user: Pick<WpsEmulator["user"], "clear" | "typeInto">;
+};
 
 const PAINT: Record<string, "error" | "warning"> = { "#FFC7CE": "error", "#FFEB9C": "warning" };
 
@@ -11,7 +20,7 @@ const PAINT: Record<string, "error" | "warning"> = { "#FFC7CE": "error", "#FFEB9
  * formats would show, and an input in every cell a user may type into (Enter commits through the
  * simulated user, so data validation and change events behave as in Excel).
  */
-export function SheetGrid({ host }: { host: ExcelHost }): ReactElement {
+export function SheetGrid({ host }: { host: GridHost }): ReactElement {
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const [refusal, setRefusal] = useState<string | null>(null);
   useEffect(() => host.subscribe(redraw), [host]);
@@ -75,7 +84,7 @@ export function SheetGrid({ host }: { host: ExcelHost }): ReactElement {
 }
 
 function Grid(props: {
-  host: ExcelHost;
+  host: GridHost;
   sheet: SheetState;
   onRefused: (text: string) => void;
   onAccepted: () => void;

@@ -12,7 +12,6 @@ import { ChevronDownRegular, ChevronRightRegular } from "@fluentui/react-icons";
 import { useState, type ReactElement } from "react";
 import { describeFailure } from "../../client/failure";
 import type { Locale } from "../../core/i18n";
-import { activateSheet } from "../../excel/activate";
 import type { LiveSheet } from "../../excel/live";
 import type { InsertRequest, WorkbookSession } from "../../excel/session";
 import type { Connection } from "../connection";
@@ -97,9 +96,9 @@ export function InsertSection(props: {
                   setOffer(null);
                   setOpen(false);
                   props.onCurrent(target.sheetId);
-                  activateSheet(target.sheetId).catch((e: unknown) =>
-                    props.notify("error", describeFailure(e, locale))
-                  );
+                  session
+                    .activate(target.sheetId)
+                    .catch((e: unknown) => props.notify("error", describeFailure(e, locale)));
                 }}
               >
                 {t.goToSheet}
