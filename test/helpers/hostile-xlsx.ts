@@ -102,11 +102,14 @@ export async function rangeExpansion(
   const zip = await JSZip.loadAsync(blank);
   let sheet = await zip.files[SHEET]!.async("string");
   let book = await zip.files["xl/workbook.xml"]!.async("string");
-  if (bigString)
+  if (bigString) {
+    // On the table's last row, one column to the right of it: inside the used area it widens.
+    const last = Math.max(...[...sheet.matchAll(/<row r="(\d+)"/g)].map((m) => Number(m[1])));
     sheet = sheet.replace(
-      /<row r="19"([^>]*)>/,
-      `<row r="19"$1><c r="R19" t="inlineStr"><is><t>${"x".repeat(15 * 2 ** 20)}</t></is></c>`
+      new RegExp(`<row r="${last}"([^>]*)>`),
+      `<row r="${last}"$1><c r="R${last}" t="inlineStr"><is><t>${"x".repeat(15 * 2 ** 20)}</t></is></c>`
     );
+  }
   if (kind === "validation")
     sheet = sheet.replace(
       /<dataValidations count="\d+">[\s\S]*?<\/dataValidations>/,

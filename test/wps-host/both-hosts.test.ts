@@ -222,7 +222,7 @@ describe.each(HOSTS)("%s", (kind) => {
     expect(live.problems.map((p) => p.address)).toEqual([a1(stub.r, stub.c)]);
   });
 
-  it("a 说明 is kept in the sheet's binding across reopening, and goes when the sheet is sent", async () => {
+  it("a 说明 is kept in the sheet's binding across reopening, and stays when the sheet is sent", async () => {
     const { d, live } = await stat3(kind);
     const warning = { rule: "period.cumulative-decrease", row: "public.g2", col: "c1" };
     await d.session.setExplanation(live.sheetId, warning, "  6月多报，本月更正 ");
@@ -236,7 +236,9 @@ describe.each(HOSTS)("%s", (kind) => {
       version: 1,
       receivedAt: "2021-08-03T02:00:00Z",
     } as never);
-    expect(again.binding.explanations).toBeUndefined();
+    // The sent version carries it, and so does the next one started from this sheet.
+    expect(again.binding.explanations).toEqual([{ ...warning, text: "6月多报，本月更正" }]);
+    expect(reopened.explanationOf(again.sheetId, warning)).toBe("6月多报，本月更正");
   });
 
   it("the collector's trend: a sheet with the monthly table and the host's own column chart", async () => {

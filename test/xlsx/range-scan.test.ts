@@ -181,9 +181,9 @@ describe("the scan before parsing", () => {
   });
 
   it.each([
-    ["validation", "A1:XFD1048576", "数据验证", "A1:R19"],
-    ["conditional-format", "A1:XFD1048576", "条件格式", "A1:Q19"],
-    ["merge", "T1:XFD1048576", "合并单元格", "A1:Q19"],
+    ["validation", "A1:XFD1048576", "数据验证", "A1:R20"],
+    ["conditional-format", "A1:XFD1048576", "条件格式", "A1:Q20"],
+    ["merge", "T1:XFD1048576", "合并单元格", "A1:Q20"],
   ] as const)("readXlsx refuses a %s over %s before parsing", async (kind, ref, name, used) => {
     const read = await readXlsx(await rangeExpansion(kind, ref, kind === "validation"), H1_JULY);
     expect(read).toEqual({
@@ -214,7 +214,7 @@ describe("the scan before parsing", () => {
       expect(read).toMatchObject({
         ok: false,
         error: "unreadable-file",
-        message: expect.stringMatching(/数据验证范围 D9:D40 超出了表格的使用区域 A1:Q19/),
+        message: expect.stringMatching(/数据验证范围 D9:D40 超出了表格的使用区域 A1:Q20/),
       });
     }
   );
