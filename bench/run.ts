@@ -8,7 +8,7 @@ import { benchSyncs } from "./syncs";
 import { benchValidation } from "./validation";
 
 /**
- * `npm run bench [-- --quick]`: the figures of quality.md, as ratios taken in one run, printed and
+ * `npm run bench [-- --quick]`: the figures of docs/benchmarks.md, as ratios taken in one run, printed and
  * written to bench/results.json. Parts not built yet keep what an earlier full run wrote (or null).
  */
 const quick = process.argv.includes("--quick");
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     bundle,
   };
 
-  console.log("syncs (round trips counted by the emulated Excel; bars from quality.md)");
+  console.log("syncs (round trips counted by the emulated Excel; bars from docs/benchmarks.md)");
   const SYNC_BARS: Record<string, string> = {
     insert: "1 each",
     insertLowestLevel: "≤ 2 each (ExcelApi 1.8: the binding needs the new sheet's id)",

@@ -5,7 +5,7 @@ import { ExcelHost, HIGHEST_LEVEL, LOWEST_LEVEL } from "../test/excel-host/host"
 import { benchWpsCalls, type WpsCallFigures } from "./wps-calls";
 
 /**
- * Round trips of the add-in's operations, counted by the emulated Excel (quality.md's first table).
+ * Round trips of the add-in's operations, counted by the emulated Excel (docs/benchmarks.md's first table).
  * Counts, not times: they are the same on every machine.
  */
 export interface SyncFigures {

@@ -6,7 +6,7 @@ import { TIERS, type Tier } from "../src/core/schema/template";
 
 /**
  * Validation cost as a ratio to the JSON round trip of the same document, measured in one run
- * (quality.md: ≤ 3×, and 10,000 rows ≤ 12× the 1,000-row time).
+ * (docs/benchmarks.md: ≤ 3×, and 10,000 rows ≤ 12× the 1,000-row time).
  */
 export function stat1(rows: number, seed: number): SheetDocument {
   let x = seed;

@@ -8,7 +8,7 @@ import { SheetModel, type ModelOptions } from "../core/sheet/model";
 import type { CompiledTemplate } from "../core/template/compile";
 import type { SheetChange, SheetListeners, WorkbookHost } from "./host";
 
-/** The server's comparison of a cell with the unit's own history (review.md "Outliers"). */
+/** The server's comparison of a cell with the unit's own history (docs/review.md). */
 const HISTORY_RULE = "history.outlier";
 
 /**

@@ -37,7 +37,7 @@ const CELL_EDIT_RETRY_MS = [50, 100, 200, 400, 800];
 
 /**
  * The workbook through Office.js: the only adapter that touches `Excel` and `Office`. Each method
- * costs the round trips quality.md allows (see sheet-io.ts and bindings.ts).
+ * costs the round trips docs/benchmarks.md allows (see sheet-io.ts and bindings.ts).
  */
 export class OfficeHost implements WorkbookHost {
   readonly name = "Excel";

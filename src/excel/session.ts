@@ -59,7 +59,7 @@ function randomId(): string {
 
 /**
  * The workbook as the task pane works with it: the bound sheets with their live models, and the
- * actions of the pane, each costing the round trips quality.md allows. The pane calls only this.
+ * actions of the pane, each costing the round trips docs/benchmarks.md allows. The pane calls only this.
  */
 export class WorkbookSession {
   private readonly live = new Map<string, LiveSheet>();

@@ -265,7 +265,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         };
       };
       // A collector sees the subtree below its unit; a reporter its own report alone (its review
-      // state and the reason of a return, review.md).
+      // state and the reason of a return, docs/review.md).
       api.get("/status", async (req, reply) => {
         const c = await collectorOf(req, reply, { ownReporter: true });
         if (!c) return reply;
@@ -280,7 +280,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         };
       });
       /**
-       * One stored version in the official layout, its 说明 as notes on their cells (review.md), so
+       * One stored version in the official layout, its 说明 as notes on their cells (docs/review.md), so
        * what was sent can be opened in Excel as it was sent.
        */
       const sendVersionXlsx = async (

@@ -118,7 +118,7 @@ export function registerFileRoutes(
     if (!unit) return reply.status(404).send({ error: "unknown-unit" });
     let listRows: { key: string; name?: string }[] | undefined;
     if (t.def.listKey === "unit" && token.role === "reporter") {
-      // A reporter's 表一 is its own row (api.md: exactly one unit row, keyed by its own code).
+      // A reporter's 表一 is its own row (docs/http-api.md: exactly one unit row, keyed by its own code).
       listRows = ownListRows(t.def, unit);
     } else if (t.def.listKey === "unit") {
       // A collector's: the units below it, to consolidate.

@@ -113,7 +113,7 @@ export function queryProblem(rawUrl: string): string | null {
 }
 
 /**
- * What every request is checked for before its handler (api.md, "The trust boundary"): each
+ * What every request is checked for before its handler (docs/http-api.md, "Security notes"): each
  * query parameter at most once; no NUL or broken surrogate in the query, the URL parameters or
  * a JSON body; a period (query or body) between 2000-01 and next month. Anything else is
  * `400 bad-request` with a Chinese detail naming the field, before any database sees it.

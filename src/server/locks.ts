@@ -122,7 +122,7 @@ async function decide(
 /**
  * POST /locks and DELETE /locks. Locking: a collector of the unit or above; when a lock exists,
  * a collector above its locker takes it over, so a county cannot lift what its city set.
- * Unlocking: a collector of the locking unit or of a unit above it (review.md).
+ * Unlocking: a collector of the locking unit or of a unit above it (docs/review.md).
  */
 export function lockRoute(deps: LockDeps, locking: boolean) {
   const { db } = deps;

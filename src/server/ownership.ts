@@ -3,7 +3,7 @@ import type { CompiledTemplate } from "../core/template/compile";
 import type { Reply } from "./submissions";
 import type { Unit } from "./units";
 
-/** How templates.md's "filled by" names each kind of unit. */
+/** How the templates' reporters (docs/templates.md) name each kind of unit. */
 const KIND_NAMES: Record<Unit["kind"], string> = {
   bureau: "县级卫生健康行政部门",
   department: "职能部门",

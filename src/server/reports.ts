@@ -70,7 +70,7 @@ export interface StatusEntry {
   kind: Unit["kind"];
   parent: string | null;
   status: "submitted" | "late" | "missing";
-  /** The review state (review.md); `late` stays a flag of its own. */
+  /** The review state (docs/review.md); `late` stays a flag of its own. */
   state: "missing" | "submitted" | "returned" | "accepted";
   late: boolean;
   dueDate: string;

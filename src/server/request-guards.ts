@@ -12,7 +12,7 @@ declare module "fastify" {
   }
 }
 
-/** How long a body may take to arrive once its headers are in (api.md: 30 s). */
+/** How long a body may take to arrive once its headers are in (docs/http-api.md: 30 s). */
 export const BODY_TIMEOUT_MS = 30_000;
 
 /** The token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
@@ -32,7 +32,7 @@ const hasBody = (req: FastifyRequest): boolean =>
  *
  * Whatever is answered from here on to a request with a token, or on a route that needs one (its
  * data, its refusals, its errors), is no browser's or proxy's to keep: `Cache-Control: no-store`
- * is set here, once, before any handler or error handler answers (api.md, the trust boundary).
+ * is set here, once, before any handler or error handler answers (docs/http-api.md, "Security notes").
  */
 export function requireTokenFirst(
   api: FastifyInstance,

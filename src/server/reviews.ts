@@ -11,7 +11,7 @@ import { lockedForReturn } from "./locks";
 import { atOrAbove } from "./units";
 
 /**
- * Review up the hierarchy (review.md): a collector of a unit above a report's unit accepts or
+ * Review up the hierarchy (docs/review.md): a collector of a unit above a report's unit accepts or
  * returns the report's latest version. The state of a report is derived, not stored apart:
  * no version → missing; a review of the latest version → its state; else submitted. So a new
  * version moves returned → submitted by itself, and `late` stays a separate flag.

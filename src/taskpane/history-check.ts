@@ -27,7 +27,7 @@ export type HistoryCheckState =
 
 /**
  * The comparison of a bound sheet with the unit's own stored history (history.outlier), which only
- * the server can make (review.md: the add-in gets it from /validate when signed in). The document
+ * the server can make (docs/review.md: the add-in gets it from /validate when signed in). The document
  * comes from the pane's shadow model, so asking costs no Excel round trip; the server is asked when
  * the sheet has rested after an edit, or at once at 校验. An answer for a sheet that has changed
  * since, or overtaken by a later question, is dropped: the list never shows a verdict on figures

@@ -6,7 +6,7 @@ import { sheetDoc } from "../helpers/documents";
 import { issueSet } from "../helpers/fixtures";
 
 /**
- * templates.md, "Exact semantics": a blank part counts as 0 in a subtotal, as Excel's SUM counts
+ * docs/templates.md, "Semantics decided where the spec is silent": a blank part counts as 0 in a subtotal, as Excel's SUM counts
  * it (an absent row is a row of blanks), and a part with a type issue takes no part, leaving
  * every subtotal over it unjudged. The reference below is written from the spec's tables, not
  * from the engine's compiled templates.

@@ -39,12 +39,12 @@ const doc = (unit: string) => ({
 
 /**
  * Every endpoint × {no token, another unit's reporter, sibling collector, parent collector, admin},
- * for a resource of hospital H1 (under county CTY, under CITY). Codes as api.md documents them.
+ * for a resource of hospital H1 (under county CTY, under CITY). Codes as docs/http-api.md documents them.
  */
 type Who = "none" | "otherReporter" | "siblingCollector" | "parentCollector" | "admin";
 const MATRIX: { name: string; codes: Record<Who, number> }[] = [
   {
-    // Template definitions hold no unit's data: open to anyone, a token or none (api.md).
+    // Template definitions hold no unit's data: open to anyone, a token or none (docs/http-api.md).
     name: "GET /templates/:id (stat-3)",
     codes: {
       none: 200,

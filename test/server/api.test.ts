@@ -99,7 +99,7 @@ describe.each(["sqlite", "postgres"] as const)("HTTP API on %s", (kind) => {
     expect(doc.paths["/submissions"].post.responses["409"]).toBeDefined();
   });
 
-  it("OpenAPI carries the review routes and shapes (review.md)", async () => {
+  it("OpenAPI carries the review routes and shapes (docs/review.md)", async () => {
     const doc = (await call("GET", "/openapi.json")).json();
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/reviews", "/submissions/{id}/diff"])

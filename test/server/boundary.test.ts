@@ -6,7 +6,7 @@ import { hospitalDoc } from "../helpers/documents";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 
 /**
- * The trust boundary (api.md): no answer names a unit the caller may not read, an id the caller
+ * The trust boundary (docs/http-api.md): no answer names a unit the caller may not read, an id the caller
  * may not read is answered as an unknown one, and no authenticated answer may be cached.
  */
 

@@ -243,7 +243,7 @@ describe.each(["sqlite", "postgres"] as const)("hostile requests on %s (bounded)
   });
 });
 
-/** The exact answers to the hostile cases of the trust boundary (api.md), on both databases. */
+/** The exact answers to the hostile cases of the trust boundary (docs/http-api.md), on both databases. */
 describe.each(["sqlite", "postgres"] as const)("the trust boundary's refusals on %s", (kind) => {
   const server = serverOn(kind);
 

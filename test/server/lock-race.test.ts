@@ -1,7 +1,7 @@
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 
 /**
- * A city's lock and its county's unlock of the same report sent together (review.md: a county
+ * A city's lock and its county's unlock of the same report sent together (docs/review.md: a county
  * cannot lift its city's lock). However the two interleave on the database's connections, the
  * lock ends as the audited transitions say, in the order the audit stored them: one audit row per
  * real change, none for a request that changed nothing, and never a county lifting the city's lock.

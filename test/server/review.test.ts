@@ -6,7 +6,7 @@ import { templates } from "../../src/templates";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 
 /**
- * Review up the hierarchy (review.md): report states, who may accept or return, visible locks,
+ * Review up the hierarchy (docs/review.md): report states, who may accept or return, visible locks,
  * what changed between versions, coverage of a consolidation, and the audit of every transition.
  */
 

@@ -55,7 +55,7 @@ function readJson(path: string): unknown {
   }
 }
 
-/** The unit's stored documents of earlier periods, for history.outlier (review.md "Outliers"). */
+/** The unit's stored documents of earlier periods, for history.outlier (docs/review.md). */
 function loadHistory(path: string, locale: Locale): SheetDocument[] {
   const input = readJson(path);
   if (!Array.isArray(input)) throw new CliExit(2, `--history ${path}: ${TEXT[locale].notArray}`);

@@ -3,7 +3,7 @@ import "./messages";
 import { issueSchema, periodSchema, sheetDocumentSchema } from "./document";
 
 /**
- * The answers of the HTTP API (api.md), as zod schemas: the server's OpenAPI document is generated
+ * The answers of the HTTP API (docs/api.md), as zod schemas: the server's OpenAPI document is generated
  * from them and the add-in's client checks every answer against them.
  */
 export const roleSchema = z.enum(["reporter", "collector", "admin"]);
@@ -31,7 +31,7 @@ export const errorSchema = z.object({
 });
 export type ApiErrorBody = z.infer<typeof errorSchema>;
 
-/** The review state of one report (unit, template, period), review.md. */
+/** The review state of one report (unit, template, period), docs/review.md. */
 export const reviewStateSchema = z.enum(["missing", "submitted", "returned", "accepted"]);
 export type ReviewState = z.infer<typeof reviewStateSchema>;
 
@@ -57,7 +57,7 @@ export const statusEntrySchema = z.object({
   /** When the report's first version arrived. */
   firstReceivedAt: z.optional(z.nullable(z.string())),
   submissionId: z.optional(z.nullable(z.string())),
-  /** Explanations (说明) the latest version carries (review.md); absent from older servers. */
+  /** Explanations (说明) the latest version carries (docs/review.md); absent from older servers. */
   explained: z._default(z.number().check(z.int(), z.nonnegative()), 0),
 });
 export type StatusEntry = z.infer<typeof statusEntrySchema>;
@@ -71,7 +71,7 @@ export const lockStateSchema = z.object({
 });
 export type LockState = z.infer<typeof lockStateSchema>;
 
-/** 409 of a return while the report's period is locked (review.md): who holds it, whether the caller may lift it. */
+/** 409 of a return while the report's period is locked (docs/review.md): who holds it, whether the caller may lift it. */
 export const lockedReturnSchema = z.object({
   error: z.literal("locked"),
   by: z.string(),

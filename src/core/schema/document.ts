@@ -3,7 +3,7 @@ import "./messages";
 import { severitySchema } from "./template";
 
 /**
- * The sheet document of api.md. Cell values are deliberately loose (any JSON scalar):
+ * The sheet document (docs/api.md). Cell values are deliberately loose (any JSON scalar):
  * a string where a number belongs is a cell-level issue, not a schema failure.
  */
 export type CellValue = number | string | boolean | null;
@@ -39,7 +39,7 @@ export interface RowDoc {
  */
 export const DOCUMENT_ROWS_MAX = 5000;
 
-/** An explanation (说明) of a warning, keyed by the warning's rule and cell (review.md "Explanations"). */
+/** An explanation (说明) of a warning, keyed by the warning's rule and cell (docs/review.md). */
 export const EXPLANATION_MAX = 500;
 export const explanationSchema = z.strictObject({
   rule: z.string().check(z.minLength(1), z.maxLength(64)),

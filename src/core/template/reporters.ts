@@ -2,7 +2,7 @@ import type { TemplateParsed } from "../schema/template";
 
 export type UnitKind = TemplateParsed["reporters"][number];
 
-/** Whether a unit of this kind files the table itself (templates.md, "filled by"). */
+/** Whether a unit of this kind files the table itself (docs/templates.md, who reports). */
 export function reportsTable(def: Pick<TemplateParsed, "reporters">, kind: UnitKind): boolean {
   return def.reporters.includes(kind);
 }

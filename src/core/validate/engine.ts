@@ -704,7 +704,7 @@ function checkCumulative(ctx: Ctx, previous: SheetDocument): void {
 }
 
 /**
- * history.outlier (review.md "Outliers"): this period's increment of each count/amount cell of
+ * history.outlier (docs/review.md): this period's increment of each count/amount cell of
  * the unit's own rows against the last 12 monthly increments of the same cell.
  */
 function checkHistory(

@@ -8,7 +8,7 @@ export const explanationKey = (e: Pick<Explanation, "rule" | "row" | "col">): st
 
 /**
  * In phase submit, each warning of a rule the template marks without an explanation for its
- * cell brings an `explanation.required` error on the same cell (review.md "Explanations").
+ * cell brings an `explanation.required` error on the same cell (docs/review.md).
  */
 export function requiredExplanations(
   issues: readonly Issue[],

@@ -79,7 +79,7 @@ const receiptJson = (head: string, version: number, onTime: boolean): string =>
 const auditDetail = (c: Candidate, by: string, version: number): string =>
   JSON.stringify({ id: c.id, by, template: c.template, period: c.period, version });
 
-/** While the latest version is accepted, no new one until a collector returns it (review.md). */
+/** While the latest version is accepted, no new one until a collector returns it (docs/review.md). */
 const acceptedReply = (version: number): Reply => ({
   status: 409,
   body: { error: "accepted", version, message: "已审核，如需修改请联系上级退回" },
