@@ -6,8 +6,10 @@ import {
   type Migration,
   type MigrationProvider,
 } from "kysely";
-import { TIANBAO_SUBMIT_GROUP_FUNCTION } from "./group-submit-sql";
-import { TIANBAO_SUBMIT_FUNCTION } from "./submission-writer";
+import { TIANBAO_SUBMIT_0004 } from "./migration-sql/0004-tianbao-submit";
+import { TIANBAO_SUBMIT_GROUP_0005 } from "./migration-sql/0005-tianbao-submit-group";
+import { TIANBAO_SUBMIT_GROUP_0006 } from "./migration-sql/0006-tianbao-submit-group";
+import { TIANBAO_SUBMIT_0007 } from "./migration-sql/0007-tianbao-submit";
 
 /** One set of migrations for SQLite and PostgreSQL, run at start. Append new ones; never edit old ones. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -155,7 +157,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0004-perf": {
     async up(db: Kysely<unknown>): Promise<void> {
       if (db.getExecutor().adapter instanceof PostgresAdapter)
-        await sql.raw(TIANBAO_SUBMIT_FUNCTION).execute(db);
+        await sql.raw(TIANBAO_SUBMIT_0004).execute(db);
     },
   },
   // PostgreSQL stores a whole group of submissions in one call, set-based; 0004's function stays
@@ -163,7 +165,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005-group-submit": {
     async up(db: Kysely<unknown>): Promise<void> {
       if (db.getExecutor().adapter instanceof PostgresAdapter)
-        await sql.raw(TIANBAO_SUBMIT_GROUP_FUNCTION).execute(db);
+        await sql.raw(TIANBAO_SUBMIT_GROUP_0005).execute(db);
     },
   },
   // tianbao_submit_group again, its answers written and read back by index probes: a database
@@ -171,14 +173,14 @@ const MIGRATIONS: Record<string, Migration> = {
   "0006-group-submit-probes": {
     async up(db: Kysely<unknown>): Promise<void> {
       if (db.getExecutor().adapter instanceof PostgresAdapter)
-        await sql.raw(TIANBAO_SUBMIT_GROUP_FUNCTION).execute(db);
+        await sql.raw(TIANBAO_SUBMIT_GROUP_0006).execute(db);
     },
   },
   // tianbao_submit again, its error answered with its SQLSTATE, so that a full disk is a 503.
   "0007-submit-sqlstate": {
     async up(db: Kysely<unknown>): Promise<void> {
       if (db.getExecutor().adapter instanceof PostgresAdapter)
-        await sql.raw(TIANBAO_SUBMIT_FUNCTION).execute(db);
+        await sql.raw(TIANBAO_SUBMIT_0007).execute(db);
     },
   },
   // The audit chain (docs/audit-chain.md): one link per version, review, lock or audit row written,

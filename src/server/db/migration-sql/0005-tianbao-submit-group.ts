@@ -1,22 +1,6 @@
-/**
- * PostgreSQL's store step for a whole group of submissions at once (migration 0005), set-based:
- * four statements for the group instead of nine per submission. Its steps and answers are those
- * of sqliteStoreStep and of tianbao_submit, job by job in the group's order:
- *
- * 1. claim each key not answered before (the first job of a key in the group claims it);
- * 2. lock the reports the group writes, in one order (an advisory lock each, then their head
- *    rows), so two groups (of this process or another) never wait for each other in a circle, also
- *    for a report whose head row appears meanwhile, and a review committing meanwhile is waited
- *    for and seen by the next statement;
- * 3. decide each claiming job (refusal, lock, accepted, errors, else the report's next versions in
- *    the group's order), store the submissions and audit lines, write the answers;
- * 4. answer every job from its key's row: a replay (of an earlier request or of a job earlier in
- *    the group) gets the first answer, or idempotency-mismatch when its body differs.
- *
- * Any error aborts the whole group (the statement is its own transaction); the caller then stores
- * each job alone with tianbao_submit, which isolates a job that cannot be stored.
- */
-export const TIANBAO_SUBMIT_GROUP_FUNCTION = `
+// tianbao_submit_group as migration 0005 shipped it (set-based, one call a group; its steps are described in 0006-tianbao-submit-group.ts).
+// A migration runs the SQL it shipped with, never a later text: change it only in a new migration.
+export const TIANBAO_SUBMIT_GROUP_0005 = `
 CREATE OR REPLACE FUNCTION tianbao_submit_group(
   p_unit text[], p_key text[], p_hash text[], p_created_at text[], p_token_id text[],
   p_remote_addr text[], p_refusal_status int[], p_refusal text[],
@@ -28,10 +12,6 @@ CREATE OR REPLACE FUNCTION tianbao_submit_group(
 DECLARE
   v_claimed bigint[];
   v_report record;
-  v_units text[];
-  v_keys text[];
-  v_statuses int[];
-  v_responses text[];
 BEGIN
   WITH j AS (
     SELECT * FROM unnest(p_unit, p_key, p_hash, p_created_at)
@@ -144,17 +124,8 @@ BEGIN
       END AS response
     FROM d LEFT JOIN v ON v.n = d.n
   )
-  SELECT array_agg(an.unit), array_agg(an.key), array_agg(an.status), array_agg(an.response)
-  INTO v_units, v_keys, v_statuses, v_responses FROM an;
-
-  -- The answers are written key by key and read back through a LIMIT 1 subquery, each an index
-  -- probe whatever the statistics say. plpgsql keeps a statement's plan for the session: a join
-  -- of the idempotency table planned while it was small (a new database, before its first
-  -- ANALYZE) stays a scan of the whole table, every group a little slower as the table grows.
-  FOR v_n IN 1 .. coalesce(array_length(v_keys, 1), 0) LOOP
-    UPDATE idempotency SET status_code = v_statuses[v_n], response = v_responses[v_n]
-    WHERE unit = v_units[v_n] AND key = v_keys[v_n];
-  END LOOP;
+  UPDATE idempotency i SET status_code = an.status, response = an.response
+  FROM an WHERE i.unit = an.unit AND i.key = an.key;
 
   RETURN QUERY
   SELECT
@@ -164,10 +135,7 @@ BEGIN
          WHEN i.status_code = 0 THEN '{"error":"in-flight"}'
          ELSE i.response END
   FROM unnest(p_unit, p_key, p_hash) WITH ORDINALITY AS j(unit, key, hash, n)
-  CROSS JOIN LATERAL (
-    SELECT k.request_hash, k.status_code, k.response FROM idempotency k
-    WHERE k.unit = j.unit AND k.key = j.key LIMIT 1
-  ) i
+  JOIN idempotency i ON i.unit = j.unit AND i.key = j.key
   ORDER BY j.n;
 END
 $fn$`;
