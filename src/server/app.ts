@@ -170,6 +170,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         templates,
         token: (req) => req.token,
         remoteAddr: clientAddress,
+        now: opts.now,
       });
       registerAuditRoutes(api, { db, token: (req) => req.token });
       api.get("/me", async (req, reply) => {
@@ -342,6 +343,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         templates,
         mayRead,
         remoteAddr: clientAddress,
+        now: opts.now,
       };
       api.post("/locks", lockRoute(lockDeps, true));
       api.delete("/locks", lockRoute(lockDeps, false));

@@ -16,11 +16,13 @@ export async function audit(
     unit?: string | null;
     remoteAddr?: string | null;
     detail: unknown;
+    /** When (ISO), from the server's clock; the machine's time when the caller has none. */
+    at?: string;
   }
 ): Promise<void> {
   const row = {
     id: timeOrderedId(),
-    at: new Date().toISOString(),
+    at: entry.at ?? new Date().toISOString(),
     token_id: entry.tokenId ?? null,
     unit: entry.unit ?? null,
     remote_addr: entry.remoteAddr ?? null,

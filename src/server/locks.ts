@@ -23,6 +23,8 @@ export interface LockDeps {
   mayRead(token: TokenInfo, unit: string): Promise<boolean>;
   /** The address stored with the audit line. */
   remoteAddr(req: FastifyRequest): string;
+  /** The server's clock. */
+  now?: () => Date;
 }
 
 /** The unit of the token that set a lock: the unit whose collectors (and those above) may lift it. */
@@ -144,7 +146,7 @@ export function lockRoute(deps: LockDeps, locking: boolean) {
       !(await deps.mayRead(token, unit))
     )
       return reply.status(403).send({ error: "forbidden" });
-    const at = new Date().toISOString();
+    const at = (deps.now ?? (() => new Date()))().toISOString();
     const key = { unit, template, period };
     const allowed = await db.transaction().execute(async (trx) => {
       let change: LockChange | "forbidden" | "retry" = "retry";
@@ -155,6 +157,7 @@ export function lockRoute(deps: LockDeps, locking: boolean) {
       if (change === "forbidden") return false;
       if (change === "none") return true;
       await audit(trx, {
+        at,
         action: change === "locked" ? "period.locked" : "period.unlocked",
         tokenId: token.id,
         unit,

@@ -183,6 +183,7 @@ export function reviewRoute(deps: ReviewDeps) {
       await appendToChain(trx, [written("reviews", { unit, template, period, ...row })]);
       await audit(trx, {
         action: decision === "accept" ? "review.accepted" : "review.returned",
+        at: reviewedAt,
         tokenId: token.id,
         unit,
         remoteAddr: deps.remoteAddr(req),

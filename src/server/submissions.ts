@@ -204,7 +204,7 @@ async function prepare(
       // The store step closes the receipt with the version and the on-time flag it decides.
       receiptHead: head.slice(0, -1),
       auditId: timeOrderedId(),
-      auditAt: new Date().toISOString(),
+      auditAt: receivedAt,
     },
   };
 }

@@ -18,9 +18,12 @@ export function registerTemplateRoutes(
     templates: TemplateRegistry;
     token: (req: FastifyRequest) => TokenInfo | null;
     remoteAddr: (req: FastifyRequest) => string;
+    /** The server's clock. */
+    now?: () => Date;
   }
 ): void {
   const { db, templates } = deps;
+  const now = deps.now ?? (() => new Date());
   const open = { config: { public: true } };
 
   api.get("/templates", open, async () => ({
@@ -40,8 +43,10 @@ export function registerTemplateRoutes(
     try {
       // The table and its audit line are stored together: a store that fails between the two
       // (a full disk) keeps neither, so its 503 is true and the retry records both.
-      const r = await importTemplate(db, req.body, new Date(), (trx, r) =>
+      const at = now();
+      const r = await importTemplate(db, req.body, at, (trx, r) =>
         audit(trx, {
+          at: at.toISOString(),
           action: "template.installed",
           tokenId: token.id,
           unit: token.unit,
@@ -66,8 +71,10 @@ export function registerTemplateRoutes(
     const token = deps.token(req);
     if (!token) return reply.status(401).send({ error: "unauthorized" });
     if (token.role !== "admin") return reply.status(403).send({ error: "forbidden" });
-    const retired = await retireTemplate(db, req.params.id, new Date(), (trx) =>
+    const at = now();
+    const retired = await retireTemplate(db, req.params.id, at, (trx) =>
       audit(trx, {
+        at: at.toISOString(),
         action: "template.retired",
         tokenId: token.id,
         unit: token.unit,
