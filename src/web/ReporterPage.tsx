@@ -35,10 +35,10 @@ import {
 } from "./UploadResult";
 import { explanationKey } from "../core/validate/explanations";
 import { countChanges } from "../core/sheet/diff";
-import { LockBanner } from "../taskpane/components/LockBanner";
-import { StateBadge } from "../taskpane/components/StateBadge";
-import { REVIEW_STRINGS } from "../taskpane/reviewStrings";
-import { useReview } from "../taskpane/useReview";
+import { LockBanner } from "../ui/review/LockBanner";
+import { StateBadge } from "../ui/review/StateBadge";
+import { REVIEW_STRINGS } from "../ui/review/reviewStrings";
+import { useReview } from "../ui/review/useReview";
 
 const r = REVIEW_STRINGS["zh-CN"];
 

@@ -10,7 +10,7 @@ import {
   reasonProblem,
   sortBoard,
   type BoardEntry,
-} from "../../src/web/board";
+} from "../../src/ui/review/board";
 import { describeFailure } from "../../src/client/failure";
 
 /**

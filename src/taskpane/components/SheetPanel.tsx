@@ -21,10 +21,10 @@ import { IssueList } from "./IssueList";
 import type { SheetDocument } from "../../core/schema/document";
 import { countChanges } from "../../core/sheet/diff";
 import type { Connection } from "../connection";
-import { REVIEW_STRINGS } from "../reviewStrings";
-import { useReview } from "../useReview";
+import { REVIEW_STRINGS } from "../../ui/review/reviewStrings";
+import { useReview } from "../../ui/review/useReview";
 import { useHistoryCheck } from "../useHistoryCheck";
-import { ConfirmDialog } from "./ReviewDialog";
+import { ConfirmDialog } from "../../ui/review/ReviewDialog";
 import { SheetReview } from "./SheetReview";
 
 const useStyles = makeStyles({

@@ -1,10 +1,10 @@
 import { Button, Caption1, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
 import type { ReactElement } from "react";
 import type { Locale } from "../../core/i18n";
-import type { ReviewView } from "../useReview";
-import type { ReviewStrings } from "../reviewStrings";
-import { LockBanner } from "./LockBanner";
-import { StateBadge } from "./StateBadge";
+import type { ReviewView } from "../../ui/review/useReview";
+import type { ReviewStrings } from "../../ui/review/reviewStrings";
+import { LockBanner } from "../../ui/review/LockBanner";
+import { StateBadge } from "../../ui/review/StateBadge";
 
 const useStyles = makeStyles({
   strip: {

@@ -9,7 +9,7 @@ import {
   type Status,
   type StatusEntry,
 } from "../../core/schema/api";
-import { shortTime, type ReviewStrings } from "../reviewStrings";
+import { shortTime, type ReviewStrings } from "./reviewStrings";
 import { ReviewBoard } from "./ReviewBoard";
 import { ConfirmDialog, ReturnDialog } from "./ReviewDialog";
 

@@ -1,8 +1,8 @@
 import { Badge } from "@fluentui/react-components";
 import type { ReactElement } from "react";
 import type { ReviewState } from "../../core/schema/api";
-import { STATE_COLORS } from "../../web/board";
-import type { ReviewStrings } from "../reviewStrings";
+import { STATE_COLORS } from "./board";
+import type { ReviewStrings } from "./reviewStrings";
 
 /** A report's review state as a tinted badge: 未报送 / 已报送待审核 / 已退回 / 已审核. */
 export function StateBadge(props: {

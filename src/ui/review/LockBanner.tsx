@@ -2,7 +2,7 @@ import { MessageBar, MessageBarBody, MessageBarTitle } from "@fluentui/react-com
 import type { ReactElement } from "react";
 import type { Locale } from "../../core/i18n";
 import type { LockState } from "../../core/schema/api";
-import { shortTime, type ReviewStrings } from "../reviewStrings";
+import { shortTime, type ReviewStrings } from "./reviewStrings";
 
 /** Who locked the report's month and since when: shown before anything is typed or sent. */
 export function LockBanner(props: {

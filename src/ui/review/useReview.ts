@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
-import type { LockState, StatusEntry } from "../core/schema/api";
-import { ApiError, type ApiClient } from "../client/api";
+import type { LockState, StatusEntry } from "../../core/schema/api";
+import { ApiError, type ApiClient } from "../../client/api";
 
 const isForbidden = (e: unknown): boolean =>
   e instanceof ApiError && e.failure.kind === "http" && e.failure.status === 403;

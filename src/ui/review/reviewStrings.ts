@@ -1,6 +1,6 @@
-import type { Locale } from "../core/i18n";
-import type { ReviewState } from "../core/schema/api";
-import { countsLine, FILTER_NAMES, type BoardCounts, type BoardFilter } from "../web/board";
+import type { Locale } from "../../core/i18n";
+import type { ReviewState } from "../../core/schema/api";
+import { countsLine, FILTER_NAMES, type BoardCounts, type BoardFilter } from "./board";
 
 /**
  * The words of review (issue 14): report states, returns, locks and changes, zh-CN first. Kept

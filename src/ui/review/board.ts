@@ -3,7 +3,7 @@
  * the task pane's collector panel count, filter, order and copy. The entry type is structural so
  * the server's status entries fit it as they are.
  */
-import { REASON_MAX, type Coverage, type ReviewState } from "../core/schema/api";
+import { REASON_MAX, type Coverage, type ReviewState } from "../../core/schema/api";
 
 export { REASON_MAX, type ReviewState };
 

@@ -15,8 +15,8 @@ import {
 } from "@fluentui/react-components";
 import { useState, type ReactElement, type ReactNode } from "react";
 import type { LockedReturn } from "../../core/schema/api";
-import { REASON_MAX, reasonLength, reasonProblem } from "../../web/board";
-import type { ReviewStrings } from "../reviewStrings";
+import { REASON_MAX, reasonLength, reasonProblem } from "./board";
+import type { ReviewStrings } from "./reviewStrings";
 
 /**
  * 退回 with its reason: 1–200 characters, counted as typed; nothing is sent without one. The

@@ -18,8 +18,8 @@ import {
   type BoardFilter,
   type BoardSort,
   type SortDirection,
-} from "../../web/board";
-import { shortTime, type ReviewStrings } from "../reviewStrings";
+} from "./board";
+import { shortTime, type ReviewStrings } from "./reviewStrings";
 import { StateBadge } from "./StateBadge";
 
 const useStyles = makeStyles({
