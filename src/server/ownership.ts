@@ -1,6 +1,6 @@
 import type { Issue, SheetDocument } from "../core/schema/document";
 import type { CompiledTemplate } from "../core/template/compile";
-import type { Reply } from "./submissions";
+import type { Reply } from "./db/submission-writer";
 import type { Unit } from "./units";
 
 /** How the templates' reporters (docs/templates.md) name each kind of unit. */

@@ -1,16 +1,7 @@
 import { bindItem, refsOf, type Expr } from "../expr/ast";
 import { ExprError, parseExpr } from "../expr/parse";
 import { HEADER_FIELDS } from "../schema/document";
-import {
-  templateSchema,
-  type CellType,
-  type ColumnDef,
-  type Localized,
-  type RowDef,
-  type Severity,
-  type TemplateParsed,
-  type Tier,
-} from "../schema/template";
+import { templateSchema, type CellType, type TemplateParsed, type Tier } from "../schema/template";
 import { excessWork, RULES_WRITTEN_MAX, stepsOf } from "./work";
 
 /**
@@ -41,32 +32,8 @@ export class TemplateError extends Error {
   }
 }
 
-export interface CompiledColumn extends ColumnDef {
-  index: number;
-  numeric: boolean;
-  computedExpr?: Expr;
-}
-
-export interface CompiledRow extends RowDef {
-  index: number;
-  computedExpr?: Expr;
-  /** For list templates: a computed row that sums every list row. */
-  sumsListRows: boolean;
-}
-
-export interface CompiledRule {
-  id: string;
-  severity: Severity;
-  scope: "row" | "column" | "unique";
-  /** Row scope: the column reported; column scope: the row reported. */
-  on: string;
-  /** Column scope: the column checked. */
-  column?: string;
-  expr?: Expr;
-  /** The same rule compiled for each item of `each` shares its definition index. */
-  defIndex: number;
-  message: Localized;
-}
+export type { CompiledColumn, CompiledRow, CompiledRule } from "./compiled-parts";
+import type { CompiledColumn, CompiledRow, CompiledRule } from "./compiled-parts";
 
 export interface CompiledTemplate {
   def: TemplateParsed;

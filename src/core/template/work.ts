@@ -1,6 +1,6 @@
 import type { Expr } from "../expr/ast";
 import { DOCUMENT_ROWS_MAX } from "../schema/document";
-import type { CompiledColumn, CompiledRow, CompiledRule } from "./compile";
+import type { CompiledColumn, CompiledRow, CompiledRule } from "./compiled-parts";
 
 /**
  * What checking one document of a table costs, counted from its definition alone, and bounds on
