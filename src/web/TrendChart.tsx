@@ -169,29 +169,32 @@ export function TrendChart({
           ))}
         </svg>
       </div>
-      <table style={visuallyHidden} data-testid="trend-table">
-        <caption>{`${title}（单位：${unit}）`}</caption>
-        <thead>
-          <tr>
-            <th scope="col">月份</th>
-            {trend.tiers.map((t) => (
-              <th key={t} scope="col">
-                {TIER_LABELS[t]!["zh-CN"]}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {trend.months.map((m) => (
-            <tr key={m.period}>
-              <th scope="row">{`${Number(m.period.slice(5))}月`}</th>
-              {m.values.map((v, k) => (
-                <td key={k}>{v === null ? "无报送" : fmt(v)}</td>
+      {/* The box, not the table, is clipped: a table is never narrower than its content. */}
+      <div style={visuallyHidden}>
+        <table data-testid="trend-table">
+          <caption>{`${title}（单位：${unit}）`}</caption>
+          <thead>
+            <tr>
+              <th scope="col">月份</th>
+              {trend.tiers.map((t) => (
+                <th key={t} scope="col">
+                  {TIER_LABELS[t]!["zh-CN"]}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {trend.months.map((m) => (
+              <tr key={m.period}>
+                <th scope="row">{`${Number(m.period.slice(5))}月`}</th>
+                {m.values.map((v, k) => (
+                  <td key={k}>{v === null ? "无报送" : fmt(v)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

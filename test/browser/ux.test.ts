@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { addMonths } from "../../src/core/periods";
 import { periodTitle } from "../../src/core/template/labels";
 import type { CliServer } from "../helpers/cli-server";
+import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
 import { fillStat3, THIS_MONTH } from "./stat3-file";
@@ -238,6 +239,7 @@ it("the pane in a 320×600 Excel: the bound sheet comes first, a second insert o
   await page.getByTestId("sign-in").click();
   await page.getByTestId("signed-in").waitFor();
   expect(await codesOnScreen(page, '[data-testid="taskpane"]')).toEqual([]);
+  await expectAccessible(page, "the pane, signed in", '[data-testid="taskpane"]');
 
   const insert = async (): Promise<void> => {
     await page.getByTestId("template").click();
@@ -266,6 +268,7 @@ it("the pane in a 320×600 Excel: the bound sheet comes first, a second insert o
   expect(await page.getByTestId("sheet-tab").count()).toBe(tabs);
   expect(await codesOnScreen(page, '[data-testid="taskpane"]')).toEqual([]);
   await page.screenshot({ path: join(SHOTS, "ux-pane-second-insert.png"), fullPage: true });
+  await expectAccessible(page, "the pane offering the existing sheet", '[data-testid="taskpane"]');
   await page.getByTestId("go-to-existing").click();
   await page.locator(`[data-testid="grid"][data-sheet="${sheet}"]`).waitFor();
   expect(await page.getByTestId("sheet-tab").count()).toBe(tabs);
@@ -282,6 +285,7 @@ it("the pane in a 320×600 Excel: the bound sheet comes first, a second insert o
   expect(scrolled).toEqual({ top: 0, overflow: 0 });
   expect(box.y + box.height).toBeLessThanOrEqual(600);
   expect(await codesOnScreen(page, '[data-testid="taskpane"]')).toEqual([]);
+  await expectAccessible(page, "the pane at 320 × 600 after 校验", '[data-testid="taskpane"]');
   await page.screenshot({ path: join(SHOTS, "ux-pane-320x600-checked.png") });
 
   // Asked a second time, the clerk may still make a second sheet — only on purpose.
