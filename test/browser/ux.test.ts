@@ -227,6 +227,16 @@ it("the bureau's page: a header that says where one is, official titles, a trend
   expect(await codesOnScreen(page)).toEqual([]);
   await page.screenshot({ path: join(SHOTS, "ux-web-bureau.png"), fullPage: true });
   await onAPhone(page, "ux-web-bureau-phone.png");
+
+  // 通过 on the board: its button goes with the row's new state, and focus stays on that row
+  // instead of falling back to the top of the page.
+  const hospital = page.locator('[data-testid="board"] tr[data-unit="DEMO-H02"]');
+  await hospital.getByTestId("review-accept").click();
+  await hospital.and(page.locator('[data-state="accepted"]')).waitFor();
+  await page.waitForFunction(() =>
+    document.activeElement?.closest('[data-testid="board"] tr[data-unit="DEMO-H02"]')
+  );
+  await expectAccessible(page, "the board after 通过, at 390 px");
   await ctx.close();
 }, 120_000);
 
