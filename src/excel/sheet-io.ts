@@ -1,3 +1,4 @@
+import { openPaneWithWorkbook } from "./autoshow";
 import { areaA1, parseArea, rectangles } from "../core/layout/address";
 import { legalSheetName } from "../core/layout/sheet-name";
 import type { LayoutPlan } from "../core/layout/types";
@@ -140,8 +141,9 @@ export async function createSheet(
   listeners: SheetListeners,
   doc: SheetDocument | null = null
 ): Promise<CreatedSheet & { registrations: Registration[] }> {
+  let made: CreatedSheet & { registrations: Registration[] };
   try {
-    return await addBoundSheet(plan, binding, caps, taken, listeners, doc);
+    made = await addBoundSheet(plan, binding, caps, taken, listeners, doc);
   } catch (e) {
     // The pane's list of names was stale (a sheet added behind its back): look again, once.
     if (errorCode(e) !== "ItemAlreadyExists") throw e;
@@ -150,8 +152,11 @@ export async function createSheet(
       await context.sync();
       return sheets.items.map((s) => s.name);
     });
-    return addBoundSheet(plan, binding, caps, names, listeners, doc);
+    made = await addBoundSheet(plan, binding, caps, names, listeners, doc);
   }
+  // A workbook with a report in it opens with the pane from now on.
+  await openPaneWithWorkbook();
+  return made;
 }
 
 async function addBoundSheet(

@@ -13,6 +13,9 @@ export const OFFICE_JS_CDN = "https://appsforoffice.microsoft.com";
 export const CONTENT_SECURITY_POLICY = [
   `default-src 'self' ${OFFICE_JS_CDN}`,
   `script-src 'self' ${OFFICE_JS_CDN}`,
+  // Said on its own, not left to default-src: the API is reached at our own origin only, which
+  // is why the pane's sign-in form fixes the server address to it (src/taskpane/connection.ts).
+  `connect-src 'self' ${OFFICE_JS_CDN}`,
   `style-src 'self' 'unsafe-inline'`,
   `img-src 'self' data: blob:`,
   `font-src 'self' data:`,

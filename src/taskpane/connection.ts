@@ -18,16 +18,31 @@ const storedSchema = z.object({
 });
 export type StoredConnection = z.infer<typeof storedSchema>;
 
-export function defaultServerUrl(): string {
+/**
+ * The server the pane talks to: the origin it was served from. Each county serves its own
+ * add-in, and the pane's Content-Security-Policy (connect-src 'self') lets it reach no other
+ * server, so the sign-in form shows this address and does not let another be typed.
+ */
+export function paneServerUrl(): string {
   const origin = globalThis.location?.origin;
   return origin && origin !== "null" ? origin : "https://localhost:3000";
+}
+
+/** Whether `url` is the pane's own server (the only one its CSP lets it reach). */
+export function serverAllowed(url: string): boolean {
+  try {
+    return new URL(url).origin === new URL(paneServerUrl()).origin;
+  } catch {
+    return false;
+  }
 }
 
 export function loadConnection(): StoredConnection | null {
   try {
     const raw = globalThis.localStorage?.getItem(KEY);
     const parsed = storedSchema.safeParse(raw ? JSON.parse(raw) : null);
-    return parsed.success ? parsed.data : null;
+    // A connection an older pane stored for another server could not be reached: sign in anew.
+    return parsed.success && serverAllowed(parsed.data.serverUrl) ? parsed.data : null;
   } catch {
     return null;
   }

@@ -64,6 +64,7 @@ export const STRINGS = {
     explainedTitle: (n: number) => `最新一版有 ${n} 条说明`,
     signInSection: "连接服务器",
     serverUrl: "服务器地址",
+    serverUrlHint: "即提供本加载项的服务器，不能更改。",
     token: "令牌",
     tokenHint: "由县卫生健康局发放；只保存在本机的加载项存储中，不写入工作簿",
     signIn: "登录",
@@ -166,6 +167,7 @@ export const STRINGS = {
     explainedTitle: (n: number) => `The latest version carries ${n} explanation(s)`,
     signInSection: "Server",
     serverUrl: "Server address",
+    serverUrlHint: "The server this add-in comes from; it cannot be changed.",
     token: "Token",
     tokenHint:
       "Issued by the county bureau; kept in the add-in's storage on this computer, never in the workbook",

@@ -45,6 +45,8 @@ export function MonthField(props: {
           onChange(parseMonth(e.target.value));
         }}
         onBlur={() => period && setText(periodTitle(period))}
+        // Fluent names this button "Open" in English; a Chinese screen reader user hears ours.
+        expandIcon={{ "aria-label": "展开月份列表" }}
         data-testid={props.testId}
       >
         {recentMonths(new Date()).map((p) => (

@@ -86,7 +86,13 @@ export function PlanView({
     body.push(<tr key={r}>{tds}</tr>);
   }
   return (
-    <div className={s.scroller}>
+    // Wider than a phone: the box scrolls, and takes focus so a keyboard can scroll it.
+    <div
+      className={s.scroller}
+      role="region"
+      aria-label={`${plan.title}（表格，可左右滚动）`}
+      tabIndex={0}
+    >
       <table className={s.table} data-testid={testId}>
         <caption>
           {plan.title}

@@ -3,7 +3,26 @@ import type { ReactElement } from "react";
 import type { TrendTable } from "../core/trend";
 import { TIER_LABELS } from "../core/validate/messages";
 
-const COLORS = ["#0f6cbd", "#5b9bd5", "#9dc3e6", "#c55a11", "#f4b183", "#fbe5d6"];
+/**
+ * One colour per tier: public hospitals in blues, private in oranges, dark to light by grade.
+ * Each stands out from the white page by at least 3:1 (WCAG 1.4.11), which the paler shades
+ * this chart had before did not.
+ */
+export const SERIES_COLORS = ["#0b3a6e", "#0f6cbd", "#2f8fdc", "#7a3408", "#c55a11", "#e37420"];
+const COLORS = SERIES_COLORS;
+
+/** Present to screen readers, absent from the screen. */
+const visuallyHidden = {
+  position: "absolute",
+  width: "1px",
+  height: "1px",
+  padding: 0,
+  margin: "-1px",
+  overflow: "hidden",
+  clip: "rect(0 0 0 0)",
+  whiteSpace: "nowrap",
+  border: 0,
+} as const;
 
 /** Round steps (1, 2, 5 × 10ⁿ) from min to max: the value axis a reader expects. */
 export function axisTicks(min: number, max: number, count = 5): number[] {
@@ -48,99 +67,134 @@ export function TrendChart({
   const legendRows = Math.ceil(trend.tiers.length / 3);
   const fmt = (v: number) => String(Number(v.toFixed(2)));
   return (
-    <figure style={{ margin: 0, maxWidth: "760px", overflowX: "auto" }}>
+    <figure style={{ margin: 0, maxWidth: "760px", position: "relative" }}>
       <figcaption style={{ fontWeight: 600 }}>{title}</figcaption>
-      <svg
-        viewBox={`0 0 ${width} ${height + 12 + legendRows * 16}`}
-        width="100%"
-        role="img"
-        aria-label={title}
-        data-testid="trend-chart"
-        style={{ minWidth: 520 }}
+      {/* A box that scrolls sideways on a phone must take keyboard focus to be scrolled. */}
+      <div
+        role="region"
+        aria-label={`${title}（图表，可左右滚动）`}
+        tabIndex={0}
+        style={{ overflowX: "auto" }}
+        data-testid="trend-scroll"
       >
-        <text x={4} y={14} fontSize="11" data-testid="trend-axis-title">
-          {`单位：${unit}`}
-        </text>
-        {ticks.map((v) => (
-          <g key={v} data-testid="trend-tick">
-            <line
-              x1={left}
-              x2={width - right}
-              y1={y(v)}
-              y2={y(v)}
-              stroke={v === 0 ? tokens.colorNeutralStroke1 : tokens.colorNeutralStroke3}
-            />
-            <text x={left - 6} y={y(v) + 4} fontSize="11" textAnchor="end">
-              {fmt(v)}
-            </text>
-          </g>
-        ))}
-        <line
-          x1={left}
-          x2={left}
-          y1={top}
-          y2={height - bottom}
-          stroke={tokens.colorNeutralStroke1}
-        />
-        {trend.months.map((m, i) => (
-          <g key={m.period}>
-            {m.values.map((v, k) => {
-              if (v === null) return null;
-              const x = left + i * group + 4 + k * bar;
-              return (
-                <g key={k}>
-                  <rect
-                    x={x}
-                    y={Math.min(y(v), y(0))}
-                    width={bar - 1}
-                    height={Math.abs(y(v) - y(0))}
-                    fill={COLORS[k % COLORS.length]}
-                  >
-                    <title>{`${Number(m.period.slice(5))}月 ${TIER_LABELS[trend.tiers[k]!]!["zh-CN"]}：${fmt(v)}`}</title>
-                  </rect>
-                  {v !== 0 && (
-                    <text
-                      x={x + (bar - 1) / 2}
-                      y={v > 0 ? y(v) - 3 : y(v) + 11}
-                      fontSize="9"
-                      textAnchor="middle"
-                      data-testid="trend-value"
+        <svg
+          viewBox={`0 0 ${width} ${height + 12 + legendRows * 16}`}
+          width="100%"
+          role="img"
+          aria-label={title}
+          data-testid="trend-chart"
+          style={{ minWidth: 520 }}
+        >
+          <text x={4} y={14} fontSize="11" data-testid="trend-axis-title">
+            {`单位：${unit}`}
+          </text>
+          {ticks.map((v) => (
+            <g key={v} data-testid="trend-tick">
+              <line
+                x1={left}
+                x2={width - right}
+                y1={y(v)}
+                y2={y(v)}
+                stroke={v === 0 ? tokens.colorNeutralStroke1 : tokens.colorNeutralStroke3}
+              />
+              <text x={left - 6} y={y(v) + 4} fontSize="11" textAnchor="end">
+                {fmt(v)}
+              </text>
+            </g>
+          ))}
+          <line
+            x1={left}
+            x2={left}
+            y1={top}
+            y2={height - bottom}
+            stroke={tokens.colorNeutralStroke1}
+          />
+          {trend.months.map((m, i) => (
+            <g key={m.period}>
+              {m.values.map((v, k) => {
+                if (v === null) return null;
+                const x = left + i * group + 4 + k * bar;
+                return (
+                  <g key={k}>
+                    <rect
+                      x={x}
+                      y={Math.min(y(v), y(0))}
+                      width={bar - 1}
+                      height={Math.abs(y(v) - y(0))}
+                      fill={COLORS[k % COLORS.length]}
                     >
-                      {fmt(v)}
-                    </text>
-                  )}
-                </g>
-              );
-            })}
-            <text
-              x={left + i * group + group / 2}
-              y={height - 10}
-              fontSize="11"
-              textAnchor="middle"
-            >
-              {Number(m.period.slice(5))}月
-            </text>
-          </g>
-        ))}
-        {trend.tiers.map((t, k) => (
-          <g key={t}>
-            <rect
-              x={left + (k % 3) * 190}
-              y={height + 2 + Math.floor(k / 3) * 16}
-              width={10}
-              height={10}
-              fill={COLORS[k]}
-            />
-            <text
-              x={left + (k % 3) * 190 + 14}
-              y={height + 11 + Math.floor(k / 3) * 16}
-              fontSize="11"
-            >
-              {TIER_LABELS[t]!["zh-CN"]}
-            </text>
-          </g>
-        ))}
-      </svg>
+                      <title>{`${Number(m.period.slice(5))}月 ${TIER_LABELS[trend.tiers[k]!]!["zh-CN"]}：${fmt(v)}`}</title>
+                    </rect>
+                    {v !== 0 && (
+                      <text
+                        x={x + (bar - 1) / 2}
+                        y={v > 0 ? y(v) - 3 : y(v) + 11}
+                        fontSize="9"
+                        textAnchor="middle"
+                        data-testid="trend-value"
+                      >
+                        {fmt(v)}
+                      </text>
+                    )}
+                  </g>
+                );
+              })}
+              <text
+                x={left + i * group + group / 2}
+                y={height - 10}
+                fontSize="11"
+                textAnchor="middle"
+              >
+                {Number(m.period.slice(5))}月
+              </text>
+            </g>
+          ))}
+          {trend.tiers.map((t, k) => (
+            <g key={t}>
+              <rect
+                x={left + (k % 3) * 190}
+                y={height + 2 + Math.floor(k / 3) * 16}
+                width={10}
+                height={10}
+                fill={COLORS[k]}
+              />
+              <text
+                x={left + (k % 3) * 190 + 14}
+                y={height + 11 + Math.floor(k / 3) * 16}
+                fontSize="11"
+              >
+                {TIER_LABELS[t]!["zh-CN"]}
+              </text>
+            </g>
+          ))}
+        </svg>
+      </div>
+      {/* The box, not the table, is clipped: a table is never narrower than its content. */}
+      <div style={visuallyHidden}>
+        <table data-testid="trend-table">
+          <caption>{`${title}（单位：${unit}）`}</caption>
+          <thead>
+            <tr>
+              <th scope="col">月份</th>
+              {trend.tiers.map((t) => (
+                <th key={t} scope="col">
+                  {TIER_LABELS[t]!["zh-CN"]}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {trend.months.map((m) => (
+              <tr key={m.period}>
+                <th scope="row">{`${Number(m.period.slice(5))}月`}</th>
+                {m.values.map((v, k) => (
+                  <td key={k}>{v === null ? "无报送" : fmt(v)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -85,7 +85,7 @@ export function ReadSummary({
         ))}
       </dl>
       {totalRow && (
-        <div className={s.scroll}>
+        <div className={s.scroll} role="region" aria-label="文件中读到的合计行" tabIndex={0}>
           <table className={`${s.table} ${s.narrow}`} data-testid="read-totals">
             <caption style={{ textAlign: "left" }}>
               <Caption1>{rowTitle(totalRow)}（请与纸质表核对）</Caption1>
@@ -156,7 +156,8 @@ export function IssueTable({
 }): ReactElement {
   const s = useStyles();
   return (
-    <div className={s.scroll}>
+    // Scroll boxes take focus so a keyboard can scroll them sideways (as the tables below do).
+    <div className={s.scroll} role="region" aria-label="文件中的问题" tabIndex={0}>
       <table className={s.table} data-testid="web-issues">
         <thead>
           <tr>

@@ -8,6 +8,7 @@ import { addMonths, shanghaiDate } from "../../src/core/periods";
 import { templates } from "../../src/templates";
 import { readXlsx } from "../../src/xlsx/read";
 import type { CliServer } from "../helpers/cli-server";
+import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
 
@@ -103,6 +104,7 @@ it("the pane's 说明 under a cumulative decrease survives reopening, is sent, a
   await field.fill(TEXT);
   await field.blur();
   await page.screenshot({ path: join(SHOTS, "explanation-pane.png"), fullPage: true });
+  await expectAccessible(page, "the pane with a 说明 written", '[data-testid="taskpane"]');
 
   // Excel closed and opened again: the 说明 is still there.
   await page.evaluate(() => (window as unknown as { tianbaoReopen: () => void }).tianbaoReopen());
@@ -156,6 +158,7 @@ it("the pane's 说明 under a cumulative decrease survives reopening, is sent, a
   expect(await row.locator('[data-testid="explanation-text"]').textContent()).toBe(TEXT);
   expect(await row.textContent()).toContain("警示教育活动");
   await bp.screenshot({ path: join(SHOTS, "explanation-board.png"), fullPage: true });
+  await expectAccessible(bp, "the board with a unit's 说明");
 
   // 下载本版: the version as the .xlsx it was sent as, the 说明 a note on its cell.
   await bp.locator('tr[data-unit="DEMO-H02"] [data-testid="open-submission"]').click();

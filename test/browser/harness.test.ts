@@ -6,6 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
+import { expectAccessible } from "./axe";
 import { BUILD_TIMEOUT_MS, sharedHarness, launchChromium, SHOTS } from "./harness-build";
 
 /**
@@ -100,6 +101,7 @@ it("inserts 表三 for a 二级公立 hospital, flags 涉案金额 without a cas
   await issue.click();
   await page.locator(`td[data-address="${c10}"][data-selected="true"]`).waitFor();
   await page.screenshot({ path: join(SHOTS, "stat-3-c10-needs-c8.png"), fullPage: true });
+  await expectAccessible(page, "the pane with a rule broken", '[data-testid="taskpane"]');
 
   // The task pane is 320 px wide and nothing in it overflows sideways.
   const pane = await page.getByTestId("taskpane").evaluate((el) => ({
@@ -115,6 +117,7 @@ it("inserts 表三 for a 二级公立 hospital, flags 涉案金额 without a cas
   expect(await page.locator("[data-rule]").count()).toBe(0);
   expect(await page.locator("td[data-painted]").count()).toBe(0);
   await page.screenshot({ path: join(SHOTS, "stat-3-fixed.png"), fullPage: true });
+  await expectAccessible(page, "the pane with the rule fixed", '[data-testid="taskpane"]');
 }, 60_000);
 
 it("refuses a negative count as Excel's data validation does, and 校验 lists what submission requires", async () => {
@@ -137,6 +140,7 @@ it("refuses a negative count as Excel's data validation does, and 校验 lists w
   await page.getByTestId("message").waitFor();
   expect(await page.getByTestId("message").textContent()).toContain("13 个空白单元格");
   await page.screenshot({ path: join(SHOTS, "stat-3-checked-api-1.8.png"), fullPage: true });
+  await expectAccessible(page, "the pane at ExcelApi 1.8 after 校验", '[data-testid="taskpane"]');
 }, 60_000);
 
 it("speaks English with ?lang=en-US, messages of the engine included", async () => {

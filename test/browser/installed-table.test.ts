@@ -6,6 +6,7 @@ import { layoutPlan } from "../../src/core/layout/plan";
 import { shanghaiDate } from "../../src/core/periods";
 import { compileTemplate } from "../../src/core/template/compile";
 import { runCommand } from "../helpers/cli";
+import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
 
@@ -65,6 +66,11 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       .locator(`td[data-address="${at("public.g2", "c2")}"][data-painted="error"]`)
       .waitFor();
     await page.screenshot({ path: join(SHOTS, "installed-table-rule.png"), fullPage: true });
+    await expectAccessible(
+      page,
+      "the pane on an installed table with a broken rule",
+      '[data-testid="taskpane"]'
+    );
 
     await typeCell(page, at("public.g2", "c2"), "1");
     await typeCell(page, at("public.g2", "c3"), "4");
@@ -104,6 +110,11 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     // 合计: 发现 2 + 4 + 0, 整改 1 + 3 + 0.
     expect([await shown("all", "c7"), await shown("all", "c8")]).toEqual(["6", "4"]);
     await cp.screenshot({ path: join(SHOTS, "installed-table-consolidated.png"), fullPage: true });
+    await expectAccessible(
+      cp,
+      "the pane's consolidated installed table",
+      '[data-testid="taskpane"]'
+    );
     await bureau.close();
     expect(server.pid).toBe(pid);
   }, 240_000);

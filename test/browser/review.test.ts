@@ -6,6 +6,7 @@ import { periodTitle } from "../../src/core/template/labels";
 import { addMonths, shanghaiDate } from "../../src/core/periods";
 import { templates } from "../../src/templates";
 import type { CliServer } from "../helpers/cli-server";
+import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
 
@@ -95,8 +96,18 @@ it("return with a counted reason; fixed and resent after the count of changes; �
   const c = await web(tokens.collector);
   await loadBoard(c.page);
   expect(await row(c.page, "DEMO-H02").getAttribute("data-state")).toBe("submitted");
+  await expectAccessible(c.page, "collector's board with a report to review");
+  // Cancelled, the dialog gives focus back to the 退回 it was opened from.
   await row(c.page, "DEMO-H02").getByTestId("review-return").click();
   const dialog = c.page.getByTestId("return-dialog");
+  await dialog.waitFor();
+  await expectAccessible(c.page, "the return dialog");
+  await c.page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  await c.page.waitForFunction(
+    () => document.activeElement?.getAttribute("data-testid") === "review-return"
+  );
+  await row(c.page, "DEMO-H02").getByTestId("review-return").click();
   await dialog.waitFor();
   expect(await dialog.textContent()).toContain("示例县中医医院");
   // Without a reason nothing is sent.
@@ -106,6 +117,10 @@ it("return with a counted reason; fixed and resent after the count of changes; �
   await c.page.getByTestId("return-confirm").click();
   await row(c.page, "DEMO-H02").and(c.page.locator('[data-state="returned"]')).waitFor();
   expect(await row(c.page, "DEMO-H02").textContent()).toContain(REASON);
+  // Focus is back on the returned unit's row (its 退回 is gone), not lost to the page.
+  await c.page.waitForFunction(() =>
+    document.activeElement?.closest('[data-testid="board"] tr[data-unit="DEMO-H02"]')
+  );
 
   // Fixed in the pane: one cell. 报送 says how much changed and asks first.
   await typeCell(h.page, at("public.g2", "c1"), "4");
@@ -126,6 +141,7 @@ it("return with a counted reason; fixed and resent after the count of changes; �
   expect(await changed.getAttribute("data-address")).toBe(at("public.g2", "c1"));
   expect(await changed.textContent()).toContain("4");
   await c.page.screenshot({ path: join(SHOTS, "review-web-changes.png"), fullPage: true });
+  await expectAccessible(c.page, "a submission opened with its changes");
   await c.page.getByTestId("submission-accept").click();
   await row(c.page, "DEMO-H02").and(c.page.locator('[data-state="accepted"]')).waitFor();
   expect(await c.page.getByTestId("board-counts").textContent()).toContain("已审核 1");
@@ -211,6 +227,7 @@ it("return with a counted reason; fixed and resent after the count of changes; �
   await again.page.getByTestId("issues-frozen").filter({ hasText: "本期已锁定" }).waitFor();
   expect(await again.page.locator('[data-testid="issue"]').count()).toBe(0);
   await again.page.screenshot({ path: join(SHOTS, "review-pane-locked.png"), fullPage: true });
+  await expectAccessible(again.page, "the pane on a locked month", '[data-testid="taskpane"]');
   await again.ctx.close();
 }, 240_000);
 
@@ -239,6 +256,7 @@ it("the hospital sees the return and its reason on the bound sheet in the pane a
   await h.page.getByTestId("review-state").filter({ hasText: "已退回" }).waitFor();
   expect(await h.page.getByTestId("review-state").textContent()).toContain(REASON);
   await h.page.screenshot({ path: join(SHOTS, "review-pane-returned.png"), fullPage: true });
+  await expectAccessible(h.page, "the pane with a returned report", '[data-testid="taskpane"]');
   await h.ctx.close();
 
   const w = await web(tokens.reporter);
@@ -248,6 +266,7 @@ it("the hospital sees the return and its reason on the bound sheet in the pane a
   await w.page.getByTestId("web-review-state").filter({ hasText: "已退回" }).waitFor();
   expect(await w.page.getByTestId("web-review-state").textContent()).toContain(REASON);
   await w.page.screenshot({ path: join(SHOTS, "review-web-returned.png"), fullPage: true });
+  await expectAccessible(w.page, "the reporter page with a returned report");
   await w.ctx.close();
 }, 180_000);
 

@@ -5,6 +5,7 @@ import { layoutPlan } from "../../src/core/layout/plan";
 import { shanghaiDate } from "../../src/core/periods";
 import { templates } from "../../src/templates";
 import type { CliServer } from "../helpers/cli-server";
+import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
 
@@ -76,6 +77,7 @@ it("a hospital submits twice, queues a third while the server is down, and it is
   await page.getByTestId("diff-send").click();
   await page.getByTestId("receipt").filter({ hasText: "第 2 版" }).waitFor();
   await page.screenshot({ path: join(SHOTS, "submit-version-2.png"), fullPage: true });
+  await expectAccessible(page, "the pane after version 2", '[data-testid="taskpane"]');
 
   // The server goes away: the submission waits in the queue, with its key.
   await server.stop();
@@ -87,6 +89,7 @@ it("a hospital submits twice, queues a third while the server is down, and it is
   expect(await page.getByTestId("queued").count()).toBe(1);
   expect(await page.getByTestId("receipt").textContent()).toContain("第 2 版");
   await page.screenshot({ path: join(SHOTS, "submit-queued-offline.png"), fullPage: true });
+  await expectAccessible(page, "the pane with a queued submission", '[data-testid="taskpane"]');
 
   // Back again (same database, tokens kept): one retry sends it, once.
   await server.start(false);
@@ -146,11 +149,13 @@ it("a hospital submits twice, queues a third while the server is down, and it is
   expect(compared).toBeGreaterThan(40);
   expect(await cp.locator(`td[data-address="${at("all", "c1")}"]`).textContent()).toBe("6");
   await cp.screenshot({ path: join(SHOTS, "collector-consolidated.png"), fullPage: true });
+  await expectAccessible(cp, "the pane's consolidated sheet", '[data-testid="taskpane"]');
 
   // The trend chart of 警示教育活动 by tier over the year so far.
   await cp.getByTestId("insert-chart").click();
   await cp.getByTestId("chart").waitFor();
   expect(await cp.getByTestId("chart").textContent()).toContain("按月新增");
   await cp.screenshot({ path: join(SHOTS, "collector-trend-chart.png"), fullPage: true });
+  await expectAccessible(cp, "the pane's trend chart sheet", '[data-testid="taskpane"]');
   await bureau.close();
 }, 180_000);

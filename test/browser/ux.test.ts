@@ -7,6 +7,7 @@ import { addMonths } from "../../src/core/periods";
 import { templates } from "../../src/templates";
 import { periodTitle } from "../../src/core/template/labels";
 import type { CliServer } from "../helpers/cli-server";
+import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
 import { fillStat3, THIS_MONTH } from "./stat3-file";
@@ -229,6 +230,16 @@ it("the bureau's page: a header that says where one is, official titles, a trend
   expect(await codesOnScreen(page)).toEqual([]);
   await page.screenshot({ path: join(SHOTS, "ux-web-bureau.png"), fullPage: true });
   await onAPhone(page, "ux-web-bureau-phone.png");
+
+  // 通过 on the board: its button goes with the row's new state, and focus stays on that row
+  // instead of falling back to the top of the page.
+  const hospital = page.locator('[data-testid="board"] tr[data-unit="DEMO-H02"]');
+  await hospital.getByTestId("review-accept").click();
+  await hospital.and(page.locator('[data-state="accepted"]')).waitFor();
+  await page.waitForFunction(() =>
+    document.activeElement?.closest('[data-testid="board"] tr[data-unit="DEMO-H02"]')
+  );
+  await expectAccessible(page, "the board after 通过, at 390 px");
   await ctx.close();
 }, 120_000);
 
@@ -241,6 +252,7 @@ it("the pane in a 320×600 Excel: the bound sheet comes first, a second insert o
   await page.getByTestId("sign-in").click();
   await page.getByTestId("signed-in").waitFor();
   expect(await codesOnScreen(page, '[data-testid="taskpane"]')).toEqual([]);
+  await expectAccessible(page, "the pane, signed in", '[data-testid="taskpane"]');
 
   const insert = async (): Promise<void> => {
     await page.getByTestId("template").click();
@@ -269,6 +281,7 @@ it("the pane in a 320×600 Excel: the bound sheet comes first, a second insert o
   expect(await page.getByTestId("sheet-tab").count()).toBe(tabs);
   expect(await codesOnScreen(page, '[data-testid="taskpane"]')).toEqual([]);
   await page.screenshot({ path: join(SHOTS, "ux-pane-second-insert.png"), fullPage: true });
+  await expectAccessible(page, "the pane offering the existing sheet", '[data-testid="taskpane"]');
   await page.getByTestId("go-to-existing").click();
   await page.locator(`[data-testid="grid"][data-sheet="${sheet}"]`).waitFor();
   expect(await page.getByTestId("sheet-tab").count()).toBe(tabs);
@@ -285,6 +298,7 @@ it("the pane in a 320×600 Excel: the bound sheet comes first, a second insert o
   expect(scrolled).toEqual({ top: 0, overflow: 0 });
   expect(box.y + box.height).toBeLessThanOrEqual(600);
   expect(await codesOnScreen(page, '[data-testid="taskpane"]')).toEqual([]);
+  await expectAccessible(page, "the pane at 320 × 600 after 校验", '[data-testid="taskpane"]');
   await page.screenshot({ path: join(SHOTS, "ux-pane-320x600-checked.png") });
 
   // Asked a second time, the clerk may still make a second sheet — only on purpose.

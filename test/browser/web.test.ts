@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { printedPixelsOfColor } from "../helpers/libreoffice";
 import type { CliServer } from "../helpers/cli-server";
+import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
 import { fillStat3, stat3At, stat3Plan, THIS_MONTH } from "./stat3-file";
@@ -34,6 +35,7 @@ it("download, fill outside Excel, upload, see the issue on its cell, fix, submit
   await page.getByTestId("web-token").fill(tokens.reporter);
   await page.getByTestId("web-sign-in").click();
   await page.getByTestId("web-signed-in").waitFor();
+  await expectAccessible(page, "reporter page, signed in");
   await page.getByTestId("web-template").click();
   await page.getByRole("option", { name: "表三" }).click();
   await page.getByTestId("web-period").fill(PERIOD);
@@ -53,6 +55,7 @@ it("download, fill outside Excel, upload, see the issue on its cell, fix, submit
   expect(await issue.getAttribute("data-address")).toBe(at("public.g2", "c10"));
   expect(await page.getByTestId("web-submit").isDisabled()).toBe(true);
   await page.screenshot({ path: join(SHOTS, "web-upload-issue.png"), fullPage: true });
+  await expectAccessible(page, "reporter page, an uploaded file's issue");
 
   const fixedFile = join(dir, "fixed.xlsx");
   writeFileSync(fixedFile, await fillStat3(blank, { c1: 3, c8: 1, c9: 1, c10: 1.5 }));
@@ -63,6 +66,7 @@ it("download, fill outside Excel, upload, see the issue on its cell, fix, submit
   expect(await page.getByTestId("web-receipt").textContent()).toContain("第 1 版");
   await page.getByTestId("web-history").waitFor();
   await page.screenshot({ path: join(SHOTS, "web-submitted.png"), fullPage: true });
+  await expectAccessible(page, "reporter page, submitted");
   await ctx.close();
 
   // The county bureau.
@@ -75,6 +79,8 @@ it("download, fill outside Excel, upload, see the issue on its cell, fix, submit
   await bp.getByTestId("board-period").fill(PERIOD);
   await bp.getByTestId("board-load").click();
   await bp.getByTestId("board").waitFor();
+  await bp.getByTestId("plan-view").waitFor();
+  await expectAccessible(bp, "collector page: the board and the consolidated table");
   expect(await bp.locator('tr[data-unit="DEMO-H02"]').getAttribute("data-status")).toBe(
     "submitted"
   );
@@ -99,6 +105,7 @@ it("download, fill outside Excel, upload, see the issue on its cell, fix, submit
   await bp.getByTestId("board-trend").click();
   await bp.getByTestId("trend-chart").waitFor();
   await bp.screenshot({ path: join(SHOTS, "web-board.png"), fullPage: true });
+  await expectAccessible(bp, "collector page: the trend chart");
 
   // A phone: nothing overflows the page sideways (tables scroll inside their own box).
   await bp.setViewportSize({ width: 390, height: 844 });
@@ -106,6 +113,7 @@ it("download, fill outside Excel, upload, see the issue on its cell, fix, submit
     await bp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   ).toBeLessThanOrEqual(0);
   await bp.screenshot({ path: join(SHOTS, "web-board-phone.png"), fullPage: true });
+  await expectAccessible(bp, "collector page at 390 px");
   await bureau.close();
 
   // The downloaded template, filled with the rule broken, printed by LibreOffice: the offending

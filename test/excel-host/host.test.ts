@@ -420,3 +420,53 @@ describe('undo as today\'s Excel keeps it ("Undo capabilities")', () => {
     expect(old.user.undoSteps).toBe(2);
   });
 });
+
+describe("document settings (the Common API's Office.context.document.settings)", () => {
+  it("an in-memory copy loaded when the add-in starts, saved whole by saveAsync, read again by refreshAsync", async () => {
+    const host = new ExcelHost();
+    const doc = host.office.context.document.settings;
+    const call = (f: (cb: (r: Office.AsyncResult<unknown>) => void) => void) =>
+      new Promise<Office.AsyncResult<unknown>>((resolve) => f(resolve));
+    doc.set("Office.AutoShowTaskpaneWithDocument", true);
+    expect(doc.get("Office.AutoShowTaskpaneWithDocument")).toBe(true);
+    expect(doc.get("missing")).toBeNull();
+    // Not saved: not in the file, and gone when the file is opened again.
+    expect(host.workbook.settings.has("Office.AutoShowTaskpaneWithDocument")).toBe(false);
+    host.reopen();
+    expect(
+      host.office.context.document.settings.get("Office.AutoShowTaskpaneWithDocument")
+    ).toBeNull();
+
+    // The Excel API writes to the same per-add-in settings of the file; the copy does not see it
+    // until refreshAsync, and saveAsync of a stale copy writes the whole bag over it.
+    await run(host, async (context) => {
+      context.workbook.settings.add("tianbao.binding.x", { a: 1 });
+      await context.sync();
+    });
+    const settings = host.office.context.document.settings;
+    expect(settings.get("tianbao.binding.x")).toBeNull();
+    settings.set("Office.AutoShowTaskpaneWithDocument", true);
+    expect((await call((cb) => settings.saveAsync(cb))).status).toBe("succeeded");
+    expect(host.workbook.settings.has("tianbao.binding.x")).toBe(false);
+
+    await run(host, async (context) => {
+      context.workbook.settings.add("tianbao.binding.x", { a: 1 });
+      await context.sync();
+    });
+    const refreshed = await call((cb) => settings.refreshAsync(cb));
+    expect(refreshed.status).toBe("succeeded");
+    expect(settings.get("tianbao.binding.x")).toEqual({ a: 1 });
+    settings.remove("nothing");
+    await call((cb) => settings.saveAsync(cb));
+    expect([...host.workbook.settings.keys()].sort()).toEqual([
+      "Office.AutoShowTaskpaneWithDocument",
+      "tianbao.binding.x",
+    ]);
+    expect(host.workbook.settings.get("Office.AutoShowTaskpaneWithDocument")).toBe("true");
+    // Another add-in's document settings are its own.
+    const other = new ExcelHost({ addinId: "someone-else", workbook: host.workbook });
+    expect(
+      other.office.context.document.settings.get("Office.AutoShowTaskpaneWithDocument")
+    ).toBeNull();
+  });
+});

@@ -97,8 +97,10 @@ export class ExcelHost implements HostServices {
     this.limitPayload = (opts.platform ?? "OfficeOnline") === "OfficeOnline";
     this.user = new SimulatedUser(this);
     this.office = {
+      AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
       context: {
         displayLanguage: opts.displayLanguage ?? "zh-CN",
+        document: { settings: new DocumentSettings(() => this.workbook.settingsFor(this.addinId)) },
         requirements: {
           isSetSupported: (name, version) =>
             this.isSetSupported(name, version === undefined ? undefined : String(version)),
@@ -109,8 +111,10 @@ export class ExcelHost implements HostServices {
   }
 
   readonly office: {
+    AsyncResultStatus: { Succeeded: "succeeded"; Failed: "failed" };
     context: {
       displayLanguage: string;
+      document: { settings: DocumentSettings };
       requirements: Pick<Office.RequirementSetSupport, "isSetSupported">;
     };
     onReady: () => Promise<{ host: string; platform: string }>;
@@ -219,6 +223,10 @@ export class ExcelHost implements HostServices {
    */
   reopen(): void {
     this.workbook.reopen();
+    // The add-in starts again: its copy of the document settings is read from the file.
+    this.office.context.document.settings = new DocumentSettings(() =>
+      this.workbook.settingsFor(this.addinId)
+    );
     this.handlers.clear();
     this.eventsEnabled = true;
     this.user.forgetUndo();
@@ -392,4 +400,63 @@ export interface HostRun {
     options: Excel.RunOptions | OfficeExtension.ClientRequestContext | { context: unknown },
     batch: (context: Excel.RequestContext) => Promise<T>
   ): Promise<T>;
+}
+
+/**
+ * Office.context.document.settings (Office.Settings, the Common API): "the settings property
+ * bag" — an in-memory copy of the add-in's settings in the file, read when the add-in starts
+ * and by refreshAsync; set and remove change only the copy; saveAsync "persists the in-memory
+ * copy of the settings property bag in the document", whole. The file's per-add-in settings are
+ * the ones Excel.SettingCollection reads and writes (values kept as JSON, as there), so a stale
+ * copy saved writes over what the Excel API added since: the add-in refreshes before it saves.
+ */
+export class DocumentSettings implements Pick<
+  Office.Settings,
+  "get" | "set" | "remove" | "saveAsync" | "refreshAsync"
+> {
+  private copy: Map<string, string>;
+
+  constructor(private readonly file: () => Map<string, string>) {
+    this.copy = new Map(file());
+  }
+
+  get(name: string): unknown {
+    const raw = this.copy.get(name);
+    return raw === undefined ? null : JSON.parse(raw);
+  }
+
+  set(name: string, value: unknown): void {
+    this.copy.set(name, JSON.stringify(value));
+  }
+
+  remove(name: string): void {
+    this.copy.delete(name);
+  }
+
+  saveAsync(
+    a?: Office.SaveSettingsOptions | ((r: Office.AsyncResult<void>) => void),
+    b?: (r: Office.AsyncResult<void>) => void
+  ): void {
+    const callback = typeof a === "function" ? a : b;
+    const asyncContext = typeof a === "object" ? a.asyncContext : undefined;
+    const file = this.file();
+    file.clear();
+    for (const [k, v] of this.copy) file.set(k, v);
+    queueMicrotask(() => callback?.(succeeded(undefined, asyncContext)));
+  }
+
+  refreshAsync(callback?: (r: Office.AsyncResult<Office.Settings>) => void): void {
+    this.copy = new Map(this.file());
+    queueMicrotask(() => callback?.(succeeded(this as unknown as Office.Settings, undefined)));
+  }
+}
+
+function succeeded<T>(value: T, asyncContext: unknown): Office.AsyncResult<T> {
+  return {
+    status: "succeeded" as unknown as Office.AsyncResultStatus, // the enum's value in office.js
+    value,
+    asyncContext,
+    error: undefined as unknown as Office.Error,
+    diagnostics: undefined,
+  };
 }

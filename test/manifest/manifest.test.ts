@@ -17,6 +17,16 @@ describe("manifest.xml (checked offline against the add-in manifest XSDs)", () =
     expect(manifest).toMatch(/<Action xsi:type="ShowTaskpane">/);
   });
 
+  it("the ribbon's pane is the one Office opens with a workbook marked by the pane (TaskpaneId Office.AutoShowTaskpaneWithDocument)", () => {
+    const actions = [...manifest.matchAll(/<Action xsi:type="ShowTaskpane">([\s\S]*?)<\/Action>/g)];
+    expect(actions.length).toBeGreaterThan(0);
+    // Office uses the first ShowTaskpane action with that id; ours is the only one.
+    expect(actions[0]![1]).toContain(
+      "<TaskpaneId>Office.AutoShowTaskpaneWithDocument</TaskpaneId>"
+    );
+    expect(actions[0]![1]).toContain('<SourceLocation resid="Taskpane.Url"/>');
+  });
+
   // The checker itself must catch what it claims to; each mutation below is a real mistake.
   it.each([
     ["a non-GUID Id", (x: string) => x.replace(/<Id>[^<]+<\/Id>/, "<Id>tianbao</Id>"), /XSD/],

@@ -12,7 +12,7 @@ import {
 import { useState, type ReactElement } from "react";
 import { describeFailure } from "../../client/failure";
 import type { Locale } from "../../core/i18n";
-import { connect, defaultServerUrl, saveConnection, type Connection } from "../connection";
+import { connect, paneServerUrl, saveConnection, type Connection } from "../connection";
 import type { Strings } from "../strings";
 
 const useStyles = makeStyles({
@@ -30,7 +30,8 @@ export function SignIn(props: {
 }): ReactElement {
   const { t } = props;
   const s = useStyles();
-  const [serverUrl, setServerUrl] = useState(defaultServerUrl);
+  // Fixed: the pane may reach only the server it came from (its CSP says connect-src 'self').
+  const serverUrl = paneServerUrl();
   const [token, setToken] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -77,8 +78,8 @@ export function SignIn(props: {
         );
       }}
     >
-      <Field label={t.serverUrl}>
-        <Input value={serverUrl} onChange={(_e, d) => setServerUrl(d.value)} type="url" />
+      <Field label={t.serverUrl} hint={t.serverUrlHint}>
+        <Input value={serverUrl} readOnly type="url" data-testid="server-url" />
       </Field>
       <Field label={t.token} hint={t.tokenHint}>
         <Input

@@ -8,7 +8,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useState, type ReactElement } from "react";
+import { useEffect, useRef, useState, type ReactElement } from "react";
 import type { Locale } from "../../core/i18n";
 import type { StatusEntry } from "../../core/schema/api";
 import {
@@ -64,6 +64,33 @@ export function ReviewBoard(props: {
     key: "state",
     dir: "asc",
   });
+  // Focus after 通过 / 退回: the button pressed is disabled while the review is sent and then
+  // disappears with the row's new state, which drops focus to the page's start. Until the row
+  // shows its new state, focus that has fallen to <body> is put back where it was: on the
+  // button if it is still there (a cancelled dialog), else on the unit's row.
+  const acted = useRef<{ unit: string; state: string; button: HTMLElement } | null>(null);
+  const tbody = useRef<HTMLTableSectionElement>(null);
+  useEffect(() => {
+    const a = acted.current;
+    if (!a || props.busyUnit !== null) return;
+    const entry = props.entries.find((e) => e.unit === a.unit);
+    const row = tbody.current?.querySelector<HTMLElement>(`tr[data-unit="${CSS.escape(a.unit)}"]`);
+    if (!entry || !row) {
+      acted.current = null;
+      return;
+    }
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost) {
+      const button = a.button;
+      if (button.isConnected && !(button as HTMLButtonElement).disabled) button.focus();
+      else row.focus();
+    }
+    if (entry.state !== a.state) acted.current = null;
+  });
+  const act = (e: StatusEntry, button: HTMLElement, then: (e: StatusEntry) => void): void => {
+    acted.current = { unit: e.unit, state: e.state, button };
+    then(e);
+  };
   const counts = boardCounts(props.entries);
   const rows = sortBoard(filterBoard(props.entries, filter), sort.key, sort.dir);
   const header = (key: BoardSort, label: string): ReactElement => {
@@ -104,7 +131,8 @@ export function ReviewBoard(props: {
           </Tab>
         ))}
       </TabList>
-      <div className={s.scroll}>
+      {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+      <div className={s.scroll} role="region" aria-label={r.boardRegion} tabIndex={0}>
         <table className={s.table} data-testid={props.testId}>
           <thead>
             <tr>
@@ -114,12 +142,18 @@ export function ReviewBoard(props: {
               <th className={s.cell}>{r.actionsColumn}</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody ref={tbody}>
             {rows.map((e) => {
               const busy = props.busyUnit === e.unit;
               return (
                 // data-status keeps the on-time status the older suites read, beside the review state.
-                <tr key={e.unit} data-unit={e.unit} data-state={e.state} data-status={e.status}>
+                <tr
+                  key={e.unit}
+                  tabIndex={-1}
+                  data-unit={e.unit}
+                  data-state={e.state}
+                  data-status={e.status}
+                >
                   <td className={s.cell}>{e.name}</td>
                   <td className={s.cell}>
                     <StateBadge state={e.state} late={e.late} lateLabel={r.late} r={r} />
@@ -177,7 +211,7 @@ export function ReviewBoard(props: {
                             appearance="primary"
                             disabled={props.busyUnit !== null}
                             icon={busy ? <Spinner size="extra-tiny" /> : undefined}
-                            onClick={() => props.onAccept(e)}
+                            onClick={(ev) => act(e, ev.currentTarget, props.onAccept)}
                             data-testid="review-accept"
                           >
                             {r.accept}
@@ -187,7 +221,7 @@ export function ReviewBoard(props: {
                           <Button
                             size="small"
                             disabled={props.busyUnit !== null}
-                            onClick={() => props.onReturn(e)}
+                            onClick={(ev) => act(e, ev.currentTarget, props.onReturn)}
                             data-testid="review-return"
                           >
                             {r.return}
