@@ -153,28 +153,28 @@ describe("ranges that expand, and a reader out of memory, against a real server"
       "validation",
       "A1:XFD1048576",
       true,
-      /^工作表“表三 2021-07”的数据验证范围 A1:XFD1048576 超出了表格的使用区域 A1:R19/,
+      /^工作表“表三 2021-07”的数据验证范围 A1:XFD1048576 超出了表格的使用区域 A1:R20/,
     ],
     [
       "a conditional format over A1:XFD1048576",
       "conditional-format",
       "A1:XFD1048576",
       false,
-      /^工作表“表三 2021-07”的条件格式范围 A1:XFD1048576 超出了表格的使用区域 A1:Q19/,
+      /^工作表“表三 2021-07”的条件格式范围 A1:XFD1048576 超出了表格的使用区域 A1:Q20/,
     ],
     [
       "a merge over T1:XFD1048576",
       "merge",
       "T1:XFD1048576",
       false,
-      /^工作表“表三 2021-07”的合并单元格范围 T1:XFD1048576 超出了表格的使用区域 A1:Q19/,
+      /^工作表“表三 2021-07”的合并单元格范围 T1:XFD1048576 超出了表格的使用区域 A1:Q20/,
     ],
     [
       "a validation just below the table (D9:D40)",
       "validation",
       "D9:D40",
       false,
-      /^工作表“表三 2021-07”的数据验证范围 D9:D40 超出了表格的使用区域 A1:Q19/,
+      /^工作表“表三 2021-07”的数据验证范围 D9:D40 超出了表格的使用区域 A1:Q20/,
     ],
   ];
 
