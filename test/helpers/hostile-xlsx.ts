@@ -87,7 +87,7 @@ export async function manyRows(rows: number): Promise<Buffer> {
 export type ExpandedRange = "validation" | "conditional-format" | "merge" | "defined-name";
 
 /**
- * Our own blank stat-3 file (sheet 表三 2021-07, cells A1:Q19) with one more range of `kind`
+ * Our own blank stat-3 file (sheet 表三 2021-07, cells A1:Q20) with one more range of `kind`
  * over `ref`, 20–30 kB on the wire. With `bigString`, a 15 MB inline string sits in one more
  * cell (of row 19), so the heap is already full when the range is expanded.
  */

@@ -125,17 +125,17 @@ const cases: [string, () => Promise<Buffer>, RegExp][] = [
   [
     "a validation over A1:XFD1048576 beside a 15 MB inline string (25 kB on the wire)",
     () => rangeExpansion("validation", "A1:XFD1048576", true),
-    /工作表“表三 2021-07”的数据验证范围 A1:XFD1048576 超出了表格的使用区域 A1:R19/,
+    /工作表“表三 2021-07”的数据验证范围 A1:XFD1048576 超出了表格的使用区域 A1:R20/,
   ],
   [
     "a conditional format over A1:XFD1048576",
     () => rangeExpansion("conditional-format", "A1:XFD1048576"),
-    /工作表“表三 2021-07”的条件格式范围 A1:XFD1048576 超出了表格的使用区域 A1:Q19/,
+    /工作表“表三 2021-07”的条件格式范围 A1:XFD1048576 超出了表格的使用区域 A1:Q20/,
   ],
   [
     "a merge over T1:XFD1048576",
     () => rangeExpansion("merge", "T1:XFD1048576"),
-    /工作表“表三 2021-07”的合并单元格范围 T1:XFD1048576 超出了表格的使用区域 A1:Q19/,
+    /工作表“表三 2021-07”的合并单元格范围 T1:XFD1048576 超出了表格的使用区域 A1:Q20/,
   ],
   [
     "a file of another month",
