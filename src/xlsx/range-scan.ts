@@ -84,10 +84,23 @@ export function decodeXml(s: string): string {
   });
 }
 
+/** One attribute of a tag, name="value" or name='value', read in order as a parser reads them. */
+const ATTRIBUTE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
+/**
+ * The value of the attribute named `name` (a pattern: `[\\w]+:id`), or undefined. Attributes are
+ * walked one by one, so a name written inside another attribute's quoted value
+ * (`prompt=' sqref="A1"'`) is never taken for an attribute.
+ */
 const attribute = (attrs: string, name: string): string | undefined => {
-  const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
-  return m ? decodeXml(m[1] ?? m[2] ?? "") : undefined;
+  const wanted = new RegExp(`^(?:${name})$`);
+  for (const m of attrs.matchAll(ATTRIBUTE))
+    if (wanted.test(m[1]!)) return decodeXml(m[2] ?? m[3] ?? "");
+  return undefined;
 };
+
+/** A tag's attributes up to its closing `>`: a `>` inside a quoted value does not end it. */
+const ATTRIBUTES = `((?:[^>"']|"[^"]*"|'[^']*')*)`;
 
 /** Worksheet part name (`xl/worksheets/sheet1.xml`) → the sheet's name in the workbook. */
 export function sheetNames(entries: readonly ZipEntry[]): Map<string, string> {
@@ -95,7 +108,7 @@ export function sheetNames(entries: readonly ZipEntry[]): Map<string, string> {
     entries.find((e) => e.name === name)?.data.toString("utf8") ?? "";
   const targets = new Map<string, string>();
   for (const m of find("xl/_rels/workbook.xml.rels").matchAll(
-    /<(?:\w+:)?Relationship\b([^>]*)>/g
+    new RegExp(`<(?:\\w+:)?Relationship\\b${ATTRIBUTES}>`, "g")
   )) {
     const id = attribute(m[1]!, "Id");
     const target = attribute(m[1]!, "Target");
@@ -103,7 +116,9 @@ export function sheetNames(entries: readonly ZipEntry[]): Map<string, string> {
     targets.set(id, target.startsWith("/") ? target.slice(1) : `xl/${target.replace(/^\.\//, "")}`);
   }
   const names = new Map<string, string>();
-  for (const m of find("xl/workbook.xml").matchAll(/<(?:\w+:)?sheet\b([^>]*)>/g)) {
+  for (const m of find("xl/workbook.xml").matchAll(
+    new RegExp(`<(?:\\w+:)?sheet\\b${ATTRIBUTES}>`, "g")
+  )) {
     const name = attribute(m[1]!, "name");
     const id = attribute(m[1]!, "[\\w]+:id");
     const part = id && targets.get(id);
@@ -137,7 +152,7 @@ export function usedArea(xml: Buffer): Area | null {
     }
     const tag = xml.toString("latin1", j, k);
     if (tag !== "row" && tag !== "c") continue;
-    const end = xml.indexOf(0x3e, k);
+    const end = tagEnd(xml, k);
     if (end < 0) break;
     const r = attribute(xml.toString("latin1", k, end), "r");
     if (tag === "row") {
@@ -157,13 +172,28 @@ export function usedArea(xml: Buffer): Area | null {
   return lastRow && lastCol ? { r1: 1, c1: 1, r2: lastRow, c2: lastCol } : null;
 }
 
+/** Where the tag whose attributes start at `from` ends (its `>`), quotes respected; -1 if never. */
+function tagEnd(xml: Buffer, from: number): number {
+  let quote = 0;
+  for (let i = from; i < xml.length; i++) {
+    const b = xml[i]!;
+    if (quote) {
+      if (b === quote) quote = 0;
+    } else if (b === 0x22 || b === 0x27) quote = b;
+    else if (b === 0x3e) return i;
+  }
+  return -1;
+}
+
 /** Each range of the kinds a parser expands, as written (space-separated lists split). */
 export function rangesOf(xml: string): { kind: RangeKind; ref: string }[] {
   const found: { kind: RangeKind; ref: string }[] = [];
   // x14 extensions give their ranges in an <xm:sqref> element after the opening tag.
   let last: RangeKind | null = null;
-  const tokens =
-    /<(?:\w+:)?(mergeCell|dataValidation|conditionalFormatting)\b([^>]*)>|<(?:\w+:)?sqref>([^<]*)</g;
+  const tokens = new RegExp(
+    `<(?:\\w+:)?(mergeCell|dataValidation|conditionalFormatting)\\b${ATTRIBUTES}>|<(?:\\w+:)?sqref>([^<]*)<`,
+    "g"
+  );
   for (const m of xml.matchAll(tokens)) {
     let refs: string | undefined;
     if (m[1]) {
@@ -181,6 +211,9 @@ export function rangesOf(xml: string): { kind: RangeKind; ref: string }[] {
   return found;
 }
 
+/** Merged areas a sheet may hold: an official table has a few dozen, in its header. */
+export const MAX_MERGES = 1000;
+
 /**
  * The refusal for a column setting outside Excel's columns, or for the first range that lies
  * beyond the sheet's used area, is not a range, or brings the cells a sheet's validations, or
@@ -190,15 +223,23 @@ export function rangesOf(xml: string): { kind: RangeKind; ref: string }[] {
 export function oversizedRange(sheet: string, xml: Buffer, maxCells: number): string | null {
   const text = xml.toString("utf8");
   // exceljs makes one column object for each column up to a <col>'s max, whatever max says.
-  for (const m of text.matchAll(/<(?:\w+:)?col\b([^>]*)>/g)) {
+  for (const m of text.matchAll(new RegExp(`<(?:\\w+:)?col\\b${ATTRIBUTES}>`, "g"))) {
     const [min, max] = [attribute(m[1]!, "min"), attribute(m[1]!, "max")];
     const n = (v: string | undefined): number => (v && /^[0-9]{1,10}$/.test(v) ? Number(v) : NaN);
     if (!(n(min) >= 1 && n(min) <= n(max) && n(max) <= LAST_COL))
       return `工作表“${sheet}”的列设置（第 ${min ?? ""}:${max ?? ""} 列）超出了 Excel 的第 1 至 ${LAST_COL} 列，文件未读取`;
   }
+  const used = usedArea(xml);
+  // The reader asks exceljs for every cell of the used area, whatever few of them hold anything:
+  // one value at GR5000 is a million cells.
+  if (used && cellsOf(used) > maxCells)
+    return `工作表“${sheet}”的使用区域 ${a1Range(used)} 有 ${cellsOf(used)} 个单元格，超过统计表最多的 ${maxCells} 个，文件未读取（请删除表格以外的内容后再上传）`;
   const ranges = rangesOf(text);
   if (!ranges.length) return null;
-  const used = usedArea(xml);
+  // exceljs compares each merge with every one before it: the work grows with their square.
+  const merges = ranges.filter((r) => r.kind === "merge").length;
+  if (merges > MAX_MERGES)
+    return `工作表“${sheet}”有 ${merges} 处合并单元格，超过统计表最多的 ${MAX_MERGES} 处，文件未读取`;
   const covered: Record<RangeKind, number> = { validation: 0, "conditional-format": 0, merge: 0 };
   for (const { kind, ref } of ranges) {
     const what = `工作表“${sheet}”的${KIND_NAME[kind]}范围 ${ref}`;
