@@ -11,22 +11,40 @@ const boundSchema = z.number().check(z.positive(), z.lte(1e12));
 
 const text = () => z.string().check(z.minLength(1));
 
-export const localizedSchema = z.object({ "zh-CN": text(), "en-US": text() });
+/**
+ * A text shown in cells, validations and issues: every answer repeats it for each cell it names,
+ * so it is bounded (the official tables' longest label has 14 characters, their longest message
+ * 81; Excel keeps at most 255 characters of a validation's message).
+ */
+const LABEL_MAX = 100;
+const MESSAGE_MAX = 200;
+const label = () => z.string().check(z.minLength(1), z.maxLength(LABEL_MAX));
+
+export const localizedSchema = z.object({
+  "zh-CN": z.string().check(z.minLength(1), z.maxLength(MESSAGE_MAX)),
+  "en-US": z.string().check(z.minLength(1), z.maxLength(MESSAGE_MAX)),
+});
 export type Localized = z.infer<typeof localizedSchema>;
 
-const keySchema = z
-  .string()
-  .check(
-    z.regex(
-      /^[A-Za-z][A-Za-z0-9_.-]*$/,
-      "a key starts with a letter and holds letters, digits, _ . -"
-    )
-  );
+// Cells are looked up by key in plain objects: a key that names a member every object inherits
+// (constructor, toString…) would read that member for a blank cell.
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+const keySchema = z.string().check(
+  z.regex(
+    /^[A-Za-z][A-Za-z0-9_.-]*$/,
+    "a key starts with a letter and holds letters, digits, _ . -"
+  ),
+  z.maxLength(64),
+  z.refine((k) => !INHERITED.has(k), {
+    message: "this key is reserved (every JavaScript object has a member of that name)",
+  })
+);
 
 export const columnSchema = z.strictObject({
   key: keySchema,
-  label: text(),
-  group: z.optional(text()),
+  label: label(),
+  group: z.optional(label()),
   type: cellTypeSchema,
   computed: z.optional(text()),
   required: z.optional(z.boolean()),
@@ -34,8 +52,8 @@ export const columnSchema = z.strictObject({
   maxLength: z.optional(z.number().check(z.int(), z.positive())),
   /** Overrides the template's bound for the column's type. */
   max: z.optional(boundSchema),
-  options: z.optional(z.array(text()).check(z.minLength(1))),
-  blankMeans: z.optional(text()),
+  options: z.optional(z.array(label()).check(z.minLength(1))),
+  blankMeans: z.optional(label()),
   numbered: z.optional(z.boolean()),
   width: z.optional(z.number().check(z.positive(), z.lte(255))),
 });
@@ -55,7 +73,7 @@ export const TIERS: readonly Tier[] = tierSchema.options;
 
 export const rowSchema = z.strictObject({
   key: keySchema,
-  label: z.array(text()),
+  label: z.array(label()),
   computed: z.optional(text()),
   tier: z.optional(tierSchema),
   fixedCells: z.optional(z.record(z.string(), z.string())),
