@@ -539,7 +539,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
                 "rate-limited: too many requests from this address; busy: the unit's share of the file queue is full"
               ),
               503: err(
-                "storage-unavailable (Retry-After); or the file's parse ran out of memory or died: send it again or fill the table in Excel"
+                "storage-unavailable (Retry-After); reader-failed (Retry-After): the reader of the file died for a reason not its own, send it again (a file that runs a reader out of memory is a 422)"
               ),
             },
           }

@@ -22,7 +22,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
 
 /** First of the onRequest hooks, so an answer given by any later one (401, 429, 404) has them. */
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook("onRequest", async (_req, reply) => {
+  app.addHook("onRequest", async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
+    // An answer to a request that carries credentials is no cache's to keep, whatever answers it
+    // (an unknown route, the rate limit, the health check) before the token is even read.
+    if (req.headers.authorization !== undefined) reply.header("cache-control", "no-store");
   });
 }
