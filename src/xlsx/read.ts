@@ -71,6 +71,8 @@ export const XLSX_LIMITS: UnzipLimits = {
 /** No official table comes near these (the longest is a ledger or a province's stat-1). */
 export const MAX_SHEET_ROWS = DOCUMENT_ROWS_MAX;
 export const MAX_SHEET_CELLS = 200_000;
+/** All sheets of a file together: the table and our hidden binding sheet, with room to spare. */
+export const MAX_FILE_CELLS = 2 * MAX_SHEET_CELLS;
 
 export const unreadable = (message: string): ReadFailure => ({
   ok: false,
@@ -110,9 +112,16 @@ function unpack(file: Buffer, opts: ReadOptions): { ok: true; zip: Buffer } | Re
   if (!unzipped.ok) return unreadable(unzipped.error);
   if (hasExternalLinkParts(unzipped.entries)) return externalLinks();
   const names = sheetNames(unzipped.entries);
+  let fileCells = 0;
   for (const e of unzipped.entries) {
     if (!isWorksheetPart(e.name)) continue;
     const { rows, cells } = countRowsAndCells(e.data);
+    // Many sheets each under its bound still add up to what runs a reader out of memory.
+    fileCells += cells;
+    if (fileCells > MAX_FILE_CELLS)
+      return unreadable(
+        `文件的各工作表共有 ${fileCells} 个以上单元格，超过统计表最多的 ${MAX_FILE_CELLS} 个，文件未读取（请只上传这一张统计表）`
+      );
     if (rows > MAX_SHEET_ROWS)
       return unreadable(`工作表有 ${rows} 行，超过统计表最多的 ${MAX_SHEET_ROWS} 行，文件未读取`);
     if (cells > MAX_SHEET_CELLS)

@@ -77,4 +77,24 @@ describe("files within the documented limits", () => {
       spy.mockRestore();
     }
   }, 120_000);
+  it("eleven sheets each under a sheet's bound (190,000 cells) are refused by the scan, before a reader runs out of memory", async () => {
+    const zip = await JSZip.loadAsync(await blank());
+    const row = (r: number) =>
+      `<row r="${r}">${Array.from({ length: 19 }, (_, c) => `<c r="${columnLetters(c + 1)}${r}"/>`).join("")}</row>`;
+    const big = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${Array.from({ length: 5000 }, (_, i) => row(i + 1)).join("")}</sheetData></worksheet>`;
+    for (let i = 0; i < 11; i++) zip.file(`xl/worksheets/extra${i}.xml`, big);
+    const file = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+    const read = await readXlsx(file, {
+      templates: templates(),
+      unit: { code: "H1", name: "示例县人民医院" },
+      period: "2021-07",
+      unitCodeByName: new Map(),
+    });
+    expect(read).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /^文件的各工作表共有 \d+ 个以上单元格，超过统计表最多的 400000 个/
+      ),
+    });
+  });
 });
