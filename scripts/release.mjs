@@ -52,7 +52,8 @@ cpSync(join(root, "dist", "addin"), join(stage, "dist", "addin"), { recursive: t
 // The code the server and the CLI run, compiled file by file (no bundling: the worker threads
 // and the paths beside __dirname stay where they are in a clone). The pane's own sources are
 // in the add-in's build already.
-const SERVER_SOURCES = ["cli", "core", "server", "templates", "xlsx"];
+// wps: the CLI's offline package names the add-in's files (src/wps/shell/urls.ts).
+const SERVER_SOURCES = ["cli", "core", "server", "templates", "wps", "xlsx"];
 const compilerOptions = {
   module: ts.ModuleKind.CommonJS,
   target: ts.ScriptTarget.ES2022,

@@ -148,7 +148,10 @@ describe("the release archive (slower suite)", () => {
         });
     if (r.error || r.stdout === null) throw new Error(`the probe did not run: ${String(r.error)}`);
     if (!isolated) console.warn("no network namespace here (not root): run with PATH limited only");
-    const seen = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as {
+    const last = r.stdout.trim().split("\n").at(-1) ?? "";
+    if (!last.startsWith("{"))
+      throw new Error(`the probe printed no answer; its stderr ends:\n${r.stderr.slice(-2000)}`);
+    const seen = JSON.parse(last) as {
       health: { status: number; body: unknown } | null;
       page: number | null;
       refused: unknown;
