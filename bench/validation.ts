@@ -158,7 +158,7 @@ export function benchValidation(quick: boolean): ValidationFigures {
     linear_10000_over_1000: round(medianOver(scaling, ([o1, , o10]) => o10! / o1!)),
     // How the JSON round trip itself scales over the same step, in the same rounds…
     json_linear_10000_over_1000: round(medianOver(scaling, ([, j1, , j10]) => j10! / j1!)),
-    // …and the bar of issue 17: our scaling judged against it (≤ 1.25), so the cache effects that
+    // …and the bar: our scaling judged against it (≤ 1.25), so the cache effects that
     // both suffer on this machine cancel out.
     linearRatioToJson: round(
       medianOver(scaling, ([o1, j1, o10, j10]) => o10! / o1! / (j10! / j1!))

@@ -11,7 +11,7 @@ import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
 
 /**
- * Review up the hierarchy (issue 14), in Chromium against the real server process: the county
+ * Review up the hierarchy, in Chromium against the real server process: the county
  * returns the hospital's 表三 with a reason; the hospital sees the reason in the task pane and on
  * the web page, fixes one cell and sends again; the county sees 改动 1 处 on that very cell and
  * accepts; the hospital's next 报送 is refused in Chinese; the county locks the month and the

@@ -52,7 +52,7 @@ describe("the work of checking a document is bounded when a table is compiled", 
     );
   });
 
-  it("refuses issue 32's table, naming the rule and the numbers", () => {
+  it("refuses the heavy table (100 rules over 60 columns), naming the rule and the numbers", () => {
     const e = refusal(heavyDefinition("heavy", 100));
     expect(e.pointer).toBe("/rules/0/check");
     expect(e.detail).toContain(`${6000 * 1923 + 150} steps`);
@@ -141,7 +141,7 @@ describe("the work of checking a document is bounded when a table is compiled", 
     expect(e.detail).toContain('the computed column "s0" weighs most: 119 steps');
   });
 
-  it("refuses issue 32's table of 1,000 rules (which ran the server out of memory) as well", () => {
+  it("refuses the heavy table of 1,000 rules (which ran the server out of memory) as well", () => {
     // Refused while its rules are compiled: 60 items × 5 steps a rule, past the bound at the 334th.
     const e = refusal(heavyDefinition("heavy", 1000));
     expect(e.pointer).toBe("/rules/333/check");

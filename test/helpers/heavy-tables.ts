@@ -71,7 +71,7 @@ export function rulesOfSteps(prefix: string, steps: number, width: number): Rule
 }
 
 /**
- * The definition of issue 32: rules each checked over 60 columns (`each`), every check reading a
+ * A definition an admin could install that froze the server: rules each checked over 60 columns (`each`), every check reading a
  * computed column that, written out, is 960 terms (k2 = k1 sixteen times, k1 = c1 + … + c60).
  */
 export function heavyDefinition(id: string, ruleCount: number): Record<string, unknown> {

@@ -32,7 +32,7 @@ describe.each(["sqlite", "postgres"] as const)(
         }[]
       ).map((t) => t.id);
 
-    it("issue 32's definition (100 rules over 60 columns reading a 960-term column) is refused with 422", async () => {
+    it("the heavy definition (100 rules over 60 columns reading a 960-term column) is refused with 422", async () => {
       const def = heavyDefinition("heavy", 100);
       const r = await install(def);
       expect(r.statusCode).toBe(422);

@@ -3,7 +3,7 @@ import type { ReviewState } from "../../core/schema/api";
 import { countsLine, FILTER_NAMES, type BoardCounts, type BoardFilter } from "./board";
 
 /**
- * The words of review (issue 14): report states, returns, locks and changes, zh-CN first. Kept
+ * The words of review: report states, returns, locks and changes, zh-CN first. Kept
  * beside strings.ts so the pane's and the web pages' review components share one wording.
  */
 export const REVIEW_STRINGS = {
