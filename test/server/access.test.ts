@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { writeXlsx } from "../../src/xlsx/write";
@@ -10,6 +11,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp, type AppOptions } from "../../src/server/app";
 import { parseTrustedProxies } from "../../src/server/client-address";
 import { openStore } from "../../src/server/db/connect";
+import { registerWpsRoutes } from "../../src/server/wps-routes";
 import { templates } from "../../src/templates";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 
@@ -78,6 +80,31 @@ const MATRIX: { name: string; codes: Record<Who, number> }[] = [
   },
   {
     name: "POST /templates/:id/retire (the sample table)",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 403,
+      parentCollector: 403,
+      admin: 200,
+    },
+  },
+  {
+    // The head of the audit chain is no unit's data (a sequence number and a digest of the whole
+    // record): any collector may hold it to prove later that nothing before it changed; the admin
+    // too; a reporter has no use for it.
+    name: "GET /audit/head",
+    codes: {
+      none: 401,
+      otherReporter: 403,
+      siblingCollector: 200,
+      parentCollector: 200,
+      admin: 200,
+    },
+  },
+  {
+    // The server's own counters (requests by route, latencies, queues), no unit's data: from
+    // another host, the admin's token only (a scrape from the server's own host needs none, below).
+    name: "GET /metrics (from another host)",
     codes: {
       none: 401,
       otherReporter: 403,
@@ -316,6 +343,15 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
         return s.app.inject({ method: "POST", url: "/api/v1/templates/jkfp-1/retire", headers });
       case "GET /me":
         return s.app.inject({ method: "GET", url: "/api/v1/me", headers });
+      case "GET /audit/head":
+        return s.app.inject({ method: "GET", url: "/api/v1/audit/head", headers });
+      case "GET /metrics (from another host)":
+        return s.app.inject({
+          method: "GET",
+          url: "/metrics",
+          headers,
+          remoteAddress: "203.0.113.9",
+        });
       case "POST /validate":
         return s.app.inject({
           method: "POST",
@@ -411,6 +447,56 @@ describe.each(["sqlite", "postgres"] as const)("access on %s", (kind) => {
     for (const who of Object.keys(m.codes) as Who[])
       got[who] = (await request(m.name, tokenOf(who))).statusCode;
     expect(got).toEqual(m.codes);
+  });
+
+  it("GET /metrics from the server's own host: every caller, a token or none (no unit's data)", async () => {
+    for (const who of [
+      "none",
+      "otherReporter",
+      "siblingCollector",
+      "parentCollector",
+      "admin",
+    ] as const) {
+      const token = tokenOf(who);
+      const r = await s.app.inject({
+        method: "GET",
+        url: "/metrics",
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        remoteAddress: "127.0.0.1",
+      });
+      expect([who, r.statusCode]).toEqual([who, 200]);
+    }
+  });
+
+  it("GET /wps/jsplugins.xml: every caller, a token or none (it names the add-in, no unit's data)", async () => {
+    const addin = mkdtempSync(join(tmpdir(), "tianbao-addin-"));
+    mkdirSync(join(addin, "wps"));
+    writeFileSync(join(addin, "wps", "ribbon.xml"), "<customUI/>");
+    const app = await appOnStore({});
+    registerWpsRoutes(app, addin, "t");
+    try {
+      for (const who of [
+        "none",
+        "otherReporter",
+        "siblingCollector",
+        "parentCollector",
+        "admin",
+      ] as const) {
+        const token = tokenOf(who);
+        const r = await app.inject({
+          method: "GET",
+          url: "/wps/jsplugins.xml",
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        });
+        expect([who, r.statusCode, r.body]).toEqual([
+          who,
+          200,
+          expect.stringContaining('type="et"'),
+        ]);
+      }
+    } finally {
+      await app.close();
+    }
   });
 
   it("a revoked token is refused at once", async () => {
