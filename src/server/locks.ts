@@ -178,6 +178,27 @@ export interface LockState {
   at: string | null;
 }
 
+/** The locks of (template, period) held by the units of `chain` (a unit and those above it). */
+async function locksOnPath(
+  db: Kysely<Database> | Transaction<Database>,
+  chain: readonly { code: string }[],
+  template: string,
+  period: string
+) {
+  if (!chain.length) return [];
+  return db
+    .selectFrom("locks")
+    .select(["unit", "locked_at", "locked_by"])
+    .where(
+      "unit",
+      "in",
+      chain.map((u) => u.code)
+    )
+    .where("template", "=", template)
+    .where("period", "=", period)
+    .execute();
+}
+
 /**
  * Whether the report of `unit` is locked: `unit` or a unit above it holds a lock for
  * (template, period). When several do, the highest one is named: it is the last to be lifted.
@@ -189,18 +210,7 @@ export async function lockStateOf(
   period: string
 ): Promise<LockState> {
   const chain = await ancestry(db, unit);
-  if (!chain.length) return { locked: false, by: null, byName: null, at: null };
-  const locks = await db
-    .selectFrom("locks")
-    .select(["unit", "locked_at"])
-    .where(
-      "unit",
-      "in",
-      chain.map((u) => u.code)
-    )
-    .where("template", "=", template)
-    .where("period", "=", period)
-    .execute();
+  const locks = await locksOnPath(db, chain, template, period);
   const at = new Map(locks.map((l) => [l.unit, l.locked_at]));
   const top = [...chain].reverse().find((u) => at.has(u.code));
   return top
@@ -270,17 +280,7 @@ export async function lockedForReturn(
   period: string
 ): Promise<LockedReturn | null> {
   const chain = await ancestry(trx, unit);
-  const locks = await trx
-    .selectFrom("locks")
-    .select(["unit", "locked_by"])
-    .where(
-      "unit",
-      "in",
-      chain.map((u) => u.code)
-    )
-    .where("template", "=", template)
-    .where("period", "=", period)
-    .execute();
+  const locks = await locksOnPath(trx, chain, template, period);
   if (!locks.length) return null;
   const nameOf = async (code: string) =>
     chain.find((u) => u.code === code)?.name ?? (await getUnit(trx, code))?.name ?? code;
