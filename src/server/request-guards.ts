@@ -30,9 +30,10 @@ const hasBody = (req: FastifyRequest): boolean =>
  * closed rather than the body drained. It runs as the first step after the onRequest hooks, so
  * the rate limit (an onRequest hook of every route) counts refused tokens too.
  *
- * Whatever is answered from here on to a request with a token, or on a route that needs one (its
- * data, its refusals, its errors), is no browser's or proxy's to keep: `Cache-Control: no-store`
- * is set here, once, before any handler or error handler answers (docs/http-api.md, "Security notes").
+ * Whatever is answered on a route that needs a token (its data, its refusals, its errors) is no
+ * browser's or proxy's to keep: `Cache-Control: no-store` is set here, before any handler or error
+ * handler answers; an answer to any request carrying credentials already has it from the first
+ * hook (docs/http-api.md, "Security notes").
  */
 export function requireTokenFirst(
   api: FastifyInstance,
@@ -45,7 +46,9 @@ export function requireTokenFirst(
     const read = await authenticateWithSignature(db, bearer(req));
     await syncRegistry(db, registry, read.signature);
     req.token = read.token;
-    if (req.token || !req.routeOptions.config.public) reply.header("cache-control", "no-store");
+    // A request with a token is no-store already (security-headers.ts, on its credentials); so is
+    // the 401 of a route that needs one.
+    if (!req.routeOptions.config.public) reply.header("cache-control", "no-store");
     if (req.token || req.routeOptions.config.public) return payload;
     if (hasBody(req)) reply.header("connection", "close");
     await reply.status(401).send({ error: "unauthorized" });
