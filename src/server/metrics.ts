@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { TemplateRegistry } from "../core/template/registry";
 import { readPoolOf } from "../xlsx/read-pool";
 import { clientAddress } from "./client-address";
+import { bearer } from "./request-guards";
 import type { Store } from "./db/connect";
 import { writerOf } from "./db/submission-writer";
 import { codeOf, STORAGE_RETRY_AFTER_S, storageUnavailable } from "./storage-errors";
@@ -32,8 +33,6 @@ const label = (v: string): string => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"
 
 /** What a health answer names: the database's code, or that node-postgres lost its connection. */
 const causeOf = (err: unknown): string => codeOf(err) ?? "CONNECTION_LOST";
-
-const BEARER = /^bearer +(\S+) *$/i;
 
 /**
  * What the bureau's IT watches: `/metrics` in Prometheus' text format (admin token, or a
@@ -168,7 +167,7 @@ export function registerOperations(app: FastifyInstance, opts: OperationsOptions
     // A scrape from this host needs nothing; from elsewhere, the admin's token. Behind a proxy on
     // this host, TIANBAO_TRUST_PROXY makes the forwarded address count, not the proxy's.
     if (!loopback(clientAddress(req))) {
-      const token = BEARER.exec(req.headers.authorization ?? "")?.[1];
+      const token = bearer(req);
       const who = token ? await authenticate(db, token) : null;
       if (!who) return reply.status(401).send({ error: "unauthorized" });
       if (who.role !== "admin") return reply.status(403).send({ error: "forbidden" });

@@ -17,7 +17,8 @@ export const BODY_TIMEOUT_MS = 30_000;
 
 /** The token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
 const BEARER = /^bearer +(\S+) *$/i;
-const bearer = (req: FastifyRequest): string | null =>
+/** The token of an `Authorization: Bearer …` header, or null. */
+export const bearer = (req: FastifyRequest): string | null =>
   BEARER.exec(req.headers.authorization ?? "")?.[1] ?? null;
 
 const hasBody = (req: FastifyRequest): boolean =>
