@@ -1,3 +1,4 @@
+import { colName } from "../core/layout/address";
 import type { ZipEntry } from "./zip-guard";
 
 /**
@@ -34,12 +35,8 @@ function columnNumber(letters: string): number {
   return n;
 }
 
-export function columnLetters(n: number): string {
-  let s = "";
-  for (let k = n; k > 0; k = Math.floor((k - 1) / 26))
-    s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
-  return s;
-}
+/** The letters of a 1-based column number (the layout's colName counts from 0). */
+export const columnLetters = (n: number): string => colName(n - 1);
 
 const SIDE = /^\$?([A-Z]{1,3})?\$?([0-9]{1,7})?$/;
 
