@@ -11,6 +11,7 @@ import type { CliServer } from "../helpers/cli-server";
 import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
+import { typeCell } from "./sheet-input";
 
 /**
  * A hospital's cumulative figure falls below last month's: the pane shows a 说明 field under the
@@ -35,12 +36,6 @@ const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD, tier: "pub
 const at = (row: string, col: string): string => a1(plan.rowIndex[row]!, plan.colIndex[col]!);
 const header = (f: keyof typeof plan.header): string => a1(plan.header[f].r, plan.header[f].c);
 const TEXT = "上月多报了2次警示教育，本月更正";
-
-async function typeCell(page: Page, address: string, value: string): Promise<void> {
-  const input = page.locator(`input[data-address="${address}"]`);
-  await input.fill(value);
-  await input.press("Enter");
-}
 
 async function signIn(page: Page, token: string): Promise<void> {
   await page.getByTestId("token").fill(token);

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { shanghaiDate } from "../../src/core/periods";
@@ -7,6 +7,7 @@ import { templates } from "../../src/templates";
 import type { CliServer } from "../helpers/cli-server";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
+import { typeCell } from "./sheet-input";
 
 /**
  * The real task pane in the harness's WPS 表格 mode (WPS's Application on the window, no Office.js)
@@ -28,12 +29,6 @@ const SHEET = `表三 ${PERIOD}`;
 const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD, tier: "public.g2" });
 const at = (row: string, col: string): string => a1(plan.rowIndex[row]!, plan.colIndex[col]!);
 const header = (f: keyof typeof plan.header): string => a1(plan.header[f].r, plan.header[f].c);
-
-async function typeCell(page: Page, address: string, value: string): Promise<void> {
-  const input = page.locator(`input[data-address="${address}"]`);
-  await input.fill(value);
-  await input.press("Enter");
-}
 
 it("in WPS 表格: insert 表三, a wrong value marked, 校验, 空白填 0, 报送 with a receipt, and the offline queue", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });

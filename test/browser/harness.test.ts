@@ -8,6 +8,7 @@ import { layoutPlan } from "../../src/core/layout/plan";
 import { templates } from "../../src/templates";
 import { expectAccessible } from "./axe";
 import { BUILD_TIMEOUT_MS, sharedHarness, launchChromium, SHOTS } from "./harness-build";
+import { typeCell as typeCellOf } from "./sheet-input";
 
 /**
  * The add-in in a real browser: the harness page (the real task pane beside the emulated
@@ -67,11 +68,8 @@ afterEach(async () => {
 const stat3 = layoutPlan(templates().get("stat-3")!, { period: "2021-07", tier: "public.g2" });
 const cell = (row: string, col: string): string => a1(stat3.rowIndex[row]!, stat3.colIndex[col]!);
 
-async function typeCell(address: string, value: string): Promise<void> {
-  const input = page.locator(`input[data-address="${address}"]`);
-  await input.fill(value);
-  await input.press("Enter");
-}
+const typeCell = (address: string, value: string): Promise<void> =>
+  typeCellOf(page, address, value);
 
 it("inserts 表三 for a 二级公立 hospital, flags 涉案金额 without a case in the pane and the sheet, and clears both when fixed", async () => {
   await page.goto(`${base}/addin/harness.html`);

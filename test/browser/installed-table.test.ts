@@ -9,6 +9,7 @@ import { runCommand } from "../helpers/cli";
 import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
+import { typeCell } from "./sheet-input";
 
 /**
  * A table the bureau installs while everything runs: `templates import` into the running server's
@@ -21,12 +22,6 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
   const sample = compileTemplate(JSON.parse(readFileSync(SAMPLE_FILE, "utf8")));
   const PERIOD = shanghaiDate(new Date()).slice(0, 7);
   const SHEET = `健康扶贫表 ${PERIOD}`;
-
-  async function typeCell(page: Page, address: string, value: string): Promise<void> {
-    const input = page.locator(`input[data-address="${address}"]`);
-    await input.fill(value);
-    await input.press("Enter");
-  }
 
   async function signIn(page: Page, token: string): Promise<void> {
     await page.goto(`${suite.server.base}/addin/harness.html`);

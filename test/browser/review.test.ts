@@ -9,6 +9,7 @@ import type { CliServer } from "../helpers/cli-server";
 import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
+import { typeCell } from "./sheet-input";
 
 /**
  * Review up the hierarchy, in Chromium against the real server process: the county
@@ -31,12 +32,6 @@ const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD, tier: "pub
 const at = (row: string, col: string): string => a1(plan.rowIndex[row]!, plan.colIndex[col]!);
 const header = (f: keyof typeof plan.header): string => a1(plan.header[f].r, plan.header[f].c);
 const REASON = "第一行警示教育活动次数与台账不符，请核对";
-
-async function typeCell(page: Page, address: string, value: string): Promise<void> {
-  const input = page.locator(`input[data-address="${address}"]`);
-  await input.fill(value);
-  await input.press("Enter");
-}
 
 async function pane(token: string, period = PERIOD): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 } });

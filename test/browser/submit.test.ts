@@ -8,6 +8,7 @@ import type { CliServer } from "../helpers/cli-server";
 import { expectAccessible } from "./axe";
 import { SHOTS } from "./harness-build";
 import { useRealServer } from "./real-server";
+import { typeCell } from "./sheet-input";
 
 /**
  * The loop users live in, in Chromium against a real server process with its own SQLite file: a
@@ -30,12 +31,6 @@ const SHEET = `表三 ${PERIOD}`;
 const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD, tier: "public.g2" });
 const at = (row: string, col: string): string => a1(plan.rowIndex[row]!, plan.colIndex[col]!);
 const header = (f: keyof typeof plan.header): string => a1(plan.header[f].r, plan.header[f].c);
-
-async function typeCell(page: Page, address: string, value: string): Promise<void> {
-  const input = page.locator(`input[data-address="${address}"]`);
-  await input.fill(value);
-  await input.press("Enter");
-}
 
 async function signIn(page: Page, token: string): Promise<void> {
   await page.goto(`${server.base}/addin/harness.html`);
