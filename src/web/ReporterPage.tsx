@@ -27,6 +27,7 @@ import { FilePicker } from "./FilePicker";
 import { MismatchBar } from "./MismatchBar";
 import { MonthField } from "./MonthField";
 import { ResubmitDialog } from "./ResubmitDialog";
+import { REPORTER_STRINGS } from "./reporterStrings";
 import {
   IssueTable,
   ReadSummary,
@@ -347,6 +348,7 @@ export function ReporterPage({ client, me }: { client: ApiClient; me: Me }): Rea
             open={asking !== null}
             version={asking?.last ?? 0}
             changes={asking?.changes ?? null}
+            w={REPORTER_STRINGS["zh-CN"]}
             onCancel={() => setAsking(null)}
             onConfirm={() => {
               setAsking(null);
