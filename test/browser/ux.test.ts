@@ -168,8 +168,14 @@ it("the upload page: a wrong month is refused with a switch, what was read is sh
   ).toBe("resubmit-confirm");
   const background = (id: string) =>
     page.getByTestId(id).evaluate((el) => getComputedStyle(el).backgroundColor);
-  await page.mouse.move(0, 0); // the pointer left over 报送 would show its hover colour
-  const primary = await background("web-submit");
+  // The theme's brand colour, resolved where the dialog is drawn.
+  const primary = await page.getByTestId("resubmit-dialog").evaluate((surface) => {
+    const probe = surface.appendChild(document.createElement("div"));
+    probe.style.backgroundColor = "var(--colorBrandBackground)";
+    const rgb = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    return rgb;
+  });
   expect(await background("resubmit-confirm")).toBe(primary);
   expect(await background("resubmit-cancel")).not.toBe(primary);
   expect(
