@@ -154,6 +154,36 @@ it("the upload page: a wrong month is refused with a switch, what was read is sh
   await page.getByTestId("web-submit").click();
   await page.getByTestId("resubmit-dialog").waitFor();
   expect(await page.getByTestId("resubmit-dialog").textContent()).toContain("第 2 版");
+  // As in the pane's dialog: 报送 is the primary button, first, and takes the focus; 不报送 is
+  // the plain one beside it.
+  await page
+    .waitForFunction(
+      () => document.activeElement?.closest("[data-testid=resubmit-dialog]") !== null,
+      undefined,
+      { timeout: 5_000 }
+    )
+    .catch(() => undefined);
+  expect(
+    await page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? null)
+  ).toBe("resubmit-confirm");
+  const background = (id: string) =>
+    page.getByTestId(id).evaluate((el) => getComputedStyle(el).backgroundColor);
+  // The theme's brand colour, resolved where the dialog is drawn.
+  const primary = await page.getByTestId("resubmit-dialog").evaluate((surface) => {
+    const probe = surface.appendChild(document.createElement("div"));
+    probe.style.backgroundColor = "var(--colorBrandBackground)";
+    const rgb = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    return rgb;
+  });
+  expect(await background("resubmit-confirm")).toBe(primary);
+  expect(await background("resubmit-cancel")).not.toBe(primary);
+  expect(
+    await page
+      .getByTestId("resubmit-dialog")
+      .locator("button")
+      .evaluateAll((bs) => bs.map((b) => b.getAttribute("data-testid")))
+  ).toEqual(["resubmit-confirm", "resubmit-cancel"]);
   await page.screenshot({ path: join(SHOTS, "ux-web-resubmit-asks.png") });
   await page.getByTestId("resubmit-cancel").click();
   const versions = async () =>
