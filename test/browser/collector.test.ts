@@ -226,3 +226,46 @@ it("锁定 says how many units are missing and unreviewed, and starts on 取消"
   expect(await page.getByTestId("board-lock-state").textContent()).toContain("未锁定");
   await ctx.close();
 }, 120_000);
+
+it("the consolidated sheet in the pane: its coverage, no reporter actions or history message; no 'fill in by hand' once signed in", async () => {
+  const ctx = await suite.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${suite.server.base}/addin/harness.html`);
+  await page.getByTestId("token").fill(tokens.collector!);
+  await page.getByTestId("sign-in").click();
+  await page.getByTestId("signed-in").waitFor();
+  const pane = page.getByTestId("taskpane");
+  // Signed in, the unit is the registry's: nothing says to type it "before connecting".
+  expect(await pane.textContent()).not.toContain("接入服务器前请手动填写");
+  expect(await page.getByTestId("unit-code").count()).toBe(0);
+
+  const status = await suite.server.api<{ entries: { state: string }[] }>(
+    `/status?template=stat-3&period=${PERIOD}&unit=DEMO-CTY`,
+    tokens.collector!
+  );
+  const expected = status.entries.length;
+  const submitted = status.entries.filter((e) => e.state !== "missing").length;
+  const accepted = status.entries.filter((e) => e.state === "accepted").length;
+
+  await page.getByTestId("collector-template").click();
+  await page.getByRole("option", { name: "表三" }).click();
+  await page.getByTestId("collector-period").fill(PERIOD);
+  await page.getByTestId("insert-consolidated").click();
+  await page.locator(`[data-testid="grid"][data-sheet="表三 ${PERIOD}"]`).waitFor();
+  const panel = page.getByTestId("sheet-panel");
+  await panel.waitFor();
+  await page
+    .getByTestId("sheet-coverage")
+    .filter({ hasText: `已汇总 ${expected} 家中的 ${submitted} 家（已审核 ${accepted} 家）` })
+    .waitFor();
+  expect(await panel.getByTestId("check").count()).toBe(0);
+  expect(await panel.getByTestId("fill-zero").count()).toBe(0);
+  expect(await panel.getByTestId("history-check").count()).toBe(0);
+  expect(await panel.textContent()).not.toContain("服务器未能比对本单位历史数据");
+  expect(await panel.textContent()).not.toContain("校验");
+  await page.screenshot({ path: join(SHOTS, "collector-pane-consolidated.png"), fullPage: true });
+  await expectAccessible(page, "the pane on the consolidated sheet", '[data-testid="taskpane"]');
+
+  await ctx.close();
+}, 180_000);
