@@ -33,6 +33,8 @@ export interface InsertRequest {
   prefill?: SheetDocument | null;
   /** Last month's accepted report, for the cumulative check while filling. */
   previous?: SheetDocument | null;
+  /** A consolidated table (prefill is the sum): kept in the binding with its coverage. */
+  consolidated?: Binding["consolidated"];
 }
 
 /** What a submission needs from the sheet: its document and the errors that block it. */
@@ -229,6 +231,7 @@ export class WorkbookSession {
       tier: req.tier,
       fingerprint: plan.fingerprint,
       ...(listRows ? { listRows } : {}),
+      ...(req.consolidated ? { consolidated: req.consolidated } : {}),
     };
     // Last month's date of filling is not this month's.
     const prefill = req.prefill

@@ -187,6 +187,7 @@ function Ready({ session, locale }: { session: WorkbookSession; locale: Locale }
         locale={locale}
         t={t}
         reporter={reporter}
+        connection={connection}
         onCurrent={setCurrentId}
         notify={notify}
       />

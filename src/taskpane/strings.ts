@@ -1,4 +1,6 @@
 import type { Locale } from "../core/i18n";
+import type { Coverage } from "../core/schema/api";
+import { coverageLine } from "../ui/review/board";
 
 /** The task pane's words, zh-CN first. */
 export const STRINGS = {
@@ -55,6 +57,9 @@ export const STRINGS = {
       "未能与本单位历史数据比对（离线）；再次点击“校验”时重试，报送时服务器仍会比对。",
     historyRefused: "服务器未能比对本单位历史数据；报送时服务器仍会比对。",
     historyNotSignedIn: "未连接服务器：未与本单位历史数据比对，报送时服务器会比对。",
+    consolidatedHint:
+      "这是下级单位报表的汇总，不是本单位要报送的报表；数据有变化时请重新插入汇总表。",
+    coverage: (c: Coverage, onlyAccepted: boolean) => coverageLine(c, onlyAccepted),
     unknownTemplate: (name: string) => `工作表“${name}”使用了本加载项不认识的表样版本。`,
     selectCell: "定位到单元格",
     explanation: "说明",
@@ -156,6 +161,12 @@ export const STRINGS = {
       "The server could not compare with your unit's own history; it still compares at submission.",
     historyNotSignedIn:
       "Not connected: not compared with your unit's own history; the server compares at submission.",
+    consolidatedHint:
+      "The sum of the units' reports below, not a report of your unit to submit; insert the consolidated table again when figures change.",
+    coverage: (c: Coverage, onlyAccepted: boolean) =>
+      onlyAccepted
+        ? `Sums the ${c.accepted} accepted of ${c.expected} units (${c.submitted} reported)`
+        : `Sums ${c.submitted} of ${c.expected} units (${c.accepted} accepted)`,
     unknownTemplate: (name: string) =>
       `Sheet "${name}" uses a layout version this add-in does not know.`,
     selectCell: "Go to the cell",

@@ -238,6 +238,7 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
             template={status.template}
             period={status.period}
             lock={status.lock}
+            entries={status.entries}
             disabled={busy !== null}
             testIds={{ state: "board-lock-state", lock: "board-lock", unlock: "board-unlock" }}
             onChanged={reload}
@@ -256,7 +257,7 @@ export function CollectorPage({ client, me }: { client: ApiClient; me: Me }): Re
             r={r}
             locale="zh-CN"
             busyUnit={review.busyUnit}
-            onAccept={(e) => void review.accept(e)}
+            onAccept={review.askAccept}
             onReturn={review.askReturn}
             onOpen={(e) => setOpened(e.unit)}
             onExplanations={(e) =>

@@ -23,11 +23,29 @@ const useStyles = makeStyles({
     outlineOffset: "-2px",
     fontWeight: tokens.fontWeightBold,
   },
+  // The value before the change: struck through, smaller, so the new value still reads first.
+  before: {
+    textDecorationLine: "line-through",
+    color: tokens.colorNeutralForeground2,
+    fontWeight: tokens.fontWeightRegular,
+    whiteSpace: "nowrap",
+  },
+  arrow: { color: tokens.colorNeutralForeground2, fontWeight: tokens.fontWeightRegular },
+  hidden: {
+    position: "absolute",
+    width: "1px",
+    height: "1px",
+    overflow: "hidden",
+    clip: "rect(0 0 0 0)",
+    whiteSpace: "nowrap",
+  },
   computed: {
     backgroundColor: tokens.colorNeutralBackground4,
     fontWeight: tokens.fontWeightSemibold,
   },
 });
+
+const shownValue = (text: string): string => text || "空白";
 
 /** A document shown in the official layout (merged headers and all), as a plain HTML table. */
 export function PlanView({
@@ -38,8 +56,11 @@ export function PlanView({
 }: {
   plan: LayoutPlan;
   doc: SheetDocument;
-  /** Cells changed since the version compared with, as "row|col": outlined and marked. */
-  changed?: ReadonlySet<string>;
+  /**
+   * Cells changed since the version compared with, as "row|col" → the value before: outlined,
+   * and showing before → after so the collector need not open the older version to compare.
+   */
+  changed?: ReadonlyMap<string, string | number | null>;
   testId?: string;
 }): ReactElement {
   const s = useStyles();
@@ -68,18 +89,40 @@ export function PlanView({
           : cell && cell.kind !== "input"
             ? s.label
             : undefined;
-      const isChanged = !!cell?.bind && !!changed?.has(`${cell.bind.row}|${cell.bind.col}`);
+      const changeKey = cell?.bind ? `${cell.bind.row}|${cell.bind.col}` : null;
+      const isChanged = changeKey !== null && !!changed?.has(changeKey);
+      const after = v === undefined || v === null ? "" : String(v);
+      const before = isChanged ? changed!.get(changeKey!) : undefined;
+      const beforeText = before === undefined || before === null ? "" : String(before);
       tds.push(
         <td
           key={c}
           className={`${s.cell} ${cls ?? ""} ${cell?.kind === "stub" ? s.stub : ""} ${isChanged ? s.changed : ""}`}
           data-changed={isChanged ? "true" : undefined}
-          title={isChanged ? "本版改动" : undefined}
+          title={
+            isChanged ? `本版改动：${shownValue(beforeText)} → ${shownValue(after)}` : undefined
+          }
           rowSpan={m ? m.r2 - m.r1 + 1 : undefined}
           colSpan={m ? m.c2 - m.c1 + 1 : undefined}
           data-address={a1(r, c)}
         >
-          {v === undefined || v === null ? "" : String(v)}
+          {isChanged ? (
+            <>
+              {/* Read aloud as words; seen as 3 → 4 with the old value struck through. */}
+              <span
+                className={s.hidden}
+              >{`原为 ${shownValue(beforeText)}，现为 ${shownValue(after)}`}</span>
+              <span aria-hidden="true">
+                <del className={s.before} data-testid="cell-before">
+                  {beforeText || "空白"}
+                </del>
+                <span className={s.arrow}>{" → "}</span>
+                <span data-testid="cell-after">{after || "空白"}</span>
+              </span>
+            </>
+          ) : (
+            after
+          )}
         </td>
       );
     }

@@ -130,8 +130,8 @@ export function SubmissionView(props: {
   const latest = versions[0];
   const isLatest = shownVersion && latest && shownVersion.sub.id === latest.id;
   const changes = shownVersion?.diff.changes ?? [];
-  const changed = new Set(
-    changes.filter((c) => c.row !== "header").map((c) => `${c.row}|${c.col}`)
+  const changed = new Map(
+    changes.filter((c) => c.row !== "header").map((c) => [`${c.row}|${c.col}`, c.before] as const)
   );
   const headerChanges = changes.filter((c) => c.row === "header");
   const plan =
@@ -209,7 +209,9 @@ export function SubmissionView(props: {
               ))}
             </ul>
           )}
-          {changed.size > 0 && <Caption1>改动的单元格加了框线和底色。</Caption1>}
+          {changed.size > 0 && (
+            <Caption1>改动的单元格加了框线和底色，写作“原值 → 新值”，原值带删除线。</Caption1>
+          )}
           <PlanView
             plan={plan}
             doc={shownVersion.sub.document}

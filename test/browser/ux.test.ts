@@ -264,10 +264,11 @@ it("the bureau's page: a header that says where one is, official titles, a trend
   await page.screenshot({ path: join(SHOTS, "ux-web-bureau.png"), fullPage: true });
   await onAPhone(page, "ux-web-bureau-phone.png");
 
-  // 通过 on the board: its button goes with the row's new state, and focus stays on that row
-  // instead of falling back to the top of the page.
+  // 通过 on the board, confirmed: its button goes with the row's new state, and focus stays on
+  // that row (no other unit waits for review) instead of falling back to the top of the page.
   const hospital = page.locator('[data-testid="board"] tr[data-unit="DEMO-H02"]');
   await hospital.getByTestId("review-accept").click();
+  await page.getByTestId("accept-confirm").click();
   await hospital.and(page.locator('[data-state="accepted"]')).waitFor();
   await page.waitForFunction(() =>
     document.activeElement?.closest('[data-testid="board"] tr[data-unit="DEMO-H02"]')

@@ -98,6 +98,21 @@ describe.each(LEVELS)("insert at ExcelApi %s", (level) => {
     expect(host.handlerErrors).toEqual([]);
   });
 
+  it("a consolidated table keeps what it sums in its binding, reopened too", async () => {
+    const { host, session } = await openHost(level);
+    const coverage = { expected: 12, submitted: 9, accepted: 7 };
+    const live = await session.insert({ ...request("stat-3"), consolidated: { coverage } });
+    expect(live.binding.consolidated).toEqual({ coverage });
+    const plain = await session.insert(request("stat-3"));
+    expect(plain.binding.consolidated).toBeUndefined();
+    host.reopen();
+    const reopened = await WorkbookSession.open(templates(), "zh-CN");
+    expect(reopened.sheets().map((s) => [s.name, s.binding.consolidated])).toEqual([
+      [live.name, { coverage }],
+      [plain.name, undefined],
+    ]);
+  });
+
   it("a renamed sheet is still recognised", async () => {
     const { host, session } = await openHost(level);
     const live = await session.insert(request("stat-2"));

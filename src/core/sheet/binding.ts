@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import "../schema/messages";
+import { coverageSchema } from "../schema/api";
 import { explanationSchema, periodSchema } from "../schema/document";
 import { tierSchema } from "../schema/template";
 
@@ -36,6 +37,13 @@ export const bindingSchema = z.object({
       at: z.string(),
       onTime: z.optional(z.boolean()),
     })
+  ),
+  /**
+   * A consolidated table pulled from the server: the sum of the units below, not a report the
+   * sheet's unit fills and sends. How much of it was in when pulled (已汇总 12 家中的 9 家).
+   */
+  consolidated: z.optional(
+    z.object({ coverage: coverageSchema, only: z.optional(z.literal("accepted")) })
   ),
   /** The 说明 typed beside warnings, kept here until the sheet is sent (closing Excel loses nothing). */
   explanations: z.optional(z.array(explanationSchema)),

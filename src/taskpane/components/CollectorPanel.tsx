@@ -133,6 +133,7 @@ export function CollectorPanel(props: {
                 tier: null,
                 listRows,
                 prefill: c.document,
+                consolidated: { coverage: c.coverage },
               });
               props.onInserted(live.sheetId);
             })
@@ -193,6 +194,7 @@ export function CollectorPanel(props: {
           template={templateId}
           period={period}
           lock={status?.lock ?? null}
+          entries={status?.entries ?? null}
           disabled={busy !== null}
           testIds={{ state: "lock-state", lock: "lock", unlock: "unlock" }}
           onChanged={reload}

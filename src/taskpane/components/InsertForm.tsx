@@ -35,8 +35,10 @@ const useStyles = makeStyles({
 export function InsertForm(props: {
   locale: Locale;
   t: Strings;
-  /** Signed in as a reporter: the unit and tier come from the registry, not from typing. */
+  /** Signed in: the unit and tier come from the registry, not from typing. */
   signedIn: Connection | null;
+  /** 从上月已报送的数据开始 is offered (a reporter's own last month is fetched to start from). */
+  offerLastMonth?: boolean;
   onInsert: (req: InsertRequest, fromLastMonth: boolean) => Promise<void>;
 }): ReactElement {
   const { t, locale } = props;
@@ -89,7 +91,10 @@ export function InsertForm(props: {
           tier: needsTier ? tier : null,
           listRows: ownRows ?? (needsUnits ? units : undefined),
         },
-        fromLastMonth && !!template.def.cumulative && !period.endsWith("-01")
+        fromLastMonth &&
+          (props.offerLastMonth ?? true) &&
+          !!template.def.cumulative &&
+          !period.endsWith("-01")
       );
     } finally {
       setBusy(false);
@@ -142,14 +147,18 @@ export function InsertForm(props: {
           </Caption1>
         )}
       </div>
-      {me && props.signedIn && template.def.cumulative && !period.endsWith("-01") && (
-        <Checkbox
-          checked={fromLastMonth}
-          onChange={(_e, d) => setFromLastMonth(d.checked === true)}
-          label={t.fromLastMonth}
-          data-testid="from-last-month"
-        />
-      )}
+      {me &&
+        props.signedIn &&
+        (props.offerLastMonth ?? true) &&
+        template.def.cumulative &&
+        !period.endsWith("-01") && (
+          <Checkbox
+            checked={fromLastMonth}
+            onChange={(_e, d) => setFromLastMonth(d.checked === true)}
+            label={t.fromLastMonth}
+            data-testid="from-last-month"
+          />
+        )}
       {!me && (
         <div className={s.pair}>
           <Field label={t.unitCode} hint={t.unitHint}>

@@ -37,6 +37,8 @@ export function InsertSection(props: {
   locale: Locale;
   t: Strings;
   reporter: Connection | null;
+  /** Signed in with any role: the unit is the registry's, not typed (a collector's too). */
+  connection?: Connection | null;
   onCurrent: (sheetId: string) => void;
   notify: (intent: "error", text: string) => void;
 }): ReactElement {
@@ -115,7 +117,8 @@ export function InsertSection(props: {
         <InsertForm
           locale={locale}
           t={t}
-          signedIn={reporter}
+          signedIn={props.connection ?? reporter}
+          offerLastMonth={reporter !== null}
           onInsert={async (req, fromLastMonth) => {
             const existing = existingSheet(session.sheets(), req);
             if (existing) setOffer({ req, fromLastMonth, existing });

@@ -26,6 +26,7 @@ import { useReview } from "../../ui/review/useReview";
 import { useHistoryCheck } from "../useHistoryCheck";
 import { ConfirmDialog } from "../../ui/review/ReviewDialog";
 import { SheetReview } from "./SheetReview";
+import { LockBanner } from "../../ui/review/LockBanner";
 
 const useStyles = makeStyles({
   panel: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0 },
@@ -60,6 +61,10 @@ export function SheetPanel(props: {
   const r = REVIEW_STRINGS[props.locale];
   const [busy, setBusy] = useState<Busy>(null);
   const connection = props.connection ?? null;
+  // A consolidated table is the county's sum of its units, not a report it fills and sends:
+  // no 校验 / 空白填 0, no comparison with the unit's own history, no review state of its own;
+  // what it shows is how much of the sum is in, and the month's lock.
+  const consolidated = live.binding.consolidated ?? null;
   const review = useReview(
     connection?.client ?? null,
     {
@@ -112,11 +117,11 @@ export function SheetPanel(props: {
   // Outliers against the unit's own stored months: only the server holds them.
   const history = useHistoryCheck(
     live,
-    connection?.client ?? null,
+    consolidated ? null : (connection?.client ?? null),
     props.checked ? "submit" : "fill"
   );
   const historyLine = (() => {
-    if (!live.template.def.cumulative) return null;
+    if (!live.template.def.cumulative || consolidated) return null;
     const state = history?.state;
     if (!state || state.kind === "off") return props.checked ? t.historyNotSignedIn : null;
     if (state.kind === "pending") return t.historyPending;
@@ -153,7 +158,13 @@ export function SheetPanel(props: {
           {live.binding.unit?.name ? ` · ${live.binding.unit.name}` : ""}
         </Caption1>
       </div>
-      {connection && <SheetReview review={review} r={r} locale={props.locale} />}
+      {consolidated && (
+        <Text weight="semibold" data-testid="sheet-coverage">
+          {t.coverage(consolidated.coverage, consolidated.only === "accepted")}
+        </Text>
+      )}
+      {connection && consolidated && <LockBanner lock={review.lock} r={r} locale={props.locale} />}
+      {connection && !consolidated && <SheetReview review={review} r={r} locale={props.locale} />}
       {live.notice && (
         <MessageBar intent="warning" layout="multiline" data-testid="live-notice">
           <MessageBarBody>
@@ -191,60 +202,62 @@ export function SheetPanel(props: {
           </MessageBarActions>
         </MessageBar>
       )}
-      <div className={s.actions}>
-        <Button
-          className={s.action}
-          appearance="primary"
-          disabled={busy !== null}
-          aria-busy={busy === "check"}
-          icon={busy === "check" ? <Spinner size="tiny" aria-label={t.checking} /> : undefined}
-          onClick={() =>
-            void act("check", async () => {
-              await session.validateAll(live.sheetId);
-              props.onChecked();
-              history?.checkNow("submit");
-            })
-          }
-          data-testid="check"
-        >
-          {t.check}
-        </Button>
-        <Button
-          className={s.action}
-          disabled={busy !== null}
-          aria-busy={busy === "zero"}
-          icon={busy === "zero" ? <Spinner size="tiny" /> : undefined}
-          onClick={() =>
-            void act("zero", async () => {
-              const n = await session.fillBlanksWithZero(live.sheetId);
-              props.onNotice(t.filled(n));
-            })
-          }
-          data-testid="fill-zero"
-        >
-          {t.fillZero}
-        </Button>
-        {props.onSubmit && (
+      {!consolidated && (
+        <div className={s.actions}>
           <Button
             className={s.action}
             appearance="primary"
-            disabled={busy !== null || blocked !== null}
-            aria-busy={busy === "submit"}
-            aria-describedby={blocked ? `${live.sheetId}-blocked` : undefined}
-            icon={busy === "submit" ? <Spinner size="tiny" /> : undefined}
+            disabled={busy !== null}
+            aria-busy={busy === "check"}
+            icon={busy === "check" ? <Spinner size="tiny" aria-label={t.checking} /> : undefined}
             onClick={() =>
-              void act("submit", async () => {
+              void act("check", async () => {
+                await session.validateAll(live.sheetId);
                 props.onChecked();
-                await props.onSubmit!(confirmNewVersion);
-                review.refresh();
+                history?.checkNow("submit");
               })
             }
-            data-testid="submit"
+            data-testid="check"
           >
-            {t.submit}
+            {t.check}
           </Button>
-        )}
-      </div>
+          <Button
+            className={s.action}
+            disabled={busy !== null}
+            aria-busy={busy === "zero"}
+            icon={busy === "zero" ? <Spinner size="tiny" /> : undefined}
+            onClick={() =>
+              void act("zero", async () => {
+                const n = await session.fillBlanksWithZero(live.sheetId);
+                props.onNotice(t.filled(n));
+              })
+            }
+            data-testid="fill-zero"
+          >
+            {t.fillZero}
+          </Button>
+          {props.onSubmit && (
+            <Button
+              className={s.action}
+              appearance="primary"
+              disabled={busy !== null || blocked !== null}
+              aria-busy={busy === "submit"}
+              aria-describedby={blocked ? `${live.sheetId}-blocked` : undefined}
+              icon={busy === "submit" ? <Spinner size="tiny" /> : undefined}
+              onClick={() =>
+                void act("submit", async () => {
+                  props.onChecked();
+                  await props.onSubmit!(confirmNewVersion);
+                  review.refresh();
+                })
+              }
+              data-testid="submit"
+            >
+              {t.submit}
+            </Button>
+          )}
+        </div>
+      )}
       {props.onSubmit && blocked && (
         <Caption1 id={`${live.sheetId}-blocked`} data-testid="submit-blocked">
           {blocked}
@@ -270,7 +283,9 @@ export function SheetPanel(props: {
         </Caption1>
       )}
       {!frozen && (
-        <Caption1 className={s.hint}>{props.checked ? t.checkedHint : t.liveHint}</Caption1>
+        <Caption1 className={s.hint}>
+          {consolidated ? t.consolidatedHint : props.checked ? t.checkedHint : t.liveHint}
+        </Caption1>
       )}
       {historyLine && (
         <Caption1 className={s.hint} data-testid="history-check">

@@ -67,19 +67,42 @@ export function ReviewBoard(props: {
   // Focus after 通过 / 退回: the button pressed is disabled while the review is sent and then
   // disappears with the row's new state, which drops focus to the page's start. Until the row
   // shows its new state, focus that has fallen to <body> is put back where it was: on the
-  // button if it is still there (a cancelled dialog), else on the unit's row.
-  const acted = useRef<{ unit: string; state: string; button: HTMLElement } | null>(null);
+  // button if it is still there (a cancelled dialog), else on the unit's row. Once a 通过 shows,
+  // the accepted row moves down the board (or out of the 待审核 filter): focus goes on to the
+  // unit that was below it, on its 通过 when it has one, so the next review is one key away.
+  const acted = useRef<{
+    unit: string;
+    state: string;
+    button: HTMLElement;
+    next: string | null;
+  } | null>(null);
   const tbody = useRef<HTMLTableSectionElement>(null);
   useEffect(() => {
     const a = acted.current;
     if (!a || props.busyUnit !== null) return;
+    const rowOf = (unit: string): HTMLElement | null =>
+      tbody.current?.querySelector<HTMLElement>(`tr[data-unit="${CSS.escape(unit)}"]`) ?? null;
     const entry = props.entries.find((e) => e.unit === a.unit);
-    const row = tbody.current?.querySelector<HTMLElement>(`tr[data-unit="${CSS.escape(a.unit)}"]`);
-    if (!entry || !row) {
+    const row = rowOf(a.unit);
+    const active = document.activeElement;
+    const lost = !active || active === document.body;
+    if (entry && entry.state !== a.state && a.next) {
       acted.current = null;
+      if (!lost && !tbody.current?.contains(active)) return;
+      const next = rowOf(a.next);
+      const target =
+        next?.querySelector<HTMLElement>('[data-testid="review-accept"]:not([disabled])') ??
+        next ??
+        row;
+      target?.focus();
       return;
     }
-    const lost = !document.activeElement || document.activeElement === document.body;
+    if (!entry || !row) {
+      acted.current = null;
+      // The row left the filter shown: the board keeps the focus rather than the page's start.
+      if (entry && lost) tbody.current?.closest<HTMLElement>('[role="region"]')?.focus();
+      return;
+    }
     if (lost) {
       const button = a.button;
       if (button.isConnected && !(button as HTMLButtonElement).disabled) button.focus();
@@ -87,8 +110,20 @@ export function ReviewBoard(props: {
     }
     if (entry.state !== a.state) acted.current = null;
   });
-  const act = (e: StatusEntry, button: HTMLElement, then: (e: StatusEntry) => void): void => {
-    acted.current = { unit: e.unit, state: e.state, button };
+  const act = (
+    e: StatusEntry,
+    button: HTMLElement,
+    then: (e: StatusEntry) => void,
+    accepting = false
+  ): void => {
+    // The next unit waiting for review below in the order shown now, else above: where the work
+    // goes on. With none left, focus stays on the accepted unit's row.
+    const at = rows.findIndex((x) => x.unit === e.unit);
+    const waiting = (x: StatusEntry): boolean => x.state === "submitted" && x.unit !== e.unit;
+    const next = accepting
+      ? (rows.slice(at + 1).find(waiting) ?? rows.slice(0, Math.max(at, 0)).reverse().find(waiting))
+      : undefined;
+    acted.current = { unit: e.unit, state: e.state, button, next: next?.unit ?? null };
     then(e);
   };
   const counts = boardCounts(props.entries);
@@ -211,7 +246,7 @@ export function ReviewBoard(props: {
                             appearance="primary"
                             disabled={props.busyUnit !== null}
                             icon={busy ? <Spinner size="extra-tiny" /> : undefined}
-                            onClick={(ev) => act(e, ev.currentTarget, props.onAccept)}
+                            onClick={(ev) => act(e, ev.currentTarget, props.onAccept, true)}
                             data-testid="review-accept"
                           >
                             {r.accept}

@@ -1,5 +1,5 @@
 import { Button, Caption1, makeStyles, tokens } from "@fluentui/react-components";
-import { useState, type ReactElement } from "react";
+import { useEffect, useState, type ReactElement } from "react";
 import { ApiError, type ApiClient } from "../../client/api";
 import type { Locale } from "../../core/i18n";
 import {
@@ -10,6 +10,7 @@ import {
   type StatusEntry,
 } from "../../core/schema/api";
 import { shortTime, type ReviewStrings } from "./reviewStrings";
+import { boardCounts, type BoardEntry } from "./board";
 import { ReviewBoard } from "./ReviewBoard";
 import { ConfirmDialog, ReturnDialog } from "./ReviewDialog";
 
@@ -28,15 +29,23 @@ interface Common {
   onError: (e: unknown) => void;
 }
 
-/** Accepting or returning one report, the judged version named so a newer one is not judged blind. */
+/**
+ * Accepting or returning one report, the judged version named so a newer one is not judged blind.
+ * 通过 from the board asks first (askAccept): the review API has no way to take an acceptance
+ * back to 待审核 (a later 退回 is a new transition the reporter sees, with a reason), so a
+ * mistaken click cannot be undone and is stopped before it is sent. The dialog starts on 通过,
+ * so a collector working down the list confirms with Enter.
+ */
 export function useReviewActions(p: Common & { template: string; period: string }): {
   busyUnit: string | null;
   accept: (e: StatusEntry) => Promise<void>;
+  askAccept: (e: StatusEntry) => void;
   askReturn: (e: StatusEntry) => void;
   dialog: ReactElement;
 } {
   const [busyUnit, setBusyUnit] = useState<string | null>(null);
   const [returning, setReturning] = useState<StatusEntry | null>(null);
+  const [accepting, setAccepting] = useState<StatusEntry | null>(null);
   const [locked, setLocked] = useState<LockedReturn | null>(null);
   const ask = (e: StatusEntry | null): void => {
     setLocked(null);
@@ -68,8 +77,10 @@ export function useReviewActions(p: Common & { template: string; period: string 
             : p.r.returned(e.name, res.version)
       );
       ask(null);
+      setAccepting(null);
       p.onChanged();
     } catch (err) {
+      setAccepting(null);
       const refusal = lockedRefusal(err);
       if (decision === "return" && refusal) setLocked(refusal);
       else p.onError(err);
@@ -81,26 +92,50 @@ export function useReviewActions(p: Common & { template: string; period: string 
   return {
     busyUnit,
     accept: (e) => send(e, "accept"),
+    askAccept: setAccepting,
     askReturn: ask,
     dialog: (
-      <ReturnDialog
-        key={returning?.unit ?? "none"}
-        open={returning !== null}
-        unitName={returning?.name ?? ""}
-        report={p.report}
-        version={returning?.version ?? null}
-        busy={busyUnit !== null}
-        r={p.r}
-        locked={locked}
-        onCancel={() => ask(null)}
-        onConfirm={(reason) => returning && void send(returning, "return", reason)}
-        onUnlockAndReturn={(reason) =>
-          returning && locked && void send(returning, "return", reason, locked.unlock)
-        }
-      />
+      <>
+        {/* Keyed as the return dialog is: closing unmounts it at once, and focus goes back to
+            the 通过 it was opened from. */}
+        <ConfirmDialog
+          key={accepting?.unit ?? "none"}
+          open={accepting !== null}
+          title={p.r.acceptTitle(accepting?.name ?? "")}
+          confirm={p.r.accept}
+          cancel={p.r.cancel}
+          busy={busyUnit !== null}
+          testId="accept-dialog"
+          confirmTestId="accept-confirm"
+          cancelTestId="accept-cancel"
+          onConfirm={() => accepting && busyUnit === null && void send(accepting, "accept")}
+          onCancel={() => setAccepting(null)}
+        >
+          {p.r.acceptBody(p.report, accepting?.version ?? null)}
+        </ConfirmDialog>
+        <ReturnDialog
+          key={returning?.unit ?? "none"}
+          open={returning !== null}
+          unitName={returning?.name ?? ""}
+          report={p.report}
+          version={returning?.version ?? null}
+          busy={busyUnit !== null}
+          r={p.r}
+          locked={locked}
+          onCancel={() => ask(null)}
+          onConfirm={(reason) => returning && void send(returning, "return", reason)}
+          onUnlockAndReturn={(reason) =>
+            returning && locked && void send(returning, "return", reason, locked.unlock)
+          }
+        />
+      </>
     ),
   };
 }
+
+/** Reports waiting for the collector: a version in, neither accepted nor returned. */
+const unreviewed = (entries: readonly BoardEntry[]): number =>
+  entries.filter((e) => e.state === "submitted").length;
 
 /** The server's 409 locked answer to a return, or null for any other failure. */
 function lockedRefusal(err: unknown): LockedReturn | null {
@@ -126,7 +161,7 @@ export function ReviewSection(
         r={p.r}
         locale={p.locale}
         busyUnit={actions.busyUnit}
-        onAccept={(e) => void actions.accept(e)}
+        onAccept={actions.askAccept}
         onReturn={actions.askReturn}
         onOpen={p.onOpen}
         testId={p.testId}
@@ -146,6 +181,8 @@ export function LockControl(
     template: string;
     period: string;
     lock: LockState | null;
+    /** The units' states as the board shows them; without them they are read when 锁定 is asked. */
+    entries?: readonly BoardEntry[] | null;
     disabled?: boolean;
     testIds: { state: string; lock: string; unlock: string };
   }
@@ -153,6 +190,22 @@ export function LockControl(
   const s = useStyles();
   const [asking, setAsking] = useState<"lock" | "unlock" | null>(null);
   const [busy, setBusy] = useState(false);
+  // Who is not in yet, said before locking: read at the moment 锁定 is asked, unless given.
+  const [read, setRead] = useState<readonly BoardEntry[] | null>(null);
+  const given = p.entries ?? null;
+  useEffect(() => {
+    if (asking !== "lock" || given) return;
+    let live = true;
+    setRead(null);
+    p.client.status(p.template, p.period, p.unit).then(
+      (st) => live && setRead(st.entries),
+      () => undefined
+    );
+    return () => {
+      live = false;
+    };
+  }, [asking, given, p.client, p.template, p.period, p.unit]);
+  const entries = given ?? read;
   const locked = p.lock?.locked ?? false;
   const go = async (): Promise<void> => {
     const lock = asking === "lock";
@@ -203,10 +256,23 @@ export function LockControl(
         testId="lock-dialog"
         confirmTestId="lock-confirm"
         cancelTestId="lock-cancel"
+        initialFocus="cancel"
         onConfirm={() => void go()}
         onCancel={() => setAsking(null)}
       >
-        {asking === "lock" ? p.r.lockBody(p.report) : p.r.unlockBody(p.report)}
+        {asking === "lock" ? (
+          <>
+            {p.r.lockBody(p.report)}
+            <br />
+            <span data-testid="lock-outstanding">
+              {entries
+                ? p.r.lockOutstanding(boardCounts(entries), unreviewed(entries))
+                : p.r.lockCounting}
+            </span>
+          </>
+        ) : (
+          p.r.unlockBody(p.report)
+        )}
       </ConfirmDialog>
     </div>
   );

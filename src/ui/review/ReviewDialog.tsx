@@ -13,7 +13,7 @@ import {
   Spinner,
   Textarea,
 } from "@fluentui/react-components";
-import { useState, type ReactElement, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactElement, type ReactNode } from "react";
 import type { LockedReturn } from "../../core/schema/api";
 import { REASON_MAX, reasonLength, reasonProblem } from "./board";
 import type { ReviewStrings } from "./reviewStrings";
@@ -122,7 +122,11 @@ export function ReturnDialog(props: {
   );
 }
 
-/** A second step for what cannot be taken back lightly (lock, unlock, a new version). */
+/**
+ * A second step for what cannot be taken back lightly (lock, unlock, a new version, 通过).
+ * Focus starts on the confirming button, or with `initialFocus: "cancel"` on the other one, for a
+ * step whose Enter pressed by habit would cost the most (locking a month).
+ */
 export function ConfirmDialog(props: {
   open: boolean;
   title: string;
@@ -133,9 +137,17 @@ export function ConfirmDialog(props: {
   testId: string;
   confirmTestId: string;
   cancelTestId?: string;
+  initialFocus?: "confirm" | "cancel";
   onConfirm: () => void;
   onCancel: () => void;
 }): ReactElement {
+  const cancel = useRef<HTMLButtonElement>(null);
+  const toCancel = props.open && props.initialFocus === "cancel";
+  // Fluent's Dialog focuses the first focusable element in its own effect; this one, of the
+  // component around it, runs after and moves focus on.
+  useEffect(() => {
+    if (toCancel) cancel.current?.focus();
+  }, [toCancel]);
   return (
     <Dialog open={props.open} onOpenChange={(_e, d) => !d.open && props.onCancel()}>
       <DialogSurface data-testid={props.testId}>
@@ -152,7 +164,7 @@ export function ConfirmDialog(props: {
             >
               {props.confirm}
             </Button>
-            <Button onClick={props.onCancel} data-testid={props.cancelTestId}>
+            <Button ref={cancel} onClick={props.onCancel} data-testid={props.cancelTestId}>
               {props.cancel}
             </Button>
           </DialogActions>

@@ -59,9 +59,17 @@ export const REVIEW_STRINGS = {
     unlockedReturned: (unit: string, v: number) => `已解锁本期，并退回 ${unit} 的第 ${v} 版。`,
     cancel: "取消",
     accepted: (unit: string, v: number) => `已通过 ${unit} 的第 ${v} 版。`,
+    acceptTitle: (unit: string) => `通过 ${unit} 的报表？`,
+    acceptBody: (report: string, version: number | null) =>
+      `${report}${version ? `，第 ${version} 版` : ""}。通过后该单位不能再报送这张表的这个月份；如发现问题，可以再退回并写明原因。`,
     returned: (unit: string, v: number) => `已退回 ${unit} 的第 ${v} 版。`,
     lockTitle: "锁定本期？",
     lockBody: (report: string) => `锁定“${report}”后，本单位及下级都不能再报送这张表的这个月份。`,
+    lockOutstanding: (c: BoardCounts, unreviewed: number) =>
+      c.missing === 0 && unreviewed === 0 && c.returned === 0
+        ? `应报的 ${c.total} 家都已报送，没有待审核的。`
+        : `应报 ${c.total} 家：还有 ${c.missing} 家未报送，${unreviewed} 家已报送未审核${c.returned ? `，${c.returned} 家已退回待重报` : ""}。`,
+    lockCounting: "正在读取各单位报送情况…",
     unlockTitle: "解锁本期？",
     unlockBody: (report: string) => `解锁“${report}”后，下级可以再次报送。`,
     lockDone: (report: string) => `已锁定“${report}”，本单位及下级不能再报送。`,
@@ -135,10 +143,18 @@ export const REVIEW_STRINGS = {
       `The period is unlocked and version ${v} of ${unit} returned.`,
     cancel: "Cancel",
     accepted: (unit: string, v: number) => `Accepted version ${v} of ${unit}.`,
+    acceptTitle: (unit: string) => `Accept the report of ${unit}?`,
+    acceptBody: (report: string, version: number | null) =>
+      `${report}${version ? `, version ${version}` : ""}. Once accepted the unit cannot submit it again; if something is wrong later, return it with a reason.`,
     returned: (unit: string, v: number) => `Returned version ${v} of ${unit}.`,
     lockTitle: "Lock the period?",
     lockBody: (report: string) =>
       `Once "${report}" is locked, neither your unit nor those below can submit it.`,
+    lockOutstanding: (c: BoardCounts, unreviewed: number) =>
+      c.missing === 0 && unreviewed === 0 && c.returned === 0
+        ? `All ${c.total} units expected have reported; none waits for review.`
+        : `Of ${c.total} units expected: ${c.missing} have not reported, ${unreviewed} reported and are not reviewed${c.returned ? `, ${c.returned} returned and not yet resent` : ""}.`,
+    lockCounting: "Reading who has reported…",
     unlockTitle: "Unlock the period?",
     unlockBody: (report: string) => `Once "${report}" is unlocked, units below can submit again.`,
     lockDone: (report: string) => `"${report}" is locked: no unit below can submit it.`,
