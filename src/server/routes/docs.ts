@@ -16,7 +16,7 @@ import {
   submissionListSchema,
   submissionSchema,
 } from "../../core/schema/api";
-import { issueSchema, sheetDocumentSchema } from "../../core/schema/document";
+import { issueSchema, periodSchema, sheetDocumentSchema } from "../../core/schema/document";
 import { templateSchema } from "../../core/schema/template";
 import { XLSX_TYPE } from "../xlsx-files";
 
@@ -43,6 +43,11 @@ export const xlsx = { [XLSX_TYPE]: { schema: { type: "string", format: "binary" 
 export const auth = [{ bearer: [] }];
 
 const text = { type: "string" };
+
+/** A period in a query or a body, as the document tells it (the input checks hold the range). */
+export const period = periodSchema.check(
+  zm.describe("YYYY-MM, from 2000-01 to next month (Asia/Shanghai)")
+);
 
 /** Answers any operation may give, whatever it is: its own descriptions win. */
 const anyRequest: Responses = {

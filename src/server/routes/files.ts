@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { a1 } from "../../core/layout/address";
 import { layoutPlan, listRowsOf } from "../../core/layout/plan";
-import { periodSchema, type Issue } from "../../core/schema/document";
+import type { Issue } from "../../core/schema/document";
 import { ownListRows } from "../../core/template/reporters";
 import type { ReadFailure } from "../../xlsx/read";
 import { XlsxReadPool } from "../../xlsx/read-pool";
@@ -12,15 +12,15 @@ import { serverIssues } from "../submissions";
 import { getUnit, tierOf } from "../units";
 import { sendXlsx, XLSX_TYPE } from "../xlsx-files";
 import type { RouteDeps } from "./deps";
-import { answer, auth, err, read, ref, responses, write, xlsx } from "./docs";
+import { answer, auth, err, period, read, ref, responses, write, xlsx } from "./docs";
 import { parsedByHandler } from "./openapi";
 
 const LEDGER_BLANK_ROWS = 20;
 /** A reader that died for another cause than the file's memory is replaced at once. */
 const READER_RETRY_AFTER_S = 5;
 
-const query = z.object({ template: z.string().min(1), period: periodSchema });
-const uploadQuery = z.object({ period: periodSchema, template: z.string().min(1).optional() });
+const query = z.object({ template: z.string().min(1), period });
+const uploadQuery = z.object({ period, template: z.string().min(1).optional() });
 const forbidden = err("forbidden: an admin token (it reports nothing)");
 
 /** The 422 body of a file that is refused (`detail`: what unreadable files said before `message`). */

@@ -1,18 +1,17 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { periodSchema } from "../../core/schema/document";
 import { mayRead } from "../access";
 import { clientAddress } from "../client-address";
 import { changeLock, lockStateOf, maySeeLock } from "../locks";
 import { getUnit } from "../units";
 import type { RouteDeps } from "./deps";
-import { answer, auth, err, read, ref, responses, write } from "./docs";
+import { answer, auth, err, period, read, ref, responses, write } from "./docs";
 
 /** A report: its unit, table and month (the body of POST and DELETE, the query of GET). */
 const reportKey = z.object({
   unit: z.string().min(1).max(64),
   template: z.string().min(1).max(64),
-  period: periodSchema,
+  period,
 });
 
 /** Locking and unlocking a report's period, and asking whether it is locked (docs/review.md). */

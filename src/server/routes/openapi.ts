@@ -66,6 +66,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
     },
     transform,
+    // OpenAPI 3.1 is JSON Schema 2020-12: `const` stays `const`.
+    convertConstToEnum: false,
   });
 }
 

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { consolidate } from "../../core/consolidate";
 import { layoutPlan, listRowsOf } from "../../core/layout/plan";
 import { dueDate } from "../../core/periods";
-import { periodSchema } from "../../core/schema/document";
 import { writeXlsx } from "../../xlsx/write";
 import { mayRead } from "../access";
 import { coverageLine, coverageOf } from "../coverage";
@@ -14,12 +13,12 @@ import type { TokenInfo } from "../tokens";
 import { getUnit } from "../units";
 import { sendXlsx, xlsxFormat } from "../xlsx-files";
 import type { RouteDeps } from "./deps";
-import { answer, auth, err, read, ref, responses, xlsx } from "./docs";
+import { answer, auth, err, period, read, ref, responses, xlsx } from "./docs";
 import { wantsXlsxOf } from "./submissions";
 
 const reportQuery = z.object({
   template: z.string().min(1),
-  period: periodSchema,
+  period,
   unit: z.string().min(1),
 });
 

@@ -3,7 +3,7 @@ import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { withComputedCells } from "../../core/computed";
 import { layoutPlan, listRowsOf } from "../../core/layout/plan";
-import { periodSchema, type SheetDocument } from "../../core/schema/document";
+import type { SheetDocument } from "../../core/schema/document";
 import { writeXlsx } from "../../xlsx/write";
 import { mayRead } from "../access";
 import { clientAddress } from "../client-address";
@@ -13,7 +13,7 @@ import { serverIssues, submit } from "../submissions";
 import { getUnit, tierOf } from "../units";
 import { acceptsXlsx, sendXlsx, xlsxFormat } from "../xlsx-files";
 import type { RouteDeps } from "./deps";
-import { answer, auth, err, read, ref, responses, write, xlsx } from "./docs";
+import { answer, auth, err, period, read, ref, responses, write, xlsx } from "./docs";
 import { parsedByHandler } from "./openapi";
 
 /** A sheet document, parsed by the handler's own parser (it names the field at fault). */
@@ -141,7 +141,7 @@ export const submissionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (api, de
         querystring: z.object({
           unit: z.string().min(1),
           template: z.string().optional(),
-          period: z.optional(periodSchema),
+          period: z.optional(period),
         }),
         response: responses(read, {
           200: answer("versions, newest first (500 at most)", ref("SubmissionList")),
