@@ -1,37 +1,35 @@
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { z } from "zod";
-import { periodSchema, type SheetDocument } from "../core/schema/document";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RouteOptions,
+} from "fastify";
+import { validatorCompiler } from "fastify-type-provider-zod";
 import { TemplateRegistry } from "../core/template/registry";
+import { clientAddress } from "./client-address";
 import type { Store } from "./db/connect";
 import { writerOf } from "./db/submission-writer";
-import { consolidate } from "../core/consolidate";
-import { withComputedCells } from "../core/computed";
-import { layoutPlan, listRowsOf } from "../core/layout/plan";
-import { dueDate } from "../core/periods";
-import { writeXlsx } from "../xlsx/write";
-import { clientAddress } from "./client-address";
-import { registerAuditRoutes } from "./audit-routes";
-import { chainHead, fingerprintOf } from "./db/chain-append";
-import { acceptsXlsx, registerFileRoutes, sendXlsx } from "./file-routes";
 import { registerInputChecks } from "./input-checks";
 import { registerJsonParser } from "./json-body";
-import { registerSecurityHeaders, SECURITY_HEADERS } from "./security-headers";
-import { STORAGE_RETRY_AFTER_S, storageUnavailable } from "./storage-errors";
-import { diffRoute } from "./diffs";
 import { registerOperations } from "./metrics";
-import { lockRoute, lockStateOf, lockStateRoute } from "./locks";
-import { coverageLine, coverageOf } from "./coverage";
-import { reviewRoute } from "./reviews";
-import { openApiDocument } from "./openapi";
-import { consolidatedFor, loadTree, reportStatus } from "./reports";
-import { serverIssues, submit } from "./submissions";
 import { BODY_TIMEOUT_MS, limitBodyTime, requireTokenFirst } from "./request-guards";
-import { registerTemplateRoutes } from "./template-routes";
+import { auditRoutes } from "./routes/audit";
+import { registerAuth } from "./routes/auth";
+import type { RouteDeps } from "./routes/deps";
+import { registerErrors } from "./routes/errors";
+import { fileRoutes } from "./routes/files";
+import { lockRoutes } from "./routes/locks";
+import { API_PREFIX, asSent, openApiRoutes, registerOpenApi } from "./routes/openapi";
+import { reportRoutes } from "./routes/reports";
+import { reviewRoutes } from "./routes/reviews";
+import { submissionRoutes } from "./routes/submissions";
+import { templateRoutes } from "./routes/templates";
+import { unitRoutes } from "./routes/units";
+import { registerSecurityHeaders, SECURITY_HEADERS } from "./security-headers";
 import { seedTemplates, syncRegistry } from "./templates-store";
-import type { TokenInfo } from "./tokens";
-import { atOrAbove, getUnit, tierOf } from "./units";
+import { registerXlsxParser } from "./xlsx-files";
 
 export interface AppOptions {
   store: Store;
@@ -58,12 +56,8 @@ export interface AppOptions {
   bodyTimeoutMs?: number;
   /** Where structured logs go (stdout by default). */
   logStream?: NodeJS.WritableStream;
-}
-
-declare module "fastify" {
-  interface FastifyRequest {
-    token: TokenInfo | null;
-  }
+  /** Told of every route as it is registered, from the first (what lists the server's routes). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -100,6 +94,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     ...(opts.https ? { https: opts.https } : {}),
   });
+  if (opts.onRoute) app.addHook("onRoute", opts.onRoute);
+  // Query, path and body schemas on the routes are zod's; answers are sent as built (openapi.ts).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(asSent);
   registerJsonParser(app);
   registerSecurityHeaders(app);
   await app.register(cors, { origin: opts.addinOrigin ? [opts.addinOrigin] : false });
@@ -109,321 +107,33 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     keyGenerator: clientAddress,
     errorResponseBuilder: () => ({ statusCode: 429, error: "rate-limited" }),
   });
-
-  app.decorateRequest("token", null);
-  registerOperations(app, {
-    store: opts.store,
-    templates,
-    version: opts.version,
-  });
+  registerAuth(app);
+  registerErrors(app);
+  await registerOpenApi(app, opts.version);
+  registerOperations(app, { store: opts.store, templates, version: opts.version });
   // A server that listens has its writer ready before the first submission comes (tests that
   // only inject requests start it when they first submit).
   app.addHook("onListen", async () => writerOf(db).warm?.());
   limitBodyTime(app, opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
   registerInputChecks(app, opts.now ?? (() => new Date()));
 
-  // Every error is a JSON body with an `error` code; nothing internal reaches the client.
-  app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
-    const status = err.statusCode ?? 500;
-    if (status === 413) return reply.status(413).send({ error: "payload-too-large" });
-    if (status === 429) return reply.status(429).send({ error: "rate-limited" });
-    if (status === 408)
-      return reply.header("connection", "close").status(408).send({ error: "request-timeout" });
-    if (status === 415)
-      return reply
-        .status(415)
-        .send({ error: "unsupported-media-type", detail: "send application/json" });
-    if (status >= 400 && status < 500)
-      return reply.status(400).send({ error: "bad-request", detail: err.message });
-    req.log.error({ err }, "request failed");
-    if (storageUnavailable(err))
-      return reply
-        .header("retry-after", String(STORAGE_RETRY_AFTER_S))
-        .status(503)
-        .send({ error: "storage-unavailable" });
-    return reply.status(500).send({ error: "internal" });
-  });
-  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: "not-found" }));
-
-  const requireToken = (req: FastifyRequest): TokenInfo | null => req.token;
-  /** format= in the query is what was asked for; the Accept header decides only without it. */
-  const wantsXlsxOf = (format: unknown, accept: string | undefined): boolean =>
-    format === undefined ? acceptsXlsx(accept) : format === "xlsx";
-
-  /** Whether a token may read a unit's data: its own unit, or a collector of an ancestor. */
-  const mayRead = async (token: TokenInfo, unit: string): Promise<boolean> => {
-    if (token.role === "admin") return false;
-    if (token.unit === unit) return true;
-    if (token.role !== "collector") return false;
-    return atOrAbove(db, token.unit, unit);
-  };
-
+  const deps: RouteDeps = { db, templates, now: opts.now ?? (() => new Date()) };
   app.register(
     async (api) => {
+      // Every route below needs a token unless it says it is public (config.public).
       requireTokenFirst(api, db, templates);
-      const open = { config: { public: true } };
-      const openapi = openApiDocument(opts.version);
-      api.get("/openapi.json", open, async () => openapi);
-      registerFileRoutes(api, { db, templates, token: (req) => req.token });
-      registerTemplateRoutes(api, {
-        db,
-        templates,
-        token: (req) => req.token,
-        remoteAddr: clientAddress,
-        now: opts.now,
-      });
-      registerAuditRoutes(api, { db, token: (req) => req.token });
-      api.get("/me", async (req, reply) => {
-        const token = requireToken(req);
-        if (!token) return reply.status(401).send({ error: "unauthorized" });
-        const unit = await getUnit(db, token.unit);
-        return { role: token.role, unit };
-      });
-      api.post("/validate", async (req, reply) => {
-        const token = requireToken(req);
-        if (!token) return reply.status(401).send({ error: "unauthorized" });
-        // It reads the unit's stored versions (last month, history), so it is guarded as reading
-        // them is; an unknown unit gets the same 403, so codes cannot be probed.
-        const unit = (req.body as { unit?: unknown } | null)?.unit;
-        if (typeof unit === "string" && !(await mayRead(token, unit)))
-          return reply.status(403).send({ error: "forbidden" });
-        const phase = (req.query as { phase?: string }).phase === "fill" ? "fill" : "submit";
-        const checked = await serverIssues(db, templates, req.body, phase, opts.now?.());
-        if ("status" in checked) return reply.status(checked.status).send(checked.body);
-        return { issues: checked.issues };
-      });
-      api.post("/submissions", async (req, reply) => {
-        const token = requireToken(req);
-        if (!token) return reply.status(401).send({ error: "unauthorized" });
-        const key = req.headers["idempotency-key"];
-        const asked = (req.body as { template?: unknown } | null)?.template;
-        // A retired table takes no new submission; a replay of a key answered before keeps its answer.
-        if (typeof asked === "string" && templates.isRetired(asked)) {
-          const answered =
-            typeof key === "string" &&
-            (await db
-              .selectFrom("idempotency")
-              .select("key")
-              .where("unit", "=", token.unit)
-              .where("key", "=", key)
-              .executeTakeFirst());
-          if (!answered) return reply.status(409).send({ error: "retired" });
-        }
-        const r = await submit({
-          db,
-          templates,
-          token,
-          key: typeof key === "string" ? key : undefined,
-          body: req.body,
-          remoteAddr: clientAddress(req),
-          now: opts.now,
-        });
-        // The receipt as the database keeps it for replays: no parse and serialise again.
-        if (r.json !== undefined)
-          return reply.status(r.status).type("application/json; charset=utf-8").send(r.json);
-        return reply.status(r.status).send(r.body);
-      });
-      const reportQuery = z.object({
-        template: z.string().min(1),
-        period: periodSchema,
-        unit: z.string().min(1),
-        format: z.enum(["json", "xlsx"]).optional(),
-        only: z.enum(["accepted"]).optional(),
-      });
-      /**
-       * Parses template/period/unit and checks the token is a collector of the unit (itself or
-       * above), or with `ownReporter` the unit's own reporter. An unknown unit is refused as a
-       * forbidden one is, so codes cannot be probed.
-       */
-      const collectorOf = async (
-        req: FastifyRequest,
-        reply: FastifyReply,
-        allow: { ownReporter?: boolean } = {}
-      ) => {
-        const token = requireToken(req);
-        if (!token) return void reply.status(401).send({ error: "unauthorized" });
-        const q = reportQuery.safeParse(req.query);
-        if (!q.success)
-          return void reply.status(400).send({
-            error: "bad-request",
-            detail: `${q.error.issues[0]?.path.join(".")}: ${q.error.issues[0]?.message}`,
-          });
-        const t = templates.get(q.data.template);
-        if (!t) return void reply.status(404).send({ error: "unknown-template" });
-        // An unknown unit answers as a forbidden one: unit codes are not enumerable.
-        const unit = await getUnit(db, q.data.unit);
-        const own = !!allow.ownReporter && token.role === "reporter" && token.unit === unit?.code;
-        const collector = token.role === "collector" && !!unit && (await mayRead(token, unit.code));
-        if (!unit || (!own && !collector))
-          return void reply.status(403).send({ error: "forbidden" });
-        return {
-          t,
-          unit,
-          period: q.data.period,
-          format: q.data.format,
-          only: q.data.only,
-          own,
-        };
-      };
-      // A collector sees the subtree below its unit; a reporter its own report alone (its review
-      // state and the reason of a return, docs/review.md).
-      api.get("/status", async (req, reply) => {
-        const c = await collectorOf(req, reply, { ownReporter: true });
-        if (!c) return reply;
-        const tree = await loadTree(db);
-        return {
-          template: c.t.id,
-          period: c.period,
-          unit: c.unit.code,
-          dueDate: dueDate(c.period, c.t.def.dueDay),
-          entries: await reportStatus(db, tree, c.t, c.unit.code, c.period, { self: c.own }),
-          lock: await lockStateOf(db, c.unit.code, c.t.id, c.period),
-        };
-      });
-      /**
-       * One stored version in the official layout, its 说明 as notes on their cells (docs/review.md), so
-       * what was sent can be opened in Excel as it was sent.
-       */
-      const sendVersionXlsx = async (
-        reply: FastifyReply,
-        doc: SheetDocument,
-        version: number
-      ): Promise<FastifyReply> => {
-        const t = templates.get(doc.template, doc.templateVersion);
-        const unit = await getUnit(db, doc.unit);
-        if (!t || !unit) return reply.status(404).send({ error: "not-found" });
-        const plan = layoutPlan(t, {
-          period: doc.period,
-          unit: { code: unit.code, name: unit.name },
-          tier: t.def.tierLocked ? tierOf(unit) : null,
-          listRows: listRowsOf(t, doc),
-        });
-        return sendXlsx(
-          reply,
-          await writeXlsx(plan, { doc }),
-          "submission.xlsx",
-          `${unit.name}-${plan.sheetName}-第${version}版.xlsx`
-        );
-      };
-      api.get("/consolidated", async (req, reply) => {
-        const c = await collectorOf(req, reply);
-        if (!c) return reply;
-        const tree = await loadTree(db);
-        const result = await consolidatedFor(db, tree, c.t, c.unit, c.period, { only: c.only });
-        const coverage = coverageOf(await reportStatus(db, tree, c.t, c.unit.code, c.period));
-        const doc =
-          result?.doc ??
-          consolidate(c.t, { code: c.unit.code, name: c.unit.name }, c.period, []).doc;
-        const wantsXlsx = wantsXlsxOf(c.format, req.headers.accept);
-        if (!wantsXlsx)
-          return {
-            document: doc,
-            sources: result?.sources ?? [],
-            ...(result?.statusCounts ? { statusCounts: result.statusCounts } : {}),
-            coverage,
-          };
-        const listRows = listRowsOf(c.t, doc);
-        const plan = layoutPlan(c.t, {
-          period: c.period,
-          unit: { code: c.unit.code, name: c.unit.name },
-          listRows,
-          coverageLine: coverageLine(coverage, c.only),
-        });
-        // Read after the versions summed: everything they came from is before this head.
-        const head = await chainHead(db);
-        return sendXlsx(
-          reply,
-          await writeXlsx(plan, { doc, ...(head ? { fingerprint: fingerprintOf(head) } : {}) }),
-          "consolidated.xlsx",
-          `${c.unit.name}-${plan.sheetName}.xlsx`
-        );
-      });
-      const lockDeps = {
-        db,
-        templates,
-        mayRead,
-        remoteAddr: clientAddress,
-        now: opts.now,
-      };
-      api.post("/locks", lockRoute(lockDeps, true));
-      api.delete("/locks", lockRoute(lockDeps, false));
-      api.get("/locks", lockStateRoute(lockDeps));
-      api.post(
-        "/reviews",
-        reviewRoute({ db, templates, remoteAddr: clientAddress, now: opts.now })
-      );
-      api.get<{ Params: { id: string } }>(
-        "/submissions/:id/diff",
-        diffRoute({ db, templates, mayRead })
-      );
-      api.get<{ Querystring: { unit?: string; template?: string; period?: string } }>(
-        "/submissions",
-        async (req, reply) => {
-          const token = requireToken(req);
-          if (!token) return reply.status(401).send({ error: "unauthorized" });
-          const { unit, template, period } = req.query;
-          if (!unit)
-            return reply.status(400).send({ error: "bad-request", detail: "unit is required" });
-          if (!(await getUnit(db, unit)) || !(await mayRead(token, unit)))
-            return reply.status(403).send({ error: "forbidden" });
-          let q = db
-            .selectFrom("submissions")
-            .select(["id", "unit", "template", "period", "version", "received_at", "on_time"])
-            .where("unit", "=", unit);
-          if (template) q = q.where("template", "=", template);
-          if (period) q = q.where("period", "=", period);
-          const rows = await q
-            .orderBy("received_at", "desc")
-            .orderBy("version", "desc")
-            .limit(500)
-            .execute();
-          return {
-            submissions: rows.map((r) => ({
-              id: r.id,
-              unit: r.unit,
-              template: r.template,
-              period: r.period,
-              version: r.version,
-              receivedAt: r.received_at,
-              onTime: r.on_time === 1,
-            })),
-          };
-        }
-      );
-      api.get<{ Params: { id: string } }>("/submissions/:id", async (req, reply) => {
-        const token = requireToken(req);
-        if (!token) return reply.status(401).send({ error: "unauthorized" });
-        const row = await db
-          .selectFrom("submissions")
-          .selectAll()
-          .where("id", "=", req.params.id)
-          .executeTakeFirst();
-        // A version the token may not read is answered as an unknown id: ids tell nothing.
-        if (!row || !(await mayRead(token, row.unit)))
-          return reply.status(404).send({ error: "not-found" });
-        // Versions stored before computed cells were filled at storing get them here.
-        const stored = JSON.parse(row.document) as SheetDocument;
-        const t = templates.get(stored.template, stored.templateVersion);
-        const document = t ? withComputedCells(t, stored) : stored;
-        const format = (req.query as { format?: unknown }).format;
-        if (format !== undefined && format !== "json" && format !== "xlsx")
-          return reply.status(400).send({ error: "bad-request", detail: "format: json or xlsx" });
-        if (wantsXlsxOf(format, req.headers.accept))
-          return sendVersionXlsx(reply, document, row.version);
-        return {
-          id: row.id,
-          unit: row.unit,
-          template: row.template,
-          period: row.period,
-          version: row.version,
-          receivedAt: row.received_at,
-          onTime: row.on_time === 1,
-          document,
-          issues: JSON.parse(row.issues),
-        };
-      });
+      registerXlsxParser(api);
+      await api.register(openApiRoutes);
+      await api.register(templateRoutes, deps);
+      await api.register(unitRoutes, deps);
+      await api.register(submissionRoutes, deps);
+      await api.register(reportRoutes, deps);
+      await api.register(lockRoutes, deps);
+      await api.register(reviewRoutes, deps);
+      await api.register(fileRoutes, deps);
+      await api.register(auditRoutes, deps);
     },
-    { prefix: "/api/v1" }
+    { prefix: API_PREFIX }
   );
   return app;
 }

@@ -1,31 +1,28 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
-import { z } from "zod";
 import type { Diff } from "../core/schema/api";
 import type { SheetDocument } from "../core/schema/document";
 import { diffDocuments } from "../core/sheet/diff";
 import type { TemplateLookup } from "../core/validate/document";
 import type { Database } from "./db/schema";
-import type { TokenInfo } from "./tokens";
 
-export interface DiffDeps {
-  db: Kysely<Database>;
-  templates: TemplateLookup;
-  mayRead(token: TokenInfo, unit: string): Promise<boolean>;
-}
-
-const diffQuerySchema = z.object({ against: z.string().min(1).max(64).optional() });
+/** What a diff came to: the diff, or why there is none (answered 404 either way). */
+export type DiffOutcome = { diff: Diff } | { missing: "not-found" | "unknown-template" };
 
 /**
  * GET /submissions/:id/diff[?against=ID]: what changed in a stored version, against the
  * previous version of the same report by default. A version 1 is compared with nothing
  * (`from: null`, every non-blank input a change from blank), which is what a collector
  * opening a first version expects to see. `against` must be a version of the same report;
- * any other id is 404, as an unknown one is, so ids of other reports tell nothing; so is the id
- * of a version the token may not read.
+ * any other id is not found, as an unknown one is, so ids of other reports tell nothing; so is
+ * the id of a version the caller may not read (`mayRead`).
  */
-export function diffRoute(deps: DiffDeps) {
-  const { db } = deps;
+export async function versionDiff(
+  db: Kysely<Database>,
+  templates: TemplateLookup,
+  id: string,
+  against: string | undefined,
+  mayRead: (unit: string) => Promise<boolean>
+): Promise<DiffOutcome> {
   const load = (
     where: { id: string } | { unit: string; template: string; period: string; version: number }
   ) => {
@@ -41,39 +38,27 @@ export function diffRoute(deps: DiffDeps) {
         .where("version", "=", where.version);
     return q.executeTakeFirst();
   };
-  return async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
-    const token = req.token;
-    if (!token) return reply.status(401).send({ error: "unauthorized" });
-    const query = diffQuerySchema.safeParse(req.query ?? {});
-    if (!query.success)
-      return reply.status(400).send({
-        error: "bad-request",
-        detail: `${query.error.issues[0]?.path.join(".") || "query"}: ${query.error.issues[0]?.message ?? ""}`,
-      });
-    const to = await load({ id: req.params.id });
-    // A version the token may not read is answered as an unknown id: ids tell nothing.
-    if (!to || !(await deps.mayRead(token, to.unit)))
-      return reply.status(404).send({ error: "not-found" });
-    const against = query.data.against;
-    const from = against
-      ? await load({ id: against })
-      : to.version > 1
-        ? await load({
-            unit: to.unit,
-            template: to.template,
-            period: to.period,
-            version: to.version - 1,
-          })
-        : null;
-    if (
-      against &&
-      (!from || from.unit !== to.unit || from.template !== to.template || from.period !== to.period)
-    )
-      return reply.status(404).send({ error: "not-found" });
-    const t =
-      deps.templates.get(to.template, to.template_version) ?? deps.templates.get(to.template);
-    if (!t) return reply.status(404).send({ error: "unknown-template" });
-    const body: Diff = {
+  const to = await load({ id });
+  if (!to || !(await mayRead(to.unit))) return { missing: "not-found" };
+  const from = against
+    ? await load({ id: against })
+    : to.version > 1
+      ? await load({
+          unit: to.unit,
+          template: to.template,
+          period: to.period,
+          version: to.version - 1,
+        })
+      : null;
+  if (
+    against &&
+    (!from || from.unit !== to.unit || from.template !== to.template || from.period !== to.period)
+  )
+    return { missing: "not-found" };
+  const t = templates.get(to.template, to.template_version) ?? templates.get(to.template);
+  if (!t) return { missing: "unknown-template" };
+  return {
+    diff: {
       from: from ? { id: from.id, version: from.version } : null,
       to: { id: to.id, version: to.version },
       changes: diffDocuments(
@@ -81,7 +66,6 @@ export function diffRoute(deps: DiffDeps) {
         from ? (JSON.parse(from.document) as SheetDocument) : null,
         JSON.parse(to.document) as SheetDocument
       ),
-    };
-    return body;
+    },
   };
 }

@@ -1,31 +1,10 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely, Transaction } from "kysely";
-import { z } from "zod";
-import { periodSchema } from "../core/schema/document";
-import type { TemplateLookup } from "../core/validate/document";
 import { audit } from "./audit";
 import { appendToChain } from "./db/chain-append";
 import { removed, written } from "./db/chain-links";
 import type { Database } from "./db/schema";
 import type { TokenInfo } from "./tokens";
 import { ancestry, atOrAbove, getUnit } from "./units";
-
-const lockBodySchema = z.object({
-  unit: z.string().min(1).max(64),
-  template: z.string().min(1).max(64),
-  period: periodSchema,
-});
-
-export interface LockDeps {
-  db: Kysely<Database>;
-  templates: TemplateLookup;
-  /** Whether a token may read a unit's reports (its own unit, or a collector above it). */
-  mayRead(token: TokenInfo, unit: string): Promise<boolean>;
-  /** The address stored with the audit line. */
-  remoteAddr(req: FastifyRequest): string;
-  /** The server's clock. */
-  now?: () => Date;
-}
 
 /** The unit of the token that set a lock: the unit whose collectors (and those above) may lift it. */
 export async function lockingUnit(
@@ -41,7 +20,7 @@ export async function lockingUnit(
   return by?.unit ?? lock.unit;
 }
 
-type LockKey = { unit: string; template: string; period: string };
+export type LockKey = { unit: string; template: string; period: string };
 /** What one request did to the lock: the audited transition, or nothing. */
 type LockChange = "locked" | "unlocked" | "none";
 
@@ -122,53 +101,37 @@ async function decide(
 }
 
 /**
- * POST /locks and DELETE /locks. Locking: a collector of the unit or above; when a lock exists,
- * a collector above its locker takes it over, so a county cannot lift what its city set.
- * Unlocking: a collector of the locking unit or of a unit above it (docs/review.md).
+ * Locks (or unlocks) a report for a token that may act on the unit. Locking: a collector of the
+ * unit or above; when a lock exists, a collector above its locker takes it over, so a county
+ * cannot lift what its city set. Unlocking: a collector of the locking unit or of a unit above
+ * it (docs/review.md). False when the lock in place is not the token's to change.
  */
-export function lockRoute(deps: LockDeps, locking: boolean) {
-  const { db } = deps;
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const token = req.token;
-    if (!token) return reply.status(401).send({ error: "unauthorized" });
-    const parsed = lockBodySchema.safeParse(req.body);
-    if (!parsed.success)
-      return reply.status(400).send({
-        error: "bad-request",
-        detail: `${parsed.error.issues[0]?.path.join(".") || "body"}: ${parsed.error.issues[0]?.message ?? ""}`,
-      });
-    const { unit, template, period } = parsed.data;
-    if (!deps.templates.get(template)) return reply.status(404).send({ error: "unknown-template" });
-    // An unknown unit answers as a forbidden one: unit codes are not enumerable.
-    if (
-      !(await getUnit(db, unit)) ||
-      token.role !== "collector" ||
-      !(await deps.mayRead(token, unit))
-    )
-      return reply.status(403).send({ error: "forbidden" });
-    const at = (deps.now ?? (() => new Date()))().toISOString();
-    const key = { unit, template, period };
-    const allowed = await db.transaction().execute(async (trx) => {
-      let change: LockChange | "forbidden" | "retry" = "retry";
-      for (let attempt = 0; change === "retry"; attempt++) {
-        if (attempt === MAX_ATTEMPTS) throw new Error("the lock kept changing under this request");
-        change = await decide(trx, key, token, locking, at);
-      }
-      if (change === "forbidden") return false;
-      if (change === "none") return true;
-      await audit(trx, {
-        at,
-        action: change === "locked" ? "period.locked" : "period.unlocked",
-        tokenId: token.id,
-        unit,
-        remoteAddr: deps.remoteAddr(req),
-        detail: { by: token.unit, template, period },
-      });
-      return true;
+export async function changeLock(
+  db: Kysely<Database>,
+  key: LockKey,
+  token: TokenInfo,
+  locking: boolean,
+  at: string,
+  remoteAddr: string
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    let change: LockChange | "forbidden" | "retry" = "retry";
+    for (let attempt = 0; change === "retry"; attempt++) {
+      if (attempt === MAX_ATTEMPTS) throw new Error("the lock kept changing under this request");
+      change = await decide(trx, key, token, locking, at);
+    }
+    if (change === "forbidden") return false;
+    if (change === "none") return true;
+    await audit(trx, {
+      at,
+      action: change === "locked" ? "period.locked" : "period.unlocked",
+      tokenId: token.id,
+      unit: key.unit,
+      remoteAddr,
+      detail: { by: token.unit, template: key.template, period: key.period },
     });
-    if (!allowed) return reply.status(403).send({ error: "forbidden" });
-    return { unit, template, period, locked: locking };
-  };
+    return true;
+  });
 }
 
 export interface LockState {
@@ -218,38 +181,21 @@ export async function lockStateOf(
     : { locked: false, by: null, byName: null, at: null };
 }
 
-const lockQuerySchema = z.object({
-  unit: z.string().min(1).max(64),
-  template: z.string().min(1).max(64),
-  period: periodSchema,
-});
-
 /**
- * GET /locks: any token whose unit is `unit`, above it or below it may ask (a reporter sees
- * the lock its county or city set on its report); an admin reads no reports. Anyone else, and
- * an unknown unit, gets the same 403.
+ * Whether a token may ask whether `unit`'s report is locked: its unit is `unit`, above it or below
+ * it (a reporter sees the lock its county or city set on its report); an admin reads no reports.
  */
-export function lockStateRoute(deps: Pick<LockDeps, "db" | "templates">) {
-  const { db } = deps;
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const token = req.token;
-    if (!token) return reply.status(401).send({ error: "unauthorized" });
-    const parsed = lockQuerySchema.safeParse(req.query);
-    if (!parsed.success)
-      return reply.status(400).send({
-        error: "bad-request",
-        detail: `${parsed.error.issues[0]?.path.join(".") || "query"}: ${parsed.error.issues[0]?.message ?? ""}`,
-      });
-    const { unit, template, period } = parsed.data;
-    if (!deps.templates.get(template)) return reply.status(404).send({ error: "unknown-template" });
-    const related =
-      token.role !== "admin" &&
-      (token.unit === unit ||
-        (await atOrAbove(db, token.unit, unit)) ||
-        (await atOrAbove(db, unit, token.unit)));
-    if (!related) return reply.status(403).send({ error: "forbidden" });
-    return lockStateOf(db, unit, template, period);
-  };
+export async function maySeeLock(
+  db: Kysely<Database>,
+  token: TokenInfo,
+  unit: string
+): Promise<boolean> {
+  return (
+    token.role !== "admin" &&
+    (token.unit === unit ||
+      (await atOrAbove(db, token.unit, unit)) ||
+      (await atOrAbove(db, unit, token.unit)))
+  );
 }
 
 /** Why a return cannot be made while a period is locked, and what the caller could do about it. */

@@ -8,6 +8,7 @@ import type { Store } from "./db/connect";
 import { writerOf } from "./db/submission-writer";
 import { codeOf, STORAGE_RETRY_AFTER_S, storageUnavailable } from "./storage-errors";
 import { authenticate } from "./tokens";
+import { answer, open, responses } from "./routes/docs";
 
 /** Upper bounds (seconds) of the submit latency histogram's buckets. */
 export const SUBMIT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -25,6 +26,35 @@ export interface OperationsOptions {
   /** Milliseconds, for the window a storage failure is remembered in (tests move it). */
   clock?: () => number;
 }
+
+const databaseKind = { enum: ["sqlite", "postgres"] };
+/** GET /api/v1/health as the OpenAPI document tells it. */
+const healthSchema = {
+  summary: "Whether the server is up",
+  response: responses(open, {
+    200: answer("status, database kind, version", {
+      type: "object",
+      properties: { status: { const: "ok" }, db: databaseKind, version: { type: "string" } },
+      required: ["status", "db", "version"],
+      additionalProperties: false,
+    }),
+    503: answer(
+      "storage-unavailable: the database refuses, fails or does not answer (`cause`: its code, e.g. SQLITE_FULL, ECONNREFUSED); Retry-After",
+      {
+        type: "object",
+        properties: {
+          status: { const: "unavailable" },
+          error: { const: "storage-unavailable" },
+          db: databaseKind,
+          cause: { type: "string" },
+          version: { type: "string" },
+        },
+        required: ["status", "error", "db", "cause", "version"],
+        additionalProperties: false,
+      }
+    ),
+  }),
+};
 
 const loopback = (addr: string): boolean =>
   addr === "::1" || addr.startsWith("127.") || addr.startsWith("::ffff:127.");
@@ -163,7 +193,8 @@ export function registerOperations(app: FastifyInstance, opts: OperationsOptions
   const recentFailure = (): string | null =>
     failure && clock() - failure.at < STORAGE_RETRY_AFTER_S * 1000 ? failure.code : null;
 
-  app.get("/metrics", async (req, reply) => {
+  // Prometheus' text for the bureau's IT, outside the API and its document (docs/operations.md).
+  app.get("/metrics", { schema: { hide: true } }, async (req, reply) => {
     // A scrape from this host needs nothing; from elsewhere, the admin's token. Behind a proxy on
     // this host, TIANBAO_TRUST_PROXY makes the forwarded address count, not the proxy's.
     if (!loopback(clientAddress(req))) {
@@ -196,15 +227,19 @@ export function registerOperations(app: FastifyInstance, opts: OperationsOptions
 
   // Outside the API's token hook, which reads the database first: a health check must answer
   // when the database does not.
-  app.get("/api/v1/health", async (_req: FastifyRequest, reply: FastifyReply) => {
-    const cause = recentFailure() ?? (await probe());
-    if (cause === null) return { status: "ok", db: opts.store.kind, version: opts.version };
-    return reply.header("retry-after", String(STORAGE_RETRY_AFTER_S)).status(503).send({
-      status: "unavailable",
-      error: "storage-unavailable",
-      db: opts.store.kind,
-      cause,
-      version: opts.version,
-    });
-  });
+  app.get(
+    "/api/v1/health",
+    { schema: healthSchema },
+    async (_req: FastifyRequest, reply: FastifyReply) => {
+      const cause = recentFailure() ?? (await probe());
+      if (cause === null) return { status: "ok", db: opts.store.kind, version: opts.version };
+      return reply.header("retry-after", String(STORAGE_RETRY_AFTER_S)).status(503).send({
+        status: "unavailable",
+        error: "storage-unavailable",
+        db: opts.store.kind,
+        cause,
+        version: opts.version,
+      });
+    }
+  );
 }

@@ -1,13 +1,11 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely, Transaction } from "kysely";
-import { reviewRequestSchema, type ReviewResult, type ReviewState } from "../core/schema/api";
-import type { TemplateLookup } from "../core/validate/document";
+import type { ReviewRequest, ReviewResult, ReviewState } from "../core/schema/api";
 import { audit } from "./audit";
 import { appendToChain } from "./db/chain-append";
 import { written } from "./db/chain-links";
 import type { Database } from "./db/schema";
 import type { TokenInfo } from "./tokens";
-import { lockedForReturn } from "./locks";
+import { lockedForReturn, type LockedReturn } from "./locks";
 import { atOrAbove } from "./units";
 
 /**
@@ -101,38 +99,35 @@ export async function mayReview(db: Db, token: TokenInfo, unit: string): Promise
   return atOrAbove(db as Kysely<Database>, token.unit, unit);
 }
 
-export interface ReviewDeps {
-  db: Kysely<Database>;
-  templates: TemplateLookup;
-  remoteAddr(req: FastifyRequest): string;
-  now?: () => Date;
-}
+/** What a review came to: the review standing on the latest version, or why there is none. */
+export type ReviewOutcome =
+  | { outcome: "reviewed"; review: ReviewResult }
+  | { outcome: "not-submitted" }
+  | { outcome: "stale"; latest: number }
+  | { outcome: "locked"; locked: LockedReturn }
+  | { outcome: "reviewed-above"; by: string; version: number };
 
-/** POST /reviews. */
-export function reviewRoute(deps: ReviewDeps) {
-  const { db } = deps;
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const token = req.token;
-    if (!token) return reply.status(401).send({ error: "unauthorized" });
-    const parsed = reviewRequestSchema.safeParse(req.body);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      return reply.status(400).send({
-        error: "bad-request",
-        detail: `${first?.path.join(".") || "body"}: ${first?.message ?? ""}`,
-      });
-    }
-    const { unit, template, period, decision, version } = parsed.data;
-    const reason = decision === "return" ? (parsed.data.reason ?? "").trim() : null;
-    if (!deps.templates.get(template)) return reply.status(404).send({ error: "unknown-template" });
-    // An unknown unit has no unit above it, so it is refused as a forbidden one is.
-    if (!(await mayReview(db, token, unit))) return reply.status(403).send({ error: "forbidden" });
-    const reviewedAt = (deps.now ?? (() => new Date()))().toISOString();
-    const state = decision === "accept" ? "accepted" : "returned";
-    const outcome = await db.transaction().execute(async (trx) => {
-      const latest = await takeHead(trx, unit, template, period);
-      if (latest === null) return { status: 409, body: { error: "not-submitted" } } as const;
-      const answer = (at: string): ReviewResult => ({
+/**
+ * A collector's decision on the latest version of a report, the token already known to be a
+ * collector above the report's unit (mayReview). Read and written in one transaction, the head
+ * of the report held, so a version stored meanwhile makes the review stale.
+ */
+export async function review(
+  db: Kysely<Database>,
+  token: TokenInfo,
+  request: ReviewRequest,
+  reviewedAt: string,
+  remoteAddr: string
+): Promise<ReviewOutcome> {
+  const { unit, template, period, decision, version } = request;
+  const reason = decision === "return" ? (request.reason ?? "").trim() : null;
+  const state = decision === "accept" ? "accepted" : "returned";
+  return db.transaction().execute(async (trx): Promise<ReviewOutcome> => {
+    const latest = await takeHead(trx, unit, template, period);
+    if (latest === null) return { outcome: "not-submitted" };
+    const answer = (at: string): ReviewOutcome => ({
+      outcome: "reviewed",
+      review: {
         unit,
         template,
         period,
@@ -141,62 +136,57 @@ export function reviewRoute(deps: ReviewDeps) {
         reason,
         reviewedAt: at,
         reviewer: token.unit,
-      });
-      if (version !== undefined && version !== latest)
-        return { status: 409, body: { error: "stale", latest } } as const;
-      if (decision === "return") {
-        const locked = await lockedForReturn(trx, token.unit, unit, template, period);
-        if (locked) return { status: 409, body: locked } as const;
-      }
-      const standing = await trx
-        .selectFrom("reviews")
-        .selectAll()
-        .where("unit", "=", unit)
-        .where("template", "=", template)
-        .where("period", "=", period)
-        .where("version", "=", latest)
-        .executeTakeFirst();
-      if (standing?.reviewer_unit === token.unit) {
-        // Nothing changes: the decision already standing is the answer, and no transition is audited.
-        if (standing.state === state && standing.reason === reason)
-          return { status: 200, body: answer(standing.reviewed_at) } as const;
-      } else if (standing && (await atOrAbove(trx, standing.reviewer_unit, token.unit))) {
-        // As with locks: a decision on this version by a unit above the reviewer stands.
-        return {
-          status: 409,
-          body: { error: "reviewed-above", by: standing.reviewer_unit, version: latest },
-        } as const;
-      }
-      const row = {
-        version: latest,
-        state,
-        reason,
-        reviewed_at: reviewedAt,
-        reviewer_token: token.id,
-        reviewer_unit: token.unit,
-      } as const;
-      await trx
-        .insertInto("reviews")
-        .values({ unit, template, period, ...row })
-        .onConflict((oc) => oc.columns(["unit", "template", "period"]).doUpdateSet(row))
-        .execute();
-      await appendToChain(trx, [written("reviews", { unit, template, period, ...row })]);
-      await audit(trx, {
-        action: decision === "accept" ? "review.accepted" : "review.returned",
-        at: reviewedAt,
-        tokenId: token.id,
-        unit,
-        remoteAddr: deps.remoteAddr(req),
-        detail: {
-          by: token.unit,
-          template,
-          period,
-          version: latest,
-          ...(reason !== null ? { reason } : {}),
-        },
-      });
-      return { status: 200, body: answer(reviewedAt) } as const;
+      },
     });
-    return reply.status(outcome.status).send(outcome.body);
-  };
+    if (version !== undefined && version !== latest) return { outcome: "stale", latest };
+    if (decision === "return") {
+      const locked = await lockedForReturn(trx, token.unit, unit, template, period);
+      if (locked) return { outcome: "locked", locked };
+    }
+    const standing = await trx
+      .selectFrom("reviews")
+      .selectAll()
+      .where("unit", "=", unit)
+      .where("template", "=", template)
+      .where("period", "=", period)
+      .where("version", "=", latest)
+      .executeTakeFirst();
+    if (standing?.reviewer_unit === token.unit) {
+      // Nothing changes: the decision already standing is the answer, and no transition is audited.
+      if (standing.state === state && standing.reason === reason)
+        return answer(standing.reviewed_at);
+    } else if (standing && (await atOrAbove(trx, standing.reviewer_unit, token.unit))) {
+      // As with locks: a decision on this version by a unit above the reviewer stands.
+      return { outcome: "reviewed-above", by: standing.reviewer_unit, version: latest };
+    }
+    const row = {
+      version: latest,
+      state,
+      reason,
+      reviewed_at: reviewedAt,
+      reviewer_token: token.id,
+      reviewer_unit: token.unit,
+    } as const;
+    await trx
+      .insertInto("reviews")
+      .values({ unit, template, period, ...row })
+      .onConflict((oc) => oc.columns(["unit", "template", "period"]).doUpdateSet(row))
+      .execute();
+    await appendToChain(trx, [written("reviews", { unit, template, period, ...row })]);
+    await audit(trx, {
+      action: decision === "accept" ? "review.accepted" : "review.returned",
+      at: reviewedAt,
+      tokenId: token.id,
+      unit,
+      remoteAddr,
+      detail: {
+        by: token.unit,
+        template,
+        period,
+        version: latest,
+        ...(reason !== null ? { reason } : {}),
+      },
+    });
+    return answer(reviewedAt);
+  });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
-import { XLSX_TYPE } from "../../src/server/file-routes";
+import { XLSX_TYPE } from "../../src/server/xlsx-files";
 import { hospitalDoc } from "../helpers/documents";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 

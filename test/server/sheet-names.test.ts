@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
-import { XLSX_TYPE } from "../../src/server/file-routes";
+import { XLSX_TYPE } from "../../src/server/xlsx-files";
 import { createTestDb, startTestServer, type TestDb, type TestServer } from "../helpers/server";
 
 /**

@@ -1,18 +1,14 @@
 import type SQLite from "better-sqlite3";
 import { sqliteChain, written, type RowChange } from "./chain-links";
 import type { GroupHooks } from "./group-commit";
+import { STORED, submissionRefused, type Reply } from "../outcomes";
+
+export type { Reply };
 
 /**
  * The store step of a submission: what POST /submissions hands the database's writer, and its
  * SQLite form. Kept apart (it imports no query builder) so the writer thread loads little.
  */
-
-export interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-  /** The body as the JSON text the database keeps for replays, when there is one: sent as is. */
-  json?: string;
-}
 
 /** A reply from JSON text: the body is parsed only if someone reads it (tests, the CLI). */
 export function jsonReply(status: number, json: string): Reply {
@@ -65,13 +61,12 @@ export interface SubmissionJob {
   outcome: { refusal: Reply } | { candidate: Candidate };
 }
 
-const MISMATCH: Reply = { status: 422, body: { error: "idempotency-mismatch" } };
-const IN_FLIGHT: Reply = { status: 409, body: { error: "in-flight" } };
+// What the step decides is an outcome; its answer (kept for replays) is outcomes.ts's.
+const MISMATCH = submissionRefused({ outcome: "idempotency-mismatch" });
+const IN_FLIGHT = submissionRefused({ outcome: "in-flight" });
 
-const lockedReply = (template: string, period: string, by: string): Reply => ({
-  status: 409,
-  body: { error: "locked", detail: `${template} ${period} is locked by ${by}` },
-});
+const lockedReply = (template: string, period: string, by: string): Reply =>
+  submissionRefused({ outcome: "locked", template, period, by });
 
 const receiptJson = (head: string, version: number, onTime: boolean): string =>
   `${head},"version":${version},"onTime":${onTime}}`;
@@ -80,10 +75,8 @@ const auditDetail = (c: Candidate, by: string, version: number): string =>
   JSON.stringify({ id: c.id, by, template: c.template, period: c.period, version });
 
 /** While the latest version is accepted, no new one until a collector returns it (docs/review.md). */
-const acceptedReply = (version: number): Reply => ({
-  status: 409,
-  body: { error: "accepted", version, message: "已审核，如需修改请联系上级退回" },
-});
+const acceptedReply = (version: number): Reply =>
+  submissionRefused({ outcome: "accepted", version });
 
 /**
  * SQLite's store step for one job, as prepared statements on a connection (nothing is built per
@@ -209,7 +202,7 @@ export function sqliteStoreStep(
         "submission.explanation",
         JSON.stringify({ ...e.detail, version: head.last_version })
       );
-    return { status: 201, response: receiptJson(c.receiptHead, head.last_version, onTime) };
+    return { status: STORED, response: receiptJson(c.receiptHead, head.last_version, onTime) };
   };
 
   const storeOne = (job: SubmissionJob): Reply => {
