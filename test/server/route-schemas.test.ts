@@ -60,6 +60,14 @@ describe("a request its route's schema refuses", () => {
     expect(r.headers["cache-control"]).toBe("no-store");
   });
 
+  it.each([
+    ["/submissions", "H1", "unit: 必须填写"],
+    ["/submissions/x?format=pdf", "H1", "format: 只能是 json、xlsx"],
+  ] as const)("GET %s: the detail says in plain words what is wrong", async (url, who, detail) => {
+    const r = await call("GET", url, who);
+    expect([r.statusCode, r.json().detail]).toEqual([400, detail]);
+  });
+
   it("request.auth() answers 401 unauthorized on a route no token guard stands before", async () => {
     const app = await buildApp({ store: s.store, templates: templates(), version: "t" });
     let reached = 0;

@@ -10,13 +10,31 @@ const PART_NAMES: Record<string, string> = { querystring: "query", body: "body",
  * `400 {"error":"bad-request","detail":"<field>: <message>"}`, the first problem's field (dotted
  * path), or the part when the part itself is wrong (a body that is no object).
  */
-function validationDetail(
-  err: FastifyError & { validation: { instancePath: string; message?: string }[] }
-): string {
+function validationDetail(err: FastifyError & { validation: ZodProblem[] }): string {
   const first = err.validation[0]!;
   const path = first.instancePath.split("/").filter(Boolean).join(".");
   const part = PART_NAMES[err.validationContext ?? ""] ?? err.validationContext ?? "body";
-  return `${path || part}: ${first.message ?? ""}`;
+  return `${path || part}: ${plainMessage(first)}`;
+}
+
+interface ZodProblem {
+  keyword?: string;
+  instancePath: string;
+  message?: string;
+  params?: { values?: unknown[]; input?: unknown };
+}
+
+/**
+ * zod's own words ("Invalid input: expected string, received undefined") tell a client's
+ * developer less than the API's other refusals do; the two commonest problems are said plainly,
+ * the rest (a schema's own message among them) as the schema words it.
+ */
+function plainMessage(p: ZodProblem): string {
+  if (p.keyword === "invalid_type" && /received undefined$/.test(p.message ?? ""))
+    return "必须填写";
+  if (p.keyword === "invalid_value" && Array.isArray(p.params?.values))
+    return `只能是 ${p.params.values.map(String).join("、")}`;
+  return p.message ?? "";
 }
 
 /**
