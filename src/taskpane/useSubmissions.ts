@@ -53,17 +53,30 @@ export function useSubmissions(opts: {
     [session, queue, locale, t]
   );
 
+  // One run at a time, each telling what it sent. The queue hands a run in flight to a second
+  // caller; were two callers to handle those results, the clerk would read every answer twice
+  // (the retry timer firing while 报送 waits for the server).
+  const tail = useRef<Promise<unknown>>(Promise.resolve());
+  const runs = useRef(0);
   const flush = useCallback(
-    async (force: boolean): Promise<FlushResult[]> => {
-      if (!connection) return [];
+    (force: boolean): Promise<FlushResult[]> => {
+      if (!connection) return Promise.resolve([]);
+      // The background retry has nothing to add to a run already started or waiting.
+      if (!force && runs.current > 0) return Promise.resolve([]);
+      runs.current += 1;
       setBusy(true);
-      try {
-        const results = await queue.flush(connection.client, force);
-        await handle(results);
-        return results;
-      } finally {
-        setBusy(false);
-      }
+      const run = tail.current.then(async () => {
+        try {
+          const results = await queue.flush(connection.client, force);
+          await handle(results);
+          return results;
+        } finally {
+          runs.current -= 1;
+          if (!runs.current) setBusy(false);
+        }
+      });
+      tail.current = run.catch(() => undefined);
+      return run;
     },
     [connection, queue, handle]
   );

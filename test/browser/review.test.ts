@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { a1 } from "../../src/core/layout/address";
 import { layoutPlan } from "../../src/core/layout/plan";
 import { periodTitle } from "../../src/core/template/labels";
@@ -32,9 +32,17 @@ const plan = layoutPlan(templates().get("stat-3")!, { period: PERIOD, tier: "pub
 const at = (row: string, col: string): string => a1(plan.rowIndex[row]!, plan.colIndex[col]!);
 const header = (f: keyof typeof plan.header): string => a1(plan.header[f].r, plan.header[f].c);
 const REASON = "第一行警示教育活动次数与台账不符，请核对";
+/** How often the pane retries its queue in the background (useSubmissions). */
+const RETRY_EVERY_MS = 15_000;
 
-async function pane(token: string, period = PERIOD): Promise<{ ctx: BrowserContext; page: Page }> {
+async function pane(
+  token: string,
+  period = PERIOD,
+  { clock = false } = {}
+): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  // A clock the test can move on: it still runs on its own until told otherwise.
+  if (clock) await ctx.clock.install();
   const page = await ctx.newPage();
   page.setDefaultTimeout(20_000);
   await page.goto(`${server.base}/addin/harness.html`);
@@ -317,4 +325,54 @@ it("a return in a locked month says so and offers 解锁并退回, one confirmed
   );
   expect(state.locked).toBe(false);
   await c.ctx.close();
+}, 180_000);
+
+it("the pane's background retry firing while 报送 waits for the server: one answer, said once", async () => {
+  const month = addMonths(PERIOD, -3);
+  const h = await pane(tokens.reporter, month, { clock: true });
+  await fillSheet(h.page, "1");
+  await h.page.getByTestId("submit").click();
+  await h.page.getByTestId("receipt").filter({ hasText: "第 1 版" }).waitFor();
+  await h.page.getByTestId("review-state").filter({ hasText: "已报送待审核" }).waitFor();
+  // The county accepts it; the pane has not looked again, so 报送 is still there.
+  const accepted = await fetch(`${server.base}/api/v1/reviews`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${tokens.collector}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      unit: "DEMO-H02",
+      template: "stat-3",
+      period: month,
+      decision: "accept",
+      version: 1,
+    }),
+  });
+  expect(accepted.status).toBe(200);
+
+  // The next 报送 is held on its way to the server while the queue's retry timer comes due.
+  let release!: () => Promise<void>;
+  const held = new Promise<void>((resolve) => {
+    void h.page.route(
+      (url) => url.pathname === "/api/v1/submissions",
+      async (route: Route) => {
+        if (route.request().method() !== "POST") return route.fallback();
+        release = () => route.continue();
+        resolve();
+      }
+    );
+  });
+  await h.page.getByTestId("submit").click();
+  await h.page.getByTestId("diff-send").click();
+  await held;
+  await h.page.clock.fastForward(RETRY_EVERY_MS);
+  await release();
+
+  const refusal = h.page
+    .getByTestId("message")
+    .filter({ hasText: "已审核，如需修改请联系上级退回" });
+  await refusal.first().waitFor();
+  // The pane reads the state again after the refusal; by then every answer has been told.
+  await h.page.getByTestId("review-state").filter({ hasText: "已审核" }).waitFor();
+  expect(await refusal.count()).toBe(1);
+  expect(await h.page.getByTestId("queued").count()).toBe(0);
+  await h.ctx.close();
 }, 180_000);
