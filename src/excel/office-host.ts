@@ -113,7 +113,7 @@ export class OfficeHost implements WorkbookHost {
   }
 
   markCells(sheetId: string, previous: { r: number; c: number }[], marks: Mark[]): Promise<void> {
-    return markCells(sheetId, previous, marks);
+    return markCells(sheetId, previous, marks, this.caps);
   }
 
   selectCell(sheetId: string, r: number, c: number): Promise<void> {

@@ -306,15 +306,20 @@ export async function selectCell(sheetId: string, r: number, c: number): Promise
 /**
  * Marks the cells of issues no conditional format can paint (a blank required cell, a phone number,
  * last month's figures): one format write, made only when the user asks to check. The sheet's
- * protection forbids formatting, so it is lifted and set again inside the same batch.
+ * protection forbids formatting, so it is lifted and set again inside the same batch. A format
+ * write raises Worksheet.onChanged like a value write ("onChanged fires when either the format or
+ * value of the data changes"), so below ExcelApi 1.14 the events are off around it, as for values:
+ * otherwise each marked rectangle would come back as an edit and cost a read.
  */
 export async function markCells(
   sheetId: string,
   previous: { r: number; c: number }[],
-  marks: { r: number; c: number; severity: "error" | "warning" }[]
+  marks: { r: number; c: number; severity: "error" | "warning" }[],
+  caps: Capabilities
 ): Promise<void> {
   if (!previous.length && !marks.length) return;
-  await Excel.run(async (context) => {
+  await runQuietly(caps, async (context) => {
+    quiet(context, caps, false);
     const sheet = context.workbook.worksheets.getItem(sheetId);
     sheet.protection.unprotect();
     for (const a of rectangles(previous)) sheet.getRange(areaA1(a)).format.fill.clear();
@@ -324,6 +329,7 @@ export async function markCells(
         sheet.getRange(areaA1(a)).format.fill.color = `#${SEVERITY_COLORS[severity].fill}`;
     }
     sheet.protection.protect(PROTECTION);
+    quiet(context, caps, true);
     await context.sync();
   });
 }

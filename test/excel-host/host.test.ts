@@ -160,6 +160,47 @@ describe("change events as Excel raises them", () => {
     ]);
   });
 
+  it("a format write raises onChanged as a value write does: RangeEdited, the same value before and after", async () => {
+    for (const level of [LOWEST_LEVEL, "1.9", "1.14"]) {
+      const { host, events } = await listen(level);
+      await host.user.typeInto("Sheet1", "B2", 5);
+      await run(host, async (context) => {
+        const sheet = context.workbook.worksheets.getItem("Sheet1");
+        sheet.getRange("B2").format.fill.color = "#FFC7CE";
+        sheet.getRange("C1:D2").format.font.bold = true;
+        sheet.getRange("C1:D2").numberFormat = [
+          ["0", "0"],
+          ["0", "0"],
+        ];
+        sheet.getRange("E1").format.borders.getItem("EdgeTop").style = "Continuous";
+        sheet.getRange("E2").format.fill.clear();
+        await context.sync();
+        // Switched off around a write (below ExcelApi 1.14 the only way to tell it is ours): none.
+        context.runtime.enableEvents = false;
+        sheet.getRange("B2").format.fill.clear();
+        context.runtime.enableEvents = true;
+        await context.sync();
+      });
+      await host.settle();
+      const own = events.slice(1);
+      expect(own.map((e) => [e.address, e.changeType])).toEqual([
+        ["B2", "RangeEdited"],
+        ["C1:D2", "RangeEdited"],
+        ["C1:D2", "RangeEdited"],
+        ["E1", "RangeEdited"],
+        ["E2", "RangeEdited"],
+      ]);
+      // Below 1.9 nothing says the value stayed; from 1.9 details do; from 1.14 whose write it was.
+      expect(own[0]!.details).toEqual(
+        level === LOWEST_LEVEL
+          ? undefined
+          : { valueBefore: 5, valueAfter: 5, valueTypeBefore: "Double", valueTypeAfter: "Double" }
+      );
+      expect(own[1]!.details).toBeUndefined();
+      expect(own[0]!.triggerSource).toBe(level === "1.14" ? "ThisLocalAddin" : undefined);
+    }
+  });
+
   it("Runtime.enableEvents off: a user's edit raises no event either", async () => {
     const { host, events } = await listen(LOWEST_LEVEL);
     await run(host, async (context) => {

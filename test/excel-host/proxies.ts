@@ -157,6 +157,27 @@ export class HostContext {
     if (this.host.eventsEnabled) this.changes.push(change);
   }
 
+  /**
+   * A cell-format write raises Worksheet.onChanged too: "Since onChanged fires when either the
+   * format or value of the data changes, it can be useful to have your add-in check if the values
+   * have actually changed" (Work with worksheets, "Detect data changes"). The kind of change is
+   * RangeEdited (DataChangeType has no format kind), and a single cell's details carry the same
+   * value before and after, which is how the docs tell the two apart.
+   */
+  recordFormatChange(t: { sheet: SheetState; area: Area }): void {
+    const wb = this.host.workbook;
+    const single = t.area.r1 === t.area.r2 && t.area.c1 === t.area.c2;
+    const v = single ? wb.value(t.sheet, t.area.r1, t.area.c1) : null;
+    this.recordChange({
+      sheet: t.sheet,
+      area: { ...t.area },
+      before: v,
+      after: v,
+      source: "Local",
+      trigger: "ThisLocalAddin",
+    });
+  }
+
   requireSet(member: string, set: string): void {
     if (!this.host.supports(set)) throw apiNotFound(member, set);
   }
@@ -929,6 +950,7 @@ export class HostRange
           if (f !== null && f !== undefined)
             t.sheet.editFormat(r, c, (x) => (x.numberFormat = String(f)));
         });
+        this.context.recordFormatChange(t);
       },
       "Range.numberFormat",
       payloadBytes(v)
@@ -1101,6 +1123,7 @@ abstract class RangePart extends HostObject<RangeTarget> {
     this.queueWrite((t) => {
       checkFormattable(t.sheet, allow);
       forEachCell(t.area, (r, c) => t.sheet.editFormat(r, c, edit));
+      this.context.recordFormatChange(t);
     });
   }
 
@@ -1285,6 +1308,7 @@ export class HostRangeBorder
     this.queueWrite((t) => {
       checkFormattable(t.sheet, "allowFormatCells");
       t.sheet.borders.push({ area: { ...t.area }, edge: this.edge, style: String(v) });
+      this.context.recordFormatChange(t);
     });
   }
 
