@@ -24,6 +24,11 @@ export class LiveSheet {
   serverIssues: Issue[] = [];
   /** Cells marked by the last "校验" (rules a formula cannot paint). */
   marked: { r: number; c: number; severity: "error" | "warning" }[] = [];
+  /**
+   * The marks are painted into the sheet, not remembered with it: a sheet found when the pane
+   * opens may carry the marks of an earlier pane's check, on any input cell, until it is checked.
+   */
+  marksUnknown = false;
   /** Why the model may be behind the sheet (a read that could not be made), for the pane to show. */
   notice: string | null = null;
   /** A change could not be read: the next event reads the whole sheet again. */
@@ -230,6 +235,11 @@ export class LiveSheet {
     if (changed) this.notify();
   }
 
+  /** Where a mark can have been painted: the cells a user fills (no fill of the layout's own). */
+  markable(): { r: number; c: number }[] {
+    return this.plan.cells.filter((c) => !c.locked).map((c) => ({ r: c.r, c: c.c }));
+  }
+
   detach(): void {
     this.detached = true;
     this.listeners.clear();
@@ -237,6 +247,7 @@ export class LiveSheet {
 
   setMarked(cells: { r: number; c: number; severity: "error" | "warning" }[]): void {
     this.marked = cells;
+    this.marksUnknown = false;
     this.notify();
   }
 }

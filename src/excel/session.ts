@@ -132,6 +132,7 @@ export class WorkbookSession {
       );
       s.registrations.set("*", registered);
       for (const l of found) {
+        l.marksUnknown = true;
         const g = grids.get(l.sheetId);
         if (g) l.load(g.values, g.formulas);
         if (l.plan.fingerprint !== l.binding.fingerprint && !l.problems.length)
@@ -277,8 +278,12 @@ export class WorkbookSession {
   /**
    * "校验": reads the sheet (one round trip), checks it as the server will at submission, and
    * marks the cells of issues no conditional format paints (one more, only when marks change).
+   * The first check of a sheet found when the pane opened clears every input cell's fill in that
+   * write: an earlier pane's marks would otherwise stay red on a sheet that is right now. A report
+   * that cannot be sent again (accepted, or locked) is not marked (`mark: false`): there is nothing
+   * to fix in it, and the marks it has are taken off.
    */
-  async validateAll(sheetId: string): Promise<Issue[]> {
+  async validateAll(sheetId: string, opts: { mark?: boolean } = {}): Promise<Issue[]> {
     const l = this.need(sheetId);
     try {
       await this.reload(l);
@@ -286,7 +291,7 @@ export class WorkbookSession {
       const painted = new Set(l.plan.paintedRules);
       const marks = new Map<string, { r: number; c: number; severity: "error" | "warning" }>();
       for (const i of issues) {
-        if (painted.has(i.rule)) continue;
+        if (painted.has(i.rule) || opts.mark === false) continue;
         const at = l.model.cellOf(i);
         if (!at) continue;
         const key = `${at.r},${at.c}`;
@@ -299,8 +304,8 @@ export class WorkbookSession {
         next.every((m) =>
           l.marked.some((p) => p.r === m.r && p.c === m.c && p.severity === m.severity)
         );
-      if (!same) {
-        await this.host.markCells(sheetId, l.marked, next);
+      if (!same || l.marksUnknown) {
+        await this.host.markCells(sheetId, l.marksUnknown ? l.markable() : l.marked, next);
         l.setMarked(next);
       }
       return issues;

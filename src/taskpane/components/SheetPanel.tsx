@@ -200,7 +200,8 @@ export function SheetPanel(props: {
           icon={busy === "check" ? <Spinner size="tiny" aria-label={t.checking} /> : undefined}
           onClick={() =>
             void act("check", async () => {
-              await session.validateAll(live.sheetId);
+              // An accepted or locked report has nothing to fix: no red on it either.
+              await session.validateAll(live.sheetId, { mark: frozen === null });
               props.onChecked();
               history?.checkNow("submit");
             })
