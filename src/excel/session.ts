@@ -123,7 +123,12 @@ export class WorkbookSession {
       }
       const registered: Registration[] = [];
       const grids = await host.readSheets(
-        found.map((l) => ({ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount })),
+        found.map((l) => ({
+          sheetId: l.sheetId,
+          rows: l.plan.rowCount,
+          cols: l.plan.colCount,
+          inputs: l.inputs,
+        })),
         {
           formulas: true,
           listen: new Map(found.map((l) => [l.sheetId, l.handlers()])),
@@ -134,7 +139,7 @@ export class WorkbookSession {
       for (const l of found) {
         l.marksUnknown = true;
         const g = grids.get(l.sheetId);
-        if (g) l.load(g.values, g.formulas);
+        if (g) l.load(g.values, g.formulas, g.inputs);
         if (l.plan.fingerprint !== l.binding.fingerprint && !l.problems.length)
           l.problems = [
             { address: "A1", expected: l.binding.fingerprint, found: l.plan.fingerprint },
@@ -261,17 +266,20 @@ export class WorkbookSession {
     return live;
   }
 
-  /** Reads a sheet's values (one round trip) and puts them into its model. */
+  /**
+   * Reads a sheet's values (one round trip) and puts them into its model; the input cells'
+   * settings come in the same read (a one-cell paste brings its source's without a read).
+   */
   private async reload(l: LiveSheet): Promise<SheetValue[][]> {
     const grid = (
       await this.host.readSheets(
-        [{ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount }],
+        [{ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount, inputs: l.inputs }],
         {
           formulas: false,
         }
       )
     ).get(l.sheetId)!;
-    l.load(grid.values, null);
+    l.load(grid.values, null, grid.inputs);
     return grid.values;
   }
 

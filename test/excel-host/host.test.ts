@@ -227,8 +227,8 @@ describe("change events as Excel raises them", () => {
     const dv = async (address: string) =>
       run(host, async (context) => {
         const v = context.workbook.worksheets.getItem("Sheet1").getRange(address).dataValidation;
-        const lock = context.workbook.worksheets.getItem("Sheet1").getRange(address).format
-          .protection;
+        const lock = context.workbook.worksheets.getItem("Sheet1").getRange(address)
+          .format.protection;
         v.load("type");
         lock.load("locked");
         await context.sync();

@@ -1,5 +1,7 @@
 import type { RawCellContent } from "hyperformula";
 import { apiNotFound, HostError, notLoaded, protectedSheet, type HostErrorCode } from "./errors";
+import { a1 } from "../../src/core/layout/address";
+import { shiftFormula } from "../helpers/a1-shift";
 import { HostPageLayout } from "./page-layout";
 import {
   areaAddress,
@@ -1508,7 +1510,13 @@ function validationType(t: RangeTarget): Excel.DataValidationType | `${Excel.Dat
     const rule = e && RULE_TYPES.some(([k]) => e.rule[k]) ? e.rule : null;
     if (rule) {
       some = true;
-      rules.add(JSON.stringify(rule));
+      // A custom formula is relative to its cell: one rule over a range, however it was written.
+      const custom = rule.custom
+        ? shiftFormula(String(rule.custom.formula), r - e!.area.r1, c - e!.area.c1)
+            .split(a1(r, c))
+            .join("@")
+        : undefined;
+      rules.add(JSON.stringify({ ...rule, custom }));
     } else none = true;
   });
   if (!some) return "None";

@@ -166,7 +166,10 @@ export function SheetPanel(props: {
         <MessageBar intent="warning" layout="multiline" data-testid="layout-broken">
           <MessageBarBody>
             <MessageBarTitle>{t.layoutBroken}</MessageBarTitle>
-            {t.layoutBrokenBody}（{live.problems[0]!.address}）
+            {live.problems.every((p) => p.kind === "input")
+              ? t.inputsBrokenBody
+              : t.layoutBrokenBody}
+            （{live.problems[0]!.address}）
           </MessageBarBody>
           <MessageBarActions>
             <Button
