@@ -160,8 +160,9 @@ describe("change events as Excel raises them", () => {
     ]);
   });
 
-  it("a format write raises onChanged as a value write does: RangeEdited, the same value before and after", async () => {
-    for (const level of [LOWEST_LEVEL, "1.9", "1.14"]) {
+  it.each([LOWEST_LEVEL, "1.9", "1.14"])(
+    "ExcelApi %s: a format write raises onChanged as a value write does: RangeEdited, the same value before and after",
+    async (level) => {
       const { host, events } = await listen(level);
       await host.user.typeInto("Sheet1", "B2", 5);
       await run(host, async (context) => {
@@ -199,7 +200,7 @@ describe("change events as Excel raises them", () => {
       expect(own[1]!.details).toBeUndefined();
       expect(own[0]!.triggerSource).toBe(level === "1.14" ? "ThisLocalAddin" : undefined);
     }
-  });
+  );
 
   it("a paste brings the source's formats and data validation (none replaces the target's); Paste Values does not", async () => {
     const { host, events } = await listen("1.9");
