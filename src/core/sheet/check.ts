@@ -138,10 +138,19 @@ export function inputProblems(
       if (f === undefined || f === null) continue;
       const expected = cell.numberFormat ?? "General";
       if (
-        String(f) !== expected &&
+        !sameFormat(String(f), expected) &&
         push({ address: a1(cell.r, cell.c), expected, found: String(f) })
       )
         return out;
     }
   return out;
+}
+
+/**
+ * Number formats compared as Excel may give them back: letters in any case, a literal quoted or
+ * escaped, a text section ";@" added (Excel's own date formats carry one).
+ */
+function sameFormat(a: string, b: string): boolean {
+  const norm = (f: string): string => f.toLowerCase().replace(/["\\]/g, "").replace(/;@$/, "");
+  return norm(a) === norm(b);
 }
