@@ -3,6 +3,7 @@ import type { LayoutPlan } from "../core/layout/types";
 import type { Locale } from "../core/i18n";
 import type { SheetDocument } from "../core/schema/document";
 import type { Binding } from "../core/sheet/binding";
+import type { InputQuery, InputRead } from "../core/sheet/check";
 import type { SheetValue } from "../core/sheet/grid";
 
 /**
@@ -64,6 +65,8 @@ export interface CreatedSheet {
 export interface SheetGrid {
   values: SheetValue[][];
   formulas: SheetValue[][] | null;
+  /** The input settings asked for with the read, where the host can read them (Excel). */
+  inputs?: InputRead | null;
 }
 
 export type Mark = { r: number; c: number; severity: "error" | "warning" };
@@ -89,7 +92,7 @@ export interface WorkbookHost {
 
   /** Several bound sheets' values (and formulas) from A1, in one read; optionally listens to them. */
   readSheets(
-    targets: { sheetId: string; rows: number; cols: number }[],
+    targets: { sheetId: string; rows: number; cols: number; inputs?: InputQuery }[],
     opts: {
       formulas: boolean;
       listen?: Map<string, SheetListeners>;
@@ -99,9 +102,15 @@ export interface WorkbookHost {
 
   /**
    * Areas of one sheet read while the user works (prompted by an edit): the host waits for, or
-   * retries after, the user's cell editing. One read for all the areas.
+   * retries after, the user's cell editing. One read for all the areas; the input settings of
+   * `inputs`, where given, come in the same read, on the first area's grid.
    */
-  readLive(sheetId: string, areas: Area[], formulas: boolean): Promise<SheetGrid[]>;
+  readLive(
+    sheetId: string,
+    areas: Area[],
+    formulas: boolean,
+    inputs?: InputQuery
+  ): Promise<SheetGrid[]>;
 
   /** What a sheet holds from A1 to its last used cell. */
   readUsed(sheetId: string): Promise<SheetValue[][]>;

@@ -1,8 +1,16 @@
-import type { Area } from "../core/layout/address";
+import { parseArea, type Area } from "../core/layout/address";
 import type { LayoutPlan } from "../core/layout/types";
 import type { Issue } from "../core/schema/document";
 import type { Binding } from "../core/sheet/binding";
-import { layoutProblems, type LayoutProblem } from "../core/sheet/check";
+import {
+  emptyQuery,
+  inputProblems,
+  inputQuery,
+  layoutProblems,
+  type InputQuery,
+  type InputRead,
+  type LayoutProblem,
+} from "../core/sheet/check";
 import type { SheetValue } from "../core/sheet/grid";
 import { SheetModel, type ModelOptions } from "../core/sheet/model";
 import type { CompiledTemplate } from "../core/template/compile";
@@ -24,6 +32,11 @@ export class LiveSheet {
   serverIssues: Issue[] = [];
   /** Cells marked by the last "校验" (rules a formula cannot paint). */
   marked: { r: number; c: number; severity: "error" | "warning" }[] = [];
+  /**
+   * The marks are painted into the sheet, not remembered with it: a sheet found when the pane
+   * opens may carry the marks of an earlier pane's check, on any input cell, until it is checked.
+   */
+  marksUnknown = false;
   /** Why the model may be behind the sheet (a read that could not be made), for the pane to show. */
   notice: string | null = null;
   /** A change could not be read: the next event reads the whole sheet again. */
@@ -48,6 +61,7 @@ export class LiveSheet {
     private readonly opts: ModelOptions
   ) {
     this.model = new SheetModel(template, plan, opts);
+    this.inputs = inputQuery(plan);
     this.fixed = new Set(
       plan.cells
         .filter((c) => c.formula || (c.locked && c.value !== undefined && c.value !== ""))
@@ -82,13 +96,42 @@ export class LiveSheet {
     this.notify();
   }
 
-  /** Takes a full read of the sheet: values for the model, formulas for the layout check. */
-  load(values: SheetValue[][], formulas: SheetValue[][] | null): void {
+  /** The input settings of the whole sheet, read with every full read. */
+  readonly inputs: InputQuery;
+  /** Labels and formulas out of place (from the last read of the formulas). */
+  private layoutOff: LayoutProblem[] = [];
+  /** Input cells without the layout's validation, number format or unlocked state. */
+  private inputsOff: LayoutProblem[] = [];
+
+  /**
+   * Takes a full read of the sheet: values for the model, formulas for the layout check, and the
+   * input cells' settings where the host read them.
+   */
+  load(values: SheetValue[][], formulas: SheetValue[][] | null, inputs?: InputRead | null): void {
     this.model.apply(0, 0, values);
     this.stale = false;
     this.notice = null;
-    if (formulas) this.problems = layoutProblems(this.plan, (r, c) => formulas[r]?.[c] ?? "");
+    if (formulas) this.layoutOff = layoutProblems(this.plan, (r, c) => formulas[r]?.[c] ?? "");
+    if (inputs) this.inputsOff = inputProblems(this.plan, this.inputs, inputs);
+    if (formulas || inputs) this.problems = [...this.layoutOff, ...this.inputsOff];
     this.notify();
+  }
+
+  /** The input settings read with an edit's area replace what was known of that area. */
+  private takeInputs(area: Area, query: InputQuery, read: InputRead): void {
+    const inside = (p: LayoutProblem): boolean => {
+      const a = parseArea(p.address);
+      return !!a && a.r1 >= area.r1 && a.r2 <= area.r2 && a.c1 >= area.c1 && a.c2 <= area.c2;
+    };
+    const before = this.inputsOff;
+    this.inputsOff = [
+      ...before.filter((p) => !inside(p)),
+      ...inputProblems(this.plan, query, read),
+    ];
+    if (before.length || this.inputsOff.length) {
+      this.problems = [...this.layoutOff, ...this.inputsOff];
+      this.notify();
+    }
   }
 
   private touchesLayout(a: Area): boolean {
@@ -172,18 +215,21 @@ export class LiveSheet {
       return;
     }
     if (area.r1 >= this.plan.rowCount || area.c1 >= this.plan.colCount) return;
+    const within: Area = {
+      r1: area.r1,
+      c1: area.c1,
+      r2: Math.min(area.r2, this.plan.rowCount - 1),
+      c2: Math.min(area.c2, this.plan.colCount - 1),
+    };
+    // A paste brings the source's validation and formats with its values: read in the same request.
+    const query = inputQuery(this.plan, within);
     const [read] = await this.host.readLive(
       this.sheetId,
-      [
-        {
-          r1: area.r1,
-          c1: area.c1,
-          r2: Math.min(area.r2, this.plan.rowCount - 1),
-          c2: Math.min(area.c2, this.plan.colCount - 1),
-        },
-      ],
-      false
+      [within],
+      false,
+      emptyQuery(query) ? undefined : query
     );
+    if (read!.inputs) this.takeInputs(within, query, read!.inputs);
     if (this.model.apply(area.r1, area.c1, read!.values)) this.changed(area);
   }
 
@@ -218,9 +264,10 @@ export class LiveSheet {
     const [grid] = await this.host.readLive(
       this.sheetId,
       [{ r1: 0, c1: 0, r2: this.plan.rowCount - 1, c2: this.plan.colCount - 1 }],
-      true
+      true,
+      this.inputs
     );
-    this.load(grid!.values, grid!.formulas);
+    this.load(grid!.values, grid!.formulas, grid!.inputs);
   }
 
   /** Our own write of values: the model learns them without waiting for (or trusting) an event. */
@@ -230,6 +277,11 @@ export class LiveSheet {
     if (changed) this.notify();
   }
 
+  /** Where a mark can have been painted: the cells a user fills (no fill of the layout's own). */
+  markable(): { r: number; c: number }[] {
+    return this.plan.cells.filter((c) => !c.locked).map((c) => ({ r: c.r, c: c.c }));
+  }
+
   detach(): void {
     this.detached = true;
     this.listeners.clear();
@@ -237,6 +289,7 @@ export class LiveSheet {
 
   setMarked(cells: { r: number; c: number; severity: "error" | "warning" }[]): void {
     this.marked = cells;
+    this.marksUnknown = false;
     this.notify();
   }
 }

@@ -3,6 +3,7 @@ import type { Locale } from "../core/i18n";
 import type { LayoutPlan } from "../core/layout/types";
 import type { SheetDocument } from "../core/schema/document";
 import type { Binding } from "../core/sheet/binding";
+import type { InputQuery } from "../core/sheet/check";
 import type { SheetValue } from "../core/sheet/grid";
 import { activateSheet } from "./activate";
 import { scanWorkbook } from "./bindings";
@@ -22,6 +23,7 @@ import {
   createSheet,
   insertChartSheet,
   markCells,
+  queueInputRead,
   readSheets,
   readUsed,
   saveBinding,
@@ -59,7 +61,7 @@ export class OfficeHost implements WorkbookHost {
   }
 
   readSheets(
-    targets: { sheetId: string; rows: number; cols: number }[],
+    targets: { sheetId: string; rows: number; cols: number; inputs?: InputQuery }[],
     opts: { formulas: boolean; listen?: Map<string, SheetListeners>; registered?: Registration[] }
   ): Promise<Map<string, SheetGrid>> {
     return readSheets(targets, this.caps, {
@@ -74,7 +76,12 @@ export class OfficeHost implements WorkbookHost {
    * default is to fail, office-js #625, #3388). It asks to wait, and is tried again a few times
    * where Excel refused anyway (office-js #3019). One round trip for all the areas.
    */
-  async readLive(sheetId: string, areas: Area[], formulas: boolean): Promise<SheetGrid[]> {
+  async readLive(
+    sheetId: string,
+    areas: Area[],
+    formulas: boolean,
+    inputs?: InputQuery
+  ): Promise<SheetGrid[]> {
     const batch = async (context: Excel.RequestContext): Promise<SheetGrid[]> => {
       const sheet = context.workbook.worksheets.getItem(sheetId);
       const ranges = areas.map((a) =>
@@ -82,10 +89,12 @@ export class OfficeHost implements WorkbookHost {
           .getRangeByIndexes(a.r1, a.c1, a.r2 - a.r1 + 1, a.c2 - a.c1 + 1) // ExcelApi 1.7
           .load(formulas ? "values,formulas" : "values")
       );
+      const read = inputs && areas[0] ? queueInputRead(sheet, ranges[0]!, areas[0], inputs) : null;
       await context.sync();
-      return ranges.map((r) => ({
+      return ranges.map((r, i) => ({
         values: r.values as SheetValue[][],
         formulas: formulas ? (r.formulas as SheetValue[][]) : null,
+        inputs: i === 0 && read ? read() : null,
       }));
     };
     for (let i = 0; ; i++) {
@@ -113,7 +122,7 @@ export class OfficeHost implements WorkbookHost {
   }
 
   markCells(sheetId: string, previous: { r: number; c: number }[], marks: Mark[]): Promise<void> {
-    return markCells(sheetId, previous, marks);
+    return markCells(sheetId, previous, marks, this.caps);
   }
 
   selectCell(sheetId: string, r: number, c: number): Promise<void> {

@@ -125,7 +125,12 @@ export class WorkbookSession {
       }
       const registered: Registration[] = [];
       const grids = await host.readSheets(
-        found.map((l) => ({ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount })),
+        found.map((l) => ({
+          sheetId: l.sheetId,
+          rows: l.plan.rowCount,
+          cols: l.plan.colCount,
+          inputs: l.inputs,
+        })),
         {
           formulas: true,
           listen: new Map(found.map((l) => [l.sheetId, l.handlers()])),
@@ -134,8 +139,9 @@ export class WorkbookSession {
       );
       s.registrations.set("*", registered);
       for (const l of found) {
+        l.marksUnknown = true;
         const g = grids.get(l.sheetId);
-        if (g) l.load(g.values, g.formulas);
+        if (g) l.load(g.values, g.formulas, g.inputs);
         if (l.plan.fingerprint !== l.binding.fingerprint && !l.problems.length)
           l.problems = [
             { address: "A1", expected: l.binding.fingerprint, found: l.plan.fingerprint },
@@ -263,25 +269,32 @@ export class WorkbookSession {
     return live;
   }
 
-  /** Reads a sheet's values (one round trip) and puts them into its model. */
+  /**
+   * Reads a sheet's values (one round trip) and puts them into its model; the input cells'
+   * settings come in the same read (a one-cell paste brings its source's without a read).
+   */
   private async reload(l: LiveSheet): Promise<SheetValue[][]> {
     const grid = (
       await this.host.readSheets(
-        [{ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount }],
+        [{ sheetId: l.sheetId, rows: l.plan.rowCount, cols: l.plan.colCount, inputs: l.inputs }],
         {
           formulas: false,
         }
       )
     ).get(l.sheetId)!;
-    l.load(grid.values, null);
+    l.load(grid.values, null, grid.inputs);
     return grid.values;
   }
 
   /**
    * "校验": reads the sheet (one round trip), checks it as the server will at submission, and
    * marks the cells of issues no conditional format paints (one more, only when marks change).
+   * The first check of a sheet found when the pane opened clears every input cell's fill in that
+   * write: an earlier pane's marks would otherwise stay red on a sheet that is right now. A report
+   * that cannot be sent again (accepted, or locked) is not marked (`mark: false`): there is nothing
+   * to fix in it, and the marks it has are taken off.
    */
-  async validateAll(sheetId: string): Promise<Issue[]> {
+  async validateAll(sheetId: string, opts: { mark?: boolean } = {}): Promise<Issue[]> {
     const l = this.need(sheetId);
     try {
       await this.reload(l);
@@ -289,7 +302,7 @@ export class WorkbookSession {
       const painted = new Set(l.plan.paintedRules);
       const marks = new Map<string, { r: number; c: number; severity: "error" | "warning" }>();
       for (const i of issues) {
-        if (painted.has(i.rule)) continue;
+        if (painted.has(i.rule) || opts.mark === false) continue;
         const at = l.model.cellOf(i);
         if (!at) continue;
         const key = `${at.r},${at.c}`;
@@ -302,8 +315,8 @@ export class WorkbookSession {
         next.every((m) =>
           l.marked.some((p) => p.r === m.r && p.c === m.c && p.severity === m.severity)
         );
-      if (!same) {
-        await this.host.markCells(sheetId, l.marked, next);
+      if (!same || l.marksUnknown) {
+        await this.host.markCells(sheetId, l.marksUnknown ? l.markable() : l.marked, next);
         l.setMarked(next);
       }
       return issues;

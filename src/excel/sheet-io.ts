@@ -12,7 +12,9 @@ import { matrixWith } from "../core/layout/render-ops";
 import { queueBinding } from "./bindings";
 import type { Capabilities } from "./capabilities";
 import { errorCode } from "./errors";
-import type { CreatedSheet, SheetChange, SheetListeners } from "./host";
+import type { InputQuery, InputRead } from "../core/sheet/check";
+import type { Area } from "../core/layout/address";
+import type { CreatedSheet, SheetChange, SheetGrid, SheetListeners } from "./host";
 import { PROTECTION, queueRender } from "./render";
 
 export { matrixWith };
@@ -215,9 +217,32 @@ async function discardHalfMadeSheet(name: string): Promise<void> {
   }
 }
 
+/**
+ * What a paste may have put on the cells a user fills, loaded into the read of `range` (no round
+ * trip of its own): each rule rectangle's DataValidation.type (ExcelApi 1.8), each unlocked
+ * rectangle's FormatProtection.locked (1.2; null when mixed), and the range's number formats.
+ */
+export function queueInputRead(
+  sheet: Excel.Worksheet,
+  range: Excel.Range,
+  area: Area,
+  query: InputQuery
+): () => InputRead {
+  const rect = (a: Area): Excel.Range =>
+    sheet.getRangeByIndexes(a.r1, a.c1, a.r2 - a.r1 + 1, a.c2 - a.c1 + 1); // ExcelApi 1.7
+  const validation = query.validation.map((v) => rect(v.area).dataValidation.load("type"));
+  const locked = query.unlocked.map((a) => rect(a).format.protection.load("locked"));
+  range.load("numberFormat");
+  return () => ({
+    validation: validation.map((v) => v.type),
+    locked: locked.map((p) => p.locked as boolean | null),
+    numberFormats: { area, formats: range.numberFormat as SheetValue[][] },
+  });
+}
+
 /** The values of a bound sheet's area (one round trip); with formulas for the layout check. */
 export async function readSheets(
-  targets: { sheetId: string; rows: number; cols: number }[],
+  targets: { sheetId: string; rows: number; cols: number; inputs?: InputQuery }[],
   caps: Capabilities,
   opts: {
     formulas: boolean;
@@ -225,7 +250,7 @@ export async function readSheets(
     /** Receives the handlers added, to be removed later with their context. */
     registered?: Registration[];
   }
-): Promise<Map<string, { values: SheetValue[][]; formulas: SheetValue[][] | null }>> {
+): Promise<Map<string, SheetGrid>> {
   if (!targets.length) return new Map();
   return Excel.run(async (context) => {
     const added: Registration[] = [];
@@ -233,12 +258,12 @@ export async function readSheets(
       const sheet = context.workbook.worksheets.getItem(t.sheetId);
       const listeners = opts.listen?.get(t.sheetId);
       if (listeners) added.push(...listenTo(sheet, listeners, caps));
-      return {
-        id: t.sheetId,
-        range: sheet
-          .getRangeByIndexes(0, 0, t.rows, t.cols) // ExcelApi 1.7
-          .load(opts.formulas ? "values,formulas" : "values"),
-      };
+      const range = sheet
+        .getRangeByIndexes(0, 0, t.rows, t.cols) // ExcelApi 1.7
+        .load(opts.formulas ? "values,formulas" : "values");
+      const area = { r1: 0, c1: 0, r2: t.rows - 1, c2: t.cols - 1 };
+      const inputs = t.inputs ? queueInputRead(sheet, range, area, t.inputs) : null;
+      return { id: t.sheetId, range, inputs };
     });
     try {
       await context.sync();
@@ -253,11 +278,12 @@ export async function readSheets(
     }
     opts.registered?.push(...added);
     return new Map(
-      ranges.map(({ id, range }) => [
+      ranges.map(({ id, range, inputs }) => [
         id,
         {
           values: range.values as SheetValue[][],
           formulas: opts.formulas ? (range.formulas as SheetValue[][]) : null,
+          inputs: inputs ? inputs() : null,
         },
       ])
     );
@@ -306,15 +332,20 @@ export async function selectCell(sheetId: string, r: number, c: number): Promise
 /**
  * Marks the cells of issues no conditional format can paint (a blank required cell, a phone number,
  * last month's figures): one format write, made only when the user asks to check. The sheet's
- * protection forbids formatting, so it is lifted and set again inside the same batch.
+ * protection forbids formatting, so it is lifted and set again inside the same batch. A format
+ * write raises Worksheet.onChanged like a value write ("onChanged fires when either the format or
+ * value of the data changes"), so below ExcelApi 1.14 the events are off around it, as for values:
+ * otherwise each marked rectangle would come back as an edit and cost a read.
  */
 export async function markCells(
   sheetId: string,
   previous: { r: number; c: number }[],
-  marks: { r: number; c: number; severity: "error" | "warning" }[]
+  marks: { r: number; c: number; severity: "error" | "warning" }[],
+  caps: Capabilities
 ): Promise<void> {
   if (!previous.length && !marks.length) return;
-  await Excel.run(async (context) => {
+  await runQuietly(caps, async (context) => {
+    quiet(context, caps, false);
     const sheet = context.workbook.worksheets.getItem(sheetId);
     sheet.protection.unprotect();
     for (const a of rectangles(previous)) sheet.getRange(areaA1(a)).format.fill.clear();
@@ -324,6 +355,7 @@ export async function markCells(
         sheet.getRange(areaA1(a)).format.fill.color = `#${SEVERITY_COLORS[severity].fill}`;
     }
     sheet.protection.protect(PROTECTION);
+    quiet(context, caps, true);
     await context.sync();
   });
 }

@@ -39,6 +39,8 @@ export const STRINGS = {
     liveMissedBody: "下次改动或点击“校验”时会重新读取整张表。",
     layoutBroken: "表样已被改动",
     layoutBrokenBody: "有行、列或标题与官方表样不一致，校验结果可能不准确。",
+    inputsBrokenBody:
+      "填报格被粘贴覆盖，带来了别处的格式，原有的输入限制（如只能填非负整数）已经没有了。请恢复表样，已填的数会保留。",
     restore: "恢复表样",
     restoring: "正在恢复…",
     restored: (aside: string) => `已按官方表样重建，原表保留为“${aside}”。`,
@@ -140,6 +142,8 @@ export const STRINGS = {
     layoutBroken: "The layout was changed",
     layoutBrokenBody:
       "Rows, columns or labels differ from the official layout; checks may be wrong.",
+    inputsBrokenBody:
+      "A paste over the input cells brought another cell's formatting, and their input limits (such as whole numbers ≥ 0) are gone. Restore the layout; the figures entered are kept.",
     restore: "Restore layout",
     restoring: "Restoring…",
     restored: (aside: string) =>

@@ -160,6 +160,120 @@ describe("change events as Excel raises them", () => {
     ]);
   });
 
+  it.each([LOWEST_LEVEL, "1.9", "1.14"])(
+    "ExcelApi %s: a format write raises onChanged as a value write does: RangeEdited, the same value before and after",
+    async (level) => {
+      const { host, events } = await listen(level);
+      await host.user.typeInto("Sheet1", "B2", 5);
+      await run(host, async (context) => {
+        const sheet = context.workbook.worksheets.getItem("Sheet1");
+        sheet.getRange("B2").format.fill.color = "#FFC7CE";
+        sheet.getRange("C1:D2").format.font.bold = true;
+        sheet.getRange("C1:D2").numberFormat = [
+          ["0", "0"],
+          ["0", "0"],
+        ];
+        sheet.getRange("E1").format.borders.getItem("EdgeTop").style = "Continuous";
+        sheet.getRange("E2").format.fill.clear();
+        await context.sync();
+        // Switched off around a write (below ExcelApi 1.14 the only way to tell it is ours): none.
+        context.runtime.enableEvents = false;
+        sheet.getRange("B2").format.fill.clear();
+        context.runtime.enableEvents = true;
+        await context.sync();
+      });
+      await host.settle();
+      const own = events.slice(1);
+      expect(own.map((e) => [e.address, e.changeType])).toEqual([
+        ["B2", "RangeEdited"],
+        ["C1:D2", "RangeEdited"],
+        ["C1:D2", "RangeEdited"],
+        ["E1", "RangeEdited"],
+        ["E2", "RangeEdited"],
+      ]);
+      // Below 1.9 nothing says the value stayed; from 1.9 details do; from 1.14 whose write it was.
+      expect(own[0]!.details).toEqual(
+        level === LOWEST_LEVEL
+          ? undefined
+          : { valueBefore: 5, valueAfter: 5, valueTypeBefore: "Double", valueTypeAfter: "Double" }
+      );
+      expect(own[1]!.details).toBeUndefined();
+      expect(own[0]!.triggerSource).toBe(level === "1.14" ? "ThisLocalAddin" : undefined);
+    }
+  );
+
+  it("a paste brings the source's formats and data validation (none replaces the target's); Paste Values does not", async () => {
+    const { host, events } = await listen("1.9");
+    const wb = host.workbook;
+    const other = wb.addSheet("别的表");
+    await run(host, async (context) => {
+      const sheet = context.workbook.worksheets.getItem("Sheet1");
+      const inputs = sheet.getRange("B2:C3");
+      inputs.dataValidation.rule = {
+        wholeNumber: { formula1: 0, operator: "GreaterThanOrEqualTo" },
+      };
+      inputs.numberFormat = [
+        ["0", "0"],
+        ["0", "0"],
+      ];
+      inputs.format.protection.locked = false;
+      const source = context.workbook.worksheets.getItem("别的表").getRange("A1:B1");
+      source.values = [[1.5, "=A1*2"]];
+      source.numberFormat = [["0.00%", "0.00%"]];
+      await context.sync();
+    });
+    await host.settle();
+    events.length = 0;
+    const sheet = wb.sheet("Sheet1")!;
+    const dv = async (address: string) =>
+      run(host, async (context) => {
+        const v = context.workbook.worksheets.getItem("Sheet1").getRange(address).dataValidation;
+        const lock = context.workbook.worksheets.getItem("Sheet1").getRange(address)
+          .format.protection;
+        v.load("type");
+        lock.load("locked");
+        await context.sync();
+        return [v.type, lock.locked];
+      });
+    expect(await dv("B2:C3")).toEqual(["WholeNumber", false]);
+
+    await host.user.copyPaste({ sheet: "别的表", address: "A1:B1" }, "Sheet1", "B2");
+    expect(events.map((e) => [e.address, e.changeType])).toEqual([["B2:C2", "RangeEdited"]]);
+    expect([wb.value(sheet, 1, 1), wb.value(sheet, 1, 2)]).toEqual([1.5, 3]);
+    expect(wb.formula(sheet, 1, 2)).toBe("=B2*2");
+    expect(sheet.format(1, 1)).toMatchObject({ numberFormat: "0.00%", locked: true });
+    // The pasted row lost the rule; the row below kept it.
+    expect(await dv("B2:C2")).toEqual(["None", true]);
+    expect(await dv("B3:C3")).toEqual(["WholeNumber", false]);
+    expect(await dv("B2:C3")).toEqual(["MixedCriteria", null]);
+    expect(wb.accepts(sheet, 2, 1, -1)).toBe(false);
+    expect(wb.accepts(sheet, 1, 1, -1)).toBe(true);
+
+    // Paste Values: the value only.
+    await host.user.copyPaste({ sheet: "别的表", address: "A1" }, "Sheet1", "C3", { values: true });
+    expect(sheet.format(2, 2)).toMatchObject({ numberFormat: "0", locked: false });
+    expect(await dv("B3:C3")).toEqual(["WholeNumber", false]);
+
+    // Range.copyFrom (ExcelApi 1.9) does what the paste does, and is the add-in's own write.
+    other.validations.push({
+      area: { r1: 0, c1: 0, r2: 0, c2: 0 },
+      rule: { decimal: { formula1: 0, operator: "GreaterThanOrEqualTo" } },
+    });
+    await run(host, async (context) => {
+      context.workbook.worksheets.getItem("Sheet1").getRange("B3").copyFrom("'别的表'!A1:B1");
+      await context.sync();
+    });
+    expect(await dv("B3:C3")).toEqual(["MixedCriteria", true]);
+    expect(await dv("B3")).toEqual(["Decimal", true]);
+    const low = new ExcelHost({ apiLevel: LOWEST_LEVEL });
+    await expect(
+      run(low, async (context) => {
+        context.workbook.worksheets.getItem("Sheet1").getRange("A1").copyFrom("B1");
+        await context.sync();
+      })
+    ).rejects.toMatchObject({ code: "ApiNotFound" });
+  });
+
   it("Runtime.enableEvents off: a user's edit raises no event either", async () => {
     const { host, events } = await listen(LOWEST_LEVEL);
     await run(host, async (context) => {

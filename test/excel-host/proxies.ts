@@ -1,5 +1,7 @@
 import type { RawCellContent } from "hyperformula";
 import { apiNotFound, HostError, notLoaded, protectedSheet, type HostErrorCode } from "./errors";
+import { a1 } from "../../src/core/layout/address";
+import { shiftFormula } from "../helpers/a1-shift";
 import { HostPageLayout } from "./page-layout";
 import {
   areaAddress,
@@ -155,6 +157,27 @@ export class HostContext {
 
   recordChange(change: ChangeRecord): void {
     if (this.host.eventsEnabled) this.changes.push(change);
+  }
+
+  /**
+   * A cell-format write raises Worksheet.onChanged too: "Since onChanged fires when either the
+   * format or value of the data changes, it can be useful to have your add-in check if the values
+   * have actually changed" (Work with worksheets, "Detect data changes"). The kind of change is
+   * RangeEdited (DataChangeType has no format kind), and a single cell's details carry the same
+   * value before and after, which is how the docs tell the two apart.
+   */
+  recordFormatChange(t: { sheet: SheetState; area: Area }): void {
+    const wb = this.host.workbook;
+    const single = t.area.r1 === t.area.r2 && t.area.c1 === t.area.c2;
+    const v = single ? wb.value(t.sheet, t.area.r1, t.area.c1) : null;
+    this.recordChange({
+      sheet: t.sheet,
+      area: { ...t.area },
+      before: v,
+      after: v,
+      source: "Local",
+      trigger: "ThisLocalAddin",
+    });
   }
 
   requireSet(member: string, set: string): void {
@@ -877,8 +900,56 @@ export class HostRange
       | "select"
       | "merge"
       | "unmerge"
+      | "copyFrom"
     >
 {
+  /**
+   * Range.copyFrom (ExcelApi 1.9): what a paste does, from another range (an address, or a range
+   * of this request). The target is the source's size from this range's top-left cell.
+   */
+  copyFrom(
+    sourceRange: Excel.Range | Excel.RangeAreas | string,
+    copyType: Excel.RangeCopyType | "All" | "Formulas" | "Values" | "Formats" | "Link" = "All"
+  ): void {
+    this.context.requireSet("Range.copyFrom", "1.9");
+    if (copyType === "Link") throw new HostError("InvalidArgument", "Link is not emulated.");
+    const wb = this.context.host.workbook;
+    this.queueWrite((t) => {
+      let src: RangeTarget;
+      if (typeof sourceRange === "string") {
+        const p = parseAddress(sourceRange);
+        const sheet = p?.sheet ? wb.sheet(p.sheet) : t.sheet;
+        if (!p || !sheet) throw new HostError("InvalidArgument", "The source is not a range.");
+        src = { sheet, area: p.area };
+      } else src = (sourceRange as unknown as HostRange).resolveTarget();
+      const area: Area = {
+        r1: t.area.r1,
+        c1: t.area.c1,
+        r2: t.area.r1 + rows(src.area) - 1,
+        c2: t.area.c1 + cols(src.area) - 1,
+      };
+      if (t.sheet.protection.protected) {
+        if (copyType !== "Values" && copyType !== "Formulas")
+          checkFormattable(t.sheet, "allowFormatCells");
+        forEachCell(area, (r, c) => {
+          if (t.sheet.format(r, c).locked) throw protectedSheet();
+        });
+      }
+      this.context.noteUndo({ sheet: t.sheet, area, contents: wb.contents(t.sheet, area) });
+      const single = rows(area) === 1 && cols(area) === 1;
+      const before = single ? wb.value(t.sheet, area.r1, area.c1) : null;
+      wb.copyRange(src.sheet, src.area, t.sheet, { r: area.r1, c: area.c1 }, copyType);
+      this.context.recordChange({
+        sheet: t.sheet,
+        area,
+        before,
+        after: single ? wb.value(t.sheet, area.r1, area.c1) : null,
+        source: "Local",
+        trigger: "ThisLocalAddin",
+      });
+    }, "Range.copyFrom");
+  }
+
   get address(): string {
     return this.read("address");
   }
@@ -929,6 +1000,7 @@ export class HostRange
           if (f !== null && f !== undefined)
             t.sheet.editFormat(r, c, (x) => (x.numberFormat = String(f)));
         });
+        this.context.recordFormatChange(t);
       },
       "Range.numberFormat",
       payloadBytes(v)
@@ -1101,6 +1173,7 @@ abstract class RangePart extends HostObject<RangeTarget> {
     this.queueWrite((t) => {
       checkFormattable(t.sheet, allow);
       forEachCell(t.area, (r, c) => t.sheet.editFormat(r, c, edit));
+      this.context.recordFormatChange(t);
     });
   }
 
@@ -1285,6 +1358,7 @@ export class HostRangeBorder
     this.queueWrite((t) => {
       checkFormattable(t.sheet, "allowFormatCells");
       t.sheet.borders.push({ area: { ...t.area }, edge: this.edge, style: String(v) });
+      this.context.recordFormatChange(t);
     });
   }
 
@@ -1330,15 +1404,25 @@ export class HostFormatProtection
     this.editCells("allowFormatCells", (f) => (f.locked = v));
   }
 
+  /** "A null value indicates that the entire range doesn't have a uniform lock setting." */
   protected override snapshot(t: RangeTarget): unknown {
-    return this.topLeft(t).locked;
+    const first = this.topLeft(t).locked;
+    let uniform = true;
+    forEachCell(t.area, (r, c) => {
+      if (t.sheet.format(r, c).locked !== first) uniform = false;
+    });
+    return uniform ? first : null;
   }
 }
 
 export class HostDataValidation
   extends HostObject<RangeTarget>
-  implements Pick<Excel.DataValidation, "rule" | "prompt" | "errorAlert" | "clear">
+  implements Pick<Excel.DataValidation, "rule" | "prompt" | "errorAlert" | "clear" | "type">
 {
+  get type(): Excel.DataValidationType | `${Excel.DataValidationType}` {
+    return this.read("type");
+  }
+
   get rule(): Excel.DataValidationRule {
     return this.read("rule");
   }
@@ -1389,13 +1473,57 @@ export class HostDataValidation
   }
 
   protected override snapshot(t: RangeTarget, name: string): unknown {
+    if (name === "type") return validationType(t);
     const e = t.sheet.validationAt(t.area.r1, t.area.c1);
     return e ? (e as unknown as Record<string, unknown>)[name] : undefined;
   }
 
   protected override scalarNames(): string[] {
-    return ["rule", "prompt", "errorAlert"];
+    return ["rule", "prompt", "errorAlert", "type"];
   }
+}
+
+const RULE_TYPES: [
+  keyof Excel.DataValidationRule,
+  Excel.DataValidationType | `${Excel.DataValidationType}`,
+][] = [
+  ["wholeNumber", "WholeNumber"],
+  ["decimal", "Decimal"],
+  ["list", "List"],
+  ["date", "Date"],
+  ["time", "Time"],
+  ["textLength", "TextLength"],
+  ["custom", "Custom"],
+];
+
+/**
+ * DataValidation.type of a range (ExcelApi 1.8): "None" where no cell has validation,
+ * "MixedCriteria" where "the range has data validation present on some but not all cells",
+ * "Inconsistent" where "there are different rules on different cells", else the rule's type.
+ */
+function validationType(t: RangeTarget): Excel.DataValidationType | `${Excel.DataValidationType}` {
+  const rules = new Set<string>();
+  let some = false;
+  let none = false;
+  forEachCell(t.area, (r, c) => {
+    const e = t.sheet.validationAt(r, c);
+    const rule = e && RULE_TYPES.some(([k]) => e.rule[k]) ? e.rule : null;
+    if (rule) {
+      some = true;
+      // A custom formula is relative to its cell: one rule over a range, however it was written.
+      const custom = rule.custom
+        ? shiftFormula(String(rule.custom.formula), r - e!.area.r1, c - e!.area.c1)
+            .split(a1(r, c))
+            .join("@")
+        : undefined;
+      rules.add(JSON.stringify({ ...rule, custom }));
+    } else none = true;
+  });
+  if (!some) return "None";
+  if (none) return "MixedCriteria";
+  if (rules.size > 1) return "Inconsistent";
+  const rule = JSON.parse([...rules][0]!) as Excel.DataValidationRule;
+  return RULE_TYPES.find(([k]) => rule[k])![1];
 }
 
 export class HostConditionalFormatCollection extends HostObject<RangeTarget> {

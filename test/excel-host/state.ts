@@ -129,6 +129,26 @@ export class SheetState {
   }
 }
 
+export function intersect(a: Area, b: Area): Area | null {
+  const r1 = Math.max(a.r1, b.r1);
+  const c1 = Math.max(a.c1, b.c1);
+  const r2 = Math.min(a.r2, b.r2);
+  const c2 = Math.min(a.c2, b.c2);
+  return r1 <= r2 && c1 <= c2 ? { r1, c1, r2, c2 } : null;
+}
+
+/** What is left of `a` once `b` is taken out of it, as up to four rectangles. */
+export function subtract(a: Area, b: Area): Area[] {
+  const x = intersect(a, b);
+  if (!x) return [a];
+  const out: Area[] = [];
+  if (a.r1 < x.r1) out.push({ ...a, r2: x.r1 - 1 });
+  if (x.r2 < a.r2) out.push({ ...a, r1: x.r2 + 1 });
+  if (a.c1 < x.c1) out.push({ r1: x.r1, r2: x.r2, c1: a.c1, c2: x.c1 - 1 });
+  if (x.c2 < a.c2) out.push({ r1: x.r1, r2: x.r2, c1: x.c2 + 1, c2: a.c2 });
+  return out;
+}
+
 const quoteSheet = (name: string): string =>
   /^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`;
 
@@ -318,6 +338,77 @@ export class WorkbookState {
 
   batch(fn: () => void): void {
     this.hf.batch(fn);
+  }
+
+  /**
+   * A copied range put down at a cell, as Ctrl+C / Ctrl+V and Range.copyFrom do. "All" (a plain
+   * paste) brings the source's contents (relative references moved), its cell formats — number
+   * format, fill, font, and the cell's Locked setting, which is a format too — and its data
+   * validation, which replaces the target's (a source without any leaves the target without any:
+   * "Paste options", All: "All cell contents and formatting, including linked data"; Validation is
+   * one of its parts). "Values" brings the values shown, nothing else; "Formats" the formats only.
+   * Conditional formats carried by a paste are not modelled. Returns the area written.
+   */
+  copyRange(
+    src: SheetState,
+    from: Area,
+    dst: SheetState,
+    at: { r: number; c: number },
+    type: "All" | "Values" | "Formats" | "Formulas"
+  ): Area {
+    const copy = this.takeCopy(src, from, dst, at, type);
+    this.batch(copy.put);
+    return copy.target;
+  }
+
+  /** The source taken (read before any batch: the formula engine reads nothing inside one). */
+  takeCopy(
+    src: SheetState,
+    from: Area,
+    dst: SheetState,
+    at: { r: number; c: number },
+    type: "All" | "Values" | "Formats" | "Formulas"
+  ): { target: Area; put: () => void } {
+    const dr = at.r - from.r1;
+    const dc = at.c - from.c1;
+    const target: Area = { r1: at.r, c1: at.c, r2: from.r2 + dr, c2: from.c2 + dc };
+    // Everything of the source is taken before anything is put down (the two may overlap).
+    const cells: { r: number; c: number; content: RawCellContent; format: CellFormat }[] = [];
+    for (let r = from.r1; r <= from.r2; r++)
+      for (let c = from.c1; c <= from.c2; c++) {
+        const raw = this.hf.getCellSerialized({ sheet: src.hfId, row: r, col: c });
+        const content: RawCellContent =
+          type === "Values"
+            ? this.content(dst, r + dr, c + dc, this.value(src, r, c))
+            : typeof raw === "string" && raw.startsWith("=")
+              ? shiftFormula(raw, dr, dc)
+              : (raw as RawCellContent);
+        cells.push({ r: r + dr, c: c + dc, content, format: { ...src.format(r, c) } });
+      }
+    const validations =
+      type === "All"
+        ? src.validations
+            .map((v) => ({ v, area: intersect(v.area, from) }))
+            .filter((x): x is { v: ValidationEntry; area: Area } => x.area !== null)
+            .map(({ v, area }) => ({
+              ...v,
+              area: { r1: area.r1 + dr, c1: area.c1 + dc, r2: area.r2 + dr, c2: area.c2 + dc },
+            }))
+        : [];
+    const put = (): void => {
+      for (const x of cells) {
+        if (type !== "Formats")
+          this.hf.setCellContents({ sheet: dst.hfId, row: x.r, col: x.c }, [[x.content]]);
+        if (type === "All" || type === "Formats") dst.formats.set(x.r * MAX_COLS + x.c, x.format);
+      }
+      if (type === "All") {
+        dst.validations = dst.validations.flatMap((v) =>
+          subtract(v.area, target).map((area) => ({ ...v, area }))
+        );
+        dst.validations.push(...validations);
+      }
+    };
+    return { target, put };
   }
 
   /** A formula written for an area's top-left cell, evaluated at (r, c) of that area. */

@@ -219,6 +219,36 @@ export class SimulatedUser {
     return this.change(sheet, target, () => this.writeBlock(sheet, target, block), "Local", opts);
   }
 
+  /**
+   * Ctrl+C on a range (of any sheet), then Ctrl+V at a cell: a plain paste brings the source's
+   * formats and data validation with its contents (see WorkbookState.copyRange); Paste Values
+   * (`values: true`) brings the values only. Unlocked cells of a protected sheet take both.
+   */
+  async copyPaste(
+    from: { sheet: string; address: string },
+    sheetName: string,
+    topLeft: string,
+    opts: ActOptions & { values?: boolean } = {}
+  ): Promise<UserResult> {
+    const src = this.locate(from.sheet, from.address);
+    const { sheet, area } = this.locate(sheetName, topLeft);
+    const target: Area = {
+      r1: area.r1,
+      c1: area.c1,
+      r2: area.r1 + src.area.r2 - src.area.r1,
+      c2: area.c1 + src.area.c2 - src.area.c1,
+    };
+    if (this.lockedIn(sheet, target)) return { accepted: false, reason: "protected" };
+    const copy = this.host.workbook.takeCopy(
+      src.sheet,
+      src.area,
+      sheet,
+      { r: target.r1, c: target.c1 },
+      opts.values ? "Values" : "All"
+    );
+    return this.change(sheet, target, copy.put, "Local", opts);
+  }
+
   private writeBlock(
     sheet: SheetState,
     target: Area,

@@ -1,7 +1,11 @@
 import { a1, areaA1 } from "../../src/core/layout/address";
 import type { LiveSheet } from "../../src/excel/live";
 import { HIGHEST_LEVEL, LOWEST_LEVEL } from "../excel-host/host";
-import { atLeast, LEVELS, openHost, openStat3 } from "./setup";
+import { WorkbookSession } from "../../src/excel/session";
+import { templates } from "../../src/templates";
+import { loadFixtures } from "../helpers/fixtures";
+import { putDocument } from "./sheet-data";
+import { atLeast, insertFixture, LEVELS, openHost, openStat3 } from "./setup";
 
 const at = (l: LiveSheet, row: string, col: string): string =>
   a1(l.plan.rowIndex[row]!, l.plan.colIndex[col]!);
@@ -168,6 +172,26 @@ describe.each(LEVELS)("ExcelApi %s", (level) => {
     expect(sheet.format(phone.r, phone.c).fill).toBeNull();
   });
 
+  it("the marks' own change events cost nothing: 校验 stays at 2 round trips, typing after it at 0 / 1", async () => {
+    const { host, session, live } = await stat3(level);
+    const seen: string[] = [];
+    const stop = live.subscribe(() => seen.push("notify"));
+    // An empty sheet: the own row's numbers and the header fields are marked in several rectangles.
+    const v = await host.measure(() => session.validateAll(live.sheetId));
+    expect([v.syncs, v.writes > 0, v.runs]).toEqual([2, true, 2]);
+    expect(live.marked.length).toBeGreaterThan(1);
+    expect(host.handlerErrors).toEqual([]);
+    // Only the marks changed the pane (no read of the marked cells came back as an edit).
+    expect(seen).toEqual(["notify", "notify"]);
+    stop();
+    // Marks taken off by a check with nothing to mark are as quiet.
+    const r = live.plan.rowIndex["public.g2"]!;
+    const typed = await host.measure(() =>
+      host.user.typeInto(live.name, a1(r, live.plan.colIndex.c1!), 3)
+    );
+    expect([typed.syncs, typed.writes]).toEqual([atLeast(level, "1.9") ? 0 : 1, 0]);
+  });
+
   it("selecting an issue's cell activates its sheet and selects the cell in one round trip", async () => {
     const { host, session, live } = await stat3(level);
     host.workbook.activeSheetId = host.workbook.sheets[0]!.id;
@@ -299,5 +323,49 @@ describe.each(LEVELS)("ExcelApi %s: undo as today's Excel keeps it", (level) => 
     // Ctrl+Z takes the zeros back in one step; the pane's model follows Excel's change event.
     await host.user.undo();
     expect(live.model.document().rows[0]!.cells).toEqual({ c1: 2 });
+  });
+});
+
+describe.each(LEVELS)("ExcelApi %s: marks left by an earlier pane", (level) => {
+  it("校验 after the pane was opened again takes off the red marks of the last check once the sheet is right", async () => {
+    const clean = loadFixtures().find((f) => f.name === "clean-stat-3-hospital")!;
+    const { host, session } = await openHost(level);
+    const live = await insertFixture(session, clean);
+    const sheet = host.workbook.sheet(live.name)!;
+    const fills = (): string[] =>
+      live.plan.cells
+        .filter((c) => sheet.format(c.r, c.c).fill === "#FFC7CE")
+        .map((c) => a1(c.r, c.c));
+    // The empty sheet checked: its required cells marked red.
+    await session.validateAll(live.sheetId);
+    expect(fills().length).toBeGreaterThan(10);
+    // Excel closed; the clerk fills the sheet in (sent and accepted since); the pane opens again.
+    await session.close();
+    putDocument(host, live.name, live.plan, clean.document);
+    const again = await WorkbookSession.open(templates(), "zh-CN");
+    const reopened = again.sheets()[0]!;
+    const v = await host.measure(() => again.validateAll(reopened.sheetId));
+    expect(v.result.filter((i) => i.severity === "error")).toEqual([]);
+    // Nothing to mark, and nothing of the last pane's marks left: still 校验's two round trips.
+    expect(fills()).toEqual([]);
+    expect([v.syncs, v.runs]).toEqual([2, 2]);
+    expect(sheet.protection.protected).toBe(true);
+    expect(host.handlerErrors).toEqual([]);
+    // Known now: checking again writes nothing.
+    const next = await host.measure(() => again.validateAll(reopened.sheetId));
+    expect([next.syncs, next.writes]).toEqual([1, 0]);
+  });
+
+  it("a report that cannot be sent again (accepted or locked) is checked without marks, and loses those it had", async () => {
+    const { host, session, live } = await openStat3(level);
+    const sheet = host.workbook.sheet(live.name)!;
+    const red = (): number =>
+      live.plan.cells.filter((c) => sheet.format(c.r, c.c).fill === "#FFC7CE").length;
+    await session.validateAll(live.sheetId);
+    expect(red()).toBeGreaterThan(10);
+    const v = await host.measure(() => session.validateAll(live.sheetId, { mark: false }));
+    expect(v.result.some((i) => i.rule === "cell.required")).toBe(true);
+    expect([v.syncs, red(), live.marked.length]).toEqual([2, 0, 0]);
+    expect(sheet.protection.protected).toBe(true);
   });
 });

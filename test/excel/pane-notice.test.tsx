@@ -42,3 +42,21 @@ it("the sheet panel says when a change could not be read, and stops saying it on
   expect(live.notice).toBeNull();
   expect(panel(live, session)).not.toContain('data-testid="live-notice"');
 });
+
+it("a paste that took the input cells' validation is named as such, with 恢复表样 beside it", async () => {
+  const { host, session, live } = await openStat3(HIGHEST_LEVEL);
+  expect(panel(live, session)).not.toContain('data-testid="layout-broken"');
+  const other = host.workbook.addSheet("别处");
+  host.workbook.write(other, 0, 0, 5);
+  host.workbook.write(other, 0, 1, 6);
+  await host.user.copyPaste(
+    { sheet: "别处", address: "A1:B1" },
+    live.name,
+    at(live, "public.g2", "c1")
+  );
+  const html = panel(live, session);
+  expect(html).toContain('data-testid="layout-broken"');
+  expect(html).toContain(STRINGS["zh-CN"].inputsBrokenBody);
+  expect(html).toContain("恢复表样");
+  expect(html).not.toContain(STRINGS["zh-CN"].layoutBrokenBody);
+});

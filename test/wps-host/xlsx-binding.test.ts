@@ -21,8 +21,8 @@ async function openXlsx(buffer: Buffer): Promise<WorkbookState> {
   const sheet = state.addSheet(ws.name);
   state.deleteSheet(state.sheets[0]!);
   state.batch(() =>
-    ws.eachRow({ includeEmpty: false }, (row, r) =>
-      row.eachCell({ includeEmpty: false }, (cell, c) => {
+    ws.eachRow({ includeEmpty: true }, (row, r) =>
+      row.eachCell({ includeEmpty: true }, (cell, c) => {
         const v = cell.value as unknown;
         const content =
           v && typeof v === "object" && "formula" in v
@@ -30,8 +30,15 @@ async function openXlsx(buffer: Buffer): Promise<WorkbookState> {
             : v instanceof Date
               ? v.toISOString().slice(0, 10)
               : v;
-        if (cell.numFmt === "@") sheet.editFormat(r - 1, c - 1, (f) => (f.numberFormat = "@"));
-        state.write(sheet, r - 1, c - 1, content);
+        // The cell's own settings come with the file: number format, lock, data validation.
+        sheet.editFormat(r - 1, c - 1, (f) => {
+          if (cell.numFmt) f.numberFormat = cell.numFmt;
+          if (cell.protection?.locked === false) f.locked = false;
+        });
+        const rule = excelRule(cell.dataValidation);
+        if (rule)
+          sheet.validations.push({ area: { r1: r - 1, c1: c - 1, r2: r - 1, c2: c - 1 }, rule });
+        if (content !== null && content !== undefined) state.write(sheet, r - 1, c - 1, content);
       })
     )
   );
@@ -46,6 +53,32 @@ async function openXlsx(buffer: Buffer): Promise<WorkbookState> {
       visible: !m[2],
     });
   return state;
+}
+
+/** An .xlsx data validation as Office.js describes it (the type is what the add-in reads back). */
+function excelRule(dv: ExcelJS.DataValidation | undefined): Excel.DataValidationRule | null {
+  if (!dv) return null;
+  const f1 = dv.formulae?.[0] as unknown;
+  const basic = {
+    formula1: f1 as number,
+    operator: "GreaterThanOrEqualTo",
+  } as Excel.BasicDataValidation;
+  switch (dv.type) {
+    case "whole":
+      return { wholeNumber: basic };
+    case "decimal":
+      return { decimal: basic };
+    case "textLength":
+      return { textLength: { ...basic, operator: "LessThanOrEqualTo" } };
+    case "date":
+      return { date: { formula1: String(f1), operator: "GreaterThanOrEqualTo" } };
+    case "list":
+      return { list: { inCellDropDown: true, source: String(f1).replace(/^"|"$/g, "") } };
+    case "custom":
+      return { custom: { formula: `=${String(f1)}` } };
+    default:
+      return null;
+  }
 }
 
 describe.each(HOSTS)("%s", (kind) => {

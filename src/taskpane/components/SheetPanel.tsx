@@ -177,7 +177,10 @@ export function SheetPanel(props: {
         <MessageBar intent="warning" layout="multiline" data-testid="layout-broken">
           <MessageBarBody>
             <MessageBarTitle>{t.layoutBroken}</MessageBarTitle>
-            {t.layoutBrokenBody}（{live.problems[0]!.address}）
+            {live.problems.every((p) => p.kind === "input")
+              ? t.inputsBrokenBody
+              : t.layoutBrokenBody}
+            （{live.problems[0]!.address}）
           </MessageBarBody>
           <MessageBarActions>
             <Button
@@ -212,7 +215,8 @@ export function SheetPanel(props: {
             icon={busy === "check" ? <Spinner size="tiny" aria-label={t.checking} /> : undefined}
             onClick={() =>
               void act("check", async () => {
-                await session.validateAll(live.sheetId);
+                // An accepted or locked report has nothing to fix: no red on it either.
+                await session.validateAll(live.sheetId, { mark: frozen === null });
                 props.onChecked();
                 history?.checkNow("submit");
               })
