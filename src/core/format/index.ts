@@ -17,7 +17,20 @@ import type { Locale } from "../i18n";
  * elsewhere must name the same minute. Pure: no DOM, no Intl (older task panes lack parts of it).
  */
 
-const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_EN = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+];
 
 /** UTC+8 in milliseconds. */
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
