@@ -21,13 +21,13 @@ describe("how months, dates, times and versions are written", () => {
     expect(formatDateTime("2026-12-08T00:15:54+08:00")).toBe("2026-12-08 00:15");
     expect(formatDateTime("2026-12-31T16:05:00Z", "en-US")).toBe("Jan 1, 2027, 00:05");
     expect(formatDateTime(new Date(Date.UTC(2026, 1, 28, 15, 59)))).toBe("2026-02-28 23:59");
-    expect(formatDate("2026-12-07T16:15:54Z")).toBe("2026年12月8日");
+    expect(formatDate("2026-12-07T16:15:54Z")).toBe("2026-12-08");
   });
 
-  it("a calendar date is written as the tables print 填报时间, the day it names (no zone to shift); nonsense is kept", () => {
-    expect(formatDate("2026-12-08")).toBe("2026年12月8日");
+  it("a calendar date stays the day it names (no zone to shift); nonsense is kept", () => {
+    expect(formatDate("2026-12-08")).toBe("2026-12-08");
     expect(formatDate("2026-12-08", "en-US")).toBe("Dec 8, 2026");
-    expect(formatDateTime("2026-12-08")).toBe("2026年12月8日");
+    expect(formatDateTime("2026-12-08")).toBe("2026-12-08");
     expect(formatDateTime("yesterday")).toBe("yesterday");
   });
 

@@ -8,12 +8,12 @@ import type { Locale } from "../i18n";
  * |-----------|--------------------|-----------------------|
  * | month     | 2026年11月          | Nov 2026              |
  * | short month (chart axis) | 11月 | Nov                  |
- * | date      | 2026年12月8日       | Dec 8, 2026           |
+ * | date      | 2026-12-08         | Dec 8, 2026           |
  * | date-time | 2026-12-08 00:15   | Dec 8, 2026, 00:15    |
  * | version   | 第 2 版             | version 2             |
  *
- * A date alone is written as a document writes it (the tables print 填报时间 so); a moment
- * something happened (a receipt, a review, a lock) is written as a clock shows it, to the minute.
+ * A moment something happened (a receipt, a review, a lock) is its date and its minute; a date
+ * alone is the same date (the .xlsx prints 填报时间 and date columns as yyyy-mm-dd too).
  * Times are China Standard Time (UTC+8, no daylight saving since 1991), whatever the clock of
  * the computer showing them: the deadlines are judged in Asia/Shanghai, so a receipt read
  * elsewhere must name the same minute. Pure: no DOM, no Intl (older task panes lack parts of it).
@@ -93,11 +93,10 @@ const dateOf = (p: Parts, locale: Locale): string =>
     ? `${MONTHS_EN[p.month - 1]} ${p.day}, ${p.year}`
     : `${p.year}-${two(p.month)}-${two(p.day)}`;
 
-/** "2026年12月8日" / "Dec 8, 2026"; what cannot be read comes back as given. */
+/** "2026-12-08" / "Dec 8, 2026"; what cannot be read comes back as given. */
 export function formatDate(at: string | Date, locale: Locale = "zh-CN"): string {
   const p = parts(at);
-  if (!p) return String(at);
-  return locale === "en-US" ? dateOf(p, locale) : `${p.year}年${p.month}月${p.day}日`;
+  return p ? dateOf(p, locale) : String(at);
 }
 
 /**
