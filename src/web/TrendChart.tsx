@@ -127,8 +127,10 @@ export function TrendChart({
               {m.values.every((v) => v === null) && (
                 <text
                   x={left + i * group + group / 2}
-                  y={y(0) - 4}
-                  fontSize="11"
+                  y={y(0) - 8}
+                  fontSize="18"
+                  fontWeight="bold"
+                  fill={tokens.colorNeutralForeground2}
                   textAnchor="middle"
                   data-testid="trend-unknown"
                 >

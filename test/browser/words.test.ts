@@ -105,6 +105,9 @@ it("on a phone: a first report is no month's increment (—), the latest months 
   await page.screenshot({ path: join(SHOTS, "words-trend-phone.png"), fullPage: true });
   await expectAccessible(page, "collector page at 390 px: the trend opened at its latest months");
 
-  await page.getByTestId("trend-chart").screenshot({ path: join(SHOTS, "words-trend-chart.png") });
+  // The whole year on a wide screen: January–March marked —, then the bars.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await scroll.scrollIntoViewIfNeeded();
+  await scroll.screenshot({ path: join(SHOTS, "words-trend-chart.png") });
   await ctx.close();
 }, 240_000);
