@@ -26,6 +26,7 @@ import {
 import { issueSchema, sheetDocumentSchema } from "../core/schema/document";
 import type { Issue, SheetDocument } from "../core/schema/document";
 import { previousPeriod } from "../core/periods";
+import type { TrendMonth } from "../core/trend";
 
 /** Why a request did not give its answer. */
 export type ApiFailure =
@@ -234,14 +235,10 @@ export class ApiClient {
   }
 
   /**
-   * The consolidated documents of January…the period's month (null for a month nobody reported),
-   * fetched together: what a trend of the year needs.
+   * The consolidated documents of January…the period's month and the units each adds up (null
+   * for a month nobody reported), fetched together: what a trend of the year needs.
    */
-  consolidatedYear(
-    template: string,
-    period: string,
-    unit: string
-  ): Promise<(SheetDocument | null)[]> {
+  consolidatedYear(template: string, period: string, unit: string): Promise<(TrendMonth | null)[]> {
     const [year, month] = period.split("-").map(Number) as [number, number];
     return Promise.all(
       Array.from({ length: month }, async (_, i) => {
@@ -250,7 +247,7 @@ export class ApiClient {
           `${year}-${String(i + 1).padStart(2, "0")}`,
           unit
         );
-        return c.sources.length ? c.document : null;
+        return c.sources.length ? { doc: c.document, units: c.sources.map((x) => x.unit) } : null;
       })
     );
   }

@@ -9,7 +9,9 @@ import { documentFromGrid, type SheetValue } from "../core/sheet/grid";
 import { layoutProblems } from "../core/sheet/check";
 import type { ModelOptions } from "../core/sheet/model";
 import { readTable } from "../core/sheet/recover";
-import { monthlyIncrements } from "../core/trend";
+import { formatMonth } from "../core/format";
+import { trendSheetName } from "../core/layout/sheet-name";
+import { monthlyIncrements, type TrendMonth } from "../core/trend";
 import { columnTitle } from "../core/template/labels";
 import { explanationKey } from "../core/validate/explanations";
 import { TIER_LABELS } from "../core/validate/messages";
@@ -52,6 +54,9 @@ export interface UnknownSheet {
 }
 
 const LEDGER_BLANK_ROWS = 20;
+
+/** An increment nobody can know (trend sheets): the dash the pages show too. */
+const UNKNOWN = "—";
 
 function randomId(): string {
   const bytes = new Uint8Array(12);
@@ -398,13 +403,14 @@ export class WorkbookSession {
 
   /**
    * A sheet with the month-by-month increments of one column by tier and a native chart of them
-   * (one round trip). The documents are the consolidated ones of January…the month.
+   * (one round trip). The documents are the consolidated ones of January…the month, with the
+   * units each adds up where known (a unit joining that month leaves its increment unknown).
    */
   async insertTrend(
     templateId: string,
     year: number,
     col: string,
-    docs: readonly (SheetDocument | null)[]
+    docs: readonly (SheetDocument | TrendMonth | null)[]
   ): Promise<{ sheetId: string; name: string }> {
     const t = this.templates.get(templateId);
     const column = t?.column.get(col);
@@ -415,14 +421,19 @@ export class WorkbookSession {
       this.locale === "zh-CN" ? "月份" : "Month",
       ...trend.tiers.map((x) => TIER_LABELS[x]![this.locale]),
     ];
-    const rows = trend.months.map((m) => [m.period, ...m.values]);
+    // An unknown increment is written "—": a blank would read as "nothing happened", and the
+    // chart draws no bar for text, as for a blank.
+    const rows = trend.months.map((m) => [
+      formatMonth(m.period, this.locale),
+      ...m.values.map((v) => v ?? UNKNOWN),
+    ]);
     const title =
       this.locale === "zh-CN"
         ? `${year}年 ${label} 按月新增（分级）`
         : `${year} ${label}: monthly increase by tier`;
     try {
       const made = await this.host.insertChartSheet(
-        `${t.def.shortName[this.locale]} ${col} ${year} 趋势`,
+        trendSheetName(t.def.shortName[this.locale], label, year, this.locale),
         this.names,
         title,
         [header, ...rows]

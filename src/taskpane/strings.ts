@@ -1,3 +1,4 @@
+import { formatDateTime, formatVersion } from "../core/format";
 import type { Locale } from "../core/i18n";
 import type { Coverage } from "../core/schema/api";
 import { coverageLine } from "../ui/review/board";
@@ -82,9 +83,9 @@ export const STRINGS = {
     fromLastMonth: "从上月已报送的数据开始",
     submit: "报送",
     submitRefused: (n: number) => `有 ${n} 个错误，请修改后再报送。`,
-    submitted: (v: number) => `已报送，第 ${v} 版。`,
+    submitted: (v: number) => `已报送，${formatVersion(v, "zh-CN")}。`,
     receipt: (v: number, at: string, onTime: boolean | undefined) =>
-      `已报送 · 第 ${v} 版 · ${at}${onTime === undefined ? "" : onTime ? " · 按时" : " · 逾期"}`,
+      `已报送 · ${formatVersion(v, "zh-CN")} · ${formatDateTime(at, "zh-CN")}${onTime === undefined ? "" : onTime ? " · 按时" : " · 逾期"}`,
     wrongUnit: "工作表的填报单位与登录单位不同，不能报送。",
     queueSection: "待发送",
     queueItem: (report: string, attempts: number) => `${report} · 已尝试 ${attempts} 次`,
@@ -194,9 +195,9 @@ export const STRINGS = {
     fromLastMonth: "Start from last month's submitted values",
     submit: "Submit",
     submitRefused: (n: number) => `${n} errors: correct them before submitting.`,
-    submitted: (v: number) => `Submitted, version ${v}.`,
+    submitted: (v: number) => `Submitted, ${formatVersion(v, "en-US")}.`,
     receipt: (v: number, at: string, onTime: boolean | undefined) =>
-      `Submitted · version ${v} · ${at}${onTime === undefined ? "" : onTime ? " · on time" : " · late"}`,
+      `Submitted · ${formatVersion(v, "en-US")} · ${formatDateTime(at, "en-US")}${onTime === undefined ? "" : onTime ? " · on time" : " · late"}`,
     wrongUnit: "The sheet belongs to another unit than the one signed in.",
     queueSection: "Waiting to be sent",
     queueItem: (report: string, attempts: number) => `${report} · ${attempts} attempts`,

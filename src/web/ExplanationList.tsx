@@ -1,5 +1,6 @@
 import { Caption1, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
 import type { ReactElement } from "react";
+import { formatVersion } from "../core/format";
 import type { SheetDocument } from "../core/schema/document";
 import { columnTitle } from "../core/template/labels";
 import { rowLabel } from "../core/validate/engine";
@@ -34,7 +35,7 @@ export function ExplanationList(props: {
     <section className={s.box} aria-labelledby="explanations-heading" data-testid="explanations">
       <Subtitle2 as="h3" id="explanations-heading" style={{ margin: 0 }}>
         {props.unitName}
-        {props.version ? ` 第 ${props.version} 版` : ""}的说明
+        {props.version ? ` ${formatVersion(props.version)}` : ""}的说明
       </Subtitle2>
       {list.length === 0 ? (
         <Caption1>这一版没有说明。</Caption1>

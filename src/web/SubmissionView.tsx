@@ -14,6 +14,7 @@ import {
 import { useEffect, useState, type ReactElement } from "react";
 import type { ApiClient } from "../client/api";
 import { describeFailure } from "../client/failure";
+import { formatDateTime, formatVersion } from "../core/format";
 import { layoutPlan, listRowsOf } from "../core/layout/plan";
 import type { Diff, StatusEntry, StoredSubmission } from "../core/schema/api";
 import type { CompiledTemplate } from "../core/template/compile";
@@ -49,7 +50,6 @@ const HEADER_NAMES: Record<string, string> = {
   phone: "联系电话",
 };
 const shown = (v: string | number | null): string => (v === null ? "空白" : String(v));
-const when = (iso: string): string => new Date(iso).toLocaleString("zh-CN", { hour12: false });
 
 /**
  * One unit's report as the collector opens it: its versions, the chosen one in the official
@@ -170,7 +170,7 @@ export function SubmissionView(props: {
         >
           {versions.map((v) => (
             <Tab key={v.id} value={v.id}>
-              {`第 ${v.version} 版 · ${when(v.receivedAt)}`}
+              {`${formatVersion(v.version)} · ${formatDateTime(v.receivedAt)}`}
             </Tab>
           ))}
         </TabList>
@@ -187,7 +187,7 @@ export function SubmissionView(props: {
             <Text weight="semibold" data-testid="changes-line">
               {shownVersion.diff.from
                 ? changesLine(shownVersion.diff.to.version, changes.length)
-                : `第 ${shownVersion.diff.to.version} 版（首次报送）`}
+                : `${formatVersion(shownVersion.diff.to.version)}（首次报送）`}
             </Text>
             <Button
               size="small"
@@ -235,7 +235,7 @@ export function SubmissionView(props: {
                   onClick={props.onAccept}
                   data-testid="submission-accept"
                 >
-                  {`${r.accept}（第 ${latest.version} 版）`}
+                  {`${r.accept}（${formatVersion(latest.version)}）`}
                 </Button>
               )}
               {entry.state !== "returned" && (

@@ -1,5 +1,6 @@
 import { tokens } from "@fluentui/react-components";
-import type { ReactElement } from "react";
+import { useLayoutEffect, useRef, type ReactElement } from "react";
+import { formatMonth, formatMonthShort } from "../core/format";
 import type { TrendTable } from "../core/trend";
 import { TIER_LABELS } from "../core/validate/messages";
 
@@ -23,6 +24,9 @@ const visuallyHidden = {
   whiteSpace: "nowrap",
   border: 0,
 } as const;
+
+/** An increment nobody can know: drawn where its bars would be, and explained under the chart. */
+export const UNKNOWN_MARK = "—";
 
 /** Round steps (1, 2, 5 × 10ⁿ) from min to max: the value axis a reader expects. */
 export function axisTicks(min: number, max: number, count = 5): number[] {
@@ -66,6 +70,14 @@ export function TrendChart({
   const y = (v: number) => top + ((hi - v) / (hi - lo)) * (height - top - bottom);
   const legendRows = Math.ceil(trend.tiers.length / 3);
   const fmt = (v: number) => String(Number(v.toFixed(2)));
+  const unknown = trend.months.some((m) => m.values.some((v) => v === null));
+  // On a phone the chart is wider than the screen: the latest months are what the reader came
+  // for, so the box opens scrolled to its end (it stays scrollable, by keyboard too).
+  const scroller = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el) el.scrollLeft = el.scrollWidth;
+  }, [trend]);
   return (
     <figure style={{ margin: 0, maxWidth: "760px", position: "relative" }}>
       <figcaption style={{ fontWeight: 600 }}>{title}</figcaption>
@@ -74,6 +86,7 @@ export function TrendChart({
         role="region"
         aria-label={`${title}（图表，可左右滚动）`}
         tabIndex={0}
+        ref={scroller}
         style={{ overflowX: "auto" }}
         data-testid="trend-scroll"
       >
@@ -111,6 +124,20 @@ export function TrendChart({
           />
           {trend.months.map((m, i) => (
             <g key={m.period}>
+              {m.values.every((v) => v === null) && (
+                <text
+                  x={left + i * group + group / 2}
+                  y={y(0) - 8}
+                  fontSize="18"
+                  fontWeight="bold"
+                  fill={tokens.colorNeutralForeground2}
+                  textAnchor="middle"
+                  data-testid="trend-unknown"
+                >
+                  <title>{`${formatMonth(m.period)}：新增不详`}</title>
+                  {UNKNOWN_MARK}
+                </text>
+              )}
               {m.values.map((v, k) => {
                 if (v === null) return null;
                 const x = left + i * group + 4 + k * bar;
@@ -123,7 +150,7 @@ export function TrendChart({
                       height={Math.abs(y(v) - y(0))}
                       fill={COLORS[k % COLORS.length]}
                     >
-                      <title>{`${Number(m.period.slice(5))}月 ${TIER_LABELS[trend.tiers[k]!]!["zh-CN"]}：${fmt(v)}`}</title>
+                      <title>{`${formatMonth(m.period)} ${TIER_LABELS[trend.tiers[k]!]!["zh-CN"]}：${fmt(v)}`}</title>
                     </rect>
                     {v !== 0 && (
                       <text
@@ -145,7 +172,7 @@ export function TrendChart({
                 fontSize="11"
                 textAnchor="middle"
               >
-                {Number(m.period.slice(5))}月
+                {formatMonthShort(m.period)}
               </text>
             </g>
           ))}
@@ -169,6 +196,11 @@ export function TrendChart({
           ))}
         </svg>
       </div>
+      {unknown && (
+        <div style={{ fontSize: tokens.fontSizeBase200 }} data-testid="trend-unknown-note">
+          {`${UNKNOWN_MARK}：该月新增不详（当月或上月没有报送，或有单位当月首次报送、其全年累计数不能算作当月新增）`}
+        </div>
+      )}
       {/* The box, not the table, is clipped: a table is never narrower than its content. */}
       <div style={visuallyHidden}>
         <table data-testid="trend-table">
@@ -186,9 +218,9 @@ export function TrendChart({
           <tbody>
             {trend.months.map((m) => (
               <tr key={m.period}>
-                <th scope="row">{`${Number(m.period.slice(5))}月`}</th>
+                <th scope="row">{formatMonth(m.period)}</th>
                 {m.values.map((v, k) => (
-                  <td key={k}>{v === null ? "无报送" : fmt(v)}</td>
+                  <td key={k}>{v === null ? `${UNKNOWN_MARK}（新增不详）` : fmt(v)}</td>
                 ))}
               </tr>
             ))}

@@ -89,6 +89,13 @@ describe("cli validate", () => {
       }
     });
 
+    it("writes the month for people in its report (表三 2026年1月), not the key 2026-01", async () => {
+      const docFile = join(dir, "human-doc.json");
+      writeFileSync(docFile, JSON.stringify(current));
+      const r = await run(["validate", docFile, "--tier", "public.g2"]);
+      expect(r.out.split("\n")[0]).toMatch(/^表三 2026年1月 H1: /);
+    });
+
     it("exits 2 when the history is not an array of sheet documents, naming the item", async () => {
       const docFile = join(dir, "hist-doc.json");
       writeFileSync(docFile, JSON.stringify(current));

@@ -179,3 +179,15 @@ describe("layout plan for print and for people", () => {
     }
   );
 });
+
+it("the 填报时间 header prints its date as the date columns do (2026-12-08), one date style in the .xlsx", () => {
+  for (const id of ["stat-3", "ledger"]) {
+    const plan = layoutPlan(t(id), { period: "2026-11" });
+    const formats = new Set(
+      plan.cells
+        .filter((c) => c.header === "filledOn" || c.bind?.type === "date")
+        .map((c) => c.numberFormat)
+    );
+    expect([id, [...formats]]).toEqual([id, ["yyyy-mm-dd"]]);
+  }
+});

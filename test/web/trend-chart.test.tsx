@@ -36,11 +36,32 @@ it("the trend chart carries its values as a table for screen readers, and its sc
   expect(table).not.toBeNull();
   const text = table![1]!.replace(/<[^>]+>/g, "|").replace(/\|+/g, "|");
   expect(text).toContain("|月份|公立医院·二级|民营医院·一级及以下|");
-  expect(text).toContain("|1月|3|无报送|");
-  expect(text).toContain("|2月|1.5|0|");
+  expect(text).toContain("|2026年1月|3|—（新增不详）|");
+  expect(text).toContain("|2026年2月|1.5|0|");
   // Visually hidden, not display:none (which would hide it from screen readers too).
   expect(table![0]).not.toMatch(/display:\s*none/);
   const region = /<div[^>]*role="region"[^>]*>/.exec(html)?.[0] ?? "";
   expect(region).toContain('tabindex="0"');
   expect(region).toMatch(/aria-label="[^"]*警示教育活动/);
+});
+
+it("a month whose increment is unknown is marked — on the chart and explained under it, not drawn as 0", () => {
+  const html = renderToStaticMarkup(
+    <TrendChart
+      title="2026年 警示教育活动（次） 按月新增（分级）"
+      unit="次"
+      trend={{
+        tiers: ["public.g2"],
+        months: [
+          { period: "2026-01", values: [null] },
+          { period: "2026-02", values: [4] },
+        ],
+      }}
+    />
+  );
+  expect(html.match(/data-testid="trend-unknown"/g)).toHaveLength(1);
+  expect(html).toContain("2026年1月：新增不详");
+  expect(html).toMatch(/data-testid="trend-unknown-note"[^>]*>—：该月新增不详/);
+  // The axis names the months alone (the year is in the title).
+  expect(html).toMatch(/>2月<\/text>/);
 });

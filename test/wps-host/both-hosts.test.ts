@@ -248,10 +248,11 @@ describe.each(HOSTS)("%s", (kind) => {
     const sheet = d.workbook.sheet(made.name)!;
     expect(d.workbook.value(sheet, 0, 0)).toBe("月份");
     expect([1, 2, 3].map((r) => d.workbook.value(sheet, r, 0))).toEqual([
-      "2021-01",
-      "2021-02",
-      "2021-03",
+      "2021年1月",
+      "2021年2月",
+      "2021年3月",
     ]);
+    expect(made.name).toBe("表三 警示教育活动（次） 2021 趋势");
     expect(sheet.charts).toHaveLength(1);
     expect(sheet.charts[0]!.title).toContain("2021年");
   });

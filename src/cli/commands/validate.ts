@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { formatMonth } from "../../core/format";
 import type { Command } from "commander";
 import { isLocale, type Locale } from "../../core/i18n";
 import type { Issue, SheetDocument } from "../../core/schema/document";
@@ -113,7 +114,7 @@ function humanReport(issues: Issue[], doc: SheetDocument, locale: Locale): strin
   const text = TEXT[locale];
   const errors = issues.filter((i) => i.severity === "error").length;
   const lines = [
-    `${t?.def.shortName[locale] ?? doc.template} ${doc.period} ${doc.unit}: ${issues.length ? text.summary(errors, issues.length - errors) : text.none}`,
+    `${t?.def.shortName[locale] ?? doc.template} ${formatMonth(doc.period, locale)} ${doc.unit}: ${issues.length ? text.summary(errors, issues.length - errors) : text.none}`,
   ];
   const cells = new Map(doc.rows.map((r) => [r.key, r.cells]));
   for (const i of issues) {

@@ -1,5 +1,6 @@
 import type { HeaderField } from "../schema/document";
 import type { PlanGrid } from "./grid";
+import { NUMBER_FORMATS } from "./body";
 
 export type HeaderCells = Partial<Record<HeaderField, { r: number; c: number }>>;
 
@@ -32,7 +33,8 @@ export function headerLine(
     value: values.filledOn,
     locked: false,
     header: "filledOn",
-    numberFormat: 'yyyy"年"m"月"d"日"',
+    // The date style of every view and of the table's own date columns (docs/user-guide.md).
+    numberFormat: NUMBER_FORMATS.date,
     validation: {
       rule: { type: "date", operator: "greaterThanOrEqual", formula1: "2000-01-01" },
       prompt: "填报日期，如 2021-08-10",

@@ -59,3 +59,37 @@ export function legalSheetName(wanted: string, taken: readonly string[] = []): s
     if (!used.has(name.toLowerCase())) return name;
   }
 }
+
+/**
+ * `s` in at most `max` code units: its head and its tail around "…", for names whose ends both
+ * matter (…·涉案金额（万元） tells an amount from …（人）). Never splits a surrogate pair.
+ */
+export function shortenMiddle(s: string, max: number): string {
+  if (s.length <= max) return s;
+  if (max <= 1) return cut(s, max);
+  const keep = max - 1;
+  const head = cut(s, Math.floor(keep / 2));
+  let tail = s.slice(s.length - (keep - Math.floor(keep / 2)));
+  if (/^[\uDC00-\uDFFF]/.test(tail)) tail = tail.slice(1);
+  return `${head}…${tail}`;
+}
+
+/** Whatever the table's name, the column's title keeps at least this much of the name. */
+const TABLE_NAME_KEPT = 6;
+
+/**
+ * The sheet of a trend chart: the table, the column as people name it (never its key) and the
+ * year, within Excel's 31. The column's title gives way first, down to what leaves the table
+ * TABLE_NAME_KEPT characters; then the table's name. The year is never cut.
+ */
+export function trendSheetName(
+  table: string,
+  column: string,
+  year: number,
+  locale: "zh-CN" | "en-US"
+): string {
+  const tail = ` ${year} ${locale === "zh-CN" ? "趋势" : "trend"}`;
+  const room = SHEET_NAME_MAX - tail.length - 1;
+  const col = shortenMiddle(column, Math.max(room - Math.min(table.length, TABLE_NAME_KEPT), 1));
+  return `${shortenMiddle(table, room - col.length)} ${col}${tail}`;
+}

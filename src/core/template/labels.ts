@@ -1,3 +1,4 @@
+import { formatMonth } from "../format";
 import type { Locale } from "../i18n";
 import { parsePeriod } from "../periods";
 import type { ColumnDef, Localized } from "../schema/template";
@@ -17,17 +18,10 @@ export function columnTitle(col: Pick<ColumnDef, "label" | "group">): string {
   return /^[（(]/.test(col.label) ? `${col.group}${col.label}` : `${col.group}·${col.label}`;
 }
 
-/** "2026年11月" / "Nov 2026". */
+/** "2026年11月" / "Nov 2026" (the one month style, src/core/format). */
 export function periodTitle(period: string, locale: Locale = "zh-CN"): string {
-  const { year, month } = parsePeriod(period);
-  if (locale === "en-US") {
-    const name = new Date(Date.UTC(year, month - 1, 1)).toLocaleString("en-US", {
-      month: "short",
-      timeZone: "UTC",
-    });
-    return `${name} ${year}`;
-  }
-  return `${year}年${month}月`;
+  parsePeriod(period); // throws on a non-period, as this always has
+  return formatMonth(period, locale);
 }
 
 /** "表三 2026年11月" / "Table 3 Nov 2026". */

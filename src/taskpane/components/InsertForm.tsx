@@ -13,6 +13,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useState, type ReactElement } from "react";
+import { formatDate } from "../../core/format";
 import type { Locale } from "../../core/i18n";
 import { defaultPeriod, dueDate } from "../../core/periods";
 import { periodSchema } from "../../core/schema/document";
@@ -141,7 +142,8 @@ export function InsertForm(props: {
       <div className={s.facts}>
         {periodOk && (
           <Caption1>
-            {t.due}：<Text size={200}>{dueDate(period, template.def.dueDay)}</Text>
+            {t.due}：
+            <Text size={200}>{formatDate(dueDate(period, template.def.dueDay), locale)}</Text>
             {" · "}
             {template.def.reporters.map((r) => t.reporterKinds[r]).join("、")}
           </Caption1>

@@ -283,7 +283,7 @@ export function SheetPanel(props: {
       </ConfirmDialog>
       {receipt && (
         <Caption1 data-testid="receipt">
-          {t.receipt(receipt.version, receipt.at.slice(0, 16).replace("T", " "), receipt.onTime)}
+          {t.receipt(receipt.version, receipt.at, receipt.onTime)}
         </Caption1>
       )}
       {!frozen && (

@@ -9,6 +9,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useEffect, useRef, useState, type ReactElement } from "react";
+import { formatVersion } from "../../core/format";
 import type { Locale } from "../../core/i18n";
 import type { StatusEntry } from "../../core/schema/api";
 import {
@@ -199,7 +200,7 @@ export function ReviewBoard(props: {
                     )}
                   </td>
                   <td className={`${s.cell} ${s.nowrap}`}>
-                    {e.version ? `${r.versionColumn} ${e.version}` : "—"}
+                    {e.version ? formatVersion(e.version, props.locale) : "—"}
                     {e.receivedAt ? <br /> : null}
                     {e.receivedAt ? shortTime(e.receivedAt, props.locale) : ""}
                     {e.explained > 0 &&

@@ -1,3 +1,4 @@
+import { formatDateTime } from "../../core/format";
 import type { Locale } from "../../core/i18n";
 import type { ReviewState } from "../../core/schema/api";
 import { countsLine, FILTER_NAMES, type BoardCounts, type BoardFilter } from "./board";
@@ -186,13 +187,7 @@ export const REVIEW_STRINGS = {
 
 export type ReviewStrings = (typeof REVIEW_STRINGS)[Locale];
 
-/** A time the way the pane and pages show it: 11-23 14:05 (local). */
+/** A time the way every view shows it: 2026-11-23 14:05 (China time; src/core/format). */
 export function shortTime(iso: string, locale: Locale): string {
-  return new Date(iso).toLocaleString(locale, {
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  });
+  return formatDateTime(iso, locale);
 }
