@@ -2,7 +2,7 @@ import type SQLite from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { GroupCommit } from "./group-commit";
 import type pg from "pg";
-import { linksAfter, written, type RowChange } from "./chain-links";
+import { linkAfter, written, type RowChange } from "./chain-links";
 import type { Database } from "./schema";
 import { jsonReply, sqliteStoreStep, type Reply, type SubmissionJob } from "./store-step";
 import { writerThread } from "./writer-pool";
@@ -174,16 +174,20 @@ async function chainJobs(
   }
   if (!changes.length) return "";
   const at = new Date().toISOString();
-  const links = linksAfter(chainKey, head, changes, at);
-  const last = links[links.length - 1]!;
+  const l = linkAfter(chainKey, head, changes, at);
   return (
-    `INSERT INTO chain (seq, prev, tbl, row_key, content, at, mac) VALUES ${links
-      .map(
-        (l) =>
-          `(${[l.seq, l.prev, l.tbl, l.row_key, l.content, l.at, l.mac].map(literal).join(",")})`
-      )
-      .join(",")};` +
-    `UPDATE chain_head SET seq = ${literal(last.seq)}, mac = ${literal(last.mac)}, at = ${literal(at)} WHERE id = 1;`
+    `INSERT INTO chain (seq, prev, tbl, row_key, content, at, mac) VALUES (${[
+      l.seq,
+      l.prev,
+      l.tbl,
+      l.row_key,
+      l.content,
+      l.at,
+      l.mac,
+    ]
+      .map(literal)
+      .join(",")});` +
+    `UPDATE chain_head SET seq = ${literal(l.seq)}, mac = ${literal(l.mac)}, at = ${literal(at)} WHERE id = 1;`
   );
 }
 
