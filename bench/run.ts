@@ -36,9 +36,7 @@ async function main(): Promise<void> {
   const ingest: Kept<Awaited<ReturnType<typeof benchIngest>>> = runs("ingest")
     ? await benchIngest(quick)
     : undefined;
-  const consolidation: Kept<Awaited<ReturnType<typeof benchConsolidation>>> = runs(
-    "consolidation"
-  )
+  const consolidation: Kept<Awaited<ReturnType<typeof benchConsolidation>>> = runs("consolidation")
     ? await benchConsolidation(quick)
     : undefined;
   const bundle: Kept<Awaited<ReturnType<typeof benchBundle>>> = runs("bundle")
