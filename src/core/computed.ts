@@ -75,6 +75,16 @@ export function computeCells(
   listRowKeys: readonly string[],
   input: InputNumber
 ): Map<string, number | null> {
+  return computeEach(t, listRowKeys, input, null);
+}
+
+/** computeCells, also telling `each` every cell by its row and column as it is computed. */
+function computeEach(
+  t: CompiledTemplate,
+  listRowKeys: readonly string[],
+  input: InputNumber,
+  each: ((row: string, col: string, v: number | null) => void) | null
+): Map<string, number | null> {
   const f = formulas(t);
   const data: Data = { out: new Map(), input };
   const inputRows = t.def.rowMode === "list" ? listRowKeys : t.inputRowKeys;
@@ -82,7 +92,11 @@ export function computeCells(
   if (f.columns.length) {
     for (const row of inputRows) {
       ctx.row = row;
-      for (const { key, fn } of f.columns) data.out.set(cellKey(row, key), asNumber(fn(ctx)));
+      for (const { key, fn } of f.columns) {
+        const v = asNumber(fn(ctx));
+        data.out.set(cellKey(row, key), v);
+        each?.(row, key, v);
+      }
     }
   }
   for (const { key, sumsListRows, fn } of f.rows) {
@@ -95,6 +109,7 @@ export function computeCells(
         v = asNumber(fn(ctx));
       }
       data.out.set(cellKey(key, col), v);
+      each?.(key, col, v);
     }
   }
   return data.out;
@@ -136,26 +151,40 @@ export function withComputedCells<
   const cells = new Map(doc.rows.map((r) => [r.key, r.cells]));
   const listRows =
     t.def.rowMode === "list" ? doc.rows.filter((r) => !t.row.has(r.key)).map((r) => r.key) : [];
-  const computed = computeCells(t, listRows, (row, col) => {
-    const v = cells.get(row)?.[col];
-    if (v === undefined || v === null || v === "") return 0;
-    return typeof v === "number" && Number.isFinite(v) ? v : null;
-  });
-  const out = new Map<string, Record<string, unknown>>();
-  for (const r of doc.rows) out.set(r.key, { ...r.cells });
-  for (const [key, value] of computed) {
-    if (value === null) continue;
-    const [row, col] = key.split("\u0000") as [string, string];
-    const target = out.get(row) ?? {};
-    target[col] = value;
-    out.set(row, target);
-  }
-  const order = [...t.rows.map((r) => r.key), ...doc.rows.map((r) => r.key)].filter(
-    (k, i, a) => a.indexOf(k) === i && out.has(k)
+  // The computed values of each row, in the order computed: no cell key made and split again.
+  const computed = new Map<string, Map<string, number | null>>();
+  computeEach(
+    t,
+    listRows,
+    (row, col) => {
+      const v = cells.get(row)?.[col];
+      if (v === undefined || v === null || v === "") return 0;
+      return typeof v === "number" && Number.isFinite(v) ? v : null;
+    },
+    (row, col, v) => {
+      const values = computed.get(row);
+      if (values) values.set(col, v);
+      else computed.set(row, new Map([[col, v]]));
+    }
   );
-  const rows = order.map((key) => {
-    const fixed = t.row.get(key)?.fixedCells ?? {};
-    return { key, cells: { ...fixed, ...out.get(key)! } };
-  });
+  // Each row once, the template's first, then the document's (a Set, not indexOf: a list table's
+  // document has thousands of rows); one object a row: its fixed cells, its cells, then the
+  // computed ones, the keys in the order the copies of each made them before.
+  const rows: { key: string; cells: Record<string, unknown> }[] = [];
+  const seen = new Set<string>();
+  const add = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const own = cells.get(key);
+    const values = computed.get(key);
+    // A row that is not in the document appears when one of its cells could be computed.
+    if (!own && !(values && [...values.values()].some((v) => v !== null))) return;
+    const row: Record<string, unknown> = { ...(t.row.get(key)?.fixedCells ?? {}) };
+    if (own) for (const c of Object.keys(own)) row[c] = own[c];
+    if (values) for (const [c, v] of values) if (v !== null) row[c] = v;
+    rows.push({ key, cells: row });
+  };
+  for (const r of t.rows) add(r.key);
+  for (const r of doc.rows) add(r.key);
   return { ...doc, rows };
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { cumulativeBase, dueInstant } from "../core/periods";
 import { withComputedCells } from "../core/computed";
@@ -31,7 +31,8 @@ export interface Receipt {
 
 export { canonicalJson };
 
-const sha256 = (s: string): string => createHash("sha256").update(s, "utf8").digest("hex");
+// The one-shot digest: no Hash object made per request.
+const sha256 = (s: string): string => hash("sha256", s, "hex");
 
 /** Validation as the server does it: tier from the registry, previous period and history from the stored versions. */
 export async function serverIssues(

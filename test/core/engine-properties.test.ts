@@ -98,6 +98,76 @@ describe("subtotals", () => {
   );
 });
 
+/** withComputedCells as first written (a cell key per computed cell, split again): the reference. */
+function withComputedCellsReference(
+  t: NonNullable<ReturnType<typeof reg.get>>,
+  doc: SheetDocument
+): SheetDocument {
+  const cells = new Map(doc.rows.map((r) => [r.key, r.cells]));
+  const listRows =
+    t.def.rowMode === "list" ? doc.rows.filter((r) => !t.row.has(r.key)).map((r) => r.key) : [];
+  const computed = computeCells(t, listRows, (row, col) => {
+    const v = (cells.get(row) as Record<string, unknown> | undefined)?.[col];
+    if (v === undefined || v === null || v === "") return 0;
+    return typeof v === "number" && Number.isFinite(v) ? v : null;
+  });
+  const out = new Map<string, Record<string, unknown>>();
+  for (const r of doc.rows) out.set(r.key, { ...r.cells });
+  for (const [key, value] of computed) {
+    if (value === null) continue;
+    const [row, col] = key.split("\u0000") as [string, string];
+    const target = out.get(row) ?? {};
+    target[col] = value;
+    out.set(row, target);
+  }
+  const order = [...t.rows.map((r) => r.key), ...doc.rows.map((r) => r.key)].filter(
+    (k, i, a) => a.indexOf(k) === i && out.has(k)
+  );
+  const rows = order.map((key) => {
+    const fixed = t.row.get(key)?.fixedCells ?? {};
+    return { key, cells: { ...fixed, ...out.get(key)! } } as SheetDocument["rows"][number];
+  });
+  return { ...doc, rows };
+}
+
+describe("withComputedCells", () => {
+  it.each(["stat-1", "stat-2", "stat-3"] as const)(
+    "%s: the same document, key for key and in the same order, as its first form, whatever the cells",
+    (id) => {
+      const t = reg.get(id)!;
+      const value = fc.oneof(
+        count,
+        amount,
+        fc.constant(""),
+        fc.constant(null),
+        fc.string({ maxLength: 3 }),
+        fc.constant(Number.NaN)
+      );
+      const colKeys = [...t.columns.map((c) => c.key), "x"];
+      const rowKeys = [...t.rows.map((r) => r.key), "AB12", "CD34"];
+      const row = fc.record({
+        key: fc.constantFrom(...rowKeys),
+        cells: fc.dictionary(fc.constantFrom(...colKeys), value, { maxKeys: 8 }),
+      });
+      fc.assert(
+        fc.property(fc.array(row, { maxLength: 12 }), (rows) => {
+          const doc = {
+            template: id,
+            templateVersion: t.def.version,
+            unit: "H1",
+            period: "2021-07",
+            rows,
+          } as unknown as SheetDocument;
+          expect(JSON.stringify(withComputedCells(t, doc))).toBe(
+            JSON.stringify(withComputedCellsReference(t, doc))
+          );
+        }),
+        { numRuns: RUNS }
+      );
+    }
+  );
+});
+
 describe("the engine never throws", () => {
   it("on a cell holding an object with no usable toString (found by the property below): cell.type", () => {
     const doc = {

@@ -94,6 +94,7 @@ describe.each(["sqlite", "postgres"] as const)("the audit chain on %s", (kind) =
   let firstId: string;
   let secondId: string;
   let auditOfReview: string;
+  let expectedRows: number;
   let expectedLinks: number;
 
   beforeAll(async () => {
@@ -167,8 +168,17 @@ describe.each(["sqlite", "postgres"] as const)("the audit chain on %s", (kind) =
             .executeTakeFirstOrThrow()
         ).n
       );
-    // The genesis link, one per audit line and version, two reviews, a lock, its takeover, its lifting.
-    expectedLinks = 1 + (await count("audit")) + (await count("submissions")) + 2 + 3;
+    // One per audit line and version, two reviews, a lock, its takeover, its lifting.
+    expectedRows = (await count("audit")) + (await count("submissions")) + 2 + 3;
+    // The genesis link, then one link per transaction: a group of submissions is one.
+    expectedLinks = Number(
+      (
+        await s.store.db
+          .selectFrom("chain")
+          .select((e) => e.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n
+    );
     await s.close();
   });
 
@@ -187,7 +197,9 @@ describe.each(["sqlite", "postgres"] as const)("the audit chain on %s", (kind) =
   it("an untouched database after submissions, reviews, locks, an unlock and a table install verifies (exit 0)", async () => {
     const r = await verify(db.url);
     expect(r.out).toMatch(
-      new RegExp(`intact: ${expectedLinks} links, head ${expectedLinks} [0-9a-f]{64} at `)
+      new RegExp(
+        `intact: ${expectedLinks} links, ${expectedRows} rows, head ${expectedLinks} [0-9a-f]{64} at `
+      )
     );
     expect(r.code).toBe(0);
   });
@@ -248,6 +260,78 @@ describe.each(["sqlite", "postgres"] as const)("the audit chain on %s", (kind) =
   });
 });
 
+describe.each(["sqlite", "postgres"] as const)("a group of submissions on %s", (kind) => {
+  let db: TestDb;
+  const copies: TestDb[] = [];
+
+  beforeAll(async () => {
+    if (kind === "postgres")
+      process.env.TIANBAO_CHAIN_KEY_DIR = mkdtempSync(join(tmpdir(), "tianbao-chain-key-"));
+    else delete process.env.TIANBAO_CHAIN_KEY_DIR;
+    db = await createTestDb(kind);
+  });
+
+  afterAll(async () => {
+    for (const c of copies) await c.drop();
+    await db.drop();
+  });
+
+  it("is one link listing each version and audit line; a version edited inside it is named (exit 1)", async () => {
+    const s = await startTestServer(db.url);
+    const seqBefore = Number(
+      (await s.store.db.selectFrom("chain_head").select("seq").executeTakeFirstOrThrow()).seq
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        postJson(s, "/submissions", hospitalDoc({ unit: "H1", period: "2021-05", c1: i }))
+      )
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(16).fill(201));
+    const links = await s.store.db
+      .selectFrom("chain")
+      .selectAll()
+      .where("seq", ">", seqBefore)
+      .orderBy("seq")
+      .execute();
+    await s.close();
+    // Submissions arriving together share a transaction, and so a link: fewer links than rows.
+    const groups = links.filter((l) => l.tbl === "group");
+    expect(groups.length).toBeGreaterThan(0);
+    const listed = groups.flatMap((g) => JSON.parse(g.content) as [string, string, string][]);
+    const ids = answers.map((a) => a.json().id as string);
+    expect(
+      listed
+        .filter((r) => r[0] === "submissions")
+        .map((r) => r[1])
+        .every((id) => ids.includes(id))
+    ).toBe(true);
+    const rows = links.reduce(
+      (n, l) => n + (l.tbl === "group" ? JSON.parse(l.content).length : 1),
+      0
+    );
+    // Each version with its audit line.
+    expect(rows).toBe(32);
+    expect(links.length).toBeLessThan(32);
+    expect(await verify(db.url)).toEqual({
+      code: 0,
+      out: expect.stringMatching(/intact: \d+ links, \d+ rows, head/),
+    });
+
+    const group = groups[0]!;
+    const victim = (JSON.parse(group.content) as [string, string, string][]).find(
+      (r) => r[0] === "submissions"
+    )![1];
+    const copy = await copyOf(db, copies.length);
+    copies.push(copy);
+    await directly(copy, [`UPDATE submissions SET on_time = 1 - on_time WHERE id = '${victim}'`]);
+    const r = await verify(copy.url);
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")[0]).toBe(
+      `link ${group.seq}: submissions ${victim} edited after it was chained (已被改动)`
+    );
+  });
+});
+
 describe.each(["sqlite", "postgres"] as const)("the head of the chain on %s", (kind) => {
   let db: TestDb;
   let s: TestServer;
@@ -288,9 +372,9 @@ describe.each(["sqlite", "postgres"] as const)("the head of the chain on %s", (k
     expect(
       (await postJson(s, "/submissions", hospitalDoc({ unit: "H1", period: "2021-03" }))).statusCode
     ).toBe(201);
-    // A version and its audit line: two links further on.
+    // A version and its audit line, written in one transaction: one link further on.
     const after = (await head(s.tokens.CITY)).json() as { seq: number; digest: string };
-    expect(after.seq).toBe(before.seq + 2);
+    expect(after.seq).toBe(before.seq + 1);
     expect(after.digest).not.toBe(before.digest);
     const last = await s.store.db
       .selectFrom("chain")

@@ -5,8 +5,11 @@ import {
   CHAINED_COLUMNS,
   CHAINED_TABLES,
   canonicalRow,
+  GROUP,
+  linkAfter,
   linkHeader,
   linksAfter,
+  rowsOfLink,
   macOf,
   written,
 } from "../../src/server/db/chain-links";
@@ -86,5 +89,41 @@ describe("the links of the audit chain", () => {
     ]);
     expect(one!.mac).toBe(createHmac("sm3", key).update(header).digest("hex"));
     expect(macOf(Buffer.alloc(32, 8), one!)).not.toBe(one!.mac);
+  });
+
+  it("one transaction is one link: a row alone as before, several rows as one group link listing each", () => {
+    const key = Buffer.alloc(32, 7);
+    const at = "2021-08-01T00:00:00.000Z";
+    const head = { seq: 9, mac: "e".repeat(64) };
+    const audit = (id: string) =>
+      written("audit", {
+        id,
+        at,
+        token_id: null,
+        unit: "H1",
+        remote_addr: null,
+        action: "x",
+        detail: "{}",
+      });
+    expect(linkAfter(key, head, [audit("a1")], at)).toEqual(
+      linksAfter(key, head, [audit("a1")], at)[0]
+    );
+    const rows = [
+      audit("a1"),
+      audit("a2"),
+      { tbl: "locks", rowKey: '["H1","stat-3","2021-07"]', content: "" },
+    ];
+    const group = linkAfter(key, head, rows, at);
+    expect([group.seq, group.prev, group.tbl, group.row_key]).toEqual([10, head.mac, GROUP, ""]);
+    expect(group.content).toBe(canonicalJson(rows.map((r) => [r.tbl, r.rowKey, r.content])));
+    expect(rowsOfLink(group)).toEqual(rows);
+    expect(group.mac).toBe(
+      createHmac("sm3", key)
+        .update(canonicalJson([10, head.mac, GROUP, "", group.content, at]))
+        .digest("hex")
+    );
+    // A group's content edited into something else lists no row (and its MAC fails).
+    expect(rowsOfLink({ ...group, content: "not json" })).toEqual([]);
+    expect(rowsOfLink({ ...group, content: '[["audit","a1"]]' })).toEqual([]);
   });
 });

@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { writerOf, type SubmissionJob } from "../../src/server/db/submission-writer";
+import SQLite from "better-sqlite3";
+import pg from "pg";
+import { chainKeyOf } from "../../src/server/db/chain-append";
+import { verifyChain } from "../../src/server/db/chain-verify";
+import {
+  postgresWriter,
+  writerOf,
+  type SubmissionJob,
+} from "../../src/server/db/submission-writer";
 import { hospitalDoc } from "../helpers/documents";
 import { candidateJob } from "../helpers/jobs";
 import { createTestDb, startTestServer, type TestServer } from "../helpers/server";
@@ -12,9 +20,11 @@ import { createTestDb, startTestServer, type TestServer } from "../helpers/serve
 describe.each(["sqlite", "postgres"] as const)("submission writer on %s", (kind) => {
   let s: TestServer;
   let drop: () => Promise<void>;
+  let url: string;
   beforeEach(async () => {
     const db = await createTestDb(kind);
     drop = db.drop;
+    url = db.url;
     s = await startTestServer(db.url);
   });
   afterEach(async () => {
@@ -141,6 +151,53 @@ describe.each(["sqlite", "postgres"] as const)("submission writer on %s", (kind)
       .executeTakeFirstOrThrow();
     expect(head.last_version).toBe(1);
   });
+
+  if (kind === "sqlite")
+    it("each key's row is written once, with its answer: inserted, never updated", async () => {
+      const sqlite = new SQLite(url.slice("sqlite:".length));
+      sqlite.exec(`CREATE TABLE key_writes (op TEXT NOT NULL);
+        CREATE TRIGGER key_inserted AFTER INSERT ON idempotency BEGIN INSERT INTO key_writes VALUES ('insert'); END;
+        CREATE TRIGGER key_updated AFTER UPDATE ON idempotency BEGIN INSERT INTO key_writes VALUES ('update'); END;`);
+      try {
+        const writer = writerOf(s.store.db);
+        const token = await tokenId();
+        const answers = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => writer.store(jobOf(token, i)))
+        );
+        expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 400, 201, 201]);
+        // A replay reads the key's row and writes nothing.
+        expect((await writer.store(jobOf(token, 0))).body.version).toBe(1);
+        const ops = sqlite.prepare("SELECT op, count(*) AS n FROM key_writes GROUP BY op").all();
+        expect(ops).toEqual([{ op: "insert", n: 6 }]);
+      } finally {
+        sqlite.close();
+      }
+    });
+
+  if (kind === "postgres")
+    it("a group is two round trips: its opening (with the head and the rows to link), then its link with the COMMIT", async () => {
+      const pool = new pg.Pool({ connectionString: url, max: 2 });
+      let roundTrips = 0;
+      pool.on("connect", (client) => {
+        const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+        client.query = ((...a: unknown[]) => {
+          roundTrips++;
+          return query(...a);
+        }) as typeof client.query;
+      });
+      try {
+        const writer = postgresWriter(pool, chainKeyOf(s.store.db));
+        const token = await tokenId();
+        const answers = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => writer.store(jobOf(token, i)))
+        );
+        expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 400, 201, 201]);
+        expect([writer.stats().transactions, roundTrips]).toEqual([1, 2]);
+      } finally {
+        await pool.end();
+      }
+      expect((await verifyChain(s.store.db)).problems).toEqual([]);
+    });
 
   if (kind === "postgres")
     it("a group the database refuses is stored again job by job: only the job it cannot store fails", async () => {

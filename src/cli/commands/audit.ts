@@ -23,7 +23,7 @@ export function registerAudit(program: Command, io: CliIO): void {
         const v = await verifyChain(store.db);
         const head = v.head ? `head ${v.head.seq} ${v.head.digest} at ${v.head.at}` : "no head";
         if (!v.problems.length) {
-          io.out(`审计链完整 chain intact: ${v.links} links, ${head}`);
+          io.out(`审计链完整 chain intact: ${v.links} links, ${v.rows} rows, ${head}`);
           return;
         }
         for (const p of v.problems.slice(0, SHOWN)) io.out(p.message);

@@ -3,6 +3,7 @@ import { ChainKeyError } from "./chain-key";
 import {
   CHAINED_TABLES,
   GENESIS_PREV,
+  linkAfter,
   linksAfter,
   macOf,
   written,
@@ -62,7 +63,11 @@ export async function appendToChain(
   if (!head)
     throw new Error("the audit chain has no head: the database was not opened by openStore");
   const at = new Date().toISOString();
-  await insertLinks(trx, linksAfter(key, head, changes, at), at);
+  await insertLinks(
+    trx,
+    [linkAfter(key, { seq: Number(head.seq), mac: head.mac }, changes, at)],
+    at
+  );
 }
 
 /** Runs `fn` in a transaction: the caller's, or one of its own. */

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHmac, hash } from "node:crypto";
 import type SQLite from "better-sqlite3";
 import { canonicalJson } from "../canonical-json";
 
@@ -6,9 +6,11 @@ import { canonicalJson } from "../canonical-json";
  * The links of the audit chain (docs/audit-chain.md), computed in Node: the key never goes into
  * the database. Kept apart from the query builder so the writer thread loads little.
  *
- * A link names one row of a chained table and the SM3 digest of the row's canonical content (""
- * for a row deleted: a lock lifted); its MAC is HMAC-SM3 under the chain key over its sequence
- * number, the previous link's MAC, the table, the row's key, that digest and the time of linking.
+ * A link records the rows one transaction wrote: of one row, the table, the row's key and the SM3
+ * digest of the row's canonical content ("" for a row deleted: a lock lifted); of several rows
+ * (a group of submissions), the table "group" and the list of those three for each row, in order.
+ * Its MAC is HMAC-SM3 under the chain key over its sequence number, the previous link's MAC, the
+ * table, the row's key, the content and the time of linking.
  */
 
 /** Every column of each chained table, in no particular order: the canonical content is keyed. */
@@ -49,6 +51,9 @@ export const CHAINED_TABLES = Object.keys(CHAINED_COLUMNS) as ChainedTable[];
 /** Rows never changed once written: a second link for one of them is out of place. */
 export const APPEND_ONLY: ReadonlySet<string> = new Set(["submissions", "audit"]);
 
+/** The table of a link recording several rows, its content their list (groupContent). */
+export const GROUP = "group";
+
 /** The link before the first one. */
 export const GENESIS_PREV = "0".repeat(64);
 
@@ -74,7 +79,8 @@ export interface ChainHead {
   mac: string;
 }
 
-const sm3 = (text: string): string => createHash("sm3").update(text, "utf8").digest("hex");
+// The one-shot digest: no Hash object made and thrown away per row, as createHash would.
+const sm3 = (text: string): string => hash("sm3", text, "hex");
 
 /** A row's key within its table: the id, or the report (unit, table, month) for reviews and locks. */
 export function rowKeyOf(tbl: ChainedTable, row: Record<string, unknown>): string {
@@ -142,7 +148,60 @@ export function macOf(key: Buffer, l: Omit<Link, "mac">): string {
   return createHmac("sm3", key).update(linkHeader(l), "utf8").digest("hex");
 }
 
-/** The links that follow `head` for the changes, in their order. */
+/** A group link's content: canonicalJson of [table, row key, digest] for each row, in order. */
+export function groupContent(changes: readonly RowChange[]): string {
+  let out = "[";
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    // Strings only, whose canonical form is JSON.stringify's.
+    out += `${i ? "," : ""}[${JSON.stringify(c.tbl)},${JSON.stringify(c.rowKey)},${JSON.stringify(c.content)}]`;
+  }
+  return out + "]";
+}
+
+/**
+ * The rows a link records, in order: its own, or a group's list. A group whose content is not
+ * such a list (edited: its MAC fails too) records none.
+ */
+export function rowsOfLink(l: Pick<Link, "tbl" | "row_key" | "content">): RowChange[] {
+  if (l.tbl !== GROUP) return [{ tbl: l.tbl, rowKey: l.row_key, content: l.content }];
+  let list: unknown;
+  try {
+    list = JSON.parse(l.content);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((r) =>
+    Array.isArray(r) && r.length === 3 && r.every((x) => typeof x === "string")
+      ? [{ tbl: r[0] as string, rowKey: r[1] as string, content: r[2] as string }]
+      : []
+  );
+}
+
+/**
+ * The link that follows `head` for the rows one transaction wrote: one row is a link of its own;
+ * several (a group of submissions) one group link, so the key is used once per transaction.
+ */
+export function linkAfter(
+  key: Buffer,
+  head: ChainHead,
+  changes: readonly RowChange[],
+  at: string
+): Link {
+  const one = changes.length === 1 ? changes[0]! : null;
+  const l = {
+    seq: head.seq + 1,
+    prev: head.mac,
+    tbl: one ? one.tbl : GROUP,
+    row_key: one ? one.rowKey : "",
+    content: one ? one.content : groupContent(changes),
+    at,
+  };
+  return { ...l, mac: macOf(key, l) };
+}
+
+/** The links that follow `head`, one for each change, in their order (the genesis). */
 export function linksAfter(
   key: Buffer,
   head: ChainHead,
@@ -178,9 +237,8 @@ export function sqliteChain(
     const h = head.get();
     if (!h)
       throw new Error("the audit chain has no head: the database was not opened by openStore");
-    const links = linksAfter(key, h, changes, at);
-    for (const l of links) link.run(l.seq, l.prev, l.tbl, l.row_key, l.content, l.at, l.mac);
-    const last = links[links.length - 1]!;
-    move.run(last.seq, last.mac, at);
+    const l = linkAfter(key, h, changes, at);
+    link.run(l.seq, l.prev, l.tbl, l.row_key, l.content, l.at, l.mac);
+    move.run(l.seq, l.mac, at);
   };
 }

@@ -7,6 +7,7 @@ import {
   contentOf,
   macOf,
   rowKeyOf,
+  rowsOfLink,
   type Link,
 } from "./chain-links";
 import type { Database } from "./schema";
@@ -19,6 +20,8 @@ export interface ChainProblem {
 
 export interface ChainVerdict {
   links: number;
+  /** The rows the links record (a group link records several). */
+  rows: number;
   head: ChainHeadRow | null;
   /** In chain order: the first is the first link edited, deleted or out of place. */
   problems: ChainProblem[];
@@ -49,6 +52,7 @@ export async function verifyChain(db: Kysely<Database>): Promise<ChainVerdict> {
   let prev = GENESIS_PREV;
   let last: Link | null = null;
   let links = 0;
+  let rows = 0;
   for (;;) {
     const page: Link[] = (
       await db
@@ -77,15 +81,17 @@ export async function verifyChain(db: Kysely<Database>): Promise<ChainVerdict> {
           seq: l.seq,
           message: `link ${l.seq} (${name(l.tbl, l.row_key)}) edited or out of place (链节被改动或错位)`,
         });
-      if (l.tbl !== "genesis") {
-        const k = `${l.tbl}\u0000${l.row_key}`;
-        if (APPEND_ONLY.has(l.tbl) && latest.has(k))
-          problems.push({
-            seq: l.seq,
-            message: `link ${l.seq}: ${name(l.tbl, l.row_key)} linked a second time, out of place (重复入链)`,
-          });
-        latest.set(k, { seq: l.seq, content: l.content });
-      }
+      if (l.tbl !== "genesis")
+        for (const r of rowsOfLink(l)) {
+          rows++;
+          const k = `${r.tbl}\u0000${r.rowKey}`;
+          if (APPEND_ONLY.has(r.tbl) && latest.has(k))
+            problems.push({
+              seq: l.seq,
+              message: `link ${l.seq}: ${name(r.tbl, r.rowKey)} linked a second time, out of place (重复入链)`,
+            });
+          latest.set(k, { seq: l.seq, content: r.content });
+        }
       prev = l.mac;
       expected = l.seq + 1;
       last = l;
@@ -128,5 +134,5 @@ export async function verifyChain(db: Kysely<Database>): Promise<ChainVerdict> {
       });
     }
   problems.sort((a, b) => a.seq - b.seq);
-  return { links, head, problems };
+  return { links, rows, head, problems };
 }

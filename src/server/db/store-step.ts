@@ -93,9 +93,11 @@ export function sqliteStoreStep(
   // one read and one move of the head for the whole group.
   const pending: RowChange[] = [];
   const st = {
-    claim: sqlite.prepare(
+    // The key's row is written once, with its answer: the group's transaction holds the write
+    // lock (BEGIN IMMEDIATE), so no one can claim the key between the read below and this insert.
+    keep: sqlite.prepare(
       `INSERT INTO idempotency (unit, key, request_hash, status_code, response, created_at)
-       VALUES (?, ?, ?, 0, '', ?) ON CONFLICT (unit, key) DO NOTHING`
+       VALUES (?, ?, ?, ?, ?, ?)`
     ),
     prior: sqlite.prepare<
       [string, string],
@@ -128,9 +130,6 @@ export function sqliteStoreStep(
     audit: sqlite.prepare(
       `INSERT INTO audit (id, at, token_id, unit, remote_addr, action, detail)
        VALUES (?, ?, ?, ?, ?, ?, ?)`
-    ),
-    answer: sqlite.prepare(
-      `UPDATE idempotency SET status_code = ?, response = ? WHERE unit = ? AND key = ?`
     ),
   };
 
@@ -217,14 +216,14 @@ export function sqliteStoreStep(
   };
 
   const storeStep = (job: SubmissionJob): Reply => {
-    if (st.claim.run(job.unit, job.key, job.requestHash, job.createdAt).changes === 0) {
-      const prior = st.prior.get(job.unit, job.key)!;
+    const prior = st.prior.get(job.unit, job.key);
+    if (prior) {
       if (prior.request_hash !== job.requestHash) return MISMATCH;
       if (prior.status_code === 0) return IN_FLIGHT;
       return jsonReply(prior.status_code, prior.response);
     }
     const { status, response } = decide(job);
-    st.answer.run(status, response, job.unit, job.key);
+    st.keep.run(job.unit, job.key, job.requestHash, status, response, job.createdAt);
     return jsonReply(status, response);
   };
 

@@ -2,7 +2,7 @@ import type SQLite from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { GroupCommit } from "./group-commit";
 import type pg from "pg";
-import { linksAfter, written, type RowChange } from "./chain-links";
+import { linkAfter, written, type RowChange } from "./chain-links";
 import type { Database } from "./schema";
 import { jsonReply, sqliteStoreStep, type Reply, type SubmissionJob } from "./store-step";
 import { writerThread } from "./writer-pool";
@@ -129,17 +129,10 @@ FROM chain_head h WHERE h.id = 1 FOR UPDATE`;
 type Row = { out_status: number; out_response: string };
 type Stored = Record<string, unknown> & { id: string };
 
-/**
- * Links the rows the jobs stored, in the transaction that stored them: the head row is locked
- * (FOR UPDATE waits for another transaction holding it and then reads its newest version), so
- * every process numbers its links in commit order. One statement for a whole group; the links
- * are answered as the statements that write them, to be sent with the COMMIT.
- */
-async function chainJobs(
-  client: pg.PoolClient,
-  chainKey: Buffer,
-  jobs: readonly SubmissionJob[]
-): Promise<string> {
+type ChainRows = { seq: number; mac: string; submissions: Stored[]; audits: Stored[] };
+
+/** The ids of the rows the jobs would store: their versions, and their audit lines. */
+function idsOf(jobs: readonly SubmissionJob[]): [ids: string[], auditIds: string[]] {
   const ids: string[] = [];
   const auditIds: string[] = [];
   for (const job of jobs)
@@ -148,13 +141,34 @@ async function chainJobs(
       ids.push(c.id);
       auditIds.push(c.auditId, ...c.explanationAudits.map((e) => e.id));
     }
-  const found = await client.query<{
-    seq: number;
-    mac: string;
-    submissions: Stored[];
-    audits: Stored[];
-  }>({ name: "tianbao_chain_rows", text: CHAIN_ROWS, values: [ids, auditIds] });
-  const head = found.rows[0];
+  return [ids, auditIds];
+}
+
+/**
+ * Links the rows the jobs stored, in the transaction that stored them: the head row is locked
+ * (FOR UPDATE waits for another transaction holding it and then reads its newest version), so
+ * every process numbers its links in commit order. One statement for a whole group; the link is
+ * answered as the statements that write it, to be sent with the COMMIT.
+ */
+async function chainJobs(
+  client: pg.PoolClient,
+  chainKey: Buffer,
+  jobs: readonly SubmissionJob[]
+): Promise<string> {
+  const found = await client.query<ChainRows>({
+    name: "tianbao_chain_rows",
+    text: CHAIN_ROWS,
+    values: idsOf(jobs),
+  });
+  return linkStatements(chainKey, jobs, found.rows[0]);
+}
+
+/** The statements that write the link of the rows the jobs stored, and move the head. */
+function linkStatements(
+  chainKey: Buffer,
+  jobs: readonly SubmissionJob[],
+  head: ChainRows | undefined
+): string {
   if (!head)
     throw new Error("the audit chain has no head: the database was not opened by openStore");
   const submissions = new Map(head.submissions.map((r) => [r.id, r]));
@@ -174,17 +188,62 @@ async function chainJobs(
   }
   if (!changes.length) return "";
   const at = new Date().toISOString();
-  const links = linksAfter(chainKey, head, changes, at);
-  const last = links[links.length - 1]!;
+  const l = linkAfter(chainKey, head, changes, at);
   return (
-    `INSERT INTO chain (seq, prev, tbl, row_key, content, at, mac) VALUES ${links
-      .map(
-        (l) =>
-          `(${[l.seq, l.prev, l.tbl, l.row_key, l.content, l.at, l.mac].map(literal).join(",")})`
-      )
-      .join(",")};` +
-    `UPDATE chain_head SET seq = ${literal(last.seq)}, mac = ${literal(last.mac)}, at = ${literal(at)} WHERE id = 1;`
+    `INSERT INTO chain (seq, prev, tbl, row_key, content, at, mac) VALUES (${[
+      l.seq,
+      l.prev,
+      l.tbl,
+      l.row_key,
+      l.content,
+      l.at,
+      l.mac,
+    ]
+      .map(literal)
+      .join(",")});` +
+    `UPDATE chain_head SET seq = ${literal(l.seq)}, mac = ${literal(l.mac)}, at = ${literal(at)} WHERE id = 1;`
   );
+}
+
+/**
+ * A group's opening as one simple query, one round trip: BEGIN, tianbao_submit_group, and the
+ * statement that locks the head and reads back what the group stored (a statement of its own,
+ * so it sees the group's rows). Its arrays travel as literals, dollar-quoted with a tag none of
+ * them holds, so nothing in them is escaped twice.
+ */
+export function groupOpening(jobs: readonly SubmissionJob[]): string {
+  const columns = TYPES.map(() => [] as unknown[]);
+  for (const job of jobs) args(job).forEach((v, i) => columns[i]!.push(v));
+  const arrays = [...columns, ...idsOf(jobs)].map(arrayLiteral);
+  let tag = "$tb$";
+  for (let n = 0; arrays.some((a) => a.includes(tag)); n++) tag = `$tb${n}$`;
+  const lit = (i: number, type: string) => `${tag}${arrays[i]}${tag}::${type}[]`;
+  return (
+    "BEGIN;" +
+    `SELECT out_status, out_response FROM tianbao_submit_group(${TYPES.map((t, i) => lit(i, t)).join(", ")});` +
+    // Replaced by functions: a literal's "$&" or "$1" is text, not a pattern.
+    CHAIN_ROWS.replace("$1::text[]", () => lit(TYPES.length, "text")).replace("$2::text[]", () =>
+      lit(TYPES.length + 1, "text")
+    )
+  );
+}
+
+/** A one-dimensional array as PostgreSQL's array input reads it: '{"a",NULL,3}'. */
+function arrayLiteral(values: readonly unknown[]): string {
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out += i ? "," : "";
+    if (v === null || v === undefined) out += "NULL";
+    else if (typeof v === "number") {
+      if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
+      out += String(v);
+    } else {
+      const t = String(v);
+      out += `"${t.includes("\\") || t.includes('"') ? t.replace(/[\\"]/g, "\\$&") : t}"`;
+    }
+  }
+  return out + "}";
 }
 
 /**
@@ -208,12 +267,14 @@ function literal(v: string | number): string {
  */
 async function transaction<T>(
   pool: pg.Pool,
-  fn: (c: pg.PoolClient) => Promise<[T, string]>
+  fn: (c: pg.PoolClient) => Promise<[T, string]>,
+  /** Whether fn sends the BEGIN itself, with its first statements. */
+  begins = false
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query("BEGIN");
+    if (!begins) await client.query("BEGIN");
     const [out, closing] = await fn(client);
     await client.query(`${closing}COMMIT`);
     return out;
@@ -245,14 +306,20 @@ export function postgresWriter(
     inFlight: 2,
   }
 ): SubmissionWriter {
+  // Two round trips a group: its opening (BEGIN, the group's function, the head and the rows
+  // to link), then the link and the head's move with the COMMIT.
   const group = (jobs: readonly SubmissionJob[]): Promise<Row[]> =>
-    transaction(pool, async (client) => {
-      const { text, values } = groupCall(jobs);
-      const { rows } = await client.query<Row>({ name: "tianbao_submit_group", text, values });
-      if (rows.length !== jobs.length)
-        throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
-      return [rows, await chainJobs(client, chainKey, jobs)];
-    });
+    transaction(
+      pool,
+      async (client) => {
+        const results = (await client.query(groupOpening(jobs))) as unknown as pg.QueryResult[];
+        const rows = results[1]!.rows as Row[];
+        if (rows.length !== jobs.length)
+          throw new Error(`the group got ${rows.length} answers for ${jobs.length} submissions`);
+        return [rows, linkStatements(chainKey, jobs, results[2]!.rows[0] as ChainRows)];
+      },
+      true
+    );
   const reply = (row: Row): Reply => jsonReply(row.out_status, row.out_response);
 
   let jobs = 0;
