@@ -12,8 +12,6 @@ import type { ReporterStrings } from "./reporterStrings";
 import { useReporterStyles } from "./reporterStyles";
 import type { ReporterFlow } from "./useReporterFlow";
 
-const when = (iso: string): string => new Date(iso).toLocaleString("zh-CN", { hour12: false });
-
 /** The receipt of a 报送 from this page: a late one in a warning bar, never a green one. */
 export function ReporterReceipt({
   receipt,
@@ -28,7 +26,7 @@ export function ReporterReceipt({
     <MessageBar intent={receipt.onTime ? "success" : "warning"} layout="multiline">
       <MessageBarBody data-testid="web-receipt">
         <MessageBarTitle>{w.receiptTitle(receipt.version, receipt.onTime)}</MessageBarTitle>
-        {w.receiptBody(when(receipt.receivedAt), receipt.onTime, due ?? "")}
+        {w.receiptBody(receipt.receivedAt, receipt.onTime, due ?? "")}
       </MessageBarBody>
     </MessageBar>
   );
@@ -58,7 +56,7 @@ export function ReporterHistory({
       ) : (
         <ul className={s.list} data-testid="web-history">
           {history.map((h) => (
-            <li key={h.version}>{w.historyItem(h.version, when(h.receivedAt), h.onTime)}</li>
+            <li key={h.version}>{w.historyItem(h.version, h.receivedAt, h.onTime)}</li>
           ))}
         </ul>
       )}

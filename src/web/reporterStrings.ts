@@ -1,3 +1,4 @@
+import { formatDateTime, formatVersion } from "../core/format";
 import type { Locale } from "../core/i18n";
 
 /**
@@ -22,13 +23,14 @@ export const REPORTER_STRINGS = {
     noIssues: "没有发现问题，请核对下面读到的内容后报送。",
     submit: "报送",
     errorsLeft: (n: number) => `有 ${n} 个错误，请在表中修改后重新上传。`,
-    receiptTitle: (v: number, onTime: boolean) => `已报送，第 ${v} 版${onTime ? "" : "（逾期）"}`,
+    receiptTitle: (v: number, onTime: boolean) =>
+      `已报送，${formatVersion(v)}${onTime ? "" : "（逾期）"}`,
     receiptBody: (at: string, onTime: boolean, due: string) =>
-      `服务器于 ${at} 收到${onTime ? "，按时报送。" : `，已过截止日期 ${due}，记为逾期报送。`}`,
+      `服务器于 ${formatDateTime(at)} 收到${onTime ? "，按时报送。" : `，已过截止日期 ${due}，记为逾期报送。`}`,
     historyHeading: (report: string) => `${report}已报送的版本`,
     noHistory: "该月还没有报送。",
     historyItem: (v: number, at: string, onTime: boolean) =>
-      `第 ${v} 版 · ${at} · ${onTime ? "按时" : "逾期"}`,
+      `${formatVersion(v)} · ${formatDateTime(at)} · ${onTime ? "按时" : "逾期"}`,
     resubmitTitle: (changes: number | null) => (changes === 0 ? "再次报送？" : "报送新的一版？"),
     resubmitBody: (last: number, changes: number | null) =>
       (changes === null
@@ -61,13 +63,13 @@ export const REPORTER_STRINGS = {
     submit: "Submit",
     errorsLeft: (n: number) => `${n} errors: correct them in the table and upload it again.`,
     receiptTitle: (v: number, onTime: boolean) =>
-      `Submitted, version ${v}${onTime ? "" : " (late)"}`,
+      `Submitted, ${formatVersion(v, "en-US")}${onTime ? "" : " (late)"}`,
     receiptBody: (at: string, onTime: boolean, due: string) =>
-      `Received by the server at ${at}${onTime ? ", on time." : `, after the due date ${due}: recorded as late.`}`,
+      `Received by the server at ${formatDateTime(at, "en-US")}${onTime ? ", on time." : `, after the due date ${due}: recorded as late.`}`,
     historyHeading: (report: string) => `${report}: versions submitted`,
     noHistory: "Nothing submitted for this month yet.",
     historyItem: (v: number, at: string, onTime: boolean) =>
-      `Version ${v} · ${at} · ${onTime ? "on time" : "late"}`,
+      `${formatVersion(v, "en-US")} · ${formatDateTime(at, "en-US")} · ${onTime ? "on time" : "late"}`,
     resubmitTitle: (changes: number | null) =>
       changes === 0 ? "Submit again?" : "Submit a new version?",
     resubmitBody: (last: number, changes: number | null) =>

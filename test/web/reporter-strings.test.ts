@@ -28,3 +28,17 @@ describe("the reporter page's words", () => {
     ]);
   });
 });
+
+it("the upload page writes a receipt's moment and its versions as every other view does", () => {
+  const zh = REPORTER_STRINGS["zh-CN"];
+  const en = REPORTER_STRINGS["en-US"];
+  expect(zh.receiptBody("2026-12-07T16:15:54.000Z", true, "")).toBe(
+    "服务器于 2026-12-08 00:15 收到，按时报送。"
+  );
+  expect(zh.historyItem(2, "2026-12-07T16:15:54.000Z", false)).toBe(
+    "第 2 版 · 2026-12-08 00:15 · 逾期"
+  );
+  expect(en.historyItem(2, "2026-12-07T16:15:54.000Z", true)).toMatch(
+    /^version 2 · Dec 8, 2026, 00:15 · /
+  );
+});
