@@ -85,10 +85,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // X-Forwarded-For is believed only from the proxies named; anyone else could forge it.
     trustProxy: opts.trustProxy ?? false,
     // A path that cannot be percent-decoded (or a bad constraint) is the client's fault: our own
-    // 400 body, not the framework's code and message. No hook has run: the headers are given here.
-    frameworkErrors: (_err, _req, reply) => {
+    // 400 body, not the framework's code and message. No hook has run: the headers are given here,
+    // no-store too when the request carries credentials (security-headers.ts).
+    frameworkErrors: (_err, req, reply) => {
       void (reply as FastifyReply)
         .headers(SECURITY_HEADERS)
+        .headers(req.headers.authorization !== undefined ? { "cache-control": "no-store" } : {})
         .status(400)
         .send({ error: "bad-request" });
     },

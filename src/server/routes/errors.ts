@@ -21,16 +21,24 @@ interface ZodProblem {
   keyword?: string;
   instancePath: string;
   message?: string;
-  params?: { values?: unknown[]; input?: unknown };
+  params?: { values?: unknown[]; input?: unknown; origin?: string; minimum?: unknown };
 }
 
 /**
  * zod's own words ("Invalid input: expected string, received undefined") tell a client's
- * developer less than the API's other refusals do; the two commonest problems are said plainly,
+ * developer less than the API's other refusals do; the commonest problems are said plainly,
  * the rest (a schema's own message among them) as the schema words it.
  */
 function plainMessage(p: ZodProblem): string {
   if (p.keyword === "invalid_type" && /received undefined$/.test(p.message ?? ""))
+    return "必须填写";
+  // An empty value (`?unit=`) is as good as none; a schema's own words for it are kept.
+  if (
+    p.keyword === "too_small" &&
+    p.params?.origin === "string" &&
+    p.params.minimum === 1 &&
+    /^Too small: /.test(p.message ?? "")
+  )
     return "必须填写";
   if (p.keyword === "invalid_value" && Array.isArray(p.params?.values))
     return `只能是 ${p.params.values.map(String).join("、")}`;
