@@ -25,7 +25,7 @@ function asLaidOut(edit: (formats: string[][]) => void = () => undefined): Input
   };
 }
 
-const dated = plan.cells.find((c) => !c.locked && c.numberFormat?.includes("年"))!;
+const dated = plan.cells.find((c) => !c.locked && c.numberFormat?.includes("yyyy"))!;
 const count = plan.cells.find((c) => !c.locked && c.numberFormat === "0")!;
 
 it("the sheet as laid out has no problem; number formats as Excel may spell them are the same", () => {
