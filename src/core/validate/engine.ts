@@ -71,11 +71,29 @@ interface Grid {
   str: (string | undefined)[];
 }
 
-interface RowState {
-  key: string;
-  cells: Record<string, unknown> | undefined;
-  /** Offset of the row's first slot in the grid; absent rows all share a blank slot row. */
-  base: number;
+/**
+ * The rows the engine judges (a list table's units, or a fixed table's input rows), as two
+ * typed arrays reused by every validation, as the grid is: an object per row, alive for the
+ * whole call, made a 10,000-row document's validation slower per row than a 1,000-row one's
+ * (each young-generation collection during the call copied all of them made so far).
+ */
+interface RowStates {
+  count: number;
+  /** Per row: its index in doc.rows, or -1 for a fixed row the document does not carry. */
+  entry: Int32Array;
+  /** Per row: offset of its first slot in the grid; absent rows all share the blank slot row 0. */
+  base: Int32Array;
+}
+
+let rowScratch: RowStates = { count: 0, entry: new Int32Array(64), base: new Int32Array(64) };
+
+function rowStates(count: number): RowStates {
+  if (rowScratch.entry.length < count) {
+    const size = Math.max(count, rowScratch.entry.length * 2);
+    rowScratch = { count: 0, entry: new Int32Array(size), base: new Int32Array(size) };
+  }
+  rowScratch.count = 0;
+  return rowScratch;
 }
 
 /** What a compiled row rule reads: the grid, the row being checked and the document's header and year. */
@@ -224,11 +242,26 @@ interface Ctx {
   doc: SheetDocument;
   locale: Locale;
   grid: Grid;
-  rows: RowState[];
+  rows: RowStates;
+  /** The key of every row for a fixed table (t.inputRowKeys); null for a list table, whose keys are its rows'. */
+  fixedKeys: readonly string[] | null;
   /** Whether docRows indexes this document's rows yet: built on first use, a 10,000-row list table rarely needs it. */
   rowsIndexed: boolean;
   issues: Issue[];
 }
+
+/** The key of the engine's row r. */
+function keyAt(ctx: Ctx, r: number): string {
+  return ctx.fixedKeys !== null ? ctx.fixedKeys[r]! : ctx.doc.rows[ctx.rows.entry[r]!]!.key;
+}
+
+/** The cells of the engine's row r, or undefined when the document does not carry it. */
+function cellsAt(ctx: Ctx, r: number): Record<string, unknown> | undefined {
+  const e = ctx.rows.entry[r]!;
+  return e === -1 ? undefined : ctx.doc.rows[e]!.cells;
+}
+
+const stateKeyAt: KeyOf<Ctx> = keyAt;
 
 function push(
   ctx: Ctx,
@@ -269,7 +302,8 @@ function scratchGrid(slots: number): Grid {
 const docRows = new KeyIndex();
 const rowBases = new KeyIndex();
 
-function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
+/** The index in doc.rows of the row with this key, or -1. */
+function entryOf(ctx: Ctx, key: string): number {
   const rows = ctx.doc.rows;
   if (!ctx.rowsIndexed) {
     docRows.reset(rows.length);
@@ -278,8 +312,12 @@ function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
     for (let e = 0; e < rows.length; e++) docRows.set(rows[e]!.key, e, rows, rowKeyAt);
     ctx.rowsIndexed = true;
   }
-  const e = docRows.find(key, rows, rowKeyAt);
-  return e === -1 ? undefined : rows[e]!.cells;
+  return docRows.find(key, rows, rowKeyAt);
+}
+
+function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
+  const e = entryOf(ctx, key);
+  return e === -1 ? undefined : ctx.doc.rows[e]!.cells;
 }
 
 /** Type-checks every input cell of a row into its typed state, reporting the type issues. */
@@ -288,10 +326,9 @@ function readRow(
   key: string,
   cells: Record<string, unknown> | undefined,
   base: number
-): RowState {
+): void {
   const { plan, locale, grid } = ctx;
-  const row: RowState = { key, cells, base };
-  if (!cells) return row;
+  if (!cells) return;
   for (const i of plan.inputCols) {
     const col = plan.cols[i]!;
     const raw = cells[col.key];
@@ -347,7 +384,6 @@ function readRow(
       );
     }
   }
-  return row;
 }
 
 /**
@@ -363,56 +399,68 @@ export function validateParsed(
   const locale = opts.locale ?? DEFAULT_LOCALE;
   const plan = enginePlan(t);
   const isList = t.def.rowMode === "list";
-  // A list table's rows in one pass (each pass over 10,000 rows reads them from beyond the
-  // cache): its units, and the rows that are the template's own (合计), if the document carries them.
-  const listRows: string[] = [];
-  const listDocs: RowDoc[] = [];
-  let templateRows: readonly RowDoc[] = doc.rows;
-  if (isList) {
-    const own: RowDoc[] = [];
-    for (const r of doc.rows)
-      if (t.row.has(r.key)) own.push(r);
-      else {
-        listRows.push(r.key);
-        listDocs.push(r);
-      }
-    templateRows = own;
-  }
-  const inputRows = isList ? listRows : t.inputRowKeys;
   const tierRow = t.def.tierLocked && opts.tier ? (t.tiers.get(opts.tier) ?? null) : null;
   const n = plan.cols.length;
-  // Slot row 0 stays blank for every absent row; present rows follow.
-  const slots = (inputRows.length + 1) * n;
-  const grid = scratchGrid(slots);
-  const ctx: Ctx = { t, plan, doc, locale, grid, rows: [], rowsIndexed: false, issues: [] };
+  const rowCount = isList ? doc.rows.length : t.inputRowKeys.length;
+  // Slot row 0 stays blank for every absent row; present rows follow (a list table's own rows,
+  // 合计, take none: the count is an upper bound).
+  const grid = scratchGrid((rowCount + 1) * n);
+  const rows = rowStates(rowCount);
+  const ctx: Ctx = {
+    t,
+    plan,
+    doc,
+    locale,
+    grid,
+    rows,
+    fixedKeys: isList ? null : t.inputRowKeys,
+    rowsIndexed: false,
+    issues: [],
+  };
 
-  // 1. Types of every input cell.
+  // 1. Types of every input cell. A list table's rows are split in the same pass (each pass over
+  // 10,000 rows reads them from beyond the cache): its units, and the rows that are the
+  // template's own (合计), if the document carries them.
+  let templateRows: readonly RowDoc[] = doc.rows;
   let next = n;
   if (isList) {
-    for (const r of listDocs) {
-      ctx.rows.push(readRow(ctx, r.key, r.cells, next));
+    const own: RowDoc[] = [];
+    for (let e = 0; e < doc.rows.length; e++) {
+      const r = doc.rows[e]!;
+      if (t.row.has(r.key)) {
+        own.push(r);
+        continue;
+      }
+      rows.entry[rows.count] = e;
+      rows.base[rows.count++] = next;
+      readRow(ctx, r.key, r.cells, next);
       next += n;
     }
+    templateRows = own;
   } else {
-    for (const key of inputRows) {
-      const cells = cellsOf(ctx, key);
-      ctx.rows.push(readRow(ctx, key, cells, cells ? next : 0));
-      if (cells) next += n;
+    for (const key of t.inputRowKeys) {
+      const e = entryOf(ctx, key);
+      rows.entry[rows.count] = e;
+      rows.base[rows.count++] = e === -1 ? 0 : next;
+      if (e === -1) continue;
+      readRow(ctx, key, doc.rows[e]!.cells, next);
+      next += n;
     }
   }
 
   // 2. Required cells (submission only).
   if (phase === "submit") {
-    for (const row of ctx.rows) {
-      if (tierRow !== null && row.key !== tierRow) continue;
+    for (let r = 0; r < rows.count; r++) {
+      const base = rows.base[r]!;
+      if (tierRow !== null && keyAt(ctx, r) !== tierRow) continue;
       for (const i of plan.inputCols) {
         const col = plan.cols[i]!;
-        if (!(col.numeric || col.required) || grid.kind[row.base + i] !== BLANK) continue;
+        if (!(col.numeric || col.required) || grid.kind[base + i] !== BLANK) continue;
         push(
           ctx,
           "cell.required",
           "error",
-          row.key,
+          keyAt(ctx, r),
           col.key,
           builtinMessage("cell.required", locale, {
             col: columnTitle(col),
@@ -429,25 +477,31 @@ export function validateParsed(
   const inputNumber = numberReader(ctx);
   let computed: Map<string, number | null> | null = null;
   const recomputed = (): Map<string, number | null> =>
-    (computed ??= computeCells(t, listRows, inputNumber));
+    (computed ??= computeCells(
+      t,
+      isList ? Array.from({ length: rows.count }, (_, r) => keyAt(ctx, r)) : [],
+      inputNumber
+    ));
   checkComputed(ctx, recomputed, templateRows);
 
   // 4. Cross-field rules, on valid cells only: a cell with a type issue takes no part.
   const ruleCtx: RuleCtx = { g: grid, base: 0, header, year: Number(doc.period.slice(0, 4)) };
   for (const rp of plan.rowRules) {
-    for (const row of ctx.rows) {
-      if (row.base === 0 && rp.blankRowPasses) continue;
-      if (anyInvalid(grid, row.base, rp.guardCols)) continue;
-      ruleCtx.base = row.base;
+    for (let r = 0; r < rows.count; r++) {
+      const base = rows.base[r]!;
+      if (base === 0 && rp.blankRowPasses) continue;
+      if (anyInvalid(grid, base, rp.guardCols)) continue;
+      ruleCtx.base = base;
       if (rp.fn(ruleCtx) !== false) continue;
+      const key = keyAt(ctx, r);
       push(
         ctx,
         rp.rule.id,
         rp.rule.severity,
-        row.key,
+        key,
         rp.rule.on,
-        ruleMessage(ctx, rp.rule, row.key, rp.rule.on),
-        rp.related.map((c) => ({ row: row.key, col: c }))
+        ruleMessage(ctx, rp.rule, key, rp.rule.on),
+        rp.related.map((c) => ({ row: key, col: c }))
       );
     }
   }
@@ -458,17 +512,19 @@ export function validateParsed(
 
   // 5. Another tier's row of a hospital's sheet stays empty.
   if (tierRow !== null && opts.tier) {
-    for (const row of ctx.rows) {
-      if (row.key === tierRow || !t.row.get(row.key)?.tier || !row.cells) continue;
+    for (let r = 0; r < rows.count; r++) {
+      const key = keyAt(ctx, r);
+      const cells = cellsAt(ctx, r);
+      if (key === tierRow || !t.row.get(key)?.tier || !cells) continue;
       for (const i of plan.inputCols) {
         const col = plan.cols[i]!;
-        const v = row.cells[col.key];
+        const v = cells[col.key];
         if (isBlank(v) || v === 0) continue;
         push(
           ctx,
           "row.tier-locked",
           "error",
-          row.key,
+          key,
           col.key,
           builtinMessage("row.tier-locked", locale, {
             tier: TIER_LABELS[opts.tier]?.[locale] ?? opts.tier,
@@ -554,13 +610,13 @@ function numberReader(ctx: Ctx): InputNumber {
   return (row, col) => {
     if (row !== lastRow) {
       if (!indexed) {
-        rowBases.reset(rows.length);
-        for (let e = 0; e < rows.length; e++) rowBases.set(rows[e]!.key, e, rows, rowKeyAt);
+        rowBases.reset(rows.count);
+        for (let r = 0; r < rows.count; r++) rowBases.set(keyAt(ctx, r), r, ctx, stateKeyAt);
         indexed = true;
       }
-      const e = rowBases.find(row, rows, rowKeyAt);
+      const r = rowBases.find(row, ctx, stateKeyAt);
       // Absent rows and computed rows fall on slot row 0, which stays blank.
-      lastBase = e === -1 ? 0 : rows[e]!.base;
+      lastBase = r === -1 ? 0 : rows.base[r]!;
       lastRow = row;
     }
     const at = lastBase + t.column.get(col)!.index;
@@ -649,23 +705,24 @@ const names = new KeyIndex();
 /** Where the unique rule's names are: the grid's texts of one column of the rows. */
 interface NameSource {
   str: (string | undefined)[];
-  rows: RowState[];
+  base: Int32Array;
   col: number;
 }
-const nameAt: KeyOf<NameSource> = (s, entry) => s.str[s.rows[entry]!.base + s.col]!.trim();
+const nameAt: KeyOf<NameSource> = (s, entry) => s.str[s.base[entry]! + s.col]!.trim();
 
 function checkUnique(ctx: Ctx, rule: CompiledRule): void {
   const i = ctx.t.column.get(rule.on)!.index;
   const { grid, rows } = ctx;
-  const source: NameSource = { str: grid.str, rows, col: i };
-  names.reset(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    if (grid.kind[row.base + i] !== OK) continue;
-    const first = names.claim(grid.str[row.base + i]!.trim(), r, source, nameAt);
+  const source: NameSource = { str: grid.str, base: rows.base, col: i };
+  names.reset(rows.count);
+  for (let r = 0; r < rows.count; r++) {
+    const base = rows.base[r]!;
+    if (grid.kind[base + i] !== OK) continue;
+    const first = names.claim(grid.str[base + i]!.trim(), r, source, nameAt);
     if (first === -1) continue;
-    push(ctx, rule.id, rule.severity, row.key, rule.on, ruleMessage(ctx, rule, row.key, rule.on), [
-      { row: rows[first]!.key, col: rule.on },
+    const key = keyAt(ctx, r);
+    push(ctx, rule.id, rule.severity, key, rule.on, ruleMessage(ctx, rule, key, rule.on), [
+      { row: keyAt(ctx, first), col: rule.on },
     ]);
   }
 }
@@ -680,19 +737,21 @@ function checkCumulative(ctx: Ctx, previous: SheetDocument): void {
   )
     return;
   const prevCells = new Map(previous.rows.map((r) => [r.key, r.cells]));
-  for (const row of ctx.rows) {
-    const before = prevCells.get(row.key);
+  for (let r = 0; r < ctx.rows.count; r++) {
+    const key = keyAt(ctx, r);
+    const base = ctx.rows.base[r]!;
+    const before = prevCells.get(key);
     if (!before) continue;
     for (const i of plan.numericInputCols) {
       const col = plan.cols[i]!;
       const p = before[col.key];
-      if (grid.kind[row.base + i] !== OK || typeof p !== "number" || !Number.isFinite(p)) continue;
-      if (grid.num[row.base + i]! < p)
+      if (grid.kind[base + i] !== OK || typeof p !== "number" || !Number.isFinite(p)) continue;
+      if (grid.num[base + i]! < p)
         push(
           ctx,
           "period.cumulative-decrease",
           "warning",
-          row.key,
+          key,
           col.key,
           builtinMessage("period.cumulative-decrease", locale, {
             col: columnTitle(col),
@@ -717,24 +776,26 @@ function checkHistory(
   // The previous period's document, when given apart, is history too (the history's own wins).
   const h = indexHistory(previous ? [previous, ...history] : history, doc.template, doc.period);
   if (h.periods.length === 0) return;
-  for (const row of ctx.rows) {
+  for (let r = 0; r < ctx.rows.count; r++) {
+    const key = keyAt(ctx, r);
+    const at = ctx.rows.base[r]!;
     // The unit's own rows: its tier row in a hospital's sheet, its own row in a list of units.
-    if (tierRow !== null && row.key !== tierRow) continue;
-    if (t.def.listKey === "unit" && row.key !== doc.unit) continue;
+    if (tierRow !== null && key !== tierRow) continue;
+    if (t.def.listKey === "unit" && key !== doc.unit) continue;
     for (const i of plan.numericInputCols) {
-      if (grid.kind[row.base + i] !== OK) continue;
+      if (grid.kind[at + i] !== OK) continue;
       const col = plan.cols[i]!;
       const amount = col.type === "amount";
-      const base = baseValue(h, doc.period, row.key, col.key);
+      const base = baseValue(h, doc.period, key, col.key);
       if (base === undefined) continue;
-      const inc = roundIncrement(grid.num[row.base + i]! - base, amount);
-      const q = judgeIncrement(inc, lastIncrements(h, row.key, col.key, amount), amount);
+      const inc = roundIncrement(grid.num[at + i]! - base, amount);
+      const q = judgeIncrement(inc, lastIncrements(h, key, col.key, amount), amount);
       if (!q) continue;
       push(
         ctx,
         "history.outlier",
         "warning",
-        row.key,
+        key,
         col.key,
         builtinMessage("history.outlier", locale, {
           inc: showNumber(inc),
