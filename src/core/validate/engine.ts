@@ -418,7 +418,7 @@ export function validateParsed(
     issues: [],
   };
 
-  // 1. Types of every input cell. A list table's rows are split in the same pass (each pass over
+  // Types of every input cell. A list table's rows are split in the same pass (each pass over
   // 10,000 rows reads them from beyond the cache): its units, and the rows that are the
   // template's own (合计), if the document carries them.
   let templateRows: readonly RowDoc[] = doc.rows;
@@ -448,11 +448,30 @@ export function validateParsed(
     }
   }
 
-  // 2. Required cells (submission only).
-  if (phase === "submit") {
-    for (let r = 0; r < rows.count; r++) {
-      const base = rows.base[r]!;
-      if (tierRow !== null && keyAt(ctx, r) !== tierRow) continue;
+  const header = checkHeader(ctx, phase);
+
+  // Computed cells the document carries must equal their recomputation from the input cells.
+  const inputNumber = numberReader(ctx);
+  let computed: Map<string, number | null> | null = null;
+  const recomputed = (): Map<string, number | null> =>
+    (computed ??= computeCells(
+      t,
+      isList ? Array.from({ length: rows.count }, (_, r) => keyAt(ctx, r)) : [],
+      inputNumber
+    ));
+  checkComputed(ctx, recomputed, templateRows);
+
+  // Required cells (submission only), and the cross-field rules on valid cells only (a cell with a
+  // type issue takes no part): one pass over the grid for both, a row at a time, as a pass over
+  // 10,000 rows reads the grid from beyond the cache. The issues are sorted at the end by row,
+  // column and the order found; that order is unchanged where it decides, on one cell: the
+  // required issue (input cells only, where no computed.mismatch falls) before the rules', and
+  // the rules' in their order.
+  const required = phase === "submit";
+  const ruleCtx: RuleCtx = { g: grid, base: 0, header, year: Number(doc.period.slice(0, 4)) };
+  for (let r = 0; r < rows.count; r++) {
+    const base = rows.base[r]!;
+    if (required && (tierRow === null || keyAt(ctx, r) === tierRow))
       for (const i of plan.inputCols) {
         const col = plan.cols[i]!;
         if (!(col.numeric || col.required) || grid.kind[base + i] !== BLANK) continue;
@@ -468,27 +487,7 @@ export function validateParsed(
           })
         );
       }
-    }
-  }
-
-  const header = checkHeader(ctx, phase);
-
-  // 3. Computed cells the document carries must equal their recomputation from the input cells.
-  const inputNumber = numberReader(ctx);
-  let computed: Map<string, number | null> | null = null;
-  const recomputed = (): Map<string, number | null> =>
-    (computed ??= computeCells(
-      t,
-      isList ? Array.from({ length: rows.count }, (_, r) => keyAt(ctx, r)) : [],
-      inputNumber
-    ));
-  checkComputed(ctx, recomputed, templateRows);
-
-  // 4. Cross-field rules, on valid cells only: a cell with a type issue takes no part.
-  const ruleCtx: RuleCtx = { g: grid, base: 0, header, year: Number(doc.period.slice(0, 4)) };
-  for (const rp of plan.rowRules) {
-    for (let r = 0; r < rows.count; r++) {
-      const base = rows.base[r]!;
+    for (const rp of plan.rowRules) {
       if (base === 0 && rp.blankRowPasses) continue;
       if (anyInvalid(grid, base, rp.guardCols)) continue;
       ruleCtx.base = base;
@@ -510,7 +509,7 @@ export function validateParsed(
     else if (rule.scope === "column") checkColumnRule(ctx, rule, inputNumber, recomputed());
   }
 
-  // 5. Another tier's row of a hospital's sheet stays empty.
+  // Another tier's row of a hospital's sheet stays empty.
   if (tierRow !== null && opts.tier) {
     for (let r = 0; r < rows.count; r++) {
       const key = keyAt(ctx, r);
