@@ -5,19 +5,52 @@ import { benchBundle } from "./bundle";
 import { benchConsolidation } from "./consolidation";
 import { benchIngest } from "./ingest";
 import { benchSyncs } from "./syncs";
-import { benchValidation } from "./validation";
+import { benchValidation, type ValidationFigures } from "./validation";
 
 /**
  * `npm run bench [-- --quick]`: the figures of docs/benchmarks.md, as ratios taken in one run, printed and
  * written to bench/results.json. Parts not built yet keep what an earlier full run wrote (or null).
+ * `-- --only validation` takes the validation figures alone and prints them, writing nothing.
  */
 const quick = process.argv.includes("--quick");
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt === -1 ? null : (process.argv[onlyAt + 1] ?? "");
+if (only !== null && only !== "validation") {
+  console.error(`--only takes "validation", not "${only}"`);
+  process.exit(2);
+}
 const file = join(__dirname, "results.json");
 const previous = existsSync(file)
   ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>)
   : {};
 
+const VALIDATION_BARS: Record<keyof ValidationFigures, string> = {
+  stat1_100: "≤ 3",
+  stat1_1000: "≤ 3",
+  stat1_10000: "≤ 3",
+  stat3_x1000: "≤ 3",
+  stat3_history12_x1000: "≤ 3 (÷ JSON round trip of the document and its 12 months)",
+  linear_10000_over_1000: "(context; judged through linearRatioToJson)",
+  json_linear_10000_over_1000: "(context)",
+  linearRatioToJson: "≤ 1.25",
+  us_per_row_1000: "(context)",
+  us_per_row_10000: "(context)",
+};
+
+function printValidation(validation: ValidationFigures): void {
+  console.log(`validation (time ÷ JSON round trip of the same document)${quick ? " [quick]" : ""}`);
+  for (const [k, v] of Object.entries(validation))
+    console.log(
+      `  ${k.padEnd(24)} ${String(v).padStart(8)}   bar ${VALIDATION_BARS[k as keyof ValidationFigures]}`
+    );
+}
+
 async function main(): Promise<void> {
+  if (only === "validation") {
+    printValidation(benchValidation(quick));
+    console.log("(--only: bench/results.json left as it was)");
+    return;
+  }
   const syncs = await benchSyncs();
   const validation = benchValidation(quick);
   const ingest = await benchIngest(quick);
@@ -53,21 +86,7 @@ async function main(): Promise<void> {
       `  ${k.padEnd(24)} ${(typeof v === "object" ? JSON.stringify(v) : String(v)).padStart(8)}   bar ${SYNC_BARS[k]}`
     );
 
-  const BARS: Record<string, string> = {
-    stat1_100: "≤ 3",
-    stat1_1000: "≤ 3",
-    stat1_10000: "≤ 3",
-    stat3_x1000: "≤ 3",
-    stat3_history12_x1000: "≤ 3 (÷ JSON round trip of the document and its 12 months)",
-    linear_10000_over_1000: "(context; judged through linearRatioToJson)",
-    json_linear_10000_over_1000: "(context)",
-    linearRatioToJson: "≤ 1.25",
-    us_per_row_1000: "(context)",
-    us_per_row_10000: "(context)",
-  };
-  console.log(`validation (time ÷ JSON round trip of the same document)${quick ? " [quick]" : ""}`);
-  for (const [k, v] of Object.entries(validation))
-    console.log(`  ${k.padEnd(24)} ${String(v).padStart(8)}   bar ${BARS[k]}`);
+  printValidation(validation);
   console.log(
     "ingest (autocannon, 32 connections, loopback; ratio to a bare route storing the body as durably, and to one storing nothing)"
   );
