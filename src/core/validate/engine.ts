@@ -67,7 +67,11 @@ const INVALID = 2;
 interface Grid {
   kind: Uint8Array;
   num: Float64Array;
-  /** Text values by slot, read only where kind is OK (so never cleared between documents). */
+  /**
+   * Text values, read only where kind is OK (so never cleared between documents): only the
+   * columns that hold text have a place here, grid row by grid row (see textSlot), so a pass
+   * that reads one text column of 10,000 rows reads 80 kB, not a line a row.
+   */
   str: (string | undefined)[];
 }
 
@@ -123,6 +127,10 @@ interface ColumnRulePlan {
 
 interface EnginePlan {
   cols: CompiledColumn[];
+  /** Per column: its place among the text (non-numeric) columns, or -1. */
+  textAt: Int32Array;
+  /** How many columns hold text. */
+  texts: number;
   columnRules: Map<CompiledRule, ColumnRulePlan>;
   inputCols: number[];
   numericInputCols: number[];
@@ -137,6 +145,12 @@ function enginePlan(t: CompiledTemplate): EnginePlan {
   if (cached) return cached;
   const cols = t.columns;
   const index = new Map(cols.map((c, i) => [c.key, i]));
+  const n = cols.length;
+  const textAt = new Int32Array(n).fill(-1);
+  let texts = 0;
+  cols.forEach((c, i) => {
+    if (!c.numeric) textAt[i] = texts++;
+  });
   const inputCols = cols.flatMap((c, i) => (c.computed ? [] : [i]));
   // A computed column read by a rule is recomputed from the row's valid values.
   const computedCol = (name: string): Compiled<RuleCtx> => {
@@ -158,9 +172,10 @@ function enginePlan(t: CompiledTemplate): EnginePlan {
           return k === OK ? c.g.num[c.base + i]! : k === BLANK ? 0 : null;
         };
       const blank: Value = col.type === "date" ? null : (col.blankMeans ?? "");
+      const ts = textAt[i]!;
       return (c) => {
         const k = c.g.kind[c.base + i];
-        return k === OK ? c.g.str[c.base + i]! : k === BLANK ? blank : null;
+        return k === OK ? c.g.str[(c.base / n) * texts + ts]! : k === BLANK ? blank : null;
       };
     },
     filled: (name) => {
@@ -169,13 +184,19 @@ function enginePlan(t: CompiledTemplate): EnginePlan {
     },
     deadlineDate: (name) => {
       const i = index.get(name)!;
+      const ts = textAt[i]!;
       return (c) =>
-        c.g.kind[c.base + i] === OK ? readDeadline(c.g.str[c.base + i]!, c.year).date : null;
+        c.g.kind[c.base + i] === OK
+          ? readDeadline(c.g.str[(c.base / n) * texts + ts]!, c.year).date
+          : null;
     },
     deadlineKnown: (name) => {
       const i = index.get(name)!;
+      const ts = textAt[i]!;
       return (c) =>
-        c.g.kind[c.base + i] === OK ? readDeadline(c.g.str[c.base + i]!, c.year).understood : true;
+        c.g.kind[c.base + i] === OK
+          ? readDeadline(c.g.str[(c.base / n) * texts + ts]!, c.year).understood
+          : true;
     },
   };
   const inputsUnder = (name: string, seen = new Set<string>()): string[] => {
@@ -226,6 +247,8 @@ function enginePlan(t: CompiledTemplate): EnginePlan {
   }
   const plan: EnginePlan = {
     cols,
+    textAt,
+    texts,
     columnRules,
     inputCols,
     numericInputCols: inputCols.filter((i) => cols[i]!.numeric),
@@ -287,13 +310,18 @@ function colText(ctx: Ctx, colKey: string): string {
 // (large-object allocations that force major garbage collections).
 let scratch: Grid = { kind: new Uint8Array(1024), num: new Float64Array(1024), str: [] };
 
-function scratchGrid(slots: number): Grid {
+/** Where in grid.str the text of column i of the grid row at `base` is. */
+function textSlot(plan: EnginePlan, base: number, i: number): number {
+  return (base / plan.cols.length) * plan.texts + plan.textAt[i]!;
+}
+
+function scratchGrid(slots: number, textSlots: number): Grid {
   if (scratch.kind.length < slots) {
     const size = Math.max(slots, scratch.kind.length * 2);
     scratch = { kind: new Uint8Array(size), num: new Float64Array(size), str: scratch.str };
   } else scratch.kind.fill(BLANK, 0, slots);
   // Grown by push so V8 keeps it a packed array (a preallocated `new Array(n)` can be a slow dictionary).
-  while (scratch.str.length < slots) scratch.str.push(undefined);
+  while (scratch.str.length < textSlots) scratch.str.push(undefined);
   return scratch;
 }
 
@@ -352,7 +380,7 @@ function readRow(
     if (typeof raw === "string" && col.type === "text" && raw.length <= (col.maxLength ?? 200)) {
       if (raw.trim() === "") continue;
       grid.kind[base + i] = OK;
-      grid.str[base + i] = raw;
+      grid.str[textSlot(plan, base, i)] = raw;
       continue;
     }
     const state = checkCell(col, raw);
@@ -360,7 +388,7 @@ function readRow(
     if (state.kind === "ok") {
       grid.kind[base + i] = OK;
       if (typeof state.value === "number") grid.num[base + i] = state.value;
-      else grid.str[base + i] = state.value;
+      else grid.str[textSlot(plan, base, i)] = state.value;
       continue;
     }
     grid.kind[base + i] = INVALID;
@@ -404,7 +432,7 @@ export function validateParsed(
   const rowCount = isList ? doc.rows.length : t.inputRowKeys.length;
   // Slot row 0 stays blank for every absent row; present rows follow (a list table's own rows,
   // 合计, take none: the count is an upper bound).
-  const grid = scratchGrid((rowCount + 1) * n);
+  const grid = scratchGrid((rowCount + 1) * n, (rowCount + 1) * plan.texts);
   const rows = rowStates(rowCount);
   const ctx: Ctx = {
     t,
@@ -705,19 +733,21 @@ const names = new KeyIndex();
 interface NameSource {
   str: (string | undefined)[];
   base: Int32Array;
+  plan: EnginePlan;
   col: number;
 }
-const nameAt: KeyOf<NameSource> = (s, entry) => s.str[s.base[entry]! + s.col]!.trim();
+const nameAt: KeyOf<NameSource> = (s, entry) =>
+  s.str[textSlot(s.plan, s.base[entry]!, s.col)]!.trim();
 
 function checkUnique(ctx: Ctx, rule: CompiledRule): void {
   const i = ctx.t.column.get(rule.on)!.index;
   const { grid, rows } = ctx;
-  const source: NameSource = { str: grid.str, base: rows.base, col: i };
+  const source: NameSource = { str: grid.str, base: rows.base, plan: ctx.plan, col: i };
   names.reset(rows.count);
   for (let r = 0; r < rows.count; r++) {
     const base = rows.base[r]!;
     if (grid.kind[base + i] !== OK) continue;
-    const first = names.claim(grid.str[base + i]!.trim(), r, source, nameAt);
+    const first = names.claim(grid.str[textSlot(ctx.plan, base, i)]!.trim(), r, source, nameAt);
     if (first === -1) continue;
     const key = keyAt(ctx, r);
     push(ctx, rule.id, rule.severity, key, rule.on, ruleMessage(ctx, rule, key, rule.on), [
