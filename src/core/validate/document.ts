@@ -104,6 +104,27 @@ const fail = (code: DocumentError["code"], path: string, message: string): Parse
   error: { code, path, message },
 });
 
+/** Why the template refuses row i (a repeated key, a row or a column it does not have), or null. */
+function refusedRow(
+  template: CompiledTemplate,
+  row: RowDoc,
+  i: number,
+  rows: readonly unknown[],
+  locale: Locale
+): ParseResult | null {
+  if (rowKeys.claim(row.key, i, rows as readonly RowDoc[], rowKeyAt) !== -1)
+    return fail("bad-structure", `rows.${i}.key`, `${TEXT.duplicateRow[locale]}: ${row.key}`);
+  if (template.def.rowMode === "fixed" && !template.row.has(row.key))
+    return fail("bad-structure", `rows.${i}.key`, `${TEXT.unknownRow[locale]}: ${row.key}`);
+  // for…in over own keys is Object.keys without the array it builds for every row.
+  for (const col in row.cells) {
+    if (!Object.hasOwn(row.cells, col)) continue;
+    if (!template.column.has(col))
+      return fail("bad-structure", `rows.${i}.cells.${col}`, `${TEXT.unknownCol[locale]}: ${col}`);
+  }
+  return null;
+}
+
 /** Checks that an input is a sheet document of a known template; cell values are not judged here. */
 export function parseSheetDocument(
   input: unknown,
@@ -126,7 +147,13 @@ export function parseSheetDocument(
       );
     }
   }
-  const rows: RowDoc[] = [];
+  // One pass over the rows (a pass over 10,000 rows reads them from beyond the cache), which
+  // answers as the checks one after another would: a row that is no {key, cells} first, then an
+  // unknown template or version, then the first row whose key or columns the template refuses.
+  const family = templates.get(envelope.template);
+  const template = family && templates.get(envelope.template, envelope.templateVersion);
+  let refused: ParseResult | null = null;
+  if (template) rowKeys.reset(envelope.rows.length);
   for (let i = 0; i < envelope.rows.length; i++) {
     const row = envelope.rows[i];
     const problem = rowProblem(row);
@@ -136,41 +163,24 @@ export function parseSheetDocument(
         `rows.${i}${problem.path}`,
         `${TEXT.notDoc[locale]}: rows.${i}${problem.path}: ${problem.message}`
       );
-    rows.push(row as RowDoc);
+    if (template && !refused)
+      refused = refusedRow(template, row as RowDoc, i, envelope.rows, locale);
   }
   const doc: SheetDocument = {
     ...envelope,
     header: envelope.header as SheetDocument["header"],
-    rows,
+    // A copy, as before: the document handed on does not share its list with the input.
+    rows: envelope.rows.slice() as RowDoc[],
   };
-  if (!templates.get(doc.template))
+  if (!family)
     return fail("unknown-template", "template", `${TEXT.unknownTemplate[locale]}: ${doc.template}`);
-  const template = templates.get(doc.template, doc.templateVersion);
   if (!template)
     return fail(
       "unknown-template-version",
       "templateVersion",
       `${TEXT.unknownVersion[locale]}: ${doc.template} v${doc.templateVersion}`
     );
-
-  rowKeys.reset(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (rowKeys.claim(row.key, i, rows, rowKeyAt) !== -1)
-      return fail("bad-structure", `rows.${i}.key`, `${TEXT.duplicateRow[locale]}: ${row.key}`);
-    if (template.def.rowMode === "fixed" && !template.row.has(row.key))
-      return fail("bad-structure", `rows.${i}.key`, `${TEXT.unknownRow[locale]}: ${row.key}`);
-    // for…in over own keys is Object.keys without the array it builds for every row.
-    for (const col in row.cells) {
-      if (!Object.hasOwn(row.cells, col)) continue;
-      if (!template.column.has(col))
-        return fail(
-          "bad-structure",
-          `rows.${i}.cells.${col}`,
-          `${TEXT.unknownCol[locale]}: ${col}`
-        );
-    }
-  }
+  if (refused) return refused;
   const explained = new Set<string>();
   for (const [i, e] of (doc.explanations ?? []).entries()) {
     const key = explanationKey(e);

@@ -67,15 +67,37 @@ const INVALID = 2;
 interface Grid {
   kind: Uint8Array;
   num: Float64Array;
-  /** Text values by slot, read only where kind is OK (so never cleared between documents). */
+  /**
+   * Text values, read only where kind is OK (so never cleared between documents): only the
+   * columns that hold text have a place here, grid row by grid row (see textSlot), so a pass
+   * that reads one text column of 10,000 rows reads 80 kB, not a line a row.
+   */
   str: (string | undefined)[];
 }
 
-interface RowState {
-  key: string;
-  cells: Record<string, unknown> | undefined;
-  /** Offset of the row's first slot in the grid; absent rows all share a blank slot row. */
-  base: number;
+/**
+ * The rows the engine judges (a list table's units, or a fixed table's input rows), as two
+ * typed arrays reused by every validation, as the grid is: an object per row, alive for the
+ * whole call, made a 10,000-row document's validation slower per row than a 1,000-row one's
+ * (each young-generation collection during the call copied all of them made so far).
+ */
+interface RowStates {
+  count: number;
+  /** Per row: its index in doc.rows, or -1 for a fixed row the document does not carry. */
+  entry: Int32Array;
+  /** Per row: offset of its first slot in the grid; absent rows all share the blank slot row 0. */
+  base: Int32Array;
+}
+
+let rowScratch: RowStates = { count: 0, entry: new Int32Array(64), base: new Int32Array(64) };
+
+function rowStates(count: number): RowStates {
+  if (rowScratch.entry.length < count) {
+    const size = Math.max(count, rowScratch.entry.length * 2);
+    rowScratch = { count: 0, entry: new Int32Array(size), base: new Int32Array(size) };
+  }
+  rowScratch.count = 0;
+  return rowScratch;
 }
 
 /** What a compiled row rule reads: the grid, the row being checked and the document's header and year. */
@@ -105,6 +127,10 @@ interface ColumnRulePlan {
 
 interface EnginePlan {
   cols: CompiledColumn[];
+  /** Per column: its place among the text (non-numeric) columns, or -1. */
+  textAt: Int32Array;
+  /** How many columns hold text. */
+  texts: number;
   columnRules: Map<CompiledRule, ColumnRulePlan>;
   inputCols: number[];
   numericInputCols: number[];
@@ -119,6 +145,12 @@ function enginePlan(t: CompiledTemplate): EnginePlan {
   if (cached) return cached;
   const cols = t.columns;
   const index = new Map(cols.map((c, i) => [c.key, i]));
+  const n = cols.length;
+  const textAt = new Int32Array(n).fill(-1);
+  let texts = 0;
+  cols.forEach((c, i) => {
+    if (!c.numeric) textAt[i] = texts++;
+  });
   const inputCols = cols.flatMap((c, i) => (c.computed ? [] : [i]));
   // A computed column read by a rule is recomputed from the row's valid values.
   const computedCol = (name: string): Compiled<RuleCtx> => {
@@ -140,9 +172,10 @@ function enginePlan(t: CompiledTemplate): EnginePlan {
           return k === OK ? c.g.num[c.base + i]! : k === BLANK ? 0 : null;
         };
       const blank: Value = col.type === "date" ? null : (col.blankMeans ?? "");
+      const ts = textAt[i]!;
       return (c) => {
         const k = c.g.kind[c.base + i];
-        return k === OK ? c.g.str[c.base + i]! : k === BLANK ? blank : null;
+        return k === OK ? c.g.str[(c.base / n) * texts + ts]! : k === BLANK ? blank : null;
       };
     },
     filled: (name) => {
@@ -151,13 +184,19 @@ function enginePlan(t: CompiledTemplate): EnginePlan {
     },
     deadlineDate: (name) => {
       const i = index.get(name)!;
+      const ts = textAt[i]!;
       return (c) =>
-        c.g.kind[c.base + i] === OK ? readDeadline(c.g.str[c.base + i]!, c.year).date : null;
+        c.g.kind[c.base + i] === OK
+          ? readDeadline(c.g.str[(c.base / n) * texts + ts]!, c.year).date
+          : null;
     },
     deadlineKnown: (name) => {
       const i = index.get(name)!;
+      const ts = textAt[i]!;
       return (c) =>
-        c.g.kind[c.base + i] === OK ? readDeadline(c.g.str[c.base + i]!, c.year).understood : true;
+        c.g.kind[c.base + i] === OK
+          ? readDeadline(c.g.str[(c.base / n) * texts + ts]!, c.year).understood
+          : true;
     },
   };
   const inputsUnder = (name: string, seen = new Set<string>()): string[] => {
@@ -208,6 +247,8 @@ function enginePlan(t: CompiledTemplate): EnginePlan {
   }
   const plan: EnginePlan = {
     cols,
+    textAt,
+    texts,
     columnRules,
     inputCols,
     numericInputCols: inputCols.filter((i) => cols[i]!.numeric),
@@ -224,11 +265,26 @@ interface Ctx {
   doc: SheetDocument;
   locale: Locale;
   grid: Grid;
-  rows: RowState[];
+  rows: RowStates;
+  /** The key of every row for a fixed table (t.inputRowKeys); null for a list table, whose keys are its rows'. */
+  fixedKeys: readonly string[] | null;
   /** Whether docRows indexes this document's rows yet: built on first use, a 10,000-row list table rarely needs it. */
   rowsIndexed: boolean;
   issues: Issue[];
 }
+
+/** The key of the engine's row r. */
+function keyAt(ctx: Ctx, r: number): string {
+  return ctx.fixedKeys !== null ? ctx.fixedKeys[r]! : ctx.doc.rows[ctx.rows.entry[r]!]!.key;
+}
+
+/** The cells of the engine's row r, or undefined when the document does not carry it. */
+function cellsAt(ctx: Ctx, r: number): Record<string, unknown> | undefined {
+  const e = ctx.rows.entry[r]!;
+  return e === -1 ? undefined : ctx.doc.rows[e]!.cells;
+}
+
+const stateKeyAt: KeyOf<Ctx> = keyAt;
 
 function push(
   ctx: Ctx,
@@ -254,13 +310,18 @@ function colText(ctx: Ctx, colKey: string): string {
 // (large-object allocations that force major garbage collections).
 let scratch: Grid = { kind: new Uint8Array(1024), num: new Float64Array(1024), str: [] };
 
-function scratchGrid(slots: number): Grid {
+/** Where in grid.str the text of column i of the grid row at `base` is. */
+function textSlot(plan: EnginePlan, base: number, i: number): number {
+  return (base / plan.cols.length) * plan.texts + plan.textAt[i]!;
+}
+
+function scratchGrid(slots: number, textSlots: number): Grid {
   if (scratch.kind.length < slots) {
     const size = Math.max(slots, scratch.kind.length * 2);
     scratch = { kind: new Uint8Array(size), num: new Float64Array(size), str: scratch.str };
   } else scratch.kind.fill(BLANK, 0, slots);
   // Grown by push so V8 keeps it a packed array (a preallocated `new Array(n)` can be a slow dictionary).
-  while (scratch.str.length < slots) scratch.str.push(undefined);
+  while (scratch.str.length < textSlots) scratch.str.push(undefined);
   return scratch;
 }
 
@@ -269,7 +330,8 @@ function scratchGrid(slots: number): Grid {
 const docRows = new KeyIndex();
 const rowBases = new KeyIndex();
 
-function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
+/** The index in doc.rows of the row with this key, or -1. */
+function entryOf(ctx: Ctx, key: string): number {
   const rows = ctx.doc.rows;
   if (!ctx.rowsIndexed) {
     docRows.reset(rows.length);
@@ -278,8 +340,12 @@ function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
     for (let e = 0; e < rows.length; e++) docRows.set(rows[e]!.key, e, rows, rowKeyAt);
     ctx.rowsIndexed = true;
   }
-  const e = docRows.find(key, rows, rowKeyAt);
-  return e === -1 ? undefined : rows[e]!.cells;
+  return docRows.find(key, rows, rowKeyAt);
+}
+
+function cellsOf(ctx: Ctx, key: string): Record<string, unknown> | undefined {
+  const e = entryOf(ctx, key);
+  return e === -1 ? undefined : ctx.doc.rows[e]!.cells;
 }
 
 /** Type-checks every input cell of a row into its typed state, reporting the type issues. */
@@ -288,10 +354,9 @@ function readRow(
   key: string,
   cells: Record<string, unknown> | undefined,
   base: number
-): RowState {
+): void {
   const { plan, locale, grid } = ctx;
-  const row: RowState = { key, cells, base };
-  if (!cells) return row;
+  if (!cells) return;
   for (const i of plan.inputCols) {
     const col = plan.cols[i]!;
     const raw = cells[col.key];
@@ -315,7 +380,7 @@ function readRow(
     if (typeof raw === "string" && col.type === "text" && raw.length <= (col.maxLength ?? 200)) {
       if (raw.trim() === "") continue;
       grid.kind[base + i] = OK;
-      grid.str[base + i] = raw;
+      grid.str[textSlot(plan, base, i)] = raw;
       continue;
     }
     const state = checkCell(col, raw);
@@ -323,7 +388,7 @@ function readRow(
     if (state.kind === "ok") {
       grid.kind[base + i] = OK;
       if (typeof state.value === "number") grid.num[base + i] = state.value;
-      else grid.str[base + i] = state.value;
+      else grid.str[textSlot(plan, base, i)] = state.value;
       continue;
     }
     grid.kind[base + i] = INVALID;
@@ -347,7 +412,6 @@ function readRow(
       );
     }
   }
-  return row;
 }
 
 /**
@@ -363,56 +427,87 @@ export function validateParsed(
   const locale = opts.locale ?? DEFAULT_LOCALE;
   const plan = enginePlan(t);
   const isList = t.def.rowMode === "list";
-  // A list table's rows in one pass (each pass over 10,000 rows reads them from beyond the
-  // cache): its units, and the rows that are the template's own (合计), if the document carries them.
-  const listRows: string[] = [];
-  const listDocs: RowDoc[] = [];
-  let templateRows: readonly RowDoc[] = doc.rows;
-  if (isList) {
-    const own: RowDoc[] = [];
-    for (const r of doc.rows)
-      if (t.row.has(r.key)) own.push(r);
-      else {
-        listRows.push(r.key);
-        listDocs.push(r);
-      }
-    templateRows = own;
-  }
-  const inputRows = isList ? listRows : t.inputRowKeys;
   const tierRow = t.def.tierLocked && opts.tier ? (t.tiers.get(opts.tier) ?? null) : null;
   const n = plan.cols.length;
-  // Slot row 0 stays blank for every absent row; present rows follow.
-  const slots = (inputRows.length + 1) * n;
-  const grid = scratchGrid(slots);
-  const ctx: Ctx = { t, plan, doc, locale, grid, rows: [], rowsIndexed: false, issues: [] };
+  const rowCount = isList ? doc.rows.length : t.inputRowKeys.length;
+  // Slot row 0 stays blank for every absent row; present rows follow (a list table's own rows,
+  // 合计, take none: the count is an upper bound).
+  const grid = scratchGrid((rowCount + 1) * n, (rowCount + 1) * plan.texts);
+  const rows = rowStates(rowCount);
+  const ctx: Ctx = {
+    t,
+    plan,
+    doc,
+    locale,
+    grid,
+    rows,
+    fixedKeys: isList ? null : t.inputRowKeys,
+    rowsIndexed: false,
+    issues: [],
+  };
 
-  // 1. Types of every input cell.
+  // Types of every input cell. A list table's rows are split in the same pass (each pass over
+  // 10,000 rows reads them from beyond the cache): its units, and the rows that are the
+  // template's own (合计), if the document carries them.
+  let templateRows: readonly RowDoc[] = doc.rows;
   let next = n;
   if (isList) {
-    for (const r of listDocs) {
-      ctx.rows.push(readRow(ctx, r.key, r.cells, next));
+    const own: RowDoc[] = [];
+    for (let e = 0; e < doc.rows.length; e++) {
+      const r = doc.rows[e]!;
+      if (t.row.has(r.key)) {
+        own.push(r);
+        continue;
+      }
+      rows.entry[rows.count] = e;
+      rows.base[rows.count++] = next;
+      readRow(ctx, r.key, r.cells, next);
       next += n;
     }
+    templateRows = own;
   } else {
-    for (const key of inputRows) {
-      const cells = cellsOf(ctx, key);
-      ctx.rows.push(readRow(ctx, key, cells, cells ? next : 0));
-      if (cells) next += n;
+    for (const key of t.inputRowKeys) {
+      const e = entryOf(ctx, key);
+      rows.entry[rows.count] = e;
+      rows.base[rows.count++] = e === -1 ? 0 : next;
+      if (e === -1) continue;
+      readRow(ctx, key, doc.rows[e]!.cells, next);
+      next += n;
     }
   }
 
-  // 2. Required cells (submission only).
-  if (phase === "submit") {
-    for (const row of ctx.rows) {
-      if (tierRow !== null && row.key !== tierRow) continue;
+  const header = checkHeader(ctx, phase);
+
+  // Computed cells the document carries must equal their recomputation from the input cells.
+  const inputNumber = numberReader(ctx);
+  let computed: Map<string, number | null> | null = null;
+  const recomputed = (): Map<string, number | null> =>
+    (computed ??= computeCells(
+      t,
+      isList ? Array.from({ length: rows.count }, (_, r) => keyAt(ctx, r)) : [],
+      inputNumber
+    ));
+  checkComputed(ctx, recomputed, templateRows);
+
+  // Required cells (submission only), and the cross-field rules on valid cells only (a cell with a
+  // type issue takes no part): one pass over the grid for both, a row at a time, as a pass over
+  // 10,000 rows reads the grid from beyond the cache. The issues are sorted at the end by row,
+  // column and the order found; that order is unchanged where it decides, on one cell: the
+  // required issue (input cells only, where no computed.mismatch falls) before the rules', and
+  // the rules' in their order.
+  const required = phase === "submit";
+  const ruleCtx: RuleCtx = { g: grid, base: 0, header, year: Number(doc.period.slice(0, 4)) };
+  for (let r = 0; r < rows.count; r++) {
+    const base = rows.base[r]!;
+    if (required && (tierRow === null || keyAt(ctx, r) === tierRow))
       for (const i of plan.inputCols) {
         const col = plan.cols[i]!;
-        if (!(col.numeric || col.required) || grid.kind[row.base + i] !== BLANK) continue;
+        if (!(col.numeric || col.required) || grid.kind[base + i] !== BLANK) continue;
         push(
           ctx,
           "cell.required",
           "error",
-          row.key,
+          keyAt(ctx, r),
           col.key,
           builtinMessage("cell.required", locale, {
             col: columnTitle(col),
@@ -420,34 +515,20 @@ export function validateParsed(
           })
         );
       }
-    }
-  }
-
-  const header = checkHeader(ctx, phase);
-
-  // 3. Computed cells the document carries must equal their recomputation from the input cells.
-  const inputNumber = numberReader(ctx);
-  let computed: Map<string, number | null> | null = null;
-  const recomputed = (): Map<string, number | null> =>
-    (computed ??= computeCells(t, listRows, inputNumber));
-  checkComputed(ctx, recomputed, templateRows);
-
-  // 4. Cross-field rules, on valid cells only: a cell with a type issue takes no part.
-  const ruleCtx: RuleCtx = { g: grid, base: 0, header, year: Number(doc.period.slice(0, 4)) };
-  for (const rp of plan.rowRules) {
-    for (const row of ctx.rows) {
-      if (row.base === 0 && rp.blankRowPasses) continue;
-      if (anyInvalid(grid, row.base, rp.guardCols)) continue;
-      ruleCtx.base = row.base;
+    for (const rp of plan.rowRules) {
+      if (base === 0 && rp.blankRowPasses) continue;
+      if (anyInvalid(grid, base, rp.guardCols)) continue;
+      ruleCtx.base = base;
       if (rp.fn(ruleCtx) !== false) continue;
+      const key = keyAt(ctx, r);
       push(
         ctx,
         rp.rule.id,
         rp.rule.severity,
-        row.key,
+        key,
         rp.rule.on,
-        ruleMessage(ctx, rp.rule, row.key, rp.rule.on),
-        rp.related.map((c) => ({ row: row.key, col: c }))
+        ruleMessage(ctx, rp.rule, key, rp.rule.on),
+        rp.related.map((c) => ({ row: key, col: c }))
       );
     }
   }
@@ -456,19 +537,21 @@ export function validateParsed(
     else if (rule.scope === "column") checkColumnRule(ctx, rule, inputNumber, recomputed());
   }
 
-  // 5. Another tier's row of a hospital's sheet stays empty.
+  // Another tier's row of a hospital's sheet stays empty.
   if (tierRow !== null && opts.tier) {
-    for (const row of ctx.rows) {
-      if (row.key === tierRow || !t.row.get(row.key)?.tier || !row.cells) continue;
+    for (let r = 0; r < rows.count; r++) {
+      const key = keyAt(ctx, r);
+      const cells = cellsAt(ctx, r);
+      if (key === tierRow || !t.row.get(key)?.tier || !cells) continue;
       for (const i of plan.inputCols) {
         const col = plan.cols[i]!;
-        const v = row.cells[col.key];
+        const v = cells[col.key];
         if (isBlank(v) || v === 0) continue;
         push(
           ctx,
           "row.tier-locked",
           "error",
-          row.key,
+          key,
           col.key,
           builtinMessage("row.tier-locked", locale, {
             tier: TIER_LABELS[opts.tier]?.[locale] ?? opts.tier,
@@ -554,13 +637,13 @@ function numberReader(ctx: Ctx): InputNumber {
   return (row, col) => {
     if (row !== lastRow) {
       if (!indexed) {
-        rowBases.reset(rows.length);
-        for (let e = 0; e < rows.length; e++) rowBases.set(rows[e]!.key, e, rows, rowKeyAt);
+        rowBases.reset(rows.count);
+        for (let r = 0; r < rows.count; r++) rowBases.set(keyAt(ctx, r), r, ctx, stateKeyAt);
         indexed = true;
       }
-      const e = rowBases.find(row, rows, rowKeyAt);
+      const r = rowBases.find(row, ctx, stateKeyAt);
       // Absent rows and computed rows fall on slot row 0, which stays blank.
-      lastBase = e === -1 ? 0 : rows[e]!.base;
+      lastBase = r === -1 ? 0 : rows.base[r]!;
       lastRow = row;
     }
     const at = lastBase + t.column.get(col)!.index;
@@ -649,23 +732,26 @@ const names = new KeyIndex();
 /** Where the unique rule's names are: the grid's texts of one column of the rows. */
 interface NameSource {
   str: (string | undefined)[];
-  rows: RowState[];
+  base: Int32Array;
+  plan: EnginePlan;
   col: number;
 }
-const nameAt: KeyOf<NameSource> = (s, entry) => s.str[s.rows[entry]!.base + s.col]!.trim();
+const nameAt: KeyOf<NameSource> = (s, entry) =>
+  s.str[textSlot(s.plan, s.base[entry]!, s.col)]!.trim();
 
 function checkUnique(ctx: Ctx, rule: CompiledRule): void {
   const i = ctx.t.column.get(rule.on)!.index;
   const { grid, rows } = ctx;
-  const source: NameSource = { str: grid.str, rows, col: i };
-  names.reset(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    if (grid.kind[row.base + i] !== OK) continue;
-    const first = names.claim(grid.str[row.base + i]!.trim(), r, source, nameAt);
+  const source: NameSource = { str: grid.str, base: rows.base, plan: ctx.plan, col: i };
+  names.reset(rows.count);
+  for (let r = 0; r < rows.count; r++) {
+    const base = rows.base[r]!;
+    if (grid.kind[base + i] !== OK) continue;
+    const first = names.claim(grid.str[textSlot(ctx.plan, base, i)]!.trim(), r, source, nameAt);
     if (first === -1) continue;
-    push(ctx, rule.id, rule.severity, row.key, rule.on, ruleMessage(ctx, rule, row.key, rule.on), [
-      { row: rows[first]!.key, col: rule.on },
+    const key = keyAt(ctx, r);
+    push(ctx, rule.id, rule.severity, key, rule.on, ruleMessage(ctx, rule, key, rule.on), [
+      { row: keyAt(ctx, first), col: rule.on },
     ]);
   }
 }
@@ -680,19 +766,21 @@ function checkCumulative(ctx: Ctx, previous: SheetDocument): void {
   )
     return;
   const prevCells = new Map(previous.rows.map((r) => [r.key, r.cells]));
-  for (const row of ctx.rows) {
-    const before = prevCells.get(row.key);
+  for (let r = 0; r < ctx.rows.count; r++) {
+    const key = keyAt(ctx, r);
+    const base = ctx.rows.base[r]!;
+    const before = prevCells.get(key);
     if (!before) continue;
     for (const i of plan.numericInputCols) {
       const col = plan.cols[i]!;
       const p = before[col.key];
-      if (grid.kind[row.base + i] !== OK || typeof p !== "number" || !Number.isFinite(p)) continue;
-      if (grid.num[row.base + i]! < p)
+      if (grid.kind[base + i] !== OK || typeof p !== "number" || !Number.isFinite(p)) continue;
+      if (grid.num[base + i]! < p)
         push(
           ctx,
           "period.cumulative-decrease",
           "warning",
-          row.key,
+          key,
           col.key,
           builtinMessage("period.cumulative-decrease", locale, {
             col: columnTitle(col),
@@ -717,24 +805,26 @@ function checkHistory(
   // The previous period's document, when given apart, is history too (the history's own wins).
   const h = indexHistory(previous ? [previous, ...history] : history, doc.template, doc.period);
   if (h.periods.length === 0) return;
-  for (const row of ctx.rows) {
+  for (let r = 0; r < ctx.rows.count; r++) {
+    const key = keyAt(ctx, r);
+    const at = ctx.rows.base[r]!;
     // The unit's own rows: its tier row in a hospital's sheet, its own row in a list of units.
-    if (tierRow !== null && row.key !== tierRow) continue;
-    if (t.def.listKey === "unit" && row.key !== doc.unit) continue;
+    if (tierRow !== null && key !== tierRow) continue;
+    if (t.def.listKey === "unit" && key !== doc.unit) continue;
     for (const i of plan.numericInputCols) {
-      if (grid.kind[row.base + i] !== OK) continue;
+      if (grid.kind[at + i] !== OK) continue;
       const col = plan.cols[i]!;
       const amount = col.type === "amount";
-      const base = baseValue(h, doc.period, row.key, col.key);
+      const base = baseValue(h, doc.period, key, col.key);
       if (base === undefined) continue;
-      const inc = roundIncrement(grid.num[row.base + i]! - base, amount);
-      const q = judgeIncrement(inc, lastIncrements(h, row.key, col.key, amount), amount);
+      const inc = roundIncrement(grid.num[at + i]! - base, amount);
+      const q = judgeIncrement(inc, lastIncrements(h, key, col.key, amount), amount);
       if (!q) continue;
       push(
         ctx,
         "history.outlier",
         "warning",
-        row.key,
+        key,
         col.key,
         builtinMessage("history.outlier", locale, {
           inc: showNumber(inc),

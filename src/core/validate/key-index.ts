@@ -24,10 +24,13 @@ export const rowKeyAt: KeyOf<readonly { readonly key: string }[]> = (rows, entry
  * more than the look-ups of a small document.
  */
 export class KeyIndex {
-  /** Per slot: entry number + 1, 0 when free. */
-  private entries = new Int32Array(64);
-  /** Per slot: the full hash of the key there, so most probes decide without reading a string. */
-  private hashes = new Int32Array(64);
+  /**
+   * Two numbers per slot, side by side so a probe reads one cache line, not one in each of two
+   * arrays (a 10,000-row document's slots are 256 kB, read in no order): at 2 × slot the entry
+   * number + 1 (0 when free), at 2 × slot + 1 the full hash of the key there, so most probes
+   * decide without reading a string.
+   */
+  private slots = new Int32Array(128);
   private mask = 63;
   /** Keys claimed since reset(). */
   private count = 0;
@@ -36,13 +39,9 @@ export class KeyIndex {
   reset(count: number): void {
     let slots = 64;
     while (slots < count * 2) slots *= 2;
-    if (slots > this.entries.length) {
-      this.entries = new Int32Array(slots);
-      this.hashes = new Int32Array(slots);
-    } else {
-      // Only the slots in use are cleared: a small document does not pay for a large one's size.
-      this.entries.fill(0, 0, slots);
-    }
+    if (slots * 2 > this.slots.length) this.slots = new Int32Array(slots * 2);
+    // Only the slots in use are cleared: a small document does not pay for a large one's size.
+    else this.slots.fill(0, 0, slots * 2);
     this.mask = slots - 1;
     this.count = 0;
   }
@@ -54,7 +53,7 @@ export class KeyIndex {
   claim<S>(key: string, entry: number, source: S, keyOf: KeyOf<S>): number {
     const h = hashOf(key);
     const slot = this.slotOf(key, h, source, keyOf);
-    const e = this.entries[slot]!;
+    const e = this.slots[2 * slot]!;
     if (e !== 0) return e - 1;
     this.place(slot, h, entry);
     return -1;
@@ -64,49 +63,46 @@ export class KeyIndex {
   set<S>(key: string, entry: number, source: S, keyOf: KeyOf<S>): void {
     const h = hashOf(key);
     const slot = this.slotOf(key, h, source, keyOf);
-    if (this.entries[slot] !== 0) this.entries[slot] = entry + 1;
+    if (this.slots[2 * slot] !== 0) this.slots[2 * slot] = entry + 1;
     else this.place(slot, h, entry);
   }
 
   /** The entry recorded for `key`, or -1. */
   find<S>(key: string, source: S, keyOf: KeyOf<S>): number {
-    return this.entries[this.slotOf(key, hashOf(key), source, keyOf)]! - 1;
+    return this.slots[2 * this.slotOf(key, hashOf(key), source, keyOf)]! - 1;
   }
 
   /** The slot that holds `key`, or the free slot where it would go. */
   private slotOf<S>(key: string, h: number, source: S, keyOf: KeyOf<S>): number {
-    const { entries, hashes, mask } = this;
+    const { slots, mask } = this;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const e = entries[slot]!;
-      if (e === 0 || (hashes[slot] === h && keyOf(source, e - 1) === key)) return slot;
+      const e = slots[2 * slot]!;
+      if (e === 0 || (slots[2 * slot + 1] === h && keyOf(source, e - 1) === key)) return slot;
     }
   }
 
   private place(slot: number, h: number, entry: number): void {
-    this.entries[slot] = entry + 1;
-    this.hashes[slot] = h;
+    this.slots[2 * slot] = entry + 1;
+    this.slots[2 * slot + 1] = h;
     if (++this.count * 2 > this.mask + 1) this.grow();
   }
 
   /** More keys than reset() was told of: twice the slots, placed again by their stored hashes. */
   private grow(): void {
-    const oldEntries = this.entries.subarray(0, this.mask + 1);
-    const oldHashes = this.hashes.subarray(0, this.mask + 1);
-    const size = oldEntries.length * 2;
-    const entries = new Int32Array(Math.max(size, this.entries.length));
-    const hashes = new Int32Array(entries.length);
+    const old = this.slots.subarray(0, 2 * (this.mask + 1));
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(Math.max(size * 2, this.slots.length));
     const mask = size - 1;
-    for (let i = 0; i < oldEntries.length; i++) {
-      const e = oldEntries[i]!;
+    for (let i = 0; i < old.length; i += 2) {
+      const e = old[i]!;
       if (e === 0) continue;
-      const h = oldHashes[i]!;
+      const h = old[i + 1]!;
       let slot = h & mask;
-      while (entries[slot] !== 0) slot = (slot + 1) & mask;
-      entries[slot] = e;
-      hashes[slot] = h;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = e;
+      slots[2 * slot + 1] = h;
     }
-    this.entries = entries;
-    this.hashes = hashes;
+    this.slots = slots;
     this.mask = mask;
   }
 }
