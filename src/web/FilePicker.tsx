@@ -1,5 +1,6 @@
 import { Button, Caption1, Field, makeStyles, tokens } from "@fluentui/react-components";
 import { useRef, type ReactElement } from "react";
+import { visuallyHidden } from "../ui/visually-hidden";
 
 const useStyles = makeStyles({
   row: {
@@ -10,14 +11,7 @@ const useStyles = makeStyles({
   },
   name: { overflowWrap: "anywhere", minWidth: 0 },
   // Kept in the page for the keyboard-less path (drag and drop, tests), out of sight.
-  hidden: {
-    position: "absolute",
-    width: "1px",
-    height: "1px",
-    overflow: "hidden",
-    clip: "rect(0 0 0 0)",
-    whiteSpace: "nowrap",
-  },
+  hidden: visuallyHidden,
 });
 
 /** Fluent's button in place of the browser's bare file control; the chosen file's name beside it. */

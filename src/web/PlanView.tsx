@@ -3,6 +3,7 @@ import type { ReactElement } from "react";
 import { a1, type Area } from "../core/layout/address";
 import type { LayoutPlan } from "../core/layout/types";
 import type { SheetDocument } from "../core/schema/document";
+import { visuallyHidden } from "../ui/visually-hidden";
 
 const useStyles = makeStyles({
   scroller: { overflowX: "auto", maxWidth: "100%" },
@@ -31,14 +32,7 @@ const useStyles = makeStyles({
     whiteSpace: "nowrap",
   },
   arrow: { color: tokens.colorNeutralForeground2, fontWeight: tokens.fontWeightRegular },
-  hidden: {
-    position: "absolute",
-    width: "1px",
-    height: "1px",
-    overflow: "hidden",
-    clip: "rect(0 0 0 0)",
-    whiteSpace: "nowrap",
-  },
+  hidden: visuallyHidden,
   computed: {
     backgroundColor: tokens.colorNeutralBackground4,
     fontWeight: tokens.fontWeightSemibold,

@@ -3,6 +3,7 @@ import { useLayoutEffect, useRef, type ReactElement } from "react";
 import { formatMonth, formatMonthShort } from "../core/format";
 import type { TrendTable } from "../core/trend";
 import { TIER_LABELS } from "../core/validate/messages";
+import { visuallyHidden } from "../ui/visually-hidden";
 
 /**
  * One colour per tier: public hospitals in blues, private in oranges, dark to light by grade.
@@ -11,19 +12,6 @@ import { TIER_LABELS } from "../core/validate/messages";
  */
 export const SERIES_COLORS = ["#0b3a6e", "#0f6cbd", "#2f8fdc", "#7a3408", "#c55a11", "#e37420"];
 const COLORS = SERIES_COLORS;
-
-/** Present to screen readers, absent from the screen. */
-const visuallyHidden = {
-  position: "absolute",
-  width: "1px",
-  height: "1px",
-  padding: 0,
-  margin: "-1px",
-  overflow: "hidden",
-  clip: "rect(0 0 0 0)",
-  whiteSpace: "nowrap",
-  border: 0,
-} as const;
 
 /** An increment nobody can know: drawn where its bars would be, and explained under the chart. */
 export const UNKNOWN_MARK = "—";

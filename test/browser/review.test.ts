@@ -58,6 +58,16 @@ async function pane(
 }
 
 /** 表三 filled so it passes every check: c1 = `c1`, zeros elsewhere, the header. */
+/** The county's decision on 示例县中医医院's stat-3 of `month`, through the API: its status. */
+async function countyReviews(month: string, decision: Record<string, unknown>): Promise<number> {
+  const r = await fetch(`${server.base}/api/v1/reviews`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${tokens.collector}`, "content-type": "application/json" },
+    body: JSON.stringify({ unit: "DEMO-H02", template: "stat-3", period: month, ...decision }),
+  });
+  return r.status;
+}
+
 async function fillSheet(page: Page, c1: string): Promise<void> {
   await typeCell(page, at("public.g2", "c1"), c1);
   await page.getByTestId("fill-zero").click();
@@ -242,18 +252,7 @@ it("the hospital sees the return and its reason on the bound sheet in the pane a
   await h.page.getByTestId("submit").click();
   await h.page.getByTestId("receipt").filter({ hasText: "第 1 版" }).waitFor();
   await h.page.getByTestId("review-state").filter({ hasText: "已报送待审核" }).waitFor();
-  const returned = await fetch(`${server.base}/api/v1/reviews`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${tokens.collector}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      unit: "DEMO-H02",
-      template: "stat-3",
-      period: month,
-      decision: "return",
-      reason: REASON,
-    }),
-  });
-  expect(returned.status).toBe(200);
+  expect(await countyReviews(month, { decision: "return", reason: REASON })).toBe(200);
 
   await h.page.getByTestId("review-refresh").click();
   await h.page.getByTestId("review-state").filter({ hasText: "已退回" }).waitFor();
@@ -335,18 +334,7 @@ it("the pane's background retry firing while 报送 waits for the server: one an
   await h.page.getByTestId("receipt").filter({ hasText: "第 1 版" }).waitFor();
   await h.page.getByTestId("review-state").filter({ hasText: "已报送待审核" }).waitFor();
   // The county accepts it; the pane has not looked again, so 报送 is still there.
-  const accepted = await fetch(`${server.base}/api/v1/reviews`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${tokens.collector}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      unit: "DEMO-H02",
-      template: "stat-3",
-      period: month,
-      decision: "accept",
-      version: 1,
-    }),
-  });
-  expect(accepted.status).toBe(200);
+  expect(await countyReviews(month, { decision: "accept", version: 1 })).toBe(200);
 
   // The next 报送 is held on its way to the server while the queue's retry timer comes due.
   let release!: () => Promise<void>;
