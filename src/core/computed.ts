@@ -11,6 +11,11 @@ const clean = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 interface Data {
   out: Map<string, number | null>;
+  /**
+   * The same values by row, then column: a formula's every reference is looked up here, with no
+   * cell key concatenated and hashed per reference (most of a computed row's cost).
+   */
+  byRow: Map<string, Map<string, number | null>>;
   input: InputNumber;
 }
 interface Ctx {
@@ -20,9 +25,18 @@ interface Ctx {
 }
 
 const valueIn = (d: Data, row: string, col: string): number | null => {
-  const k = cellKey(row, col);
-  const v = d.out.get(k);
-  return v !== undefined || d.out.has(k) ? (v ?? null) : d.input(row, col);
+  const values = d.byRow.get(row);
+  if (values) {
+    const v = values.get(col);
+    if (v !== undefined || values.has(col)) return v ?? null;
+  }
+  return d.input(row, col);
+};
+const put = (d: Data, row: string, col: string, v: number | null): void => {
+  d.out.set(cellKey(row, col), v);
+  const values = d.byRow.get(row);
+  if (values) values.set(col, v);
+  else d.byRow.set(row, new Map([[col, v]]));
 };
 const noText = {
   filled: () => () => true,
@@ -86,7 +100,7 @@ function computeEach(
   each: ((row: string, col: string, v: number | null) => void) | null
 ): Map<string, number | null> {
   const f = formulas(t);
-  const data: Data = { out: new Map(), input };
+  const data: Data = { out: new Map(), byRow: new Map(), input };
   const inputRows = t.def.rowMode === "list" ? listRowKeys : t.inputRowKeys;
   const ctx: Ctx = { data, row: "", col: "" };
   if (f.columns.length) {
@@ -94,7 +108,7 @@ function computeEach(
       ctx.row = row;
       for (const { key, fn } of f.columns) {
         const v = asNumber(fn(ctx));
-        data.out.set(cellKey(row, key), v);
+        put(data, row, key, v);
         each?.(row, key, v);
       }
     }
@@ -108,7 +122,7 @@ function computeEach(
         ctx.col = col;
         v = asNumber(fn(ctx));
       }
-      data.out.set(cellKey(key, col), v);
+      put(data, key, col, v);
       each?.(key, col, v);
     }
   }
