@@ -1,7 +1,7 @@
 import { formatDateTime, formatVersion } from "../core/format";
 import type { Locale } from "../core/i18n";
 import type { Coverage } from "../core/schema/api";
-import { coverageLine } from "../ui/review/board";
+import { coverageLine } from "../ui/review/coverage-line";
 
 /** The task pane's words, zh-CN first. */
 export const STRINGS = {

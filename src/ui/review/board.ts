@@ -3,7 +3,8 @@
  * the task pane's collector panel count, filter, order and copy. The entry type is structural so
  * the server's status entries fit it as they are.
  */
-import { REASON_MAX, type Coverage, type ReviewState } from "../../core/schema/api";
+import { REASON_MAX, type ReviewState } from "../../core/schema/api";
+export { coverageLine } from "./coverage-line";
 
 export { REASON_MAX, type ReviewState };
 
@@ -118,12 +119,6 @@ export function chaseText(opts: {
     "\n"
   );
 }
-
-/** The sentence under the consolidated table's title. */
-export const coverageLine = (c: Coverage, onlyAccepted = false): string =>
-  onlyAccepted
-    ? `已汇总 ${c.expected} 家中已审核的 ${c.accepted} 家（已报送 ${c.submitted} 家）`
-    : `已汇总 ${c.expected} 家中的 ${c.submitted} 家（已审核 ${c.accepted} 家）`;
 
 /** Characters as people count them (a character outside the BMP is one). */
 export const reasonLength = (reason: string): number => [...reason.trim()].length;
