@@ -50,6 +50,9 @@ export interface ConditionalFormatEntry {
  * Worksheet custom properties: "Custom property keys are case-insensitive"
  * (WorksheetCustomProperty.key docs). The first spelling of a key is kept, as Excel shows it.
  */
+
+/** What a paste brings (Excel.RangeCopyType, the four a plain paste or Range.copyFrom may ask). */
+export type PasteType = "All" | "Values" | "Formats" | "Formulas";
 export class CaseInsensitiveMap extends Map<string, string> {
   private own(key: string): string | undefined {
     const lower = key.toLowerCase();
@@ -354,7 +357,7 @@ export class WorkbookState {
     from: Area,
     dst: SheetState,
     at: { r: number; c: number },
-    type: "All" | "Values" | "Formats" | "Formulas"
+    type: PasteType
   ): Area {
     const copy = this.takeCopy(src, from, dst, at, type);
     this.batch(copy.put);
@@ -367,7 +370,7 @@ export class WorkbookState {
     from: Area,
     dst: SheetState,
     at: { r: number; c: number },
-    type: "All" | "Values" | "Formats" | "Formulas"
+    type: PasteType
   ): { target: Area; put: () => void } {
     const dr = at.r - from.r1;
     const dc = at.c - from.c1;
