@@ -46,13 +46,13 @@ export interface ConditionalFormatEntry {
   stopIfTrue: boolean;
 }
 
+/** What a paste brings (Excel.RangeCopyType, the four a plain paste or Range.copyFrom may ask). */
+export type PasteType = "All" | "Values" | "Formats" | "Formulas";
+
 /**
  * Worksheet custom properties: "Custom property keys are case-insensitive"
  * (WorksheetCustomProperty.key docs). The first spelling of a key is kept, as Excel shows it.
  */
-
-/** What a paste brings (Excel.RangeCopyType, the four a plain paste or Range.copyFrom may ask). */
-export type PasteType = "All" | "Values" | "Formats" | "Formulas";
 export class CaseInsensitiveMap extends Map<string, string> {
   private own(key: string): string | undefined {
     const lower = key.toLowerCase();
